@@ -1,0 +1,158 @@
+//! Machines described by hand, for unit and snapshot tests: the same on every computer.
+
+use crate::model::{
+    DefaultRoute, Device, EnvHints, Family, Host, IfAddress, Interface, Os, Sysctls, WslMode,
+};
+
+pub fn iface(name: &str, device: Device, addrs: &[&str]) -> Interface {
+    Interface {
+        name: name.to_string(),
+        index: None,
+        up: true,
+        device,
+        master: None,
+        addresses: addrs
+            .iter()
+            .map(|a| {
+                let (ip, prefix) = a.split_once('/').expect("fixture address has a prefix");
+                IfAddress {
+                    ip: ip.parse().expect("fixture ip"),
+                    prefix: prefix.parse().expect("fixture prefix"),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn lo() -> Interface {
+    iface("lo", Device::Loopback, &["127.0.0.1/8", "::1/128"])
+}
+
+fn route(interface: &str, family: Family, metric: u32) -> DefaultRoute {
+    DefaultRoute {
+        interface: interface.to_string(),
+        family,
+        metric,
+    }
+}
+
+fn linux_sysctls() -> Sysctls {
+    Sysctls {
+        bindv6only: Some(false),
+        unprivileged_port_start: Some(1024),
+        ephemeral_range: Some((32768, 60999)),
+        nonlocal_bind: Some(false),
+    }
+}
+
+fn linux(hostname: &str, interfaces: Vec<Interface>, routes: Vec<DefaultRoute>) -> Host {
+    Host {
+        hostname: Some(hostname.to_string()),
+        os: Os::Linux,
+        interfaces,
+        default_routes: routes,
+        route_source: None,
+        sysctls: linux_sysctls(),
+        env: EnvHints::default(),
+        privileged: false,
+    }
+}
+
+/// A student's laptop on home Wi-Fi, Docker installed with one container running.
+pub fn laptop() -> Host {
+    let mut veth = iface("veth3f2a1b0", Device::Veth, &[]);
+    veth.master = Some("docker0".into());
+    let mut host = linux(
+        "laptop",
+        vec![
+            lo(),
+            iface(
+                "wlp2s0",
+                Device::Wireless,
+                &[
+                    "192.168.1.23/24",
+                    "fd12:3456:789a::23/64",
+                    "fe80::1c2a:3bff:fe4d:5e6f/64",
+                ],
+            ),
+            iface("docker0", Device::Bridge, &["172.17.0.1/16"]),
+            veth,
+        ],
+        vec![route("wlp2s0", Family::Ipv4, 600)],
+    );
+    host.route_source = "192.168.1.23".parse().ok();
+    host
+}
+
+/// A rented server with a public IPv4 and a global IPv6 address.
+pub fn server() -> Host {
+    linux(
+        "web1",
+        vec![
+            lo(),
+            iface(
+                "eth0",
+                Device::Ethernet,
+                &["5.9.10.20/26", "2a01:4f8:10:20::2/64", "fe80::9400:ff:fe12:3456/64"],
+            ),
+        ],
+        vec![route("eth0", Family::Ipv4, 0), route("eth0", Family::Ipv6, 1024)],
+    )
+}
+
+/// Ubuntu in WSL2 with the default NAT networking.
+pub fn wsl2() -> Host {
+    let mut host = linux(
+        "DESKTOP-1234",
+        vec![lo(), iface("eth0", Device::Ethernet, &["172.28.160.5/20"])],
+        vec![route("eth0", Family::Ipv4, 0)],
+    );
+    host.env.wsl = Some(WslMode::Nat);
+    host
+}
+
+/// A laptop on Wi-Fi with a WireGuard full tunnel: `local_ip()` answers with the VPN address.
+pub fn full_tunnel_vpn() -> Host {
+    let mut host = linux(
+        "laptop",
+        vec![
+            lo(),
+            iface("wlan0", Device::Wireless, &["192.168.0.42/24"]),
+            iface("wg0", Device::Wireguard, &["10.64.0.2/32"]),
+        ],
+        vec![route("wlan0", Family::Ipv4, 600)],
+    );
+    host.route_source = "10.64.0.2".parse().ok();
+    host
+}
+
+/// A host on an IPv6-only network.
+pub fn ipv6_only() -> Host {
+    linux(
+        "v6box",
+        vec![
+            iface("lo", Device::Loopback, &["::1/128"]),
+            iface(
+                "eth0",
+                Device::Ethernet,
+                &["2a01:4f8:1:2::10/64", "fe80::1/64"],
+            ),
+        ],
+        vec![route("eth0", Family::Ipv6, 1024)],
+    )
+}
+
+/// 200 interfaces: lo, 198 dummies with private addresses, and the uplink somewhere in the
+/// middle.
+pub fn many_interfaces() -> Host {
+    let mut interfaces = vec![lo()];
+    for n in 0..199u32 {
+        if n == 150 {
+            interfaces.push(iface("eth0", Device::Ethernet, &["192.168.50.10/24"]));
+            continue;
+        }
+        let addr = format!("10.203.{}.{}/24", n / 200, n % 200 + 1);
+        interfaces.push(iface(&format!("dummy{n}"), Device::Dummy, &[addr.as_str()]));
+    }
+    linux("many", interfaces, vec![route("eth0", Family::Ipv4, 100)])
+}

@@ -1,0 +1,268 @@
+//! What each interface is for, who can reach its addresses, and which address to share.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::address::{classify, natural_reach, AddrKind, Reach};
+use crate::model::{Device, Family, Host, IfAddress, Interface, Os, WslMode};
+
+/// What an interface is for, as far as a server bound to its address is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Loopback,
+    /// A real network link: Wi-Fi, Ethernet, or a container's or namespace's own uplink.
+    Network,
+    /// Docker, Podman or CNI bridge: only containers on this machine use it.
+    ContainerBridge,
+    /// libvirt, VirtualBox or VMware host-only networks and other internal bridges.
+    VmBridge,
+    /// The host side of a container's or VM's virtual cable (veth, tap on a bridge).
+    ContainerPort,
+    /// A VPN tunnel (WireGuard, OpenVPN, utun…): only the VPN's peers use it.
+    Vpn,
+    /// Tailscale: devices signed in to the same tailnet.
+    Tailnet,
+    /// WSL2's virtual NIC in NAT mode: Windows reaches it, the LAN does not.
+    WslNat,
+    /// A Hyper-V virtual switch on Windows (WSL, Default Switch).
+    HyperV,
+    /// Apple's peer-to-peer links (AirDrop, Continuity).
+    PeerToPeer,
+}
+
+impl Role {
+    /// Interfaces whose addresses are not for your phone.
+    pub fn is_virtual(self) -> bool {
+        !matches!(self, Role::Loopback | Role::Network)
+    }
+
+    /// The most a server bound to an address of this interface can be reached by.
+    fn reach_cap(self) -> Reach {
+        match self {
+            Role::ContainerBridge
+            | Role::VmBridge
+            | Role::ContainerPort
+            | Role::WslNat
+            | Role::HyperV => Reach::Host,
+            Role::PeerToPeer => Reach::Link,
+            Role::Loopback | Role::Network | Role::Vpn | Role::Tailnet => Reach::Internet,
+        }
+    }
+}
+
+/// Why an address is not offered as a URL for other devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotShareable {
+    Loopback,
+    LinkLocal,
+    Down,
+    /// Not a unicast address another device could connect to.
+    Reserved,
+    /// The interface is virtual: its role says who can use it.
+    Virtual,
+}
+
+pub fn role(host: &Host, iface: &Interface) -> Role {
+    let name = iface.name.as_str();
+    let lower = name.to_ascii_lowercase();
+    let starts = |p: &str| lower.starts_with(p);
+    let numbered = |p: &str| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+    };
+    let has_default = host.has_default_route(name);
+
+    if iface.device == Device::Loopback
+        || lower == "lo"
+        || numbered("lo")
+        || lower == "loopback0"
+        || starts("loopback pseudo-interface")
+    {
+        return Role::Loopback;
+    }
+    if host.env.wsl == Some(WslMode::Nat) && matches!(iface.device, Device::Ethernet | Device::Unknown) {
+        return Role::WslNat;
+    }
+    if starts("tailscale") {
+        return Role::Tailnet;
+    }
+    if matches!(iface.device, Device::Wireguard | Device::Tun)
+        || ["wg", "tun", "utun", "ipsec", "zt", "nordlynx", "proton"]
+            .iter()
+            .any(|p| starts(p))
+    {
+        return Role::Vpn;
+    }
+    if iface.device == Device::Tap {
+        return if iface.master.is_some() {
+            Role::ContainerPort
+        } else {
+            Role::Vpn
+        };
+    }
+    if is_container_bridge(&lower) {
+        return Role::ContainerBridge;
+    }
+    if ["virbr", "vboxnet", "vmnet", "lxcbr", "lxdbr", "incusbr"]
+        .iter()
+        .any(|p| starts(p))
+    {
+        return Role::VmBridge;
+    }
+    if starts("vethernet") {
+        // Hyper-V names every virtual switch's host adapter "vEthernet (…)"; an external
+        // switch carries the real LAN and so the default route.
+        return if has_default {
+            Role::Network
+        } else {
+            Role::HyperV
+        };
+    }
+    if starts("awdl") || starts("llw") {
+        return Role::PeerToPeer;
+    }
+    if iface.device == Device::Veth || starts("veth") {
+        // Inside a container or namespace the veth is the uplink; on the host, the end that
+        // is plugged into a bridge (or named veth…) leads to a container.
+        return if iface.master.is_some() || starts("veth") {
+            Role::ContainerPort
+        } else {
+            Role::Network
+        };
+    }
+    let is_bridge =
+        iface.device == Device::Bridge || (host.os == Os::Macos && numbered("bridge"));
+    if is_bridge && !has_default && !bridges_a_physical_port(host, name) {
+        return Role::VmBridge;
+    }
+    Role::Network
+}
+
+fn is_container_bridge(lower: &str) -> bool {
+    if lower == "docker0" || lower.starts_with("podman") || lower.starts_with("cni") {
+        return true;
+    }
+    // Docker's user-defined networks: br- and the first 12 hex digits of the network id.
+    lower
+        .strip_prefix("br-")
+        .is_some_and(|id| id.len() == 12 && id.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn bridges_a_physical_port(host: &Host, bridge: &str) -> bool {
+    host.interfaces.iter().any(|i| {
+        i.master.as_deref() == Some(bridge) && matches!(i.device, Device::Ethernet | Device::Wireless)
+    })
+}
+
+/// Who can reach `addr` on `iface` right now.
+pub fn address_reach(iface: &Interface, role: Role, addr: &IfAddress) -> Reach {
+    if !iface.up {
+        return Reach::None;
+    }
+    natural_reach(classify(addr.ip)).min(role.reach_cap())
+}
+
+/// Why `addr` on `iface` should not be offered to another device, or `None` if it can be.
+pub fn not_shareable(iface: &Interface, role: Role, addr: &IfAddress) -> Option<NotShareable> {
+    match classify(addr.ip) {
+        AddrKind::Loopback => return Some(NotShareable::Loopback),
+        AddrKind::LinkLocal => return Some(NotShareable::LinkLocal),
+        AddrKind::Reserved if !is_unicast_reserved(addr.ip) => {
+            return Some(NotShareable::Reserved)
+        }
+        _ => {}
+    }
+    if !iface.up {
+        Some(NotShareable::Down)
+    } else if role.is_virtual() {
+        Some(NotShareable::Virtual)
+    } else {
+        None
+    }
+}
+
+/// Reserved space that still works as a host's address on a private network (240/4, 198.18/15).
+fn is_unicast_reserved(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
+        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+    }
+}
+
+/// The address to share with other devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Primary {
+    pub interface: String,
+    pub ip: IpAddr,
+}
+
+/// Picks the address that another device on the LAN would use: the address of a real network
+/// interface that carries the default route, IPv4 first. A full-tunnel VPN's address, which
+/// `local_ip()` would return, is never chosen.
+pub fn primary(host: &Host) -> Option<Primary> {
+    host.interfaces
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.up)
+        .map(|(n, i)| (n, i, role(host, i)))
+        .filter(|(_, _, r)| matches!(r, Role::Network | Role::WslNat))
+        .flat_map(|(n, i, _)| i.addresses.iter().map(move |a| (n, i, a)))
+        .filter(|(_, _, a)| {
+            let kind = classify(a.ip);
+            !matches!(kind, AddrKind::Loopback | AddrKind::LinkLocal)
+                && (kind != AddrKind::Reserved || is_unicast_reserved(a.ip))
+        })
+        .min_by_key(|(n, i, a)| {
+            let family = Family::of(a.ip);
+            let metric = host
+                .default_routes
+                .iter()
+                .filter(|r| r.interface == i.name && r.family == family)
+                .map(|r| r.metric)
+                .min();
+            let routed = metric.is_some() || host.route_source == Some(a.ip);
+            (
+                !routed,
+                family != Family::Ipv4,
+                metric.unwrap_or(u32::MAX),
+                device_rank(i.device),
+                kind_rank(classify(a.ip)),
+                *n,
+            )
+        })
+        .map(|(_, i, a)| Primary {
+            interface: i.name.clone(),
+            ip: a.ip,
+        })
+}
+
+fn device_rank(device: Device) -> u8 {
+    match device {
+        Device::Ethernet | Device::Wireless => 0,
+        Device::Bridge | Device::Bond | Device::Vlan | Device::Unknown => 1,
+        Device::Veth => 2,
+        _ => 3,
+    }
+}
+
+fn kind_rank(kind: AddrKind) -> u8 {
+    match kind {
+        AddrKind::Private => 0,
+        AddrKind::Public => 1,
+        AddrKind::Cgnat => 2,
+        AddrKind::Ula => 3,
+        AddrKind::Documentation => 4,
+        _ => 5,
+    }
+}
+
+/// The VPN interface that carries this machine's outgoing traffic (a full tunnel), if any.
+pub fn full_tunnel_vpn(host: &Host) -> Option<&Interface> {
+    let source = host.route_source?;
+    let iface = host.owner_of(source)?;
+    matches!(role(host, iface), Role::Vpn | Role::Tailnet).then_some(iface)
+}

@@ -1,0 +1,11 @@
+//! Pure functions over a [`Host`](crate::model::Host) snapshot: no I/O below this line.
+
+pub mod address;
+pub mod expose;
+pub mod interfaces;
+pub mod notes;
+
+#[cfg(test)]
+pub mod fixtures;
+#[cfg(test)]
+mod tests;

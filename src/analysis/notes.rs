@@ -1,0 +1,127 @@
+//! The facts an analysis wants to tell the user, as data. The catalogues in `i18n` turn each
+//! into a sentence in English or Korean; `code()` names it in `--json`.
+
+use std::net::IpAddr;
+
+use super::interfaces::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// Bound to loopback: this machine only. Tells how to open it up.
+    LoopbackOnly,
+    /// `0.0.0.0` / `::`: every address of the family, including ones added later.
+    AllInterfaces,
+    /// `::` also takes IPv4 (dual stack) because `bindv6only=0`.
+    DualStack,
+    /// `::` takes IPv6 only because `bindv6only=1` (or the OS defaults to it).
+    V6Only { windows: bool },
+    /// A wildcard bind also listens on these virtual interfaces.
+    AlsoVirtual { interfaces: Vec<String> },
+    /// An address of this bind is public: the internet can connect unless a firewall stops it.
+    Public { ip: IpAddr },
+    /// The bind lets the network in; a firewall may still stop it.
+    FirewallDecides,
+    /// A bind to an address that sits on a virtual interface.
+    VirtualAddress { ip: IpAddr, interface: String, role: Role },
+    /// The address is not on this machine: the bind fails with EADDRNOTAVAIL.
+    NotLocal { ip: IpAddr, lan: Option<(IpAddr, String)> },
+    /// `ip_nonlocal_bind=1`: the bind succeeds even so, but nothing arrives.
+    NonlocalBindAllowed,
+    /// A link-local IPv6 address without `%zone` cannot be bound.
+    LinkLocalNeedsZone { ip: IpAddr },
+    /// Link-local addresses get no URL: browsers reject zone ids.
+    LinkLocalNoUrl,
+    /// Port below `ip_unprivileged_port_start` and no privilege to bind it.
+    PrivilegedPort { port: u16, start: u16 },
+    /// Same, but this process has the privilege.
+    PrivilegedPortAllowed { port: u16, start: u16 },
+    /// `localhost` resolves to these addresses; what typical servers bind.
+    Localhost { resolved: Vec<IpAddr>, picked: IpAddr },
+    /// A hostname resolves to these addresses; servers take the first IPv4 one.
+    Hostname { name: String, resolved: Vec<IpAddr>, picked: IpAddr },
+    /// An interface name: servers bind addresses, so its address was taken.
+    InterfaceName { name: String, picked: IpAddr },
+    /// An interface that exists but has no address a server could bind.
+    InterfaceWithoutAddress { name: String },
+    /// WSL2 in NAT mode: the LAN reaches Windows, not this VM.
+    WslNat,
+    /// WSL2 with mirrored networking: Windows' addresses are shared.
+    WslMirrored,
+    /// Running inside a container: reachable from outside only through published ports.
+    InContainer { name: String },
+    /// A VPN carries the default route; LAN devices may still reach the LAN address.
+    FullTunnelVpn { interface: String },
+    /// No address another device could use.
+    NoLanAddress,
+    /// `--try`: the real bind failed.
+    BindFailed { error: BindError },
+    /// `--try`: the real bind succeeded (and was closed at once).
+    BindSucceeded,
+}
+
+/// Why a real bind failed, by the OS's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindError {
+    InUse,
+    NotLocal,
+    Permission,
+    Other(String),
+}
+
+impl BindError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BindError::InUse => "in_use",
+            BindError::NotLocal => "not_local",
+            BindError::Permission => "permission",
+            BindError::Other(_) => "other",
+        }
+    }
+}
+
+impl Note {
+    /// The stable name of the note in `--json`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Note::LoopbackOnly => "loopback_only",
+            Note::AllInterfaces => "all_interfaces",
+            Note::DualStack => "dual_stack",
+            Note::V6Only { .. } => "v6_only",
+            Note::AlsoVirtual { .. } => "also_virtual",
+            Note::Public { .. } => "public_address",
+            Note::FirewallDecides => "firewall_decides",
+            Note::VirtualAddress { .. } => "virtual_address",
+            Note::NotLocal { .. } => "not_local",
+            Note::NonlocalBindAllowed => "nonlocal_bind_allowed",
+            Note::LinkLocalNeedsZone { .. } => "link_local_needs_zone",
+            Note::LinkLocalNoUrl => "link_local_no_url",
+            Note::PrivilegedPort { .. } => "privileged_port",
+            Note::PrivilegedPortAllowed { .. } => "privileged_port_allowed",
+            Note::Localhost { .. } => "localhost",
+            Note::Hostname { .. } => "hostname",
+            Note::InterfaceName { .. } => "interface_name",
+            Note::InterfaceWithoutAddress { .. } => "interface_without_address",
+            Note::WslNat => "wsl_nat",
+            Note::WslMirrored => "wsl_mirrored",
+            Note::InContainer { .. } => "in_container",
+            Note::FullTunnelVpn { .. } => "full_tunnel_vpn",
+            Note::NoLanAddress => "no_lan_address",
+            Note::BindFailed { .. } => "bind_failed",
+            Note::BindSucceeded => "bind_succeeded",
+        }
+    }
+
+    /// Notes that warn rather than inform are shown in the accent colour for problems.
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            Note::Public { .. }
+                | Note::NotLocal { .. }
+                | Note::LinkLocalNeedsZone { .. }
+                | Note::PrivilegedPort { .. }
+                | Note::WslNat
+                | Note::BindFailed { .. }
+                | Note::InterfaceWithoutAddress { .. }
+        )
+    }
+}

@@ -1,0 +1,317 @@
+//! The analysis core, run against machines described in `fixtures`.
+
+use std::net::IpAddr;
+
+use super::address::{Reach, Risk};
+use super::expose::{expose, url, BindKind, Exposure, Target};
+use super::fixtures;
+use super::interfaces::{self, full_tunnel_vpn, primary, Role};
+use super::notes::Note;
+use crate::model::{Host, Os};
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn bind(host: &Host, s: &str) -> Exposure {
+    expose(host, &Target::Ip { ip: ip(s), zone: None }, 5000)
+}
+
+fn listening(e: &Exposure) -> Vec<(String, String, Reach)> {
+    e.listens_on
+        .iter()
+        .map(|l| (l.ip.to_string(), l.interface.clone(), l.reach))
+        .collect()
+}
+
+fn has(e: &Exposure, code: &str) -> bool {
+    e.notes.iter().any(|n| n.code() == code)
+}
+
+fn role_of(host: &Host, name: &str) -> Role {
+    interfaces::role(host, host.interface(name).unwrap())
+}
+
+#[test]
+fn laptop_roles_and_primary() {
+    let host = fixtures::laptop();
+    assert_eq!(role_of(&host, "lo"), Role::Loopback);
+    assert_eq!(role_of(&host, "wlp2s0"), Role::Network);
+    assert_eq!(role_of(&host, "docker0"), Role::ContainerBridge);
+    assert_eq!(role_of(&host, "veth3f2a1b0"), Role::ContainerPort);
+    let p = primary(&host).unwrap();
+    assert_eq!((p.interface.as_str(), p.ip), ("wlp2s0", ip("192.168.1.23")));
+}
+
+#[test]
+fn laptop_bind_all_ipv4_lists_every_ipv4_address_and_caps_docker_at_host() {
+    let host = fixtures::laptop();
+    let e = bind(&host, "0.0.0.0");
+    assert_eq!(e.kind, BindKind::All);
+    assert_eq!(
+        listening(&e),
+        vec![
+            ("127.0.0.1".into(), "lo".into(), Reach::Host),
+            ("192.168.1.23".into(), "wlp2s0".into(), Reach::Lan),
+            ("172.17.0.1".into(), "docker0".into(), Reach::Host),
+        ]
+    );
+    assert_eq!(e.reach, Reach::Lan);
+    assert_eq!(e.risk, Risk::Medium);
+    assert!(e.notes.contains(&Note::AlsoVirtual {
+        interfaces: vec!["docker0".into()]
+    }));
+    assert!(has(&e, "firewall_decides"));
+}
+
+#[test]
+fn dual_stack_wildcard_covers_both_families_unless_bindv6only() {
+    let mut host = fixtures::laptop();
+    let e = bind(&host, "::");
+    assert_eq!(e.dual_stack, Some(true));
+    assert!(e.listens_on.iter().any(|l| l.ip == ip("192.168.1.23")));
+    assert!(e.listens_on.iter().any(|l| l.ip == ip("fd12:3456:789a::23")));
+    assert!(has(&e, "dual_stack"));
+    // A link-local address is listened on, but never offered as a URL.
+    assert!(e
+        .listens_on
+        .iter()
+        .any(|l| l.ip == ip("fe80::1c2a:3bff:fe4d:5e6f") && l.reach == Reach::Link));
+    assert!(has(&e, "link_local_no_url"));
+
+    host.sysctls.bindv6only = Some(true);
+    let e = bind(&host, "::");
+    assert_eq!(e.dual_stack, Some(false));
+    assert!(e.listens_on.iter().all(|l| l.ip.is_ipv6()));
+    assert!(e.notes.contains(&Note::V6Only { windows: false }));
+
+    host.sysctls.bindv6only = Some(false);
+    host.os = Os::Windows;
+    let e = bind(&host, "[::]".trim_matches(['[', ']']));
+    assert_eq!(e.dual_stack, Some(false), "Windows sockets are v6-only by default");
+}
+
+#[test]
+fn loopback_binds_reach_this_machine_only() {
+    let host = fixtures::laptop();
+    for addr in ["127.0.0.1", "::1", "127.0.1.1"] {
+        let e = bind(&host, addr);
+        assert_eq!(e.kind, BindKind::Loopback, "{addr}");
+        assert_eq!(e.reach, Reach::Host, "{addr}");
+        assert_eq!(e.listens_on.len(), 1, "{addr}");
+        assert!(has(&e, "loopback_only"));
+        assert!(!has(&e, "firewall_decides"));
+    }
+    let mut mac = fixtures::laptop();
+    mac.os = Os::Macos;
+    assert_eq!(bind(&mac, "127.0.1.1").kind, BindKind::NotLocal, "macOS has only 127.0.0.1");
+}
+
+#[test]
+fn localhost_picks_ipv4_like_werkzeug() {
+    let host = fixtures::laptop();
+    let e = expose(
+        &host,
+        &Target::Localhost {
+            resolved: vec![ip("::1"), ip("127.0.0.1")],
+        },
+        5000,
+    );
+    assert_eq!(e.bind_ip, Some(ip("127.0.0.1")));
+    assert_eq!(e.candidates.len(), 2);
+    assert!(e.candidates.iter().all(|c| c.local));
+    assert!(e.candidates[1].picked && !e.candidates[0].picked);
+    assert_eq!(e.reach, Reach::Host);
+    assert!(has(&e, "localhost"));
+}
+
+#[test]
+fn an_address_not_on_this_machine_cannot_be_bound_and_names_the_lan_address() {
+    let host = fixtures::laptop();
+    let e = bind(&host, "192.168.0.99");
+    assert_eq!(e.kind, BindKind::NotLocal);
+    assert!(e.listens_on.is_empty());
+    assert_eq!(e.reach, Reach::None);
+    assert!(e.notes.contains(&Note::NotLocal {
+        ip: ip("192.168.0.99"),
+        lan: Some((ip("192.168.1.23"), "wlp2s0".into()))
+    }));
+}
+
+#[test]
+fn a_hostname_takes_its_first_ipv4_address_and_reports_each() {
+    let host = fixtures::laptop();
+    let e = expose(
+        &host,
+        &Target::Hostname {
+            name: "laptop.local".into(),
+            resolved: vec![ip("fd12:3456:789a::23"), ip("192.168.1.23"), ip("10.9.9.9")],
+        },
+        5000,
+    );
+    assert_eq!(e.bind_ip, Some(ip("192.168.1.23")));
+    assert_eq!(
+        e.candidates.iter().map(|c| (c.local, c.picked)).collect::<Vec<_>>(),
+        vec![(true, false), (true, true), (false, false)]
+    );
+    assert_eq!(e.kind, BindKind::Lan);
+}
+
+#[test]
+fn an_interface_name_binds_its_ipv4_address() {
+    let host = fixtures::laptop();
+    let e = expose(&host, &Target::Interface { name: "wlp2s0".into() }, 5000);
+    assert_eq!(e.bind_ip, Some(ip("192.168.1.23")));
+    assert_eq!(e.reach, Reach::Lan);
+    let e = expose(&host, &Target::Interface { name: "veth3f2a1b0".into() }, 5000);
+    assert_eq!(e.bind_ip, None);
+    assert!(has(&e, "interface_without_address"));
+    assert_eq!(e.reach, Reach::None);
+}
+
+#[test]
+fn docker_bridge_address_is_virtual() {
+    let e = bind(&fixtures::laptop(), "172.17.0.1");
+    assert_eq!(e.kind, BindKind::Virtual);
+    assert_eq!(e.reach, Reach::Host);
+    assert!(has(&e, "virtual_address"));
+}
+
+#[test]
+fn link_local_ipv6_needs_a_zone() {
+    let host = fixtures::laptop();
+    let e = bind(&host, "fe80::1c2a:3bff:fe4d:5e6f");
+    assert!(e.listens_on.is_empty());
+    assert!(has(&e, "link_local_needs_zone"));
+    let e = expose(
+        &host,
+        &Target::Ip {
+            ip: ip("fe80::1c2a:3bff:fe4d:5e6f"),
+            zone: Some("wlp2s0".into()),
+        },
+        5000,
+    );
+    assert_eq!(e.kind, BindKind::LinkLocal);
+    assert_eq!(e.reach, Reach::Link);
+}
+
+#[test]
+fn server_public_addresses_reach_the_internet() {
+    let host = fixtures::server();
+    let p = primary(&host).unwrap();
+    assert_eq!(p.ip, ip("5.9.10.20"));
+    for addr in ["0.0.0.0", "::", "5.9.10.20", "2a01:4f8:10:20::2"] {
+        let e = bind(&host, addr);
+        assert_eq!(e.reach, Reach::Internet, "{addr}");
+        assert_eq!(e.risk, Risk::High, "{addr}");
+        assert!(has(&e, "public_address"), "{addr}");
+    }
+    assert_eq!(bind(&host, "5.9.10.20").kind, BindKind::Public);
+    assert_eq!(bind(&host, "127.0.0.1").reach, Reach::Host);
+}
+
+#[test]
+fn privileged_ports_are_named() {
+    let mut host = fixtures::server();
+    let e = expose(&host, &Target::Ip { ip: ip("0.0.0.0"), zone: None }, 80);
+    assert!(e.notes.contains(&Note::PrivilegedPort { port: 80, start: 1024 }));
+    host.privileged = true;
+    let e = expose(&host, &Target::Ip { ip: ip("0.0.0.0"), zone: None }, 80);
+    assert!(has(&e, "privileged_port_allowed"));
+    let e = expose(&host, &Target::Ip { ip: ip("0.0.0.0"), zone: None }, 1024);
+    assert!(!has(&e, "privileged_port") && !has(&e, "privileged_port_allowed"));
+}
+
+#[test]
+fn wsl2_nat_keeps_the_vm_off_the_lan() {
+    let host = fixtures::wsl2();
+    assert_eq!(role_of(&host, "eth0"), Role::WslNat);
+    assert_eq!(primary(&host).unwrap().ip, ip("172.28.160.5"));
+    let e = bind(&host, "0.0.0.0");
+    assert_eq!(e.reach, Reach::Host);
+    assert!(has(&e, "wsl_nat"));
+    assert!(!bind(&host, "127.0.0.1").notes.contains(&Note::WslNat));
+}
+
+#[test]
+fn full_tunnel_vpn_does_not_become_the_primary_address() {
+    let host = fixtures::full_tunnel_vpn();
+    assert_eq!(role_of(&host, "wg0"), Role::Vpn);
+    assert_eq!(primary(&host).unwrap().ip, ip("192.168.0.42"));
+    assert_eq!(full_tunnel_vpn(&host).unwrap().name, "wg0");
+    assert!(full_tunnel_vpn(&fixtures::laptop()).is_none());
+    let e = bind(&host, "10.64.0.2");
+    assert_eq!(e.kind, BindKind::Lan);
+    assert_eq!(e.reach, Reach::Lan);
+    assert!(has(&e, "virtual_address"));
+}
+
+#[test]
+fn ipv6_only_host_shares_its_global_address() {
+    let host = fixtures::ipv6_only();
+    assert_eq!(primary(&host).unwrap().ip, ip("2a01:4f8:1:2::10"));
+    let e = bind(&host, "0.0.0.0");
+    assert!(e.listens_on.is_empty());
+    assert_eq!(e.reach, Reach::None);
+    assert_eq!(bind(&host, "::").reach, Reach::Internet);
+}
+
+#[test]
+fn two_hundred_interfaces() {
+    let host = fixtures::many_interfaces();
+    assert_eq!(host.interfaces.len(), 200);
+    assert_eq!(primary(&host).unwrap().interface, "eth0");
+    let e = bind(&host, "0.0.0.0");
+    assert_eq!(e.listens_on.len(), 200);
+    assert_eq!(e.reach, Reach::Lan);
+}
+
+#[test]
+fn bridges_containers_and_hyperv_by_name_and_device() {
+    use super::fixtures::iface;
+    use crate::model::Device;
+    let mut host = fixtures::laptop();
+    host.interfaces.push(iface("br-0123456789ab", Device::Bridge, &["172.18.0.1/16"]));
+    host.interfaces.push(iface("br0", Device::Bridge, &["10.10.0.1/24"]));
+    host.interfaces.push(iface("virbr0", Device::Bridge, &["192.168.122.1/24"]));
+    host.interfaces.push(iface("tailscale0", Device::Tun, &["100.101.102.103/32"]));
+    host.interfaces.push(iface("vEthernet (WSL)", Device::Unknown, &["172.20.0.1/20"]));
+    host.interfaces.push(iface("awdl0", Device::Unknown, &["fe80::1/64"]));
+    assert_eq!(role_of(&host, "br-0123456789ab"), Role::ContainerBridge);
+    assert_eq!(role_of(&host, "br0"), Role::VmBridge);
+    assert_eq!(role_of(&host, "virbr0"), Role::VmBridge);
+    assert_eq!(role_of(&host, "tailscale0"), Role::Tailnet);
+    assert_eq!(role_of(&host, "vEthernet (WSL)"), Role::HyperV);
+    assert_eq!(role_of(&host, "awdl0"), Role::PeerToPeer);
+    // A bridge that carries the default route is the LAN itself.
+    host.default_routes[0].interface = "br0".into();
+    assert_eq!(role_of(&host, "br0"), Role::Network);
+    // A veth that is not plugged into a bridge is a namespace's or container's uplink.
+    let mut uplink = iface("eth0", Device::Veth, &["10.203.0.2/24"]);
+    uplink.master = None;
+    host.interfaces.push(uplink);
+    assert_eq!(role_of(&host, "eth0"), Role::Network);
+}
+
+#[test]
+fn urls_bracket_ipv6_drop_default_ports_and_refuse_link_local() {
+    assert_eq!(
+        url("http", ip("192.168.1.23"), 5000, "").as_deref(),
+        Some("http://192.168.1.23:5000")
+    );
+    assert_eq!(
+        url("http", ip("fd00::2"), 5000, "/app").as_deref(),
+        Some("http://[fd00::2]:5000/app")
+    );
+    assert_eq!(url("https", ip("5.9.10.20"), 443, "").as_deref(), Some("https://5.9.10.20"));
+    assert_eq!(url("http", ip("fe80::1"), 5000, ""), None);
+}
+
+#[test]
+fn a_down_interface_is_reached_by_nobody() {
+    let mut host = fixtures::laptop();
+    host.interfaces[1].up = false;
+    let e = bind(&host, "192.168.1.23");
+    assert_eq!(e.reach, Reach::None);
+    assert!(primary(&host).is_none());
+}

@@ -1,0 +1,152 @@
+//! The snapshot of a machine that every analysis works on.
+//!
+//! The platform layer fills a [`Host`] once; everything after that is a pure function of it,
+//! so a laptop, a WSL2 VM or a server with 200 interfaces can be described in a unit test.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+/// Everything bindscope knows about the machine it runs on.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Host {
+    pub hostname: Option<String>,
+    pub os: Os,
+    pub interfaces: Vec<Interface>,
+    /// Default routes of the main routing table.
+    pub default_routes: Vec<DefaultRoute>,
+    /// The source address the kernel picks for outgoing traffic (`local_ip()`): under a
+    /// full-tunnel VPN this is the VPN's address, not the LAN's.
+    pub route_source: Option<IpAddr>,
+    pub sysctls: Sysctls,
+    pub env: EnvHints,
+    /// This process may bind ports below the unprivileged start (root or CAP_NET_BIND_SERVICE).
+    pub privileged: bool,
+}
+
+impl Host {
+    pub fn interface(&self, name: &str) -> Option<&Interface> {
+        self.interfaces.iter().find(|i| i.name == name)
+    }
+
+    /// The interface that holds `ip`, if any.
+    pub fn owner_of(&self, ip: IpAddr) -> Option<&Interface> {
+        self.interfaces
+            .iter()
+            .find(|i| i.addresses.iter().any(|a| a.ip == ip))
+    }
+
+    pub fn has_default_route(&self, interface: &str) -> bool {
+        self.default_routes.iter().any(|r| r.interface == interface)
+    }
+
+    /// Every (interface, address) pair, in interface order.
+    pub fn addresses(&self) -> impl Iterator<Item = (&Interface, &IfAddress)> {
+        self.interfaces
+            .iter()
+            .flat_map(|i| i.addresses.iter().map(move |a| (i, a)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Os {
+    #[default]
+    Linux,
+    Macos,
+    Windows,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interface {
+    pub name: String,
+    pub index: Option<u32>,
+    /// Administratively up and not known to be down.
+    pub up: bool,
+    pub device: Device,
+    /// The bridge this interface is a port of, if any.
+    pub master: Option<String>,
+    pub addresses: Vec<IfAddress>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IfAddress {
+    pub ip: IpAddr,
+    pub prefix: u8,
+}
+
+/// What kind of device the OS says an interface is. `Unknown` where the platform cannot tell;
+/// the analysis then falls back to the interface's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Device {
+    Loopback,
+    /// A physical (or paravirtual, as in a VM) network card.
+    Ethernet,
+    Wireless,
+    Bridge,
+    Veth,
+    Tun,
+    Tap,
+    Wireguard,
+    Vlan,
+    Bond,
+    Dummy,
+    /// Some other virtual device (macvlan, vxlan, a GRE tunnel…).
+    OtherVirtual,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    pub fn of(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(_) => Family::Ipv4,
+            IpAddr::V6(_) => Family::Ipv6,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultRoute {
+    pub interface: String,
+    pub family: Family,
+    pub metric: u32,
+}
+
+/// Kernel settings that change what a bind does. `None` where they cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sysctls {
+    /// `net.ipv6.bindv6only`: whether `::` takes IPv6 only by default.
+    pub bindv6only: Option<bool>,
+    /// `net.ipv4.ip_unprivileged_port_start`: ports below need privileges.
+    pub unprivileged_port_start: Option<u16>,
+    /// `net.ipv4.ip_local_port_range`: where the OS picks outgoing ports.
+    pub ephemeral_range: Option<(u16, u16)>,
+    /// `net.ipv4.ip_nonlocal_bind`: binding an address the machine lacks succeeds.
+    pub nonlocal_bind: Option<bool>,
+}
+
+/// What the environment says about where this machine sits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnvHints {
+    pub wsl: Option<WslMode>,
+    /// Running inside a container (Docker, Podman, systemd-nspawn…): its name if known.
+    pub container: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WslMode {
+    /// WSL2's default: a VM behind NAT; the LAN reaches Windows, not the VM.
+    Nat,
+    /// `networkingMode=mirrored`: the VM shares Windows' addresses.
+    Mirrored,
+}
