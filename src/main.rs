@@ -1,1 +1,76 @@
-fn main() {}
+use std::io::{self, IsTerminal, Write};
+
+use clap::error::ErrorKind;
+use clap::Parser;
+
+use bindscope::cli::{self, Cli, Env};
+use bindscope::error::{InputError, SystemError};
+use bindscope::exit_codes::ExitCode;
+use bindscope::i18n::Lang;
+
+fn main() -> std::process::ExitCode {
+    let env = Env::from_process(io::stdout().is_terminal());
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e).into(),
+    };
+    let lang = cli::language(Some(cli.global.lang), &env);
+    let config = match cli::config(cli, &env) {
+        Ok(config) => config,
+        Err(e) => return input_error(&e, lang).into(),
+    };
+    colored::control::set_override(config.output.color);
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = bindscope::commands::run(&config, &mut out).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => failure(&e, config.output.lang).into(),
+    }
+}
+
+/// clap's own errors (unknown flags, missing arguments) on one line; help and version as is.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::Success;
+    }
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let values = lines.find(|l| l.starts_with("[possible values:"));
+    match values {
+        Some(values) => eprintln!("bindscope: {first} {values}; see bindscope --help"),
+        None => eprintln!("bindscope: {first}; see bindscope --help"),
+    }
+    ExitCode::BadInput
+}
+
+fn input_error(e: &InputError, lang: Lang) -> ExitCode {
+    eprintln!("bindscope: {}", lang.catalogue().input_error(e));
+    ExitCode::BadInput
+}
+
+fn failure(e: &anyhow::Error, lang: Lang) -> ExitCode {
+    if let Some(input) = e.downcast_ref::<InputError>() {
+        return input_error(input, lang);
+    }
+    if let Some(system) = e.downcast_ref::<SystemError>() {
+        eprintln!("bindscope: {}", lang.catalogue().system_error(system));
+        return ExitCode::System;
+    }
+    // A closed pipe (`bindscope urls | head -1`) is not an error.
+    if e.chain()
+        .filter_map(|c| c.downcast_ref::<io::Error>())
+        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    {
+        return ExitCode::Success;
+    }
+    eprintln!("bindscope: {e:#}");
+    ExitCode::System
+}

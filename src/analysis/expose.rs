@@ -12,10 +12,20 @@ use crate::model::{Host, IfAddress, Interface, Os, WslMode};
 /// A bind host after names have been resolved (resolution is the platform layer's job).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    Ip { ip: IpAddr, zone: Option<String> },
-    Localhost { resolved: Vec<IpAddr> },
-    Hostname { name: String, resolved: Vec<IpAddr> },
-    Interface { name: String },
+    Ip {
+        ip: IpAddr,
+        zone: Option<String>,
+    },
+    Localhost {
+        resolved: Vec<IpAddr>,
+    },
+    Hostname {
+        name: String,
+        resolved: Vec<IpAddr>,
+    },
+    Interface {
+        name: String,
+    },
     /// Every address of both families: what `urls` assumes when no host is given.
     Everything,
 }
@@ -290,7 +300,13 @@ fn bind_kind(bind_ip: Option<IpAddr>, target: &Target, listens_on: &[Listener]) 
 }
 
 /// The notes every kind of bind earns, after the target-specific ones.
-fn describe(host: &Host, port: u16, kind: BindKind, listens_on: &[Listener], notes: &mut Vec<Note>) {
+fn describe(
+    host: &Host,
+    port: u16,
+    kind: BindKind,
+    listens_on: &[Listener],
+    notes: &mut Vec<Note>,
+) {
     if kind == BindKind::Loopback {
         notes.push(Note::LoopbackOnly);
     }

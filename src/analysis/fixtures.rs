@@ -93,10 +93,17 @@ pub fn server() -> Host {
             iface(
                 "eth0",
                 Device::Ethernet,
-                &["5.9.10.20/26", "2a01:4f8:10:20::2/64", "fe80::9400:ff:fe12:3456/64"],
+                &[
+                    "5.9.10.20/26",
+                    "2a01:4f8:10:20::2/64",
+                    "fe80::9400:ff:fe12:3456/64",
+                ],
             ),
         ],
-        vec![route("eth0", Family::Ipv4, 0), route("eth0", Family::Ipv6, 1024)],
+        vec![
+            route("eth0", Family::Ipv4, 0),
+            route("eth0", Family::Ipv6, 1024),
+        ],
     )
 }
 

@@ -84,7 +84,9 @@ pub fn role(host: &Host, iface: &Interface) -> Role {
     {
         return Role::Loopback;
     }
-    if host.env.wsl == Some(WslMode::Nat) && matches!(iface.device, Device::Ethernet | Device::Unknown) {
+    if host.env.wsl == Some(WslMode::Nat)
+        && matches!(iface.device, Device::Ethernet | Device::Unknown)
+    {
         return Role::WslNat;
     }
     if starts("tailscale") {
@@ -134,8 +136,7 @@ pub fn role(host: &Host, iface: &Interface) -> Role {
             Role::Network
         };
     }
-    let is_bridge =
-        iface.device == Device::Bridge || (host.os == Os::Macos && numbered("bridge"));
+    let is_bridge = iface.device == Device::Bridge || (host.os == Os::Macos && numbered("bridge"));
     if is_bridge && !has_default && !bridges_a_physical_port(host, name) {
         return Role::VmBridge;
     }
@@ -154,7 +155,8 @@ fn is_container_bridge(lower: &str) -> bool {
 
 fn bridges_a_physical_port(host: &Host, bridge: &str) -> bool {
     host.interfaces.iter().any(|i| {
-        i.master.as_deref() == Some(bridge) && matches!(i.device, Device::Ethernet | Device::Wireless)
+        i.master.as_deref() == Some(bridge)
+            && matches!(i.device, Device::Ethernet | Device::Wireless)
     })
 }
 
@@ -171,9 +173,7 @@ pub fn not_shareable(iface: &Interface, role: Role, addr: &IfAddress) -> Option<
     match classify(addr.ip) {
         AddrKind::Loopback => return Some(NotShareable::Loopback),
         AddrKind::LinkLocal => return Some(NotShareable::LinkLocal),
-        AddrKind::Reserved if !is_unicast_reserved(addr.ip) => {
-            return Some(NotShareable::Reserved)
-        }
+        AddrKind::Reserved if !is_unicast_reserved(addr.ip) => return Some(NotShareable::Reserved),
         _ => {}
     }
     if !iface.up {

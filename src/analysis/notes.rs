@@ -22,9 +22,16 @@ pub enum Note {
     /// The bind lets the network in; a firewall may still stop it.
     FirewallDecides,
     /// A bind to an address that sits on a virtual interface.
-    VirtualAddress { ip: IpAddr, interface: String, role: Role },
+    VirtualAddress {
+        ip: IpAddr,
+        interface: String,
+        role: Role,
+    },
     /// The address is not on this machine: the bind fails with EADDRNOTAVAIL.
-    NotLocal { ip: IpAddr, lan: Option<(IpAddr, String)> },
+    NotLocal {
+        ip: IpAddr,
+        lan: Option<(IpAddr, String)>,
+    },
     /// `ip_nonlocal_bind=1`: the bind succeeds even so, but nothing arrives.
     NonlocalBindAllowed,
     /// A link-local IPv6 address without `%zone` cannot be bound.
@@ -36,9 +43,16 @@ pub enum Note {
     /// Same, but this process has the privilege.
     PrivilegedPortAllowed { port: u16, start: u16 },
     /// `localhost` resolves to these addresses; what typical servers bind.
-    Localhost { resolved: Vec<IpAddr>, picked: IpAddr },
+    Localhost {
+        resolved: Vec<IpAddr>,
+        picked: IpAddr,
+    },
     /// A hostname resolves to these addresses; servers take the first IPv4 one.
-    Hostname { name: String, resolved: Vec<IpAddr>, picked: IpAddr },
+    Hostname {
+        name: String,
+        resolved: Vec<IpAddr>,
+        picked: IpAddr,
+    },
     /// An interface name: servers bind addresses, so its address was taken.
     InterfaceName { name: String, picked: IpAddr },
     /// An interface that exists but has no address a server could bind.

@@ -14,7 +14,14 @@ fn ip(s: &str) -> IpAddr {
 }
 
 fn bind(host: &Host, s: &str) -> Exposure {
-    expose(host, &Target::Ip { ip: ip(s), zone: None }, 5000)
+    expose(
+        host,
+        &Target::Ip {
+            ip: ip(s),
+            zone: None,
+        },
+        5000,
+    )
 }
 
 fn listening(e: &Exposure) -> Vec<(String, String, Reach)> {
@@ -70,7 +77,10 @@ fn dual_stack_wildcard_covers_both_families_unless_bindv6only() {
     let e = bind(&host, "::");
     assert_eq!(e.dual_stack, Some(true));
     assert!(e.listens_on.iter().any(|l| l.ip == ip("192.168.1.23")));
-    assert!(e.listens_on.iter().any(|l| l.ip == ip("fd12:3456:789a::23")));
+    assert!(e
+        .listens_on
+        .iter()
+        .any(|l| l.ip == ip("fd12:3456:789a::23")));
     assert!(has(&e, "dual_stack"));
     // A link-local address is listened on, but never offered as a URL.
     assert!(e
@@ -88,7 +98,11 @@ fn dual_stack_wildcard_covers_both_families_unless_bindv6only() {
     host.sysctls.bindv6only = Some(false);
     host.os = Os::Windows;
     let e = bind(&host, "[::]".trim_matches(['[', ']']));
-    assert_eq!(e.dual_stack, Some(false), "Windows sockets are v6-only by default");
+    assert_eq!(
+        e.dual_stack,
+        Some(false),
+        "Windows sockets are v6-only by default"
+    );
 }
 
 #[test]
@@ -104,7 +118,11 @@ fn loopback_binds_reach_this_machine_only() {
     }
     let mut mac = fixtures::laptop();
     mac.os = Os::Macos;
-    assert_eq!(bind(&mac, "127.0.1.1").kind, BindKind::NotLocal, "macOS has only 127.0.0.1");
+    assert_eq!(
+        bind(&mac, "127.0.1.1").kind,
+        BindKind::NotLocal,
+        "macOS has only 127.0.0.1"
+    );
 }
 
 #[test]
@@ -151,7 +169,10 @@ fn a_hostname_takes_its_first_ipv4_address_and_reports_each() {
     );
     assert_eq!(e.bind_ip, Some(ip("192.168.1.23")));
     assert_eq!(
-        e.candidates.iter().map(|c| (c.local, c.picked)).collect::<Vec<_>>(),
+        e.candidates
+            .iter()
+            .map(|c| (c.local, c.picked))
+            .collect::<Vec<_>>(),
         vec![(true, false), (true, true), (false, false)]
     );
     assert_eq!(e.kind, BindKind::Lan);
@@ -160,10 +181,22 @@ fn a_hostname_takes_its_first_ipv4_address_and_reports_each() {
 #[test]
 fn an_interface_name_binds_its_ipv4_address() {
     let host = fixtures::laptop();
-    let e = expose(&host, &Target::Interface { name: "wlp2s0".into() }, 5000);
+    let e = expose(
+        &host,
+        &Target::Interface {
+            name: "wlp2s0".into(),
+        },
+        5000,
+    );
     assert_eq!(e.bind_ip, Some(ip("192.168.1.23")));
     assert_eq!(e.reach, Reach::Lan);
-    let e = expose(&host, &Target::Interface { name: "veth3f2a1b0".into() }, 5000);
+    let e = expose(
+        &host,
+        &Target::Interface {
+            name: "veth3f2a1b0".into(),
+        },
+        5000,
+    );
     assert_eq!(e.bind_ip, None);
     assert!(has(&e, "interface_without_address"));
     assert_eq!(e.reach, Reach::None);
@@ -213,12 +246,36 @@ fn server_public_addresses_reach_the_internet() {
 #[test]
 fn privileged_ports_are_named() {
     let mut host = fixtures::server();
-    let e = expose(&host, &Target::Ip { ip: ip("0.0.0.0"), zone: None }, 80);
-    assert!(e.notes.contains(&Note::PrivilegedPort { port: 80, start: 1024 }));
+    let e = expose(
+        &host,
+        &Target::Ip {
+            ip: ip("0.0.0.0"),
+            zone: None,
+        },
+        80,
+    );
+    assert!(e.notes.contains(&Note::PrivilegedPort {
+        port: 80,
+        start: 1024
+    }));
     host.privileged = true;
-    let e = expose(&host, &Target::Ip { ip: ip("0.0.0.0"), zone: None }, 80);
+    let e = expose(
+        &host,
+        &Target::Ip {
+            ip: ip("0.0.0.0"),
+            zone: None,
+        },
+        80,
+    );
     assert!(has(&e, "privileged_port_allowed"));
-    let e = expose(&host, &Target::Ip { ip: ip("0.0.0.0"), zone: None }, 1024);
+    let e = expose(
+        &host,
+        &Target::Ip {
+            ip: ip("0.0.0.0"),
+            zone: None,
+        },
+        1024,
+    );
     assert!(!has(&e, "privileged_port") && !has(&e, "privileged_port_allowed"));
 }
 
@@ -271,12 +328,21 @@ fn bridges_containers_and_hyperv_by_name_and_device() {
     use super::fixtures::iface;
     use crate::model::Device;
     let mut host = fixtures::laptop();
-    host.interfaces.push(iface("br-0123456789ab", Device::Bridge, &["172.18.0.1/16"]));
-    host.interfaces.push(iface("br0", Device::Bridge, &["10.10.0.1/24"]));
-    host.interfaces.push(iface("virbr0", Device::Bridge, &["192.168.122.1/24"]));
-    host.interfaces.push(iface("tailscale0", Device::Tun, &["100.101.102.103/32"]));
-    host.interfaces.push(iface("vEthernet (WSL)", Device::Unknown, &["172.20.0.1/20"]));
-    host.interfaces.push(iface("awdl0", Device::Unknown, &["fe80::1/64"]));
+    host.interfaces
+        .push(iface("br-0123456789ab", Device::Bridge, &["172.18.0.1/16"]));
+    host.interfaces
+        .push(iface("br0", Device::Bridge, &["10.10.0.1/24"]));
+    host.interfaces
+        .push(iface("virbr0", Device::Bridge, &["192.168.122.1/24"]));
+    host.interfaces
+        .push(iface("tailscale0", Device::Tun, &["100.101.102.103/32"]));
+    host.interfaces.push(iface(
+        "vEthernet (WSL)",
+        Device::Unknown,
+        &["172.20.0.1/20"],
+    ));
+    host.interfaces
+        .push(iface("awdl0", Device::Unknown, &["fe80::1/64"]));
     assert_eq!(role_of(&host, "br-0123456789ab"), Role::ContainerBridge);
     assert_eq!(role_of(&host, "br0"), Role::VmBridge);
     assert_eq!(role_of(&host, "virbr0"), Role::VmBridge);
@@ -303,7 +369,10 @@ fn urls_bracket_ipv6_drop_default_ports_and_refuse_link_local() {
         url("http", ip("fd00::2"), 5000, "/app").as_deref(),
         Some("http://[fd00::2]:5000/app")
     );
-    assert_eq!(url("https", ip("5.9.10.20"), 443, "").as_deref(), Some("https://5.9.10.20"));
+    assert_eq!(
+        url("https", ip("5.9.10.20"), 443, "").as_deref(),
+        Some("https://5.9.10.20")
+    );
     assert_eq!(url("http", ip("fe80::1"), 5000, ""), None);
 }
 

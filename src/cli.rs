@@ -1,0 +1,429 @@
+//! The command line: the clap definition, and the one function that turns it into a
+//! [`Config`]. Values that need a precise, translated error (ports, hosts, paths) are taken
+//! as strings here and parsed by `parse`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Action, Config, Families, Output, DEFAULT_PORT};
+use crate::error::InputError;
+use crate::exit_codes;
+use crate::i18n::Lang;
+use crate::parse::{self, HostInput};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bindscope",
+    version,
+    about = "Which addresses does a server bound here expose, and to whom?",
+    long_about = "Which addresses does a server bound here expose, and to whom?\n\n\
+        Without a command: the overview of this machine, its interfaces, and who could reach a \
+        server bound to 127.0.0.1, 0.0.0.0, :: or the LAN address.",
+    after_help = exit_codes::HELP,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Port for the overview's URLs (Flask's default is 5000)
+    #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+    pub port: Option<String>,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print one JSON document (schema 1, see docs/json.md) instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// When to use colours: auto means on a terminal and without NO_COLOR
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Language: auto follows LC_ALL, LC_MESSAGES, LANG
+    #[arg(long, value_enum, default_value_t = LangChoice::Auto, global = true, value_name = "LANG")]
+    pub lang: LangChoice,
+
+    /// Show more detail (device kinds, kernel settings)
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Print only the essentials: the verdict line, or bare values
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangChoice {
+    Auto,
+    En,
+    Ko,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+#[derive(Debug, Args)]
+pub struct FamilyArgs {
+    /// IPv4 only
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// IPv6 only
+    #[arg(short = '6', long = "ipv6")]
+    pub ipv6: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every interface and address: kind, who can reach it, the primary address marked
+    #[command(visible_alias = "ifaces")]
+    Interfaces {
+        /// Also interfaces without addresses
+        #[arg(short, long)]
+        all: bool,
+
+        #[command(flatten)]
+        families: FamilyArgs,
+    },
+
+    /// What a server bound to HOST would listen on, and who could reach it
+    #[command(
+        visible_alias = "bind",
+        after_help = "HOST: 127.0.0.1, 0.0.0.0, ::, [::1]:8000, 192.168.1.5:5000, \
+                      http://0.0.0.0:5000, localhost, a hostname, or an interface name (eth0)."
+    )]
+    Expose {
+        /// The bind host: an address, HOST:PORT, a URL, localhost, a hostname or an interface
+        #[arg(value_name = "HOST", allow_hyphen_values = true)]
+        host: String,
+
+        /// The port (default 5000; a port in HOST counts too)
+        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+        port: Option<String>,
+
+        /// Bind for real (and close at once) to say whether it would succeed now
+        #[arg(long = "try")]
+        try_bind: bool,
+    },
+
+    /// The URLs to share, dev-server style: Local and Network lines
+    Urls {
+        /// The server's port
+        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+        port: Option<String>,
+
+        /// The server's bind host (default: every address, IPv4 and IPv6)
+        #[arg(long, value_name = "HOST", allow_hyphen_values = true)]
+        host: Option<String>,
+
+        /// Also virtual interfaces (containers, VPNs, WSL), with why they will not work
+        #[arg(short, long)]
+        all: bool,
+
+        /// URL scheme
+        #[arg(long, value_enum, default_value_t = Scheme::Http)]
+        scheme: Scheme,
+
+        /// Path to append, e.g. /app
+        #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
+        path: Option<String>,
+
+        /// Draw a QR code of the recommended URL
+        #[arg(long)]
+        qr: bool,
+
+        #[command(flatten)]
+        families: FamilyArgs,
+    },
+}
+
+/// The environment `config` reads, gathered by `main` (and made up by tests).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// `LC_ALL`, `LC_MESSAGES` and `LANG`, in that order of precedence.
+    pub locale_vars: [Option<String>; 3],
+    pub no_color: Option<String>,
+    pub term: Option<String>,
+    pub stdout_tty: bool,
+    /// The OS's own locale, asked only when the variables say nothing (macOS, Windows).
+    pub system_locale: Option<fn() -> Option<String>>,
+}
+
+impl Env {
+    pub fn from_process(stdout_tty: bool) -> Env {
+        let var = |name: &str| std::env::var(name).ok();
+        Env {
+            locale_vars: [var("LC_ALL"), var("LC_MESSAGES"), var("LANG")],
+            no_color: var("NO_COLOR"),
+            term: var("TERM"),
+            stdout_tty,
+            system_locale: Some(sys_locale::get_locale),
+        }
+    }
+}
+
+fn set(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}
+
+/// The language before the arguments are known to be valid, for reporting their errors.
+pub fn language(choice: Option<LangChoice>, env: &Env) -> Lang {
+    match choice.unwrap_or(LangChoice::Auto) {
+        LangChoice::En => Lang::En,
+        LangChoice::Ko => Lang::Ko,
+        LangChoice::Auto => env
+            .locale_vars
+            .iter()
+            .find_map(|v| set(v).map(str::to_string))
+            .or_else(|| env.system_locale.and_then(|f| f()))
+            .and_then(|l| Lang::from_locale(&l))
+            .unwrap_or(Lang::En),
+    }
+}
+
+pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
+    let g = &cli.global;
+    let color = !g.json
+        && match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                env.stdout_tty && set(&env.no_color).is_none() && set(&env.term) != Some("dumb")
+            }
+        };
+    let output = Output {
+        json: g.json,
+        color,
+        lang: language(Some(g.lang), env),
+        verbose: g.verbose,
+        quiet: g.quiet,
+        tty: env.stdout_tty,
+    };
+    // `bindscope -p 8000 urls` means the same as `bindscope urls -p 8000`.
+    let top_port = cli.port;
+    let action = match cli.command {
+        None => Action::Overview {
+            port: port_or_default(top_port.as_deref())?,
+        },
+        Some(Command::Interfaces { all, families }) => Action::Interfaces {
+            all,
+            families: families.into(),
+        },
+        Some(Command::Expose {
+            host,
+            port,
+            try_bind,
+        }) => {
+            let host = parse::host_input(&host)?;
+            let port = merged_port(&host, port.or(top_port).as_deref())?;
+            Action::Expose {
+                host,
+                port,
+                try_bind,
+            }
+        }
+        Some(Command::Urls {
+            port,
+            host,
+            all,
+            scheme,
+            path,
+            qr,
+            families,
+        }) => {
+            let host = host.as_deref().map(parse::host_input).transpose()?;
+            let port = port.or(top_port);
+            let port = match &host {
+                Some(h) => merged_port(h, port.as_deref())?,
+                None => port_or_default(port.as_deref())?,
+            };
+            let scheme = host.as_ref().and_then(|h| h.scheme.clone()).unwrap_or(
+                match scheme {
+                    Scheme::Http => "http",
+                    Scheme::Https => "https",
+                }
+                .to_string(),
+            );
+            let path = match path {
+                Some(p) => parse::url_path(&p)?,
+                None => String::new(),
+            };
+            Action::Urls {
+                port,
+                host,
+                all,
+                scheme,
+                path,
+                qr,
+                families: families.into(),
+            }
+        }
+    };
+    Ok(Config { output, action })
+}
+
+fn port_or_default(value: Option<&str>) -> Result<u16, InputError> {
+    value.map(parse::port).unwrap_or(Ok(DEFAULT_PORT))
+}
+
+/// A port may come in the host (`0.0.0.0:8000`, a URL) or with `-p`; both must agree.
+fn merged_port(host: &HostInput, option: Option<&str>) -> Result<u16, InputError> {
+    let option = option.map(parse::port).transpose()?;
+    match (host.port, option) {
+        (Some(a), Some(b)) if a != b => Err(InputError::ConflictingPorts {
+            in_host: a,
+            option: b,
+        }),
+        (Some(p), _) | (None, Some(p)) => Ok(p),
+        (None, None) => Ok(DEFAULT_PORT),
+    }
+}
+
+impl From<FamilyArgs> for Families {
+    fn from(f: FamilyArgs) -> Self {
+        match (f.ipv4, f.ipv6) {
+            (true, _) => Families::V4,
+            (_, true) => Families::V6,
+            _ => Families::Both,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn env(vars: &[(&str, &str)], tty: bool) -> Env {
+        let get = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        Env {
+            locale_vars: [get("LC_ALL"), get("LC_MESSAGES"), get("LANG")],
+            no_color: get("NO_COLOR"),
+            term: get("TERM"),
+            stdout_tty: tty,
+            system_locale: None,
+        }
+    }
+
+    fn parse(args: &[&str], env: &Env) -> Result<Config, InputError> {
+        let cli = Cli::try_parse_from(std::iter::once("bindscope").chain(args.iter().copied()))
+            .expect("clap accepts the arguments");
+        config(cli, env)
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn colour_is_decided_once_from_flag_terminal_and_no_color() {
+        let colored = |args: &[&str], vars: &[(&str, &str)], tty| {
+            parse(args, &env(vars, tty)).unwrap().output.color
+        };
+        assert!(colored(&[], &[], true));
+        assert!(!colored(&[], &[], false));
+        assert!(!colored(&[], &[("NO_COLOR", "1")], true));
+        assert!(
+            colored(&[], &[("NO_COLOR", "")], true),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!colored(&[], &[("TERM", "dumb")], true));
+        assert!(colored(&["--color", "always"], &[("NO_COLOR", "1")], false));
+        assert!(!colored(&["--color", "never"], &[], true));
+        assert!(!colored(&["--json", "--color", "always"], &[], true));
+    }
+
+    #[test]
+    fn language_follows_the_locale_variables_in_order() {
+        let lang = |args: &[&str], vars: &[(&str, &str)]| {
+            parse(args, &env(vars, false)).unwrap().output.lang
+        };
+        assert_eq!(lang(&[], &[]), Lang::En);
+        assert_eq!(lang(&[], &[("LANG", "ko_KR.UTF-8")]), Lang::Ko);
+        assert_eq!(
+            lang(&[], &[("LANG", "ko_KR.UTF-8"), ("LC_ALL", "C")]),
+            Lang::En
+        );
+        assert_eq!(
+            lang(&[], &[("LC_MESSAGES", "ko_KR"), ("LANG", "en_US")]),
+            Lang::Ko
+        );
+        assert_eq!(lang(&[], &[("LC_ALL", ""), ("LANG", "ko_KR")]), Lang::Ko);
+        assert_eq!(lang(&["--lang", "en"], &[("LANG", "ko_KR")]), Lang::En);
+        assert_eq!(lang(&["--lang", "ko"], &[]), Lang::Ko);
+    }
+
+    #[test]
+    fn ports_come_from_the_host_or_the_option_and_must_agree() {
+        let e = env(&[], false);
+        let port = |args: &[&str]| match parse(args, &e).unwrap().action {
+            Action::Expose { port, .. } | Action::Urls { port, .. } | Action::Overview { port } => {
+                port
+            }
+            Action::Interfaces { .. } => unreachable!(),
+        };
+        assert_eq!(port(&[]), 5000);
+        assert_eq!(port(&["-p", "8000"]), 8000);
+        assert_eq!(port(&["expose", "0.0.0.0"]), 5000);
+        assert_eq!(port(&["expose", "0.0.0.0:8000"]), 8000);
+        assert_eq!(port(&["expose", "0.0.0.0", "-p", "8000"]), 8000);
+        assert_eq!(port(&["expose", "0.0.0.0:8000", "-p", "8000"]), 8000);
+        assert_eq!(port(&["expose", "http://0.0.0.0"]), 80);
+        assert_eq!(port(&["urls", "-p", "3000"]), 3000);
+        assert_eq!(port(&["-p", "7000", "urls"]), 7000);
+        assert_eq!(port(&["-p", "7000", "expose", "::"]), 7000);
+        assert_eq!(
+            parse(&["expose", "0.0.0.0:8000", "-p", "9000"], &e).unwrap_err(),
+            InputError::ConflictingPorts {
+                in_host: 8000,
+                option: 9000
+            }
+        );
+        assert_eq!(parse(&["-p", "0"], &e).unwrap_err(), InputError::PortZero);
+        assert!(matches!(
+            parse(&["urls", "-p", "-1"], &e).unwrap_err(),
+            InputError::PortNegative { .. }
+        ));
+    }
+
+    #[test]
+    fn urls_take_the_scheme_of_a_url_host() {
+        let e = env(&[], false);
+        match parse(
+            &["urls", "--host", "https://0.0.0.0:8443", "--path", "app"],
+            &e,
+        )
+        .unwrap()
+        .action
+        {
+            Action::Urls {
+                scheme, port, path, ..
+            } => {
+                assert_eq!(
+                    (scheme.as_str(), port, path.as_str()),
+                    ("https", 8443, "/app")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The errors bindscope means to explain. Their text lives in the catalogues (`i18n`), so
+//! the same error reads in English or Korean; `Display` is the English one, for logs.
+
+use crate::i18n::{Catalogue, En};
+use crate::parse::Arg;
+
+/// Bad input: exit code 2, one line on stderr, before anything touches the network.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", En.input_error(self))]
+pub enum InputError {
+    Empty {
+        what: Arg,
+    },
+    TooLong {
+        what: Arg,
+        len: usize,
+    },
+    ControlCharacters {
+        what: Arg,
+        value: String,
+    },
+    PortNotNumber {
+        value: String,
+    },
+    PortNegative {
+        value: String,
+    },
+    PortZero,
+    PortTooLarge {
+        value: String,
+    },
+    BadIpv4 {
+        value: String,
+    },
+    BadIpv6 {
+        value: String,
+    },
+    BracketedIpv4 {
+        value: String,
+    },
+    UnclosedBracket {
+        value: String,
+    },
+    AfterBracket {
+        value: String,
+    },
+    BadZone {
+        value: String,
+    },
+    HostWithPath {
+        value: String,
+    },
+    LooksLikePort {
+        value: String,
+    },
+    UnsupportedScheme {
+        scheme: String,
+    },
+    BadUrl {
+        value: String,
+    },
+    BadPath {
+        value: String,
+    },
+    /// Neither an IP address, an interface of this machine, nor a valid hostname.
+    BadHost {
+        value: String,
+    },
+    Unresolved {
+        name: String,
+    },
+    ConflictingPorts {
+        in_host: u16,
+        option: u16,
+    },
+    UnknownZone {
+        zone: String,
+    },
+}
+
+/// The system refused: exit code 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", En.system_error(self))]
+pub enum SystemError {
+    Interfaces(#[source] std::io::Error),
+}

@@ -1,0 +1,370 @@
+//! English.
+
+use super::{list, Catalogue, Label, Row, Text};
+use crate::analysis::address::{AddrKind, Reach, Risk};
+use crate::analysis::expose::BindKind;
+use crate::analysis::interfaces::{NotShareable, Role};
+use crate::analysis::notes::{BindError, Note};
+use crate::error::{InputError, SystemError};
+use crate::model::{Device, Os};
+use crate::parse::Arg;
+
+pub struct En;
+
+fn arg(what: Arg) -> &'static str {
+    match what {
+        Arg::Port => "port",
+        Arg::Host => "host",
+        Arg::Path => "path",
+    }
+}
+
+fn os(os: Os) -> &'static str {
+    match os {
+        Os::Linux => "Linux",
+        Os::Macos => "macOS",
+        Os::Windows => "Windows",
+        Os::Other => "this OS",
+    }
+}
+
+impl Catalogue for En {
+    fn label(&self, label: Label) -> &'static str {
+        match label {
+            Label::Interface => "INTERFACE",
+            Label::State => "STATE",
+            Label::Address => "ADDRESS",
+            Label::Kind => "KIND",
+            Label::Reach => "WHO CAN REACH IT",
+            Label::Device => "DEVICE",
+            Label::Url => "URL",
+            Label::Bind => "BIND",
+            Label::Risk => "RISK",
+            Label::OnThisMachine => "ON THIS MACHINE",
+            Label::Up => "up",
+            Label::Down => "down",
+            Label::Yes => "yes",
+            Label::No => "no",
+            Label::Local => "Local:",
+            Label::Network => "Network:",
+            Label::NotForOtherDevices => "Not for other devices:",
+            Label::Recommended => "recommended",
+            Label::PrimaryMark => {
+                "primary address: the one other devices use to reach this machine"
+            }
+            Label::Interfaces => "Interfaces",
+            Label::IfYourServerBindsTo => "If your server binds to…",
+            Label::Next => "Next:",
+            Label::NoAddress => "(no address)",
+            Label::ServersBindThis => "servers bind this one",
+        }
+    }
+
+    fn text(&self, text: &Text) -> String {
+        match *text {
+            Text::Title { hostname, os: o, port } => {
+                format!("{hostname} · {} · port {port}", os(o))
+            }
+            Text::PrimaryVerdict { ip, interface } => format!(
+                "Primary address: {ip} on {interface}, the one other devices on your network use."
+            ),
+            Text::NoPrimary => {
+                "No network address: only this machine can reach a server here.".into()
+            }
+            Text::ExposeVerdict { bind, reach, risk } => format!(
+                "{bind}: reachable from {}, risk {}.",
+                self.reach(reach),
+                self.risk(risk)
+            ),
+            Text::ExposeFails { bind } => {
+                format!("{bind}: a server cannot listen there on this machine.")
+            }
+            Text::ResolvesTo { name } => format!("{name} resolves to:"),
+            Text::Comparison { kind } => {
+                format!("What binding to {} means:", self.bind_kind(kind))
+            }
+            Text::UrlsVerdict { url } => format!(
+                "Open {url} on another device on your network (with the server bound to 0.0.0.0)."
+            ),
+            Text::NoNetworkUrl => {
+                "No network URL: this machine has no address another device could use.".into()
+            }
+            Text::Ipv6NeedsDualStack => {
+                "IPv6 URLs answer only if the server binds :: (Flask's --host=0.0.0.0 is IPv4 only)."
+                    .into()
+            }
+            Text::OverviewVerdict { url } => format!(
+                "To open your server from a phone or another computer, bind it to 0.0.0.0 and share {url}"
+            ),
+            Text::OverviewWsl { ip } => format!(
+                "This is WSL2 behind NAT: other devices cannot reach {ip}; forward the port from Windows or use mirrored networking."
+            ),
+            Text::QrFor { url } => format!("Scan to open {url}"),
+            Text::NoQr => "No QR code: there is no network URL to encode.".into(),
+            Text::InterfaceRole { name, role } => format!("{name}: {}", self.role(role)),
+        }
+    }
+
+    fn note(&self, note: &Note) -> String {
+        match note {
+            Note::LoopbackOnly => "Only programs on this machine can connect. To open it to your phone, bind 0.0.0.0: flask run --host=0.0.0.0, or app.run(host=\"0.0.0.0\").".into(),
+            Note::AllInterfaces => "A wildcard bind listens on every address of the family, including addresses the machine gets later.".into(),
+            Note::DualStack => "Dual stack: :: accepts IPv4 too here (net.ipv6.bindv6only=0), unless the server sets IPV6_V6ONLY, as nginx does by default.".into(),
+            Note::V6Only { windows: true } => "On Windows a :: socket takes IPv6 only unless the server clears IPV6_V6ONLY: bind 0.0.0.0 too for IPv4 clients.".into(),
+            Note::V6Only { windows: false } => ":: takes IPv6 only here (net.ipv6.bindv6only=1): bind 0.0.0.0 too for IPv4 clients.".into(),
+            Note::AlsoVirtual { interfaces } => format!(
+                "It also listens on {}: containers and VMs on this machine can connect.",
+                interfaces.join(", ")
+            ),
+            Note::Public { ip } => format!(
+                "{ip} is a public address: anyone on the internet can connect unless a firewall blocks the port."
+            ),
+            Note::FirewallDecides => "The bind lets other devices in; a firewall can still stop them. A test from this machine cannot tell: test from the other device.".into(),
+            Note::VirtualAddress { ip, interface, role } => {
+                format!("{ip} is on {interface}, {}.", self.role(*role))
+            }
+            Note::NotLocal { ip, lan } => {
+                let lan = match lan {
+                    Some((lan_ip, iface)) => {
+                        format!(" This machine's LAN address is {lan_ip} ({iface}).")
+                    }
+                    None => String::new(),
+                };
+                format!("{ip} is not an address of this machine: the bind fails with \"cannot assign requested address\".{lan}")
+            }
+            Note::NonlocalBindAllowed => "net.ipv4.ip_nonlocal_bind=1: the bind succeeds anyway, but no traffic arrives until the address is added.".into(),
+            Note::LinkLocalNeedsZone { ip } => format!(
+                "{ip} is link-local: a bind needs its interface, as in {ip}%eth0."
+            ),
+            Note::LinkLocalNoUrl => "Link-local addresses (fe80::) get no URL: browsers do not accept zone ids.".into(),
+            Note::PrivilegedPort { port, start } => format!(
+                "Port {port} is below {start}: binding it needs root (or CAP_NET_BIND_SERVICE), otherwise \"permission denied\". Development servers use ports like 5000 or 8000."
+            ),
+            Note::PrivilegedPortAllowed { port, start } => format!(
+                "Port {port} is below {start}: this process has the privilege to bind it."
+            ),
+            Note::Localhost { resolved, picked } => format!(
+                "localhost resolves to {} here. Flask/Werkzeug binds only {picked} (the first IPv4 result); Node.js 17+ and Vite bind the first result, often ::1; uvicorn binds all of them.",
+                list(resolved)
+            ),
+            Note::Hostname { name, resolved, picked } => format!(
+                "{name} resolves to {}; servers such as Flask bind the first IPv4 result, {picked}.",
+                list(resolved)
+            ),
+            Note::InterfaceName { name, picked } => format!(
+                "Servers bind addresses, not interface names: for {name} give {picked}."
+            ),
+            Note::InterfaceWithoutAddress { name } => {
+                format!("{name} has no address a server could bind.")
+            }
+            Note::WslNat => "WSL2 with NAT networking: your LAN reaches Windows, not this Linux VM. Forward the port on Windows (netsh interface portproxy add v4tov4 …) or switch to networkingMode=mirrored.".into(),
+            Note::WslMirrored => "WSL2 with mirrored networking: the VM uses Windows' addresses; Windows' firewall (Hyper-V firewall) decides what gets in.".into(),
+            Note::InContainer { name } => format!(
+                "This runs inside a container ({name}): other machines reach it only through ports the container publishes (docker run -p)."
+            ),
+            Note::FullTunnelVpn { interface } => format!(
+                "A VPN ({interface}) carries this machine's traffic; devices on your Wi-Fi may still reach the LAN address unless the VPN blocks local traffic."
+            ),
+            Note::NoLanAddress => "No LAN address: connect to a network to share a server.".into(),
+            Note::BindFailed { error } => match error {
+                BindError::InUse => "Bind test: the port is already in use there (address already in use).".into(),
+                BindError::NotLocal => "Bind test: cannot assign requested address.".into(),
+                BindError::Permission => "Bind test: permission denied.".into(),
+                BindError::Other(e) => format!("Bind test failed: {e}."),
+            },
+            Note::BindSucceeded => "Bind test: the bind succeeds right now (the socket was closed at once).".into(),
+        }
+    }
+
+    fn input_error(&self, error: &InputError) -> String {
+        match error {
+            InputError::Empty { what } => format!("the {} is empty; give one, e.g. {}", arg(*what), example(*what)),
+            InputError::TooLong { what, len } => format!("the {} is {len} bytes long; that cannot be one", arg(*what)),
+            InputError::ControlCharacters { what, value } => format!("the {} '{value}' contains control characters", arg(*what)),
+            InputError::PortNotNumber { value } => format!("'{value}' is not a port: give a number from 1 to 65535, e.g. 5000"),
+            InputError::PortNegative { value } => format!("'{value}' is negative: ports go from 1 to 65535, e.g. 5000"),
+            InputError::PortZero => "port 0 lets the OS pick a port; give a real one from 1 to 65535, e.g. 5000".into(),
+            InputError::PortTooLarge { value } => format!("'{value}' is too large: ports go up to 65535, e.g. 5000"),
+            InputError::BadIpv4 { value } => format!("'{value}' is not a valid IPv4 address: four numbers from 0 to 255, e.g. 192.168.1.5"),
+            InputError::BadIpv6 { value } => format!("'{value}' is not a valid IPv6 address, e.g. ::1 or [::]:5000"),
+            InputError::BracketedIpv4 { value } => format!("'[{value}]': brackets are for IPv6; write an IPv4 address without them, e.g. 127.0.0.1:5000"),
+            InputError::UnclosedBracket { value } => format!("'{value}' has an unmatched bracket; write IPv6 as [::1] or [::1]:5000"),
+            InputError::AfterBracket { value } => format!("'{value}': only :PORT may follow ']', e.g. [::1]:5000"),
+            InputError::BadZone { value } => format!("'{value}': a zone (%name) belongs to a link-local IPv6 address, e.g. fe80::1%eth0"),
+            InputError::HostWithPath { value } => format!("'{value}' is not a host: give an address, name or URL, e.g. 0.0.0.0 or http://0.0.0.0:5000/"),
+            InputError::LooksLikePort { value } => format!("'{value}' looks like a port; give a host as well, e.g. 0.0.0.0:{value} or -p {value}"),
+            InputError::UnsupportedScheme { scheme } => format!("'{scheme}://' is not supported; use http://, https://, ws:// or wss://"),
+            InputError::BadUrl { value } => format!("'{value}' is not a usable URL, e.g. http://0.0.0.0:5000"),
+            InputError::BadPath { value } => format!("the path '{value}' contains spaces; URL paths look like /app"),
+            InputError::BadHost { value } => format!("'{value}' is not an IP address, a hostname or an interface of this machine; e.g. 127.0.0.1, 0.0.0.0, ::, localhost or eth0 (see: bindscope interfaces)"),
+            InputError::Unresolved { name } => format!("the name '{name}' does not resolve to any address; check its spelling, or give an IP address"),
+            InputError::ConflictingPorts { in_host, option } => format!("two ports given: {in_host} in the host and {option} with -p; give one"),
+            InputError::UnknownZone { zone } => format!("the zone '{zone}' is not an interface of this machine (see: bindscope interfaces)"),
+        }
+    }
+
+    fn system_error(&self, error: &SystemError) -> String {
+        match error {
+            SystemError::Interfaces(e) => {
+                format!("cannot list this machine's network interfaces: {e}")
+            }
+        }
+    }
+
+    fn reach(&self, reach: Reach) -> &'static str {
+        match reach {
+            Reach::None => "nobody",
+            Reach::Host => "this machine only",
+            Reach::Link => "the same link only",
+            Reach::Lan => "the local network",
+            Reach::Internet => "the internet",
+        }
+    }
+
+    fn risk(&self, risk: Risk) -> &'static str {
+        match risk {
+            Risk::None => "none",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+
+    fn addr_kind(&self, kind: AddrKind) -> &'static str {
+        match kind {
+            AddrKind::Loopback => "loopback",
+            AddrKind::Private => "private LAN",
+            AddrKind::LinkLocal => "link-local",
+            AddrKind::Cgnat => "CGNAT/shared",
+            AddrKind::Ula => "IPv6 ULA",
+            AddrKind::Documentation => "documentation",
+            AddrKind::Reserved => "reserved",
+            AddrKind::Public => "public",
+        }
+    }
+
+    fn device(&self, device: Device) -> &'static str {
+        match device {
+            Device::Loopback => "loopback",
+            Device::Ethernet => "ethernet",
+            Device::Wireless => "Wi-Fi",
+            Device::Bridge => "bridge",
+            Device::Veth => "veth",
+            Device::Tun => "tun",
+            Device::Tap => "tap",
+            Device::Wireguard => "WireGuard",
+            Device::Vlan => "VLAN",
+            Device::Bond => "bond",
+            Device::Dummy => "dummy",
+            Device::OtherVirtual => "virtual",
+            Device::Unknown => "?",
+        }
+    }
+
+    fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Loopback => "loopback: this machine talking to itself",
+            Role::Network => "a network link",
+            Role::ContainerBridge => {
+                "a Docker/Podman bridge: only containers on this machine use it, not your phone"
+            }
+            Role::VmBridge => {
+                "a virtual network inside this machine (VMs, containers): not your phone"
+            }
+            Role::ContainerPort => "a container's or VM's virtual cable",
+            Role::Vpn => "a VPN tunnel: only devices on the VPN reach it, not your phone on Wi-Fi",
+            Role::Tailnet => {
+                "Tailscale: only devices on your tailnet, with Tailscale running, reach it"
+            }
+            Role::WslNat => "WSL2's NAT network: Windows reaches it, other devices do not",
+            Role::HyperV => "a Hyper-V virtual switch for VMs and WSL on this PC: not your phone",
+            Role::PeerToPeer => "Apple's peer-to-peer link (AirDrop): not for web servers",
+        }
+    }
+
+    fn not_shareable(&self, reason: NotShareable) -> &'static str {
+        match reason {
+            NotShareable::Loopback => "loopback: this machine only",
+            NotShareable::LinkLocal => "link-local: browsers cannot open it",
+            NotShareable::Down => "the interface is down",
+            NotShareable::Reserved => "not an address a device can connect to",
+            NotShareable::Virtual => "virtual interface",
+        }
+    }
+
+    fn bind_kind(&self, kind: BindKind) -> &'static str {
+        match kind {
+            BindKind::Loopback => "loopback (127.0.0.1, ::1)",
+            BindKind::All => "all interfaces (0.0.0.0, ::)",
+            BindKind::Lan => "a LAN address",
+            BindKind::Public => "a public address",
+            BindKind::LinkLocal => "a link-local address",
+            BindKind::Virtual => "a virtual network's address",
+            BindKind::NotLocal => "an address this machine lacks",
+        }
+    }
+
+    fn row(&self, row: Row) -> &'static str {
+        match row {
+            Row::Meaning => "Meaning",
+            Row::Range => "Range of access",
+            Row::Outside => "Access from outside",
+            Row::Use => "Typical use",
+            Row::Risk => "Security risk",
+        }
+    }
+
+    fn compare(&self, kind: BindKind, row: Row) -> &'static str {
+        match (kind, row) {
+            (BindKind::Loopback, Row::Meaning) => "This computer itself",
+            (BindKind::Loopback, Row::Range) => "Only programs on this computer",
+            (BindKind::Loopback, Row::Outside) => "No",
+            (BindKind::Loopback, Row::Use) => "Local testing and development on your own",
+            (BindKind::Loopback, Row::Risk) => "Low: only you can connect",
+
+            (BindKind::Lan, Row::Meaning) => "This computer's address on the local network",
+            (BindKind::Lan, Row::Range) => "Other devices on the same network (Wi-Fi, office LAN)",
+            (BindKind::Lan, Row::Outside) => "Yes, from within the same network",
+            (BindKind::Lan, Row::Use) => "Testing on real devices, sharing with people nearby",
+            (BindKind::Lan, Row::Risk) => "Present: other devices on the network can connect",
+
+            (BindKind::All, Row::Meaning) => "Every network interface at once: 127.0.0.1 and the LAN IP alike",
+            (BindKind::All, Row::Range) => "This computer and every device that reaches any of its addresses",
+            (BindKind::All, Row::Outside) => "Yes: phones and PCs on the same network; the internet too if a router forwards the port",
+            (BindKind::All, Row::Use) => "Trying the server from several devices during development",
+            (BindKind::All, Row::Risk) => "Real: without a firewall or proxy, unintended visitors can connect",
+
+            (BindKind::Public, Row::Meaning) => "An address routed on the internet",
+            (BindKind::Public, Row::Range) => "Anyone on the internet",
+            (BindKind::Public, Row::Outside) => "Yes, from anywhere, unless a firewall blocks the port",
+            (BindKind::Public, Row::Use) => "Production servers, behind a firewall and a reverse proxy",
+            (BindKind::Public, Row::Risk) => "High: never expose a development server here",
+
+            (BindKind::LinkLocal, Row::Meaning) => "An address valid on one network link only (fe80::, 169.254.x.x)",
+            (BindKind::LinkLocal, Row::Range) => "Devices on the same link",
+            (BindKind::LinkLocal, Row::Outside) => "Only from the same link; browsers cannot open fe80:: URLs",
+            (BindKind::LinkLocal, Row::Use) => "Automatic configuration, direct cable connections",
+            (BindKind::LinkLocal, Row::Risk) => "Low to medium: neighbours on the link can connect",
+
+            (BindKind::Virtual, Row::Meaning) => "An address on a virtual network inside this machine (containers, VMs)",
+            (BindKind::Virtual, Row::Range) => "This computer and its containers or VMs",
+            (BindKind::Virtual, Row::Outside) => "No, not without port forwarding",
+            (BindKind::Virtual, Row::Use) => "Traffic between containers or VMs and this machine",
+            (BindKind::Virtual, Row::Risk) => "Low, but every container you run can connect",
+
+            (BindKind::NotLocal, Row::Meaning) => "An address this machine does not have",
+            (BindKind::NotLocal, Row::Range) => "Nobody: the server does not start",
+            (BindKind::NotLocal, Row::Outside) => "No",
+            (BindKind::NotLocal, Row::Use) => "None: bind 0.0.0.0 or this machine's current address instead",
+            (BindKind::NotLocal, Row::Risk) => "None, but the server fails to start",
+        }
+    }
+}
+
+fn example(what: Arg) -> &'static str {
+    match what {
+        Arg::Port => "-p 5000",
+        Arg::Host => "0.0.0.0 or 127.0.0.1:5000",
+        Arg::Path => "--path /app",
+    }
+}

@@ -1,0 +1,368 @@
+//! 한국어.
+
+use super::{list, Catalogue, Label, Row, Text};
+use crate::analysis::address::{AddrKind, Reach, Risk};
+use crate::analysis::expose::BindKind;
+use crate::analysis::interfaces::{NotShareable, Role};
+use crate::analysis::notes::{BindError, Note};
+use crate::error::{InputError, SystemError};
+use crate::model::{Device, Os};
+use crate::parse::Arg;
+
+pub struct Ko;
+
+fn arg(what: Arg) -> &'static str {
+    match what {
+        Arg::Port => "포트",
+        Arg::Host => "호스트",
+        Arg::Path => "경로",
+    }
+}
+
+fn example(what: Arg) -> &'static str {
+    match what {
+        Arg::Port => "-p 5000",
+        Arg::Host => "0.0.0.0 또는 127.0.0.1:5000",
+        Arg::Path => "--path /app",
+    }
+}
+
+fn os(os: Os) -> &'static str {
+    match os {
+        Os::Linux => "Linux",
+        Os::Macos => "macOS",
+        Os::Windows => "Windows",
+        Os::Other => "이 OS",
+    }
+}
+
+impl Catalogue for Ko {
+    fn label(&self, label: Label) -> &'static str {
+        match label {
+            Label::Interface => "인터페이스",
+            Label::State => "상태",
+            Label::Address => "주소",
+            Label::Kind => "종류",
+            Label::Reach => "접속 가능 범위",
+            Label::Device => "장치",
+            Label::Url => "URL",
+            Label::Bind => "바인드",
+            Label::Risk => "위험도",
+            Label::OnThisMachine => "이 컴퓨터 주소",
+            Label::Up => "켜짐",
+            Label::Down => "꺼짐",
+            Label::Yes => "예",
+            Label::No => "아니오",
+            Label::Local => "로컬:",
+            Label::Network => "네트워크:",
+            Label::NotForOtherDevices => "다른 기기용 아님:",
+            Label::Recommended => "추천",
+            Label::PrimaryMark => "대표 주소: 다른 기기가 이 컴퓨터에 접속할 때 쓰는 주소",
+            Label::Interfaces => "네트워크 인터페이스",
+            Label::IfYourServerBindsTo => "서버를 어디에 바인딩하면…",
+            Label::Next => "다음:",
+            Label::NoAddress => "(주소 없음)",
+            Label::ServersBindThis => "서버가 실제로 쓰는 주소",
+        }
+    }
+
+    fn text(&self, text: &Text) -> String {
+        match *text {
+            Text::Title { hostname, os: o, port } => {
+                format!("{hostname} · {} · 포트 {port}", os(o))
+            }
+            Text::PrimaryVerdict { ip, interface } => format!(
+                "대표 주소: {ip} ({interface}). 같은 네트워크의 다른 기기는 이 주소로 접속합니다."
+            ),
+            Text::NoPrimary => {
+                "네트워크 주소가 없습니다: 이 컴퓨터의 서버에는 이 컴퓨터만 접속할 수 있습니다.".into()
+            }
+            Text::ExposeVerdict { bind, reach, risk } => format!(
+                "{bind}: 접속 가능 범위는 {}, 위험도 {}.",
+                self.reach(reach),
+                self.risk(risk)
+            ),
+            Text::ExposeFails { bind } => {
+                format!("{bind}: 이 컴퓨터에서는 서버가 여기에 바인딩할 수 없습니다.")
+            }
+            Text::ResolvesTo { name } => format!("{name} 이름을 조회한 결과:"),
+            Text::Comparison { kind } => format!("{} 바인딩의 의미:", self.bind_kind(kind)),
+            Text::UrlsVerdict { url } => format!(
+                "같은 네트워크의 다른 기기에서 {url} 을 여세요 (서버는 0.0.0.0에 바인딩)."
+            ),
+            Text::NoNetworkUrl => {
+                "네트워크 URL이 없습니다: 다른 기기가 쓸 수 있는 주소가 이 컴퓨터에 없습니다.".into()
+            }
+            Text::Ipv6NeedsDualStack => {
+                "IPv6 URL은 서버가 ::에 바인딩했을 때만 열립니다 (Flask의 --host=0.0.0.0은 IPv4 전용)."
+                    .into()
+            }
+            Text::OverviewVerdict { url } => format!(
+                "스마트폰이나 다른 컴퓨터에서 서버를 열려면 0.0.0.0에 바인딩하고 {url} 을 공유하세요."
+            ),
+            Text::OverviewWsl { ip } => format!(
+                "WSL2(NAT) 환경입니다: 다른 기기는 {ip}에 접속할 수 없습니다. Windows에서 포트를 전달하거나 미러 모드 네트워킹을 쓰세요."
+            ),
+            Text::QrFor { url } => format!("스캔하면 {url} 이 열립니다"),
+            Text::NoQr => "QR 코드를 만들 수 없습니다: 공유할 네트워크 URL이 없습니다.".into(),
+            Text::InterfaceRole { name, role } => format!("{name}: {}", self.role(role)),
+        }
+    }
+
+    fn note(&self, note: &Note) -> String {
+        match note {
+            Note::LoopbackOnly => "이 컴퓨터 안의 프로그램만 접속할 수 있습니다. 스마트폰에서 열려면 0.0.0.0에 바인딩하세요: flask run --host=0.0.0.0 또는 app.run(host=\"0.0.0.0\").".into(),
+            Note::AllInterfaces => "와일드카드 바인딩은 그 주소 체계(IPv4/IPv6)의 모든 주소에서 접속을 받습니다. 나중에 새로 생기는 주소도 포함됩니다.".into(),
+            Note::DualStack => "듀얼 스택: 여기서는 ::가 IPv4 접속도 받습니다 (net.ipv6.bindv6only=0). 단, 서버가 IPV6_V6ONLY를 켜면 IPv6만 받습니다 (nginx의 기본값).".into(),
+            Note::V6Only { windows: true } => "Windows에서 :: 소켓은 서버가 IPV6_V6ONLY를 끄지 않는 한 IPv6만 받습니다. IPv4 접속도 받으려면 0.0.0.0에도 바인딩하세요.".into(),
+            Note::V6Only { windows: false } => "여기서는 ::가 IPv6만 받습니다 (net.ipv6.bindv6only=1). IPv4 접속도 받으려면 0.0.0.0에도 바인딩하세요.".into(),
+            Note::AlsoVirtual { interfaces } => format!(
+                "{}에서도 접속을 받습니다: 이 컴퓨터의 컨테이너와 VM도 접속할 수 있습니다.",
+                interfaces.join(", ")
+            ),
+            Note::Public { ip } => format!(
+                "{ip}는 공인 주소입니다: 방화벽이 포트를 막지 않으면 인터넷의 누구나 접속할 수 있습니다."
+            ),
+            Note::FirewallDecides => "바인딩은 다른 기기의 접속을 허용하지만, 방화벽이 막을 수도 있습니다. 이 컴퓨터에서 하는 테스트로는 알 수 없으니 다른 기기에서 직접 확인하세요.".into(),
+            Note::VirtualAddress { ip, interface, role } => {
+                format!("{ip}는 {interface}의 주소입니다: {}.", self.role(*role))
+            }
+            Note::NotLocal { ip, lan } => {
+                let lan = match lan {
+                    Some((lan_ip, iface)) => format!(" 이 컴퓨터의 LAN 주소는 {lan_ip} ({iface})입니다."),
+                    None => String::new(),
+                };
+                format!("{ip}는 이 컴퓨터의 주소가 아닙니다: 바인딩하면 \"cannot assign requested address\" 오류가 납니다.{lan}")
+            }
+            Note::NonlocalBindAllowed => "net.ipv4.ip_nonlocal_bind=1 이라 바인딩은 성공하지만, 그 주소가 생기기 전까지는 아무 접속도 오지 않습니다.".into(),
+            Note::LinkLocalNeedsZone { ip } => format!(
+                "{ip}는 링크 로컬 주소입니다: 바인딩하려면 인터페이스를 함께 적어야 합니다 (예: {ip}%eth0)."
+            ),
+            Note::LinkLocalNoUrl => "링크 로컬 주소(fe80::)는 URL로 공유하지 않습니다: 브라우저가 존 ID(%eth0)를 받지 않습니다.".into(),
+            Note::PrivilegedPort { port, start } => format!(
+                "{port}번 포트는 {start}보다 작습니다: 바인딩하려면 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요하고, 없으면 \"permission denied\" 오류가 납니다. 개발 서버는 보통 5000이나 8000 같은 포트를 씁니다."
+            ),
+            Note::PrivilegedPortAllowed { port, start } => format!(
+                "{port}번 포트는 {start}보다 작지만, 이 프로세스는 바인딩할 권한이 있습니다."
+            ),
+            Note::Localhost { resolved, picked } => format!(
+                "여기서 localhost는 {}로 조회됩니다. Flask/Werkzeug는 {picked}(첫 번째 IPv4 결과)에만 바인딩하고, Node.js 17+와 Vite는 첫 번째 결과(대개 ::1)에, uvicorn은 모두에 바인딩합니다.",
+                list(resolved)
+            ),
+            Note::Hostname { name, resolved, picked } => format!(
+                "{name}은(는) {}로 조회됩니다. Flask 같은 서버는 첫 번째 IPv4 결과인 {picked}에 바인딩합니다.",
+                list(resolved)
+            ),
+            Note::InterfaceName { name, picked } => format!(
+                "서버는 인터페이스 이름이 아니라 주소에 바인딩합니다: {name} 대신 {picked}를 쓰세요."
+            ),
+            Note::InterfaceWithoutAddress { name } => {
+                format!("{name}에는 서버가 바인딩할 수 있는 주소가 없습니다.")
+            }
+            Note::WslNat => "WSL2 NAT 네트워킹: 같은 LAN의 기기는 Windows까지만 닿고 이 Linux VM에는 닿지 않습니다. Windows에서 포트를 전달하거나 (netsh interface portproxy add v4tov4 …) networkingMode=mirrored로 바꾸세요.".into(),
+            Note::WslMirrored => "WSL2 미러 모드 네트워킹: VM이 Windows의 주소를 함께 씁니다. 무엇이 들어올지는 Windows 방화벽(Hyper-V 방화벽)이 정합니다.".into(),
+            Note::InContainer { name } => format!(
+                "컨테이너({name}) 안에서 실행 중입니다: 다른 컴퓨터는 컨테이너가 공개한 포트(docker run -p)로만 접속할 수 있습니다."
+            ),
+            Note::FullTunnelVpn { interface } => format!(
+                "VPN({interface})이 이 컴퓨터의 트래픽을 모두 나르고 있습니다. VPN이 로컬 트래픽을 막지 않는다면 같은 Wi-Fi의 기기는 여전히 LAN 주소로 접속할 수 있습니다."
+            ),
+            Note::NoLanAddress => "LAN 주소가 없습니다: 서버를 공유하려면 먼저 네트워크에 연결하세요.".into(),
+            Note::BindFailed { error } => match error {
+                BindError::InUse => "바인딩 테스트: 그 주소의 포트를 이미 다른 프로그램이 쓰고 있습니다 (address already in use).".into(),
+                BindError::NotLocal => "바인딩 테스트: 이 주소를 할당할 수 없습니다 (cannot assign requested address).".into(),
+                BindError::Permission => "바인딩 테스트: 권한이 없습니다 (permission denied).".into(),
+                BindError::Other(e) => format!("바인딩 테스트 실패: {e}."),
+            },
+            Note::BindSucceeded => "바인딩 테스트: 지금 바인딩할 수 있습니다 (소켓은 바로 닫았습니다).".into(),
+        }
+    }
+
+    fn input_error(&self, error: &InputError) -> String {
+        match error {
+            InputError::Empty { what } => format!("{}가 비어 있습니다. 예: {}", arg(*what), example(*what)),
+            InputError::TooLong { what, len } => format!("{}가 {len}바이트나 됩니다. 올바른 값이 아닙니다", arg(*what)),
+            InputError::ControlCharacters { what, value } => format!("{} '{value}'에 제어 문자가 들어 있습니다", arg(*what)),
+            InputError::PortNotNumber { value } => format!("'{value}'는 포트가 아닙니다: 1~65535 사이의 숫자를 주세요. 예: 5000"),
+            InputError::PortNegative { value } => format!("'{value}'는 음수입니다: 포트는 1~65535입니다. 예: 5000"),
+            InputError::PortZero => "포트 0은 OS가 빈 포트를 고르라는 뜻입니다. 1~65535 사이의 실제 포트를 주세요. 예: 5000".into(),
+            InputError::PortTooLarge { value } => format!("'{value}'는 너무 큽니다: 포트는 65535까지입니다. 예: 5000"),
+            InputError::BadIpv4 { value } => format!("'{value}'는 올바른 IPv4 주소가 아닙니다: 0~255 숫자 네 개입니다. 예: 192.168.1.5"),
+            InputError::BadIpv6 { value } => format!("'{value}'는 올바른 IPv6 주소가 아닙니다. 예: ::1 또는 [::]:5000"),
+            InputError::BracketedIpv4 { value } => format!("'[{value}]': 대괄호는 IPv6용입니다. IPv4는 대괄호 없이 쓰세요. 예: 127.0.0.1:5000"),
+            InputError::UnclosedBracket { value } => format!("'{value}'의 대괄호 짝이 맞지 않습니다. IPv6는 [::1] 또는 [::1]:5000처럼 씁니다"),
+            InputError::AfterBracket { value } => format!("'{value}': ']' 뒤에는 :포트만 올 수 있습니다. 예: [::1]:5000"),
+            InputError::BadZone { value } => format!("'{value}': 존(%이름)은 링크 로컬 IPv6 주소에만 붙습니다. 예: fe80::1%eth0"),
+            InputError::HostWithPath { value } => format!("'{value}'는 호스트가 아닙니다: 주소, 이름, URL 중 하나를 주세요. 예: 0.0.0.0 또는 http://0.0.0.0:5000/"),
+            InputError::LooksLikePort { value } => format!("'{value}'는 포트처럼 보입니다. 호스트도 함께 주세요. 예: 0.0.0.0:{value} 또는 -p {value}"),
+            InputError::UnsupportedScheme { scheme } => format!("'{scheme}://'는 지원하지 않습니다. http://, https://, ws://, wss:// 중 하나를 쓰세요"),
+            InputError::BadUrl { value } => format!("'{value}'는 쓸 수 있는 URL이 아닙니다. 예: http://0.0.0.0:5000"),
+            InputError::BadPath { value } => format!("경로 '{value}'에 공백이 있습니다. URL 경로는 /app처럼 씁니다"),
+            InputError::BadHost { value } => format!("'{value}'는 IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)"),
+            InputError::Unresolved { name } => format!("'{name}' 이름으로 찾은 주소가 없습니다. 철자를 확인하거나 IP 주소를 주세요"),
+            InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요"),
+            InputError::UnknownZone { zone } => format!("존 '{zone}'은 이 컴퓨터의 인터페이스가 아닙니다 (목록: bindscope interfaces)"),
+        }
+    }
+
+    fn system_error(&self, error: &SystemError) -> String {
+        match error {
+            SystemError::Interfaces(e) => {
+                format!("이 컴퓨터의 네트워크 인터페이스 목록을 읽을 수 없습니다: {e}")
+            }
+        }
+    }
+
+    fn reach(&self, reach: Reach) -> &'static str {
+        match reach {
+            Reach::None => "아무도 접속 불가",
+            Reach::Host => "이 컴퓨터만",
+            Reach::Link => "같은 링크만",
+            Reach::Lan => "같은 네트워크",
+            Reach::Internet => "인터넷 전체",
+        }
+    }
+
+    fn risk(&self, risk: Risk) -> &'static str {
+        match risk {
+            Risk::None => "없음",
+            Risk::Low => "낮음",
+            Risk::Medium => "보통",
+            Risk::High => "높음",
+        }
+    }
+
+    fn addr_kind(&self, kind: AddrKind) -> &'static str {
+        match kind {
+            AddrKind::Loopback => "루프백",
+            AddrKind::Private => "사설 LAN",
+            AddrKind::LinkLocal => "링크 로컬",
+            AddrKind::Cgnat => "CGNAT(공유 주소)",
+            AddrKind::Ula => "IPv6 ULA(사설)",
+            AddrKind::Documentation => "문서용 예시 주소",
+            AddrKind::Reserved => "예약 주소",
+            AddrKind::Public => "공인 주소",
+        }
+    }
+
+    fn device(&self, device: Device) -> &'static str {
+        match device {
+            Device::Loopback => "루프백",
+            Device::Ethernet => "이더넷",
+            Device::Wireless => "Wi-Fi",
+            Device::Bridge => "브리지",
+            Device::Veth => "veth",
+            Device::Tun => "tun",
+            Device::Tap => "tap",
+            Device::Wireguard => "WireGuard",
+            Device::Vlan => "VLAN",
+            Device::Bond => "본딩",
+            Device::Dummy => "더미",
+            Device::OtherVirtual => "가상",
+            Device::Unknown => "?",
+        }
+    }
+
+    fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Loopback => "루프백: 이 컴퓨터가 자기 자신과 통신하는 통로",
+            Role::Network => "네트워크 연결",
+            Role::ContainerBridge => "Docker/Podman 브리지: 이 컴퓨터의 컨테이너만 쓰는 네트워크로, 스마트폰용이 아닙니다",
+            Role::VmBridge => "이 컴퓨터 안의 가상 네트워크(VM, 컨테이너): 스마트폰용이 아닙니다",
+            Role::ContainerPort => "컨테이너나 VM으로 이어지는 가상 케이블",
+            Role::Vpn => "VPN 터널: VPN에 연결된 기기만 닿고, Wi-Fi의 스마트폰은 닿지 않습니다",
+            Role::Tailnet => "Tailscale: 같은 tailnet에 로그인해 Tailscale을 켠 기기만 닿습니다",
+            Role::WslNat => "WSL2의 NAT 네트워크: Windows는 닿지만 다른 기기는 닿지 않습니다",
+            Role::HyperV => "Hyper-V 가상 스위치: 이 PC의 VM과 WSL용이며 스마트폰용이 아닙니다",
+            Role::PeerToPeer => "Apple 기기 간 직접 연결(AirDrop): 웹 서버용이 아닙니다",
+        }
+    }
+
+    fn not_shareable(&self, reason: NotShareable) -> &'static str {
+        match reason {
+            NotShareable::Loopback => "루프백: 이 컴퓨터 전용",
+            NotShareable::LinkLocal => "링크 로컬: 브라우저로 열 수 없음",
+            NotShareable::Down => "인터페이스가 꺼져 있음",
+            NotShareable::Reserved => "기기가 접속할 수 있는 주소가 아님",
+            NotShareable::Virtual => "가상 인터페이스",
+        }
+    }
+
+    fn bind_kind(&self, kind: BindKind) -> &'static str {
+        match kind {
+            BindKind::Loopback => "루프백(127.0.0.1, ::1)",
+            BindKind::All => "모든 인터페이스(0.0.0.0, ::)",
+            BindKind::Lan => "내부 IP",
+            BindKind::Public => "공인 IP",
+            BindKind::LinkLocal => "링크 로컬 주소",
+            BindKind::Virtual => "가상 네트워크 주소",
+            BindKind::NotLocal => "이 컴퓨터에 없는 주소",
+        }
+    }
+
+    fn row(&self, row: Row) -> &'static str {
+        match row {
+            Row::Meaning => "의미",
+            Row::Range => "접속 범위",
+            Row::Outside => "외부 접속 여부",
+            Row::Use => "사용 용도",
+            Row::Risk => "보안 위험",
+        }
+    }
+
+    fn compare(&self, kind: BindKind, row: Row) -> &'static str {
+        match (kind, row) {
+            (BindKind::Loopback, Row::Meaning) => "이 컴퓨터 자기 자신",
+            (BindKind::Loopback, Row::Range) => "이 컴퓨터 안의 프로그램만",
+            (BindKind::Loopback, Row::Outside) => "불가능",
+            (BindKind::Loopback, Row::Use) => "혼자 하는 개발, 로컬 테스트",
+            (BindKind::Loopback, Row::Risk) => "낮음: 나만 접속할 수 있음",
+
+            (BindKind::Lan, Row::Meaning) => "내부 네트워크에서 이 컴퓨터를 가리키는 주소",
+            (BindKind::Lan, Row::Range) => "같은 네트워크(공유기, 회사망)의 다른 기기",
+            (BindKind::Lan, Row::Outside) => "가능 (같은 네트워크 안에서만)",
+            (BindKind::Lan, Row::Use) => "실제 기기에서 테스트, 주변 사람과 공유",
+            (BindKind::Lan, Row::Risk) => "있음: 같은 네트워크의 기기가 접속할 수 있음",
+
+            (BindKind::All, Row::Meaning) => "모든 네트워크 인터페이스: 127.0.0.1과 내부 IP 모두",
+            (BindKind::All, Row::Range) => "이 컴퓨터, 그리고 어느 주소로든 닿는 모든 기기",
+            (BindKind::All, Row::Outside) => {
+                "가능: 같은 네트워크의 스마트폰·PC, 공유기가 포트를 열면 인터넷에서도"
+            }
+            (BindKind::All, Row::Use) => "개발 중 여러 기기에서 접속해 보기",
+            (BindKind::All, Row::Risk) => {
+                "주의: 방화벽이나 프록시로 막지 않으면 뜻하지 않은 접속이 가능"
+            }
+
+            (BindKind::Public, Row::Meaning) => "인터넷에서 바로 찾아올 수 있는 공인 주소",
+            (BindKind::Public, Row::Range) => "인터넷의 누구나",
+            (BindKind::Public, Row::Outside) => "가능: 방화벽이 막지 않으면 어디서든",
+            (BindKind::Public, Row::Use) => "운영 서버 (방화벽과 리버스 프록시 뒤에서)",
+            (BindKind::Public, Row::Risk) => "높음: 개발 서버를 여기에 열면 안 됨",
+
+            (BindKind::LinkLocal, Row::Meaning) => {
+                "한 링크 안에서만 쓰는 주소 (fe80::, 169.254.x.x)"
+            }
+            (BindKind::LinkLocal, Row::Range) => "같은 링크에 연결된 기기",
+            (BindKind::LinkLocal, Row::Outside) => {
+                "같은 링크에서만 가능, 브라우저는 fe80:: 주소를 못 엶"
+            }
+            (BindKind::LinkLocal, Row::Use) => "자동 설정, 케이블 직접 연결",
+            (BindKind::LinkLocal, Row::Risk) => "낮음~보통: 같은 링크의 기기는 접속 가능",
+
+            (BindKind::Virtual, Row::Meaning) => "이 컴퓨터 안 가상 네트워크(컨테이너, VM)의 주소",
+            (BindKind::Virtual, Row::Range) => "이 컴퓨터와 그 안의 컨테이너·VM",
+            (BindKind::Virtual, Row::Outside) => "불가능 (포트 포워딩 없이는)",
+            (BindKind::Virtual, Row::Use) => "컨테이너·VM과 이 컴퓨터 사이의 통신",
+            (BindKind::Virtual, Row::Risk) => "낮음: 단, 실행 중인 컨테이너는 모두 접속 가능",
+
+            (BindKind::NotLocal, Row::Meaning) => "이 컴퓨터에 없는 주소",
+            (BindKind::NotLocal, Row::Range) => "없음: 서버가 시작되지 않음",
+            (BindKind::NotLocal, Row::Outside) => "불가능",
+            (BindKind::NotLocal, Row::Use) => {
+                "없음: 0.0.0.0이나 이 컴퓨터의 현재 주소에 바인딩하세요"
+            }
+            (BindKind::NotLocal, Row::Risk) => "없음, 하지만 서버가 시작되지 않음",
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Every word bindscope prints, in English and Korean.
+//!
+//! Each language implements [`Catalogue`]; every method is an exhaustive `match`, so a text
+//! added in one language and missing in the other does not compile.
+
+mod en;
+mod ko;
+
+use std::net::IpAddr;
+
+pub use en::En;
+pub use ko::Ko;
+
+use crate::analysis::address::{AddrKind, Reach, Risk};
+use crate::analysis::expose::BindKind;
+use crate::analysis::interfaces::{NotShareable, Role};
+use crate::analysis::notes::Note;
+use crate::error::{InputError, SystemError};
+use crate::model::{Device, Os};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    En,
+    Ko,
+}
+
+impl Lang {
+    /// The language of a locale string such as `ko_KR.UTF-8`, `ko-KR` or `en_US`.
+    pub fn from_locale(locale: &str) -> Option<Lang> {
+        let lang = locale
+            .split(['_', '-', '.', '@'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match lang.as_str() {
+            "ko" => Some(Lang::Ko),
+            "" => None,
+            _ => Some(Lang::En),
+        }
+    }
+
+    pub fn catalogue(self) -> &'static dyn Catalogue {
+        match self {
+            Lang::En => &En,
+            Lang::Ko => &Ko,
+        }
+    }
+}
+
+/// Short words: table headers, states, markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Interface,
+    State,
+    Address,
+    Kind,
+    Reach,
+    Device,
+    Url,
+    Bind,
+    Risk,
+    OnThisMachine,
+    Up,
+    Down,
+    Yes,
+    No,
+    Local,
+    Network,
+    NotForOtherDevices,
+    Recommended,
+    PrimaryMark,
+    Interfaces,
+    IfYourServerBindsTo,
+    Next,
+    NoAddress,
+    ServersBindThis,
+}
+
+/// The rows of the seeds' comparison tables, in the seeds' order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Row {
+    Meaning,
+    Range,
+    Outside,
+    Use,
+    Risk,
+}
+
+impl Row {
+    pub const ALL: [Row; 5] = [Row::Meaning, Row::Range, Row::Outside, Row::Use, Row::Risk];
+}
+
+/// Sentences that carry values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text<'a> {
+    Title {
+        hostname: &'a str,
+        os: Os,
+        port: u16,
+    },
+    PrimaryVerdict {
+        ip: IpAddr,
+        interface: &'a str,
+    },
+    NoPrimary,
+    ExposeVerdict {
+        bind: &'a str,
+        reach: Reach,
+        risk: Risk,
+    },
+    ExposeFails {
+        bind: &'a str,
+    },
+    ResolvesTo {
+        name: &'a str,
+    },
+    Comparison {
+        kind: BindKind,
+    },
+    UrlsVerdict {
+        url: &'a str,
+    },
+    NoNetworkUrl,
+    Ipv6NeedsDualStack,
+    OverviewVerdict {
+        url: &'a str,
+    },
+    OverviewWsl {
+        ip: IpAddr,
+    },
+    QrFor {
+        url: &'a str,
+    },
+    NoQr,
+    InterfaceRole {
+        name: &'a str,
+        role: Role,
+    },
+}
+
+/// One language's texts.
+pub trait Catalogue: Sync {
+    fn label(&self, label: Label) -> &'static str;
+    fn text(&self, text: &Text) -> String;
+    fn note(&self, note: &Note) -> String;
+    fn input_error(&self, error: &InputError) -> String;
+    fn system_error(&self, error: &SystemError) -> String;
+    fn reach(&self, reach: Reach) -> &'static str;
+    fn risk(&self, risk: Risk) -> &'static str;
+    fn addr_kind(&self, kind: AddrKind) -> &'static str;
+    fn device(&self, device: Device) -> &'static str;
+    fn role(&self, role: Role) -> &'static str;
+    fn not_shareable(&self, reason: NotShareable) -> &'static str;
+    fn bind_kind(&self, kind: BindKind) -> &'static str;
+    fn row(&self, row: Row) -> &'static str;
+    /// A cell of the seeds' comparison table: what `row` says of a bind of `kind`.
+    fn compare(&self, kind: BindKind, row: Row) -> &'static str;
+}
+
+/// Joins addresses for a sentence: `127.0.0.1, ::1`.
+pub(crate) fn list(ips: &[IpAddr]) -> String {
+    ips.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests;

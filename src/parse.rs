@@ -1,0 +1,469 @@
+//! Parsers for what users type: ports and bind hosts in every form PRODUCT.md lists.
+//!
+//! Hand-written rather than `url::Url`: we accept forms that are not URLs (`::1`, `host:port`,
+//! `fe80::1%eth0`, interface names) and owe the user a precise reason for each rejection.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::error::InputError;
+
+/// Longest argument we look at; anything longer is rejected before parsing.
+pub const MAX_ARG_LEN: usize = 1024;
+/// How much of a bad value an error message repeats.
+const SHOWN_LEN: usize = 48;
+
+/// The part of a bad value that an error message may repeat: short, one line, no escapes.
+pub fn shown(value: &str) -> String {
+    let mut out: String = value
+        .chars()
+        .take(SHOWN_LEN)
+        .flat_map(char::escape_debug)
+        .collect();
+    if value.chars().count() > SHOWN_LEN {
+        out.push('…');
+    }
+    out
+}
+
+/// What an argument is, for errors that apply to every kind of argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg {
+    Port,
+    Host,
+    Path,
+}
+
+fn check_text(value: &str, what: Arg) -> Result<(), InputError> {
+    if value.trim().is_empty() {
+        return Err(InputError::Empty { what });
+    }
+    if value.len() > MAX_ARG_LEN {
+        return Err(InputError::TooLong {
+            what,
+            len: value.len(),
+        });
+    }
+    if value.chars().any(char::is_control) {
+        return Err(InputError::ControlCharacters {
+            what,
+            value: shown(value),
+        });
+    }
+    Ok(())
+}
+
+/// A TCP/UDP port a server can listen on: 1 to 65535.
+pub fn port(value: &str) -> Result<u16, InputError> {
+    check_text(value, Arg::Port)?;
+    let t = value.trim();
+    if let Some(rest) = t.strip_prefix('-') {
+        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
+            return Err(InputError::PortNegative { value: shown(t) });
+        }
+    }
+    if !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(InputError::PortNotNumber { value: shown(t) });
+    }
+    let digits = t.trim_start_matches('0');
+    if digits.is_empty() {
+        return Err(InputError::PortZero);
+    }
+    match digits.parse::<u32>() {
+        Ok(n) if n <= 65535 => Ok(n as u16),
+        _ => Err(InputError::PortTooLarge { value: shown(t) }),
+    }
+}
+
+/// A host as typed, before names are looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostSpec {
+    Ip {
+        ip: IpAddr,
+        zone: Option<String>,
+    },
+    /// A hostname or an interface name; which one is decided against the machine.
+    Name(String),
+}
+
+/// A bind host with what came with it: `HOST`, `HOST:PORT`, `[V6]:PORT` or a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostInput {
+    pub host: HostSpec,
+    pub port: Option<u16>,
+    pub scheme: Option<String>,
+    pub path: Option<String>,
+}
+
+const SCHEMES: [(&str, u16); 4] = [("http", 80), ("https", 443), ("ws", 80), ("wss", 443)];
+
+pub fn host_input(value: &str) -> Result<HostInput, InputError> {
+    check_text(value, Arg::Host)?;
+    let value = value.trim();
+    match value.split_once("://") {
+        Some((scheme, rest)) => url(value, scheme, rest),
+        None => {
+            if value.contains('/') {
+                return Err(InputError::HostWithPath {
+                    value: shown(value),
+                });
+            }
+            if value.chars().all(|c| c.is_ascii_digit()) && port(value).is_ok() {
+                return Err(InputError::LooksLikePort {
+                    value: shown(value),
+                });
+            }
+            let (host, port) = authority(value, false)?;
+            Ok(HostInput {
+                host,
+                port,
+                scheme: None,
+                path: None,
+            })
+        }
+    }
+}
+
+fn url(whole: &str, scheme: &str, rest: &str) -> Result<HostInput, InputError> {
+    let scheme = scheme.to_ascii_lowercase();
+    let Some(&(_, default_port)) = SCHEMES.iter().find(|(s, _)| *s == scheme) else {
+        return Err(InputError::UnsupportedScheme {
+            scheme: shown(&scheme),
+        });
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority_part, path) = rest.split_at(end);
+    // user:password@host — the credentials are not ours to look at.
+    let authority_part = authority_part
+        .rsplit_once('@')
+        .map_or(authority_part, |(_, h)| h);
+    if authority_part.is_empty() {
+        return Err(InputError::Empty { what: Arg::Host });
+    }
+    let (host, port) = authority(authority_part, true).map_err(|e| match e {
+        InputError::Empty { .. } => InputError::BadUrl {
+            value: shown(whole),
+        },
+        other => other,
+    })?;
+    Ok(HostInput {
+        host,
+        port: Some(port.unwrap_or(default_port)),
+        scheme: Some(scheme),
+        path: (!path.is_empty()).then(|| path.to_string()),
+    })
+}
+
+/// `HOST`, `HOST:PORT`, `[V6]`, `[V6]:PORT` or a bare IPv6 literal.
+fn authority(value: &str, in_url: bool) -> Result<(HostSpec, Option<u16>), InputError> {
+    if let Some(inner) = value.strip_prefix('[') {
+        let Some((literal, after)) = inner.split_once(']') else {
+            return Err(InputError::UnclosedBracket {
+                value: shown(value),
+            });
+        };
+        let port = match after {
+            "" => None,
+            _ => match after.strip_prefix(':') {
+                Some(p) => Some(port(p)?),
+                None => {
+                    return Err(InputError::AfterBracket {
+                        value: shown(value),
+                    })
+                }
+            },
+        };
+        let host = ipv6_literal(literal, in_url)?;
+        return Ok((host, port));
+    }
+    if value.contains(']') {
+        return Err(InputError::UnclosedBracket {
+            value: shown(value),
+        });
+    }
+    match value.matches(':').count() {
+        0 => Ok((plain_host(value)?, None)),
+        1 => {
+            let (host, p) = value.split_once(':').unwrap_or((value, ""));
+            if host.is_empty() {
+                return Err(InputError::Empty { what: Arg::Host });
+            }
+            Ok((plain_host(host)?, Some(port(p)?)))
+        }
+        _ => Ok((ipv6_literal(value, in_url)?, None)),
+    }
+}
+
+fn ipv6_literal(literal: &str, in_url: bool) -> Result<HostSpec, InputError> {
+    let (addr, zone) = match literal.split_once('%') {
+        Some((a, z)) => {
+            // In a URL the % of a zone is itself escaped as %25.
+            let z = if in_url {
+                z.strip_prefix("25").unwrap_or(z)
+            } else {
+                z
+            };
+            if z.is_empty() || z.chars().any(|c| c.is_whitespace()) {
+                return Err(InputError::BadZone {
+                    value: shown(literal),
+                });
+            }
+            (a, Some(z.to_string()))
+        }
+        None => (literal, None),
+    };
+    if addr.parse::<Ipv4Addr>().is_ok() {
+        return Err(InputError::BracketedIpv4 {
+            value: shown(literal),
+        });
+    }
+    match addr.parse::<Ipv6Addr>() {
+        Ok(ip) => Ok(HostSpec::Ip {
+            ip: IpAddr::V6(ip),
+            zone,
+        }),
+        Err(_) => Err(InputError::BadIpv6 {
+            value: shown(literal),
+        }),
+    }
+}
+
+fn plain_host(value: &str) -> Result<HostSpec, InputError> {
+    if value.contains('%') {
+        return Err(InputError::BadZone {
+            value: shown(value),
+        });
+    }
+    if value.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return match value.parse::<Ipv4Addr>() {
+            Ok(ip) => Ok(HostSpec::Ip {
+                ip: IpAddr::V4(ip),
+                zone: None,
+            }),
+            Err(_) => Err(InputError::BadIpv4 {
+                value: shown(value),
+            }),
+        };
+    }
+    Ok(HostSpec::Name(value.to_string()))
+}
+
+/// Whether `name` can be looked up as a DNS name (RFC 1123, with `_` tolerated).
+pub fn is_hostname(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+/// `--path` for URLs: one leading slash, nothing a URL cannot carry as is.
+pub fn url_path(value: &str) -> Result<String, InputError> {
+    check_text(value, Arg::Path)?;
+    if value.chars().any(char::is_whitespace) {
+        return Err(InputError::BadPath {
+            value: shown(value),
+        });
+    }
+    Ok(if value.starts_with('/') {
+        value.to_string()
+    } else {
+        format!("/{value}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn host(s: &str) -> HostInput {
+        host_input(s).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    fn spec(ip_s: &str) -> HostSpec {
+        HostSpec::Ip {
+            ip: ip(ip_s),
+            zone: None,
+        }
+    }
+
+    #[test]
+    fn ports() {
+        assert_eq!(port("5000"), Ok(5000));
+        assert_eq!(port("1"), Ok(1));
+        assert_eq!(port("65535"), Ok(65535));
+        assert_eq!(port("005000"), Ok(5000));
+        assert_eq!(port(" 8080 "), Ok(8080));
+        assert_eq!(port("0"), Err(InputError::PortZero));
+        assert_eq!(port("000"), Err(InputError::PortZero));
+        assert!(matches!(
+            port("65536"),
+            Err(InputError::PortTooLarge { .. })
+        ));
+        assert!(matches!(
+            port("99999999999999999999"),
+            Err(InputError::PortTooLarge { .. })
+        ));
+        assert!(matches!(port("-1"), Err(InputError::PortNegative { .. })));
+        for bad in [
+            "abc",
+            "5000x",
+            "1e3",
+            "+5",
+            "0x10",
+            "50 00",
+            "-",
+            "５０００",
+        ] {
+            assert!(
+                matches!(port(bad), Err(InputError::PortNotNumber { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(port(""), Err(InputError::Empty { what: Arg::Port }));
+        assert_eq!(port("   "), Err(InputError::Empty { what: Arg::Port }));
+    }
+
+    #[test]
+    fn literal_hosts() {
+        assert_eq!(host("127.0.0.1").host, spec("127.0.0.1"));
+        assert_eq!(host("0.0.0.0").host, spec("0.0.0.0"));
+        assert_eq!(host("::").host, spec("::"));
+        assert_eq!(host("[::]").host, spec("::"));
+        assert_eq!(host("::1").port, None);
+        let h = host("[::1]:8000");
+        assert_eq!((h.host, h.port), (spec("::1"), Some(8000)));
+        let h = host("192.168.1.5:5000");
+        assert_eq!((h.host, h.port), (spec("192.168.1.5"), Some(5000)));
+        let h = host("fe80::1%eth0");
+        assert_eq!(
+            h.host,
+            HostSpec::Ip {
+                ip: ip("fe80::1"),
+                zone: Some("eth0".into())
+            }
+        );
+    }
+
+    #[test]
+    fn names_and_urls() {
+        assert_eq!(host("localhost").host, HostSpec::Name("localhost".into()));
+        let h = host("localhost:3000");
+        assert_eq!(
+            (h.host, h.port),
+            (HostSpec::Name("localhost".into()), Some(3000))
+        );
+        let h = host("http://0.0.0.0:5000");
+        assert_eq!(h.host, spec("0.0.0.0"));
+        assert_eq!(h.port, Some(5000));
+        assert_eq!(h.scheme.as_deref(), Some("http"));
+        let h = host("HTTPS://user:pw@[2001:db8::1]/admin?x=1");
+        assert_eq!(h.host, spec("2001:db8::1"));
+        assert_eq!(h.port, Some(443));
+        assert_eq!(h.scheme.as_deref(), Some("https"));
+        assert_eq!(h.path.as_deref(), Some("/admin?x=1"));
+        let h = host("http://[fe80::1%25wlan0]:8080/");
+        assert_eq!(
+            h.host,
+            HostSpec::Ip {
+                ip: ip("fe80::1"),
+                zone: Some("wlan0".into())
+            }
+        );
+        assert_eq!(host("http://localhost").port, Some(80));
+        assert_eq!(
+            host("vEthernet (WSL)").host,
+            HostSpec::Name("vEthernet (WSL)".into())
+        );
+    }
+
+    #[test]
+    fn bad_hosts_say_why() {
+        let err = |s: &str| host_input(s).unwrap_err();
+        assert!(matches!(err("999.1.1.1"), InputError::BadIpv4 { .. }));
+        assert!(matches!(err("1.2.3"), InputError::BadIpv4 { .. }));
+        assert!(matches!(err("::1::"), InputError::BadIpv6 { .. }));
+        assert!(matches!(err("[::1"), InputError::UnclosedBracket { .. }));
+        assert!(matches!(err("::1]"), InputError::UnclosedBracket { .. }));
+        assert!(matches!(err("[::1]x"), InputError::AfterBracket { .. }));
+        assert!(matches!(
+            err("[127.0.0.1]"),
+            InputError::BracketedIpv4 { .. }
+        ));
+        assert!(matches!(
+            err("[::1]:"),
+            InputError::Empty { what: Arg::Port }
+        ));
+        assert!(matches!(err("[::1]:0"), InputError::PortZero));
+        assert!(matches!(
+            err("localhost:abc"),
+            InputError::PortNotNumber { .. }
+        ));
+        assert!(matches!(
+            err(":5000"),
+            InputError::Empty { what: Arg::Host }
+        ));
+        assert!(matches!(err("5000"), InputError::LooksLikePort { .. }));
+        assert!(matches!(
+            err("192.168.1.0/24"),
+            InputError::HostWithPath { .. }
+        ));
+        assert!(matches!(
+            err("ftp://host"),
+            InputError::UnsupportedScheme { .. }
+        ));
+        assert!(matches!(
+            err("http://"),
+            InputError::Empty { what: Arg::Host }
+        ));
+        assert!(matches!(err("http://:80"), InputError::BadUrl { .. }));
+        assert!(matches!(err("fe80::1%"), InputError::BadZone { .. }));
+        assert!(matches!(err("host%eth0"), InputError::BadZone { .. }));
+        assert!(matches!(err(""), InputError::Empty { what: Arg::Host }));
+        assert!(matches!(
+            err("a\u{7}b"),
+            InputError::ControlCharacters { .. }
+        ));
+        assert!(matches!(
+            err(&"a".repeat(100_000)),
+            InputError::TooLong { .. }
+        ));
+    }
+
+    #[test]
+    fn shown_values_are_short_and_escaped() {
+        assert_eq!(shown("abc"), "abc");
+        assert_eq!(shown("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+        let long = shown(&"x".repeat(1000));
+        assert!(long.chars().count() <= SHOWN_LEN + 1 && long.ends_with('…'));
+    }
+
+    #[test]
+    fn hostnames() {
+        assert!(is_hostname("localhost"));
+        assert!(is_hostname("my-laptop.local."));
+        assert!(is_hostname("_dev.example"));
+        assert!(!is_hostname("-bad.example"));
+        assert!(!is_hostname("a..b"));
+        assert!(!is_hostname("vEthernet (WSL)"));
+        assert!(!is_hostname(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(url_path("app").unwrap(), "/app");
+        assert_eq!(url_path("/app?x=1").unwrap(), "/app?x=1");
+        assert!(url_path("a b").is_err());
+        assert!(url_path("").is_err());
+    }
+}

@@ -1,0 +1,100 @@
+use std::io::{self, Write};
+
+use colored::Color;
+use comfy_table::Cell;
+
+use super::{clean, reach_color, write_notes, write_table, Ui};
+use crate::analysis::address::Reach;
+use crate::i18n::{Label, Text};
+use crate::report::ExposeReport;
+
+pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    let display = clean(&report.display);
+    let verdict = if report.listens_on.is_empty() {
+        ui.paint(&cat.text(&Text::ExposeFails { bind: &display }), Color::Red)
+    } else {
+        let text = cat.text(&Text::ExposeVerdict {
+            bind: &display,
+            reach: report.reach,
+            risk: report.risk,
+        });
+        match report.reach {
+            Reach::None => ui.paint(&text, Color::Red),
+            reach => ui.paint(&text, reach_color(reach)),
+        }
+    };
+    writeln!(w, "{verdict}")?;
+    if ui.quiet {
+        return Ok(());
+    }
+
+    if !report.candidates.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}",
+            cat.text(&Text::ResolvesTo {
+                name: &clean(&report.bind.host)
+            })
+        )?;
+        let mut table = ui.table(&[
+            cat.label(Label::Address),
+            cat.label(Label::OnThisMachine),
+            "",
+        ]);
+        for c in &report.candidates {
+            table.add_row(vec![
+                c.ip.to_string(),
+                cat.label(if c.local { Label::Yes } else { Label::No })
+                    .to_string(),
+                if c.picked {
+                    format!("← {}", cat.label(Label::ServersBindThis))
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        write_table(w, &mut table)?;
+    }
+
+    if !report.listens_on.is_empty() {
+        writeln!(w)?;
+        let mut header = vec![
+            cat.label(Label::Address),
+            cat.label(Label::Interface),
+            cat.label(Label::Reach),
+            cat.label(Label::Url),
+        ];
+        if ui.verbose > 0 {
+            header.push(cat.label(Label::Kind));
+        }
+        let mut table = ui.table(&header);
+        for l in &report.listens_on {
+            let mut row = vec![
+                Cell::new(l.ip),
+                Cell::new(clean(&l.interface)),
+                ui.reach_cell(l.reach),
+                Cell::new(l.url.as_deref().unwrap_or("—")),
+            ];
+            if ui.verbose > 0 {
+                row.push(Cell::new(cat.addr_kind(l.kind)));
+            }
+            table.add_row(row);
+        }
+        write_table(w, &mut table)?;
+    }
+
+    if !report.notes.is_empty() {
+        writeln!(w)?;
+        write_notes(w, ui, &report.notes)?;
+    }
+
+    writeln!(w)?;
+    writeln!(w, "{}", ui.bold(&report.comparison.title))?;
+    let mut table = ui.table(&[]);
+    for row in &report.comparison.rows {
+        table.add_row(vec![row.label, row.text]);
+    }
+    write_table(w, &mut table)
+}

@@ -1,0 +1,162 @@
+//! Human tables and JSON, written to any `Write`. Colour is an accent only: every coloured
+//! word also says what it means.
+
+pub mod expose;
+pub mod interfaces;
+pub mod overview;
+pub mod urls;
+
+use std::io::{self, Write};
+
+use colored::{Color, Colorize};
+use comfy_table::{presets, Attribute, Cell, Table};
+use serde::Serialize;
+
+use crate::analysis::address::Reach;
+use crate::config::Output;
+use crate::i18n::Catalogue;
+use crate::report::{Envelope, NoteOut, SCHEMA};
+
+/// How to render: the language and the answers of `Output`.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub cat: &'static dyn Catalogue,
+    pub color: bool,
+    pub verbose: u8,
+    pub quiet: bool,
+    pub tty: bool,
+}
+
+impl Ui {
+    pub fn new(output: &Output) -> Ui {
+        Ui {
+            cat: output.lang.catalogue(),
+            color: output.color,
+            verbose: output.verbose,
+            quiet: output.quiet,
+            tty: output.tty,
+        }
+    }
+
+    /// `text` in `color` when colours are on.
+    pub fn paint(&self, text: &str, color: Color) -> String {
+        if self.color {
+            text.color(color).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        if self.color {
+            text.bold().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        if self.color {
+            text.dimmed().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A borderless table whose header, if any, is bold when colours are on.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table.load_preset(presets::NOTHING).force_no_tty();
+        if self.color {
+            table.enforce_styling().style_text_only();
+        }
+        if header.is_empty() {
+            return table;
+        }
+        table.set_header(header.iter().map(|h| {
+            let cell = Cell::new(h);
+            if self.color {
+                cell.add_attribute(Attribute::Bold)
+            } else {
+                cell
+            }
+        }));
+        table
+    }
+
+    /// A table cell in the accent colour of a reach.
+    pub fn reach_cell(&self, reach: Reach) -> Cell {
+        let cell = Cell::new(self.cat.reach(reach));
+        if self.color {
+            cell.fg(match reach_color(reach) {
+                Color::Green => comfy_table::Color::Green,
+                Color::Yellow => comfy_table::Color::Yellow,
+                Color::Red => comfy_table::Color::Red,
+                _ => comfy_table::Color::DarkGrey,
+            })
+        } else {
+            cell
+        }
+    }
+}
+
+/// Green for this machine only, yellow for a network, red for the internet; grey for nobody.
+pub fn reach_color(reach: Reach) -> Color {
+    match reach {
+        Reach::Host => Color::Green,
+        Reach::Link | Reach::Lan => Color::Yellow,
+        Reach::Internet => Color::Red,
+        Reach::None => Color::BrightBlack,
+    }
+}
+
+/// Writes a table indented by two spaces, columns two spaces apart, no trailing blanks.
+pub fn write_table(w: &mut dyn Write, table: &mut Table) -> io::Result<()> {
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    for line in table.lines() {
+        writeln!(w, "  {}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Notes as a bulleted list; warnings in yellow.
+pub fn write_notes(w: &mut dyn Write, ui: &Ui, notes: &[NoteOut]) -> io::Result<()> {
+    for note in notes {
+        let text = if note.warning {
+            ui.paint(&note.message, Color::Yellow)
+        } else {
+            note.message.clone()
+        };
+        writeln!(w, "  • {text}")?;
+    }
+    Ok(())
+}
+
+/// One JSON document: `schema`, `command`, then the report's fields.
+pub fn write_json<T: Serialize>(
+    w: &mut dyn Write,
+    command: &'static str,
+    report: &T,
+) -> io::Result<()> {
+    let envelope = Envelope {
+        schema: SCHEMA,
+        command,
+        report,
+    };
+    serde_json::to_writer_pretty(&mut *w, &envelope)?;
+    writeln!(w)
+}
+
+/// A name from the OS, safe to print: control characters escaped.
+pub fn clean(name: &str) -> String {
+    if name.chars().any(char::is_control) {
+        name.chars().flat_map(char::escape_debug).collect()
+    } else {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests;

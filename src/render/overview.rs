@@ -1,0 +1,75 @@
+use std::io::{self, Write};
+
+use colored::Color;
+use comfy_table::Cell;
+
+use super::{clean, interfaces, write_notes, write_table, Ui};
+use crate::i18n::{Label, Text};
+use crate::model::WslMode;
+use crate::report::OverviewReport;
+
+pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    let verdict = match (&report.primary, &report.recommended_url, report.wsl) {
+        (Some(p), _, Some(WslMode::Nat)) => {
+            ui.paint(&cat.text(&Text::OverviewWsl { ip: p.ip }), Color::Yellow)
+        }
+        (_, Some(url), _) => ui.paint(&cat.text(&Text::OverviewVerdict { url }), Color::Green),
+        _ => ui.paint(&cat.text(&Text::NoPrimary), Color::Yellow),
+    };
+    if ui.quiet {
+        return writeln!(w, "{verdict}");
+    }
+    let hostname = clean(report.hostname.as_deref().unwrap_or("?"));
+    let title = cat.text(&Text::Title {
+        hostname: &hostname,
+        os: report.os,
+        port: report.port,
+    });
+    writeln!(w, "{}", ui.bold(&format!("bindscope · {title}")))?;
+    writeln!(w, "{verdict}")?;
+
+    writeln!(w)?;
+    writeln!(w, "{}", ui.bold(cat.label(Label::Interfaces)))?;
+    write_table(w, &mut interfaces::table(&report.interfaces, ui))?;
+    interfaces::legend(w, &report.interfaces, ui)?;
+
+    writeln!(w)?;
+    writeln!(w, "{}", ui.bold(cat.label(Label::IfYourServerBindsTo)))?;
+    let mut table = ui.table(&[
+        cat.label(Label::Bind),
+        cat.label(Label::Reach),
+        cat.label(Label::Risk),
+        cat.label(Label::Url),
+    ]);
+    for bind in &report.binds {
+        table.add_row(vec![
+            Cell::new(&bind.host),
+            ui.reach_cell(bind.reach),
+            Cell::new(cat.risk(bind.risk)),
+            Cell::new(if bind.urls.is_empty() {
+                "—".to_string()
+            } else {
+                bind.urls.join("\n")
+            }),
+        ]);
+    }
+    write_table(w, &mut table)?;
+
+    if !report.notes.is_empty() {
+        writeln!(w)?;
+        write_notes(w, ui, &report.notes)?;
+    }
+    writeln!(w)?;
+    let next = [
+        "bindscope expose 0.0.0.0",
+        "bindscope urls --qr",
+        "bindscope interfaces --all",
+    ];
+    writeln!(
+        w,
+        "{} {}",
+        cat.label(Label::Next),
+        ui.dim(&next.join("  ·  "))
+    )
+}

@@ -1,0 +1,101 @@
+use std::io::{self, Write};
+
+use colored::Color;
+use comfy_table::Cell;
+use qrcode::render::unicode::Dense1x2;
+use qrcode::QrCode;
+
+use super::{clean, write_table, Ui};
+use crate::i18n::{Label, Text};
+use crate::report::{UrlScope, UrlsReport};
+
+/// On a terminal: Local/Network lines. Piped (or `-q`): URLs only, one a line, those for
+/// other devices first, so that `bindscope urls | head -1` is the one to share.
+pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::Result<()> {
+    if ui.quiet || !ui.tty {
+        for scope in [UrlScope::Network, UrlScope::Local, UrlScope::Other] {
+            for e in report.entries.iter().filter(|e| e.scope == scope) {
+                writeln!(w, "{}", e.url)?;
+            }
+        }
+        return Ok(());
+    }
+    let cat = ui.cat;
+    let verdict = match &report.recommended {
+        Some(url) => ui.paint(&cat.text(&Text::UrlsVerdict { url }), Color::Green),
+        None => ui.paint(&cat.text(&Text::NoNetworkUrl), Color::Yellow),
+    };
+    writeln!(w, "{verdict}")?;
+    writeln!(w)?;
+
+    let mut table = ui.table(&[]);
+    for scope in [UrlScope::Local, UrlScope::Network, UrlScope::Other] {
+        let label = match scope {
+            UrlScope::Local => Label::Local,
+            UrlScope::Network => Label::Network,
+            UrlScope::Other => Label::NotForOtherDevices,
+        };
+        for (n, e) in report
+            .entries
+            .iter()
+            .filter(|e| e.scope == scope)
+            .enumerate()
+        {
+            let note = match (e.recommended, &e.why) {
+                (true, _) => ui.paint(
+                    &format!("← {}", cat.label(Label::Recommended)),
+                    Color::Green,
+                ),
+                (false, Some(why)) => ui.dim(why),
+                (false, None) => String::new(),
+            };
+            let interface = if scope == UrlScope::Local {
+                String::new()
+            } else {
+                clean(&e.interface)
+            };
+            table.add_row(vec![
+                Cell::new(if n == 0 { cat.label(label) } else { "" }),
+                Cell::new(&e.url),
+                Cell::new(interface),
+                Cell::new(note),
+            ]);
+        }
+    }
+    write_table(w, &mut table)?;
+
+    let ipv6_network = report
+        .entries
+        .iter()
+        .any(|e| e.scope == UrlScope::Network && e.ip.is_ipv6());
+    if ipv6_network {
+        writeln!(w)?;
+        writeln!(w, "  {}", ui.dim(&cat.text(&Text::Ipv6NeedsDualStack)))?;
+    }
+    if qr {
+        writeln!(w)?;
+        match &report.recommended {
+            Some(url) => {
+                writeln!(w, "{}", qr_code(url))?;
+                writeln!(w, "  {}", cat.text(&Text::QrFor { url }))?;
+            }
+            None => writeln!(w, "  {}", cat.text(&Text::NoQr))?,
+        }
+    }
+    Ok(())
+}
+
+/// A QR code in half-block characters, light modules drawn, so that it reads as dark on
+/// light on the usual dark terminal.
+pub fn qr_code(url: &str) -> String {
+    match QrCode::new(url.as_bytes()) {
+        Ok(code) => code
+            .render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+        // A URL is at most a few hundred bytes; QR codes hold kilobytes.
+        Err(_) => String::new(),
+    }
+}

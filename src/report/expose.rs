@@ -1,0 +1,139 @@
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::NoteOut;
+use crate::analysis::address::{AddrKind, Reach, Risk};
+use crate::analysis::expose::{url, BindKind, Candidate, Exposure};
+use crate::analysis::notes::{BindError, Note};
+use crate::i18n::{Catalogue, Row};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposeReport {
+    /// The host as given, with its port: `0.0.0.0:5000`, `[::1]:8000`, `localhost:5000`.
+    pub display: String,
+    pub bind: Bind,
+    /// The address the server would actually bind (a name's pick, an interface's address).
+    pub bind_ip: Option<IpAddr>,
+    pub kind: BindKind,
+    pub listens_on: Vec<ListenOut>,
+    pub reach: Reach,
+    pub risk: Risk,
+    /// Whether a real bind succeeded; `null` without `--try`.
+    pub bindable: Option<bool>,
+    pub bind_error: Option<&'static str>,
+    /// For `::`: whether IPv4 clients are accepted too.
+    pub dual_stack: Option<bool>,
+    /// What a name resolved to.
+    pub candidates: Vec<Candidate>,
+    pub notes: Vec<NoteOut>,
+    pub comparison: Comparison,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bind {
+    pub host: String,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListenOut {
+    pub ip: IpAddr,
+    pub interface: String,
+    pub kind: AddrKind,
+    pub reach: Reach,
+    /// `null` for link-local addresses, which browsers cannot open.
+    pub url: Option<String>,
+    pub shareable: bool,
+}
+
+/// The seeds' comparison for this kind of bind, rows in the seeds' order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub kind: BindKind,
+    pub title: String,
+    pub rows: Vec<ComparisonRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonRow {
+    pub row: Row,
+    pub label: &'static str,
+    pub text: &'static str,
+}
+
+impl Comparison {
+    pub fn new(kind: BindKind, cat: &dyn Catalogue) -> Comparison {
+        Comparison {
+            kind,
+            title: cat.text(&crate::i18n::Text::Comparison { kind }),
+            rows: Row::ALL
+                .iter()
+                .map(|&row| ComparisonRow {
+                    row,
+                    label: cat.row(row),
+                    text: cat.compare(kind, row),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What `expose` was asked about, after parsing.
+pub struct Request<'a> {
+    /// The host as the server would be given it: an address (zone included) or a name.
+    pub host: &'a str,
+    pub port: u16,
+    pub scheme: &'a str,
+    /// The outcome of `--try`, if it ran.
+    pub tried: Option<Result<(), BindError>>,
+}
+
+pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> ExposeReport {
+    let mut notes = exposure.notes.clone();
+    match &request.tried {
+        Some(Ok(())) => notes.push(Note::BindSucceeded),
+        Some(Err(error)) => notes.push(Note::BindFailed {
+            error: error.clone(),
+        }),
+        None => {}
+    }
+    let display = if request.host.contains(':') {
+        format!("[{}]:{}", request.host, request.port)
+    } else {
+        format!("{}:{}", request.host, request.port)
+    };
+    ExposeReport {
+        display,
+        bind: Bind {
+            host: request.host.to_string(),
+            port: request.port,
+        },
+        bind_ip: exposure.bind_ip,
+        kind: exposure.kind,
+        listens_on: exposure
+            .listens_on
+            .iter()
+            .map(|l| ListenOut {
+                ip: l.ip,
+                interface: l.interface.clone(),
+                kind: l.kind,
+                reach: l.reach,
+                url: url(request.scheme, l.ip, request.port, ""),
+                shareable: l.not_shareable.is_none(),
+            })
+            .collect(),
+        reach: exposure.reach,
+        risk: exposure.risk,
+        bindable: request.tried.as_ref().map(Result::is_ok),
+        bind_error: request
+            .tried
+            .as_ref()
+            .and_then(|t| t.as_ref().err())
+            .map(BindError::code),
+        dual_stack: exposure.dual_stack,
+        candidates: exposure.candidates.clone(),
+        notes: NoteOut::all(&notes, cat),
+        comparison: Comparison::new(exposure.kind, cat),
+    }
+}

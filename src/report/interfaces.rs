@@ -1,0 +1,127 @@
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::NoteOut;
+use crate::analysis::address::{classify, AddrKind, Reach};
+use crate::analysis::interfaces::{
+    self, address_reach, full_tunnel_vpn, not_shareable, NotShareable, Primary, Role,
+};
+use crate::analysis::notes::Note;
+use crate::config::Families;
+use crate::i18n::Catalogue;
+use crate::model::{Device, Host, WslMode};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InterfacesReport {
+    pub primary: Option<Primary>,
+    pub interfaces: Vec<InterfaceOut>,
+    pub notes: Vec<NoteOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InterfaceOut {
+    pub name: String,
+    pub index: Option<u32>,
+    pub up: bool,
+    pub device: Device,
+    pub role: Role,
+    #[serde(rename = "virtual")]
+    pub is_virtual: bool,
+    /// For virtual interfaces: what they are for, and why they are not for your phone.
+    pub about: Option<String>,
+    /// The bridge this interface is plugged into.
+    pub master: Option<String>,
+    pub addresses: Vec<AddressOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AddressOut {
+    pub ip: IpAddr,
+    pub prefix: u8,
+    pub kind: AddrKind,
+    pub reach: Reach,
+    pub primary: bool,
+    pub shareable: bool,
+    pub not_shareable: Option<NotShareable>,
+}
+
+/// `all`: also interfaces without (matching) addresses.
+pub fn interfaces(
+    host: &Host,
+    all: bool,
+    families: Families,
+    cat: &dyn Catalogue,
+) -> InterfacesReport {
+    let primary = interfaces::primary(host);
+    let rows = host
+        .interfaces
+        .iter()
+        .map(|i| {
+            let role = interfaces::role(host, i);
+            InterfaceOut {
+                name: i.name.clone(),
+                index: i.index,
+                up: i.up,
+                device: i.device,
+                role,
+                is_virtual: role.is_virtual(),
+                about: role.is_virtual().then(|| cat.role(role).to_string()),
+                master: i.master.clone(),
+                addresses: i
+                    .addresses
+                    .iter()
+                    .filter(|a| families.admits(a.ip))
+                    .map(|a| {
+                        let why_not = not_shareable(i, role, a);
+                        AddressOut {
+                            ip: a.ip,
+                            prefix: a.prefix,
+                            kind: classify(a.ip),
+                            reach: address_reach(i, role, a),
+                            primary: primary
+                                .as_ref()
+                                .is_some_and(|p| p.ip == a.ip && p.interface == i.name),
+                            shareable: why_not.is_none(),
+                            not_shareable: why_not,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .filter(|i| all || !i.addresses.is_empty())
+        .collect();
+    InterfacesReport {
+        notes: NoteOut::all(&host_notes(host, primary.is_some()), cat),
+        primary,
+        interfaces: rows,
+    }
+}
+
+/// What the environment changes for every server on this machine.
+pub fn host_notes(host: &Host, has_primary: bool) -> Vec<Note> {
+    let mut notes = Vec::new();
+    match host.env.wsl {
+        Some(WslMode::Nat) => notes.push(Note::WslNat),
+        Some(WslMode::Mirrored) => notes.push(Note::WslMirrored),
+        None => {}
+    }
+    if let Some(name) = &host.env.container {
+        notes.push(Note::InContainer { name: name.clone() });
+    }
+    if let Some(vpn) = full_tunnel_vpn(host) {
+        notes.push(Note::FullTunnelVpn {
+            interface: vpn.name.clone(),
+        });
+    }
+    if !has_primary {
+        notes.push(Note::NoLanAddress);
+    }
+    notes
+}
+
+impl AddressOut {
+    pub fn is_link_local(&self) -> bool {
+        self.kind == AddrKind::LinkLocal
+    }
+}

@@ -1,0 +1,51 @@
+//! One serialisable report per command: the single source of the human view and of `--json`.
+//! Reports are built from the analysis, with every sentence already in the user's language.
+
+mod expose;
+mod interfaces;
+mod overview;
+mod urls;
+
+use serde::Serialize;
+
+pub use expose::{expose, ExposeReport, Request as ExposeRequest};
+pub use interfaces::{interfaces, InterfaceOut, InterfacesReport};
+pub use overview::{overview, OverviewReport};
+pub use urls::{urls, UrlScope, UrlsReport, UrlsRequest};
+
+use crate::analysis::notes::Note;
+use crate::i18n::Catalogue;
+
+/// The version of the JSON documents; see docs/json.md.
+pub const SCHEMA: u32 = 1;
+
+/// A note as reports carry it: a stable code, and the sentence in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoteOut {
+    pub code: &'static str,
+    pub message: String,
+    pub warning: bool,
+}
+
+impl NoteOut {
+    pub fn new(note: &Note, cat: &dyn Catalogue) -> NoteOut {
+        NoteOut {
+            code: note.code(),
+            message: cat.note(note),
+            warning: note.is_warning(),
+        }
+    }
+
+    pub fn all(notes: &[Note], cat: &dyn Catalogue) -> Vec<NoteOut> {
+        notes.iter().map(|n| NoteOut::new(n, cat)).collect()
+    }
+}
+
+/// The JSON document around a report.
+#[derive(Serialize)]
+pub struct Envelope<'a, T: Serialize> {
+    pub schema: u32,
+    pub command: &'static str,
+    #[serde(flatten)]
+    pub report: &'a T,
+}

@@ -1,0 +1,87 @@
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use serde::Serialize;
+
+use super::interfaces::{host_notes, interfaces, InterfaceOut};
+use super::NoteOut;
+use crate::analysis::address::{AddrKind, Reach, Risk};
+use crate::analysis::expose::{expose, url, BindKind, Target};
+use crate::analysis::interfaces::{primary, Primary};
+use crate::config::Families;
+use crate::i18n::Catalogue;
+use crate::model::{Host, Os, WslMode};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewReport {
+    pub hostname: Option<String>,
+    pub os: Os,
+    pub wsl: Option<WslMode>,
+    pub port: u16,
+    pub primary: Option<Primary>,
+    /// The URL to give another device once the server binds 0.0.0.0.
+    pub recommended_url: Option<String>,
+    pub interfaces: Vec<InterfaceOut>,
+    /// Who could reach a server bound to each typical host.
+    pub binds: Vec<BindSummary>,
+    pub notes: Vec<NoteOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BindSummary {
+    pub host: String,
+    pub kind: BindKind,
+    pub reach: Reach,
+    pub risk: Risk,
+    /// The URLs that work for this bind: this machine's and the shareable ones.
+    pub urls: Vec<String>,
+}
+
+pub fn overview(host: &Host, port: u16, cat: &dyn Catalogue) -> OverviewReport {
+    let primary = primary(host);
+    let mut hosts = vec![
+        IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    ];
+    if let Some(p) = &primary {
+        hosts.push(p.ip);
+    }
+    let binds = hosts
+        .into_iter()
+        .map(|ip| {
+            let e = expose(host, &Target::Ip { ip, zone: None }, port);
+            let mut usable: Vec<_> = e
+                .listens_on
+                .iter()
+                .filter(|l| l.kind == AddrKind::Loopback || l.not_shareable.is_none())
+                .collect();
+            // IPv4 first: that is what people type and what Flask serves by default.
+            usable.sort_by_key(|l| (l.kind != AddrKind::Loopback, l.ip.is_ipv6()));
+            BindSummary {
+                host: ip.to_string(),
+                kind: e.kind,
+                reach: e.reach,
+                risk: e.risk,
+                urls: usable
+                    .iter()
+                    .filter_map(|l| url("http", l.ip, port, ""))
+                    .collect(),
+            }
+        })
+        .collect();
+    let recommended_url = primary
+        .as_ref()
+        .filter(|_| host.env.wsl != Some(WslMode::Nat))
+        .and_then(|p| url("http", p.ip, port, ""));
+    OverviewReport {
+        hostname: host.hostname.clone(),
+        os: host.os,
+        wsl: host.env.wsl,
+        port,
+        notes: NoteOut::all(&host_notes(host, primary.is_some()), cat),
+        interfaces: interfaces(host, false, Families::Both, cat).interfaces,
+        primary,
+        recommended_url,
+        binds,
+    }
+}

@@ -1,0 +1,120 @@
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::analysis::address::AddrKind;
+use crate::analysis::expose::{url, Exposure};
+use crate::analysis::interfaces::{NotShareable, Primary, Role};
+use crate::config::Families;
+use crate::i18n::Catalogue;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UrlsReport {
+    pub port: u16,
+    pub scheme: String,
+    /// The URL to give another device; `null` when there is none.
+    pub recommended: Option<String>,
+    /// URLs for this machine itself.
+    pub local: Vec<String>,
+    /// URLs for other devices, the recommended one first.
+    pub network: Vec<String>,
+    /// Every URL with its address and interface; with `--all`, also those that will not work
+    /// from another device, and why.
+    pub entries: Vec<UrlEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrlScope {
+    Local,
+    Network,
+    /// Listened on, but not for other devices (containers, VPNs, WSL).
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UrlEntry {
+    pub url: String,
+    pub ip: IpAddr,
+    pub interface: String,
+    pub scope: UrlScope,
+    pub recommended: bool,
+    pub not_shareable: Option<NotShareable>,
+    /// Why it will not work from a phone, in the user's language.
+    pub why: Option<String>,
+}
+
+pub struct UrlsRequest<'a> {
+    pub port: u16,
+    pub scheme: &'a str,
+    pub path: &'a str,
+    pub all: bool,
+    pub families: Families,
+    pub primary: Option<&'a Primary>,
+}
+
+pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> UrlsReport {
+    let mut entries: Vec<UrlEntry> = exposure
+        .listens_on
+        .iter()
+        .filter(|l| request.families.admits(l.ip))
+        .filter_map(|l| {
+            let url = url(request.scheme, l.ip, request.port, request.path)?;
+            let scope = if l.kind == AddrKind::Loopback || l.role == Role::Loopback {
+                UrlScope::Local
+            } else if l.not_shareable.is_none() {
+                UrlScope::Network
+            } else {
+                UrlScope::Other
+            };
+            // Loopback URLs need no excuse: they are this machine's own.
+            let why = (scope == UrlScope::Other).then(|| match l.not_shareable {
+                Some(NotShareable::Virtual) => cat.role(l.role),
+                Some(other) => cat.not_shareable(other),
+                None => "",
+            });
+            Some(UrlEntry {
+                url,
+                ip: l.ip,
+                interface: l.interface.clone(),
+                scope,
+                recommended: false,
+                not_shareable: l.not_shareable,
+                why: why.map(str::to_string),
+            })
+        })
+        .filter(|e| request.all || e.scope != UrlScope::Other)
+        .collect();
+
+    // The primary address first, then IPv4 before IPv6; otherwise the interfaces' order.
+    let primary_ip = request.primary.map(|p| p.ip);
+    entries.sort_by_key(|e| {
+        (
+            e.scope != UrlScope::Local,
+            e.scope == UrlScope::Other,
+            Some(e.ip) != primary_ip,
+            e.ip.is_ipv6(),
+        )
+    });
+    if let Some(first) = entries.iter_mut().find(|e| e.scope == UrlScope::Network) {
+        first.recommended = true;
+    }
+    let of = |scope| {
+        entries
+            .iter()
+            .filter(|e| e.scope == scope)
+            .map(|e| e.url.clone())
+            .collect::<Vec<_>>()
+    };
+    UrlsReport {
+        port: request.port,
+        scheme: request.scheme.to_string(),
+        recommended: entries
+            .iter()
+            .find(|e| e.recommended)
+            .map(|e| e.url.clone()),
+        local: of(UrlScope::Local),
+        network: of(UrlScope::Network),
+        entries,
+    }
+}
