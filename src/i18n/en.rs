@@ -83,8 +83,8 @@ impl Catalogue for En {
             Text::Comparison { kind } => {
                 format!("What binding to {} means:", self.bind_kind(kind))
             }
-            Text::UrlsVerdict { url } => format!(
-                "Open {url} on another device on your network (with the server bound to 0.0.0.0)."
+            Text::UrlsVerdict { url, wildcard } => format!(
+                "Open {url} on another device on your network (with the server bound to {wildcard})."
             ),
             Text::NoNetworkUrl => {
                 "No network URL: this machine has no address another device could use.".into()
@@ -93,8 +93,8 @@ impl Catalogue for En {
                 "IPv6 URLs answer only if the server binds :: (Flask's --host=0.0.0.0 is IPv4 only)."
                     .into()
             }
-            Text::OverviewVerdict { url } => format!(
-                "To open your server from a phone or another computer, bind it to 0.0.0.0 and share {url}"
+            Text::OverviewVerdict { url, wildcard } => format!(
+                "To open your server from a phone or another computer, bind it to {wildcard} and share {url}"
             ),
             Text::OverviewWsl { ip } => format!(
                 "This is WSL2 behind NAT: other devices cannot reach {ip}; forward the port from Windows or use mirrored networking."

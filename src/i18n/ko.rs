@@ -87,8 +87,8 @@ impl Catalogue for Ko {
             }
             Text::ResolvesTo { name } => format!("{name} 이름을 조회한 결과:"),
             Text::Comparison { kind } => format!("{} 바인딩의 의미:", self.bind_kind(kind)),
-            Text::UrlsVerdict { url } => format!(
-                "같은 네트워크의 다른 기기에서 {url} 을 여세요 (서버는 0.0.0.0에 바인딩)."
+            Text::UrlsVerdict { url, wildcard } => format!(
+                "같은 네트워크의 다른 기기에서 {url} 을 여세요 (서버는 {wildcard}에 바인딩)."
             ),
             Text::NoNetworkUrl => {
                 "네트워크 URL이 없습니다: 다른 기기가 쓸 수 있는 주소가 이 컴퓨터에 없습니다.".into()
@@ -97,8 +97,8 @@ impl Catalogue for Ko {
                 "IPv6 URL은 서버가 ::에 바인딩했을 때만 열립니다 (Flask의 --host=0.0.0.0은 IPv4 전용)."
                     .into()
             }
-            Text::OverviewVerdict { url } => format!(
-                "스마트폰이나 다른 컴퓨터에서 서버를 열려면 0.0.0.0에 바인딩하고 {url} 을 공유하세요."
+            Text::OverviewVerdict { url, wildcard } => format!(
+                "스마트폰이나 다른 컴퓨터에서 서버를 열려면 {wildcard}에 바인딩하고 {url} 을 공유하세요."
             ),
             Text::OverviewWsl { ip } => format!(
                 "WSL2(NAT) 환경입니다: 다른 기기는 {ip}에 접속할 수 없습니다. Windows에서 포트를 전달하거나 미러 모드 네트워킹을 쓰세요."

@@ -119,13 +119,16 @@ pub enum Text<'a> {
     Comparison {
         kind: BindKind,
     },
+    /// `wildcard` is the bind that serves the URL: 0.0.0.0, or :: for an IPv6 URL.
     UrlsVerdict {
         url: &'a str,
+        wildcard: &'a str,
     },
     NoNetworkUrl,
     Ipv6NeedsDualStack,
     OverviewVerdict {
         url: &'a str,
+        wildcard: &'a str,
     },
     OverviewWsl {
         ip: IpAddr,

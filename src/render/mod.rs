@@ -149,6 +149,15 @@ pub fn write_json<T: Serialize>(
     writeln!(w)
 }
 
+/// The wildcard bind that serves a URL: `::` for an IPv6 one, else `0.0.0.0`.
+pub fn wildcard_for(url: &str) -> &'static str {
+    if url.contains("://[") {
+        "::"
+    } else {
+        "0.0.0.0"
+    }
+}
+
 /// A name from the OS, safe to print: control characters escaped.
 pub fn clean(name: &str) -> String {
     if name.chars().any(char::is_control) {

@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use colored::Color;
 use comfy_table::Cell;
 
-use super::{clean, interfaces, write_notes, write_table, Ui};
+use super::{clean, interfaces, wildcard_for, write_notes, write_table, Ui};
 use crate::i18n::{Label, Text};
 use crate::model::WslMode;
 use crate::report::OverviewReport;
@@ -14,7 +14,13 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         (Some(p), _, Some(WslMode::Nat)) => {
             ui.paint(&cat.text(&Text::OverviewWsl { ip: p.ip }), Color::Yellow)
         }
-        (_, Some(url), _) => ui.paint(&cat.text(&Text::OverviewVerdict { url }), Color::Green),
+        (_, Some(url), _) => ui.paint(
+            &cat.text(&Text::OverviewVerdict {
+                url,
+                wildcard: wildcard_for(url),
+            }),
+            Color::Green,
+        ),
         _ => ui.paint(&cat.text(&Text::NoPrimary), Color::Yellow),
     };
     if ui.quiet {

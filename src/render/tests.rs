@@ -1,1 +1,313 @@
+//! Human output rendered from fixture machines: the same on every computer, so it can be
+//! held in snapshots and read in review.
 
+use std::io;
+use std::net::IpAddr;
+
+use unicode_width::UnicodeWidthStr;
+
+use super::Ui;
+use crate::analysis::expose::{expose, Target};
+use crate::analysis::fixtures;
+use crate::analysis::interfaces::primary;
+use crate::config::Families;
+use crate::i18n::Lang;
+use crate::model::Host;
+use crate::report::{self, ExposeRequest, UrlsRequest};
+
+fn ui(lang: Lang) -> Ui {
+    Ui {
+        cat: lang.catalogue(),
+        color: false,
+        verbose: 0,
+        quiet: false,
+        tty: true,
+    }
+}
+
+fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
+    let mut out = Vec::new();
+    f(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn overview(host: &Host, lang: Lang) -> String {
+    let ui = ui(lang);
+    let report = report::overview(host, 5000, ui.cat);
+    text(|w| super::overview::human(w, &report, &ui))
+}
+
+fn interfaces(host: &Host, lang: Lang, verbose: u8) -> String {
+    let ui = Ui {
+        verbose,
+        ..ui(lang)
+    };
+    let report = report::interfaces(host, true, Families::Both, ui.cat);
+    text(|w| super::interfaces::human(w, &report, &ui))
+}
+
+fn expose_target(host: &Host, target: Target, shown: &str, port: u16, lang: Lang) -> String {
+    let ui = ui(lang);
+    let exposure = expose(host, &target, port);
+    let request = ExposeRequest {
+        host: shown,
+        port,
+        scheme: "http",
+        tried: None,
+    };
+    let report = report::expose(&request, &exposure, ui.cat);
+    text(|w| super::expose::human(w, &report, &ui))
+}
+
+fn expose_ip(host: &Host, ip: &str, lang: Lang) -> String {
+    let target = Target::Ip {
+        ip: ip.parse().unwrap(),
+        zone: None,
+    };
+    expose_target(host, target, ip, 5000, lang)
+}
+
+fn urls(host: &Host, all: bool, lang: Lang) -> String {
+    let ui = ui(lang);
+    let exposure = expose(host, &Target::Everything, 5000);
+    let primary = primary(host);
+    let request = UrlsRequest {
+        port: 5000,
+        scheme: "http",
+        path: "",
+        all,
+        families: Families::Both,
+        primary: primary.as_ref(),
+    };
+    let report = report::urls(&request, &exposure, ui.cat);
+    text(|w| super::urls::human(w, &report, &ui, false))
+}
+
+#[test]
+fn overview_snapshots() {
+    insta::assert_snapshot!(
+        "overview_laptop_en",
+        overview(&fixtures::laptop(), Lang::En)
+    );
+    insta::assert_snapshot!(
+        "overview_laptop_ko",
+        overview(&fixtures::laptop(), Lang::Ko)
+    );
+    insta::assert_snapshot!(
+        "overview_server_en",
+        overview(&fixtures::server(), Lang::En)
+    );
+    insta::assert_snapshot!("overview_wsl2_en", overview(&fixtures::wsl2(), Lang::En));
+    insta::assert_snapshot!("overview_wsl2_ko", overview(&fixtures::wsl2(), Lang::Ko));
+    insta::assert_snapshot!(
+        "overview_vpn_en",
+        overview(&fixtures::full_tunnel_vpn(), Lang::En)
+    );
+    insta::assert_snapshot!(
+        "overview_ipv6_only_en",
+        overview(&fixtures::ipv6_only(), Lang::En)
+    );
+}
+
+#[test]
+fn interfaces_snapshots() {
+    insta::assert_snapshot!(
+        "interfaces_laptop_en",
+        interfaces(&fixtures::laptop(), Lang::En, 1)
+    );
+    insta::assert_snapshot!(
+        "interfaces_laptop_ko",
+        interfaces(&fixtures::laptop(), Lang::Ko, 0)
+    );
+}
+
+#[test]
+fn expose_snapshots() {
+    let laptop = fixtures::laptop();
+    insta::assert_snapshot!("expose_all_en", expose_ip(&laptop, "0.0.0.0", Lang::En));
+    insta::assert_snapshot!("expose_all_ko", expose_ip(&laptop, "0.0.0.0", Lang::Ko));
+    insta::assert_snapshot!("expose_dual_stack_en", expose_ip(&laptop, "::", Lang::En));
+    insta::assert_snapshot!(
+        "expose_loopback_en",
+        expose_ip(&laptop, "127.0.0.1", Lang::En)
+    );
+    insta::assert_snapshot!(
+        "expose_loopback_ko",
+        expose_ip(&laptop, "127.0.0.1", Lang::Ko)
+    );
+    insta::assert_snapshot!(
+        "expose_not_local_en",
+        expose_ip(&laptop, "192.168.0.99", Lang::En)
+    );
+    insta::assert_snapshot!(
+        "expose_docker_en",
+        expose_ip(&laptop, "172.17.0.1", Lang::En)
+    );
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    let localhost = Target::Localhost {
+        resolved: vec![ip("::1"), ip("127.0.0.1")],
+    };
+    insta::assert_snapshot!(
+        "expose_localhost_en",
+        expose_target(&laptop, localhost, "localhost", 5000, Lang::En)
+    );
+    insta::assert_snapshot!(
+        "expose_public_80_en",
+        expose_target(
+            &fixtures::server(),
+            Target::Ip {
+                ip: ip("0.0.0.0"),
+                zone: None
+            },
+            "0.0.0.0",
+            80,
+            Lang::En
+        )
+    );
+    insta::assert_snapshot!(
+        "expose_wsl2_ko",
+        expose_ip(&fixtures::wsl2(), "0.0.0.0", Lang::Ko)
+    );
+}
+
+#[test]
+fn urls_snapshots() {
+    insta::assert_snapshot!(
+        "urls_laptop_all_en",
+        urls(&fixtures::laptop(), true, Lang::En)
+    );
+    insta::assert_snapshot!("urls_laptop_ko", urls(&fixtures::laptop(), false, Lang::Ko));
+    insta::assert_snapshot!(
+        "urls_ipv6_only_en",
+        urls(&fixtures::ipv6_only(), false, Lang::En)
+    );
+}
+
+/// Each column of a Korean table starts at the same display column on every line.
+#[test]
+fn korean_tables_stay_aligned() {
+    let out = interfaces(&fixtures::laptop(), Lang::Ko, 0);
+    // The table is the block after the verdict line.
+    let lines: Vec<&str> = out.split("\n\n").nth(1).unwrap().lines().collect();
+    assert!(lines.len() >= 4, "{out}");
+    let column_of = |line: &str, needle: &str| line.find(needle).map(|i| line[..i].width());
+    let address_column: Vec<usize> = lines
+        .iter()
+        .filter_map(|l| {
+            [
+                "(주소 없음)",
+                "주소",
+                "127.0.0.1",
+                "192.168.1.23",
+                "172.17.0.1",
+            ]
+            .iter()
+            .find_map(|n| column_of(l, n))
+        })
+        .collect();
+    assert!(
+        address_column.windows(2).all(|w| w[0] == w[1]),
+        "{address_column:?}\n{out}"
+    );
+    let reach_column: Vec<usize> = lines
+        .iter()
+        .filter_map(|l| {
+            ["접속 가능 범위", "이 컴퓨터만", "같은 네트워크"]
+                .iter()
+                .find_map(|n| column_of(l, n))
+        })
+        .collect();
+    assert!(
+        reach_column.len() >= 4 && reach_column.windows(2).all(|w| w[0] == w[1]),
+        "{reach_column:?}\n{out}"
+    );
+}
+
+#[test]
+fn colour_is_an_accent_that_can_be_switched_off() {
+    colored::control::set_override(true);
+    let host = fixtures::laptop();
+    let coloured = {
+        let ui = Ui {
+            color: true,
+            ..ui(Lang::En)
+        };
+        let report = report::interfaces(&host, false, Families::Both, ui.cat);
+        text(|w| super::interfaces::human(w, &report, &ui))
+    };
+    assert!(coloured.contains("\u{1b}["), "{coloured}");
+    let plain = interfaces(&host, Lang::En, 0);
+    assert!(!plain.contains('\u{1b}'));
+    // The words carry the meaning; colour only repeats it.
+    let stripped: String = {
+        let mut out = String::new();
+        let mut chars = coloured.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    for word in ["this machine only", "the local network", "192.168.1.23/24"] {
+        assert!(stripped.contains(word), "{word}");
+    }
+}
+
+#[test]
+fn piped_urls_are_bare_with_the_one_to_share_first() {
+    let host = fixtures::laptop();
+    let ui = Ui {
+        tty: false,
+        ..ui(Lang::Ko)
+    };
+    let exposure = expose(&host, &Target::Everything, 5000);
+    let primary = primary(&host);
+    let request = UrlsRequest {
+        port: 5000,
+        scheme: "http",
+        path: "",
+        all: false,
+        families: Families::Both,
+        primary: primary.as_ref(),
+    };
+    let report = report::urls(&request, &exposure, ui.cat);
+    let out = text(|w| super::urls::human(w, &report, &ui, true));
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "http://192.168.1.23:5000",
+            "http://[fd12:3456:789a::23]:5000",
+            "http://127.0.0.1:5000",
+            "http://[::1]:5000"
+        ]
+    );
+}
+
+/// The QR code decodes back to the URL it was drawn for.
+#[test]
+fn qr_code_encodes_the_url() {
+    let url = "http://192.168.1.23:5000";
+    let drawn = super::urls::qr_code(url);
+    // Undo the half blocks: each character is two modules, light ones drawn.
+    let rows: Vec<Vec<bool>> = drawn
+        .lines()
+        .flat_map(|line| {
+            let top: Vec<bool> = line.chars().map(|c| !matches!(c, '█' | '▀')).collect();
+            let bottom: Vec<bool> = line.chars().map(|c| !matches!(c, '█' | '▄')).collect();
+            [top, bottom]
+        })
+        .collect();
+    let (height, width) = (rows.len(), rows[0].len());
+    let mut image = rqrr::PreparedImage::prepare_from_bitmap(width, height, |x, y| rows[y][x]);
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "{drawn}");
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, url);
+}

@@ -5,7 +5,7 @@ use comfy_table::Cell;
 use qrcode::render::unicode::Dense1x2;
 use qrcode::QrCode;
 
-use super::{clean, write_table, Ui};
+use super::{clean, wildcard_for, write_table, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::{UrlScope, UrlsReport};
 
@@ -22,7 +22,13 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::R
     }
     let cat = ui.cat;
     let verdict = match &report.recommended {
-        Some(url) => ui.paint(&cat.text(&Text::UrlsVerdict { url }), Color::Green),
+        Some(url) => ui.paint(
+            &cat.text(&Text::UrlsVerdict {
+                url,
+                wildcard: wildcard_for(url),
+            }),
+            Color::Green,
+        ),
         None => ui.paint(&cat.text(&Text::NoNetworkUrl), Color::Yellow),
     };
     writeln!(w, "{verdict}")?;
