@@ -40,14 +40,23 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         return ExitCode::Success;
     }
     let rendered = e.render().to_string();
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("invalid arguments");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    let values = lines.find(|l| l.starts_with("[possible values:"));
-    match values {
-        Some(values) => eprintln!("bindscope: {first} {values}; see bindscope --help"),
-        None => eprintln!("bindscope: {first}; see bindscope --help"),
+    let lines: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let first = lines.first().copied().unwrap_or("invalid arguments");
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    // "the following required arguments were not provided:" names them on the next line.
+    if message.ends_with(':') {
+        if let Some(next) = lines.get(1) {
+            message = format!("{message} {next}");
+        }
     }
+    if let Some(values) = lines.iter().find(|l| l.starts_with("[possible values:")) {
+        message = format!("{message} {values}");
+    }
+    eprintln!("bindscope: {message}; see bindscope --help");
     ExitCode::BadInput
 }
 

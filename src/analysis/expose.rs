@@ -311,16 +311,24 @@ fn describe(
         notes.push(Note::LoopbackOnly);
     }
     if kind == BindKind::All {
-        let mut virtual_ifaces: Vec<String> = listens_on
-            .iter()
-            .filter(|l| l.role.is_virtual())
-            .map(|l| l.interface.clone())
-            .collect();
-        virtual_ifaces.dedup();
+        let reached = |vpn: bool| {
+            let mut names: Vec<String> = listens_on
+                .iter()
+                .filter(|l| l.role.is_virtual() && l.reach > Reach::None)
+                .filter(|l| matches!(l.role, Role::Vpn | Role::Tailnet) == vpn)
+                .map(|l| l.interface.clone())
+                .collect();
+            names.dedup();
+            names
+        };
+        let (virtual_ifaces, vpns) = (reached(false), reached(true));
         if !virtual_ifaces.is_empty() {
             notes.push(Note::AlsoVirtual {
                 interfaces: virtual_ifaces,
             });
+        }
+        if !vpns.is_empty() {
+            notes.push(Note::AlsoVpn { interfaces: vpns });
         }
     } else if let Some(l) = listens_on.first().filter(|l| l.role.is_virtual()) {
         notes.push(Note::VirtualAddress {

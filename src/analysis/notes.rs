@@ -15,8 +15,10 @@ pub enum Note {
     DualStack,
     /// `::` takes IPv6 only because `bindv6only=1` (or the OS defaults to it).
     V6Only { windows: bool },
-    /// A wildcard bind also listens on these virtual interfaces.
+    /// A wildcard bind also listens on these container or VM networks.
     AlsoVirtual { interfaces: Vec<String> },
+    /// A wildcard bind also listens on these VPN interfaces.
+    AlsoVpn { interfaces: Vec<String> },
     /// An address of this bind is public: the internet can connect unless a firewall stops it.
     Public { ip: IpAddr },
     /// The bind lets the network in; a firewall may still stop it.
@@ -102,6 +104,7 @@ impl Note {
             Note::DualStack => "dual_stack",
             Note::V6Only { .. } => "v6_only",
             Note::AlsoVirtual { .. } => "also_virtual",
+            Note::AlsoVpn { .. } => "also_vpn",
             Note::Public { .. } => "public_address",
             Note::FirewallDecides => "firewall_decides",
             Note::VirtualAddress { .. } => "virtual_address",

@@ -384,3 +384,14 @@ fn a_down_interface_is_reached_by_nobody() {
     assert_eq!(e.reach, Reach::None);
     assert!(primary(&host).is_none());
 }
+
+#[test]
+fn a_wildcard_names_the_vpn_and_the_container_networks_it_also_serves() {
+    let e = bind(&fixtures::full_tunnel_vpn(), "0.0.0.0");
+    assert!(e.notes.contains(&Note::AlsoVpn {
+        interfaces: vec!["wg0".into()]
+    }));
+    assert!(!has(&e, "also_virtual"));
+    let e = bind(&fixtures::laptop(), "0.0.0.0");
+    assert!(!has(&e, "also_vpn"));
+}

@@ -7,7 +7,7 @@ use crate::analysis::interfaces::{NotShareable, Role};
 use crate::analysis::notes::{BindError, Note};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
-use crate::parse::Arg;
+use crate::parse::{Arg, MAX_ARG_LEN};
 
 pub struct En;
 
@@ -116,6 +116,10 @@ impl Catalogue for En {
                 "It also listens on {}: containers and VMs on this machine can connect.",
                 interfaces.join(", ")
             ),
+            Note::AlsoVpn { interfaces } => format!(
+                "It also listens on {}, a VPN: devices on that VPN can connect.",
+                interfaces.join(", ")
+            ),
             Note::Public { ip } => format!(
                 "{ip} is a public address: anyone on the internet can connect unless a firewall blocks the port."
             ),
@@ -179,7 +183,7 @@ impl Catalogue for En {
     fn input_error(&self, error: &InputError) -> String {
         match error {
             InputError::Empty { what } => format!("the {} is empty; give one, e.g. {}", arg(*what), example(*what)),
-            InputError::TooLong { what, len } => format!("the {} is {len} bytes long; that cannot be one", arg(*what)),
+            InputError::TooLong { what, len } => format!("the {} is {len} bytes long; the limit is {MAX_ARG_LEN}", arg(*what)),
             InputError::ControlCharacters { what, value } => format!("the {} '{value}' contains control characters", arg(*what)),
             InputError::PortNotNumber { value } => format!("'{value}' is not a port: give a number from 1 to 65535, e.g. 5000"),
             InputError::PortNegative { value } => format!("'{value}' is negative: ports go from 1 to 65535, e.g. 5000"),

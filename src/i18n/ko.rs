@@ -7,7 +7,7 @@ use crate::analysis::interfaces::{NotShareable, Role};
 use crate::analysis::notes::{BindError, Note};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
-use crate::parse::Arg;
+use crate::parse::{Arg, MAX_ARG_LEN};
 
 pub struct Ko;
 
@@ -120,6 +120,10 @@ impl Catalogue for Ko {
                 "{}에서도 접속을 받습니다: 이 컴퓨터의 컨테이너와 VM도 접속할 수 있습니다.",
                 interfaces.join(", ")
             ),
+            Note::AlsoVpn { interfaces } => format!(
+                "VPN인 {}에서도 접속을 받습니다: 그 VPN에 연결된 기기도 접속할 수 있습니다.",
+                interfaces.join(", ")
+            ),
             Note::Public { ip } => format!(
                 "{ip}는 공인 주소입니다: 방화벽이 포트를 막지 않으면 인터넷의 누구나 접속할 수 있습니다."
             ),
@@ -181,7 +185,7 @@ impl Catalogue for Ko {
     fn input_error(&self, error: &InputError) -> String {
         match error {
             InputError::Empty { what } => format!("{}가 비어 있습니다. 예: {}", arg(*what), example(*what)),
-            InputError::TooLong { what, len } => format!("{}가 {len}바이트나 됩니다. 올바른 값이 아닙니다", arg(*what)),
+            InputError::TooLong { what, len } => format!("{}가 {len}바이트입니다. 최대 {MAX_ARG_LEN}바이트까지 받습니다", arg(*what)),
             InputError::ControlCharacters { what, value } => format!("{} '{value}'에 제어 문자가 들어 있습니다", arg(*what)),
             InputError::PortNotNumber { value } => format!("'{value}'는 포트가 아닙니다: 1~65535 사이의 숫자를 주세요. 예: 5000"),
             InputError::PortNegative { value } => format!("'{value}'는 음수입니다: 포트는 1~65535입니다. 예: 5000"),

@@ -1,0 +1,122 @@
+//! Network namespaces that a test creates for itself and always removes, also when it fails.
+//!
+//! Run unprivileged by hand, the tests that need them skip with the reason printed; under
+//! `CI=true` they must run, and fail if they cannot.
+
+use std::io::Write;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use super::{run_with, Run};
+
+pub struct Netns {
+    pub name: String,
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn unavailable(reason: String) -> Option<Netns> {
+    if in_ci() {
+        panic!("CI=true but network namespaces are not available: {reason}");
+    }
+    // Straight to the stream, past the test harness's capture, so that the skip is seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipping: {reason} (run as root, or with CI=true to make this a failure)"
+    );
+    None
+}
+
+impl Netns {
+    /// A new, empty namespace (its lo is brought up), or `None` when namespaces cannot be made
+    /// here and this is not CI.
+    pub fn new(tag: &str) -> Option<Netns> {
+        let uid = Command::new("id").arg("-u").output();
+        match uid {
+            Ok(out) if String::from_utf8_lossy(&out.stdout).trim() == "0" => {}
+            Ok(_) => return unavailable("network namespaces need root".into()),
+            Err(e) => return unavailable(format!("cannot run id: {e}")),
+        }
+        let name = format!("bs-{tag}-{}", std::process::id());
+        // A namespace of the same name left by a killed run of this pid is ours to remove.
+        let _ = Command::new("ip").args(["netns", "del", &name]).output();
+        match Command::new("ip").args(["netns", "add", &name]).output() {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => {
+                return unavailable(format!(
+                    "ip netns add failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ))
+            }
+            Err(e) => return unavailable(format!("cannot run ip (iproute2): {e}")),
+        }
+        let ns = Netns { name };
+        ns.ip(&["link", "set", "lo", "up"]);
+        Some(ns)
+    }
+
+    /// `ip -n NS ARGS`, which must succeed.
+    pub fn ip(&self, args: &[&str]) {
+        let out = Command::new("ip")
+            .args(["-n", &self.name])
+            .args(args)
+            .output()
+            .expect("ip runs");
+        assert!(
+            out.status.success(),
+            "ip -n {} {}: {}",
+            self.name,
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A command inside the namespace.
+    pub fn exec(&self, args: &[&str]) -> Output {
+        Command::new("ip")
+            .args(["netns", "exec", &self.name])
+            .args(args)
+            .output()
+            .expect("ip netns exec runs")
+    }
+
+    pub fn sysctl(&self, setting: &str) {
+        let out = self.exec(&["sysctl", "-qw", setting]);
+        assert!(out.status.success(), "sysctl {setting}: {out:?}");
+    }
+
+    /// bindscope inside the namespace.
+    pub fn bindscope(&self, args: &[&str]) -> Run {
+        run_with(&["ip", "netns", "exec", &self.name], args, &[])
+    }
+
+    /// Waits (bounded) until `link` reports operational state UP.
+    pub fn wait_until_up(&self, link: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let out = Command::new("ip")
+                .args(["-n", &self.name, "-o", "link", "show", "dev", link])
+                .output()
+                .expect("ip runs");
+            if String::from_utf8_lossy(&out.stdout).contains("state UP") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{link} did not come up within 5 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        // Deleting the namespace deletes every link created inside it.
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .output();
+    }
+}
