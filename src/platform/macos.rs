@@ -2,7 +2,6 @@
 //! bridge100, awdl0); routes are not read yet, so `local_ip()` (the first non-loopback IPv4
 //! address there) stands in for the default route.
 
-use super::Link;
 use crate::model::{DefaultRoute, EnvHints, Interface, Os, Sysctls};
 
 pub const OS: Os = Os::Macos;
@@ -10,8 +9,9 @@ pub const OS: Os = Os::Macos;
 /// Servers on macOS set SO_REUSEADDR as on every Unix.
 pub const SERVERS_SET_REUSEADDR: bool = true;
 
-pub fn links() -> Vec<Link> {
-    Vec::new()
+/// Interfaces come from if-addrs (see `super::from_if_addrs`).
+pub fn interfaces() -> Option<Vec<Interface>> {
+    None
 }
 
 pub fn default_routes() -> Vec<DefaultRoute> {

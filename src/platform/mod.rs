@@ -2,7 +2,6 @@
 //! module is our own plain data. Each OS module exports the same names; `cfg` appears nowhere
 //! else in the crate.
 
-use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
@@ -28,21 +27,12 @@ mod os;
 #[path = "unsupported.rs"]
 mod os;
 
-/// What the OS says about a link beyond its addresses. Platforms that cannot tell return
-/// none, and the interfaces are built from their addresses alone.
-#[derive(Debug, Clone)]
-pub struct Link {
-    pub name: String,
-    pub index: u32,
-    pub up: bool,
-    pub device: Device,
-    pub master: Option<String>,
-}
-
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.
 pub fn snapshot() -> Result<Host, SystemError> {
-    let addrs = if_addrs::get_if_addrs().map_err(SystemError::Interfaces)?;
-    let interfaces = merge(os::links(), addrs);
+    let interfaces = match os::interfaces() {
+        Some(interfaces) => interfaces,
+        None => from_if_addrs(if_addrs::get_if_addrs().map_err(SystemError::Interfaces)?),
+    };
     Ok(Host {
         hostname: os::hostname(),
         os: os::OS,
@@ -55,40 +45,23 @@ pub fn snapshot() -> Result<Host, SystemError> {
     })
 }
 
-fn merge(links: Vec<Link>, addrs: Vec<if_addrs::Interface>) -> Vec<Interface> {
-    let mut interfaces: Vec<Interface> = links
-        .into_iter()
-        .map(|l| Interface {
-            name: l.name,
-            index: Some(l.index),
-            up: l.up,
-            device: l.device,
-            master: l.master,
-            addresses: Vec::new(),
-        })
-        .collect();
-    let mut by_name: HashMap<String, usize> = interfaces
-        .iter()
-        .enumerate()
-        .map(|(n, i)| (i.name.clone(), n))
-        .collect();
+/// Interfaces from their addresses alone (getifaddrs, GetAdaptersAddresses): what macOS and
+/// Windows offer, and what Linux falls back to. Devices are left to be told by their names.
+fn from_if_addrs(addrs: Vec<if_addrs::Interface>) -> Vec<Interface> {
+    let mut interfaces: Vec<Interface> = Vec::new();
     for a in addrs {
         // Linux labels IPv4 aliases "eth0:1"; they belong to eth0.
-        let name = match a.name.split_once(':') {
-            Some((base, _)) if by_name.contains_key(base) => base.to_string(),
-            _ => a.name.clone(),
-        };
-        let slot = match by_name.get(&name) {
-            Some(&n) => n,
+        let name = a.name.split(':').next().unwrap_or(&a.name).to_string();
+        let slot = match interfaces.iter().position(|i| i.name == name) {
+            Some(n) => n,
             None => {
-                let up = matches!(
-                    a.oper_status,
-                    if_addrs::IfOperStatus::Up | if_addrs::IfOperStatus::Unknown
-                );
                 interfaces.push(Interface {
-                    name: name.clone(),
+                    name,
                     index: a.index,
-                    up,
+                    up: matches!(
+                        a.oper_status,
+                        if_addrs::IfOperStatus::Up | if_addrs::IfOperStatus::Unknown
+                    ),
                     device: if a.is_loopback() {
                         Device::Loopback
                     } else {
@@ -97,7 +70,6 @@ fn merge(links: Vec<Link>, addrs: Vec<if_addrs::Interface>) -> Vec<Interface> {
                     master: None,
                     addresses: Vec::new(),
                 });
-                by_name.insert(name, interfaces.len() - 1);
                 interfaces.len() - 1
             }
         };
@@ -153,6 +125,16 @@ fn bind_error(e: io::Error) -> BindError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_portable_path_finds_loopback_too() {
+        let interfaces = from_if_addrs(if_addrs::get_if_addrs().unwrap());
+        let lo = interfaces
+            .iter()
+            .find(|i| i.device == Device::Loopback)
+            .expect("a loopback interface");
+        assert!(lo.addresses.iter().any(|a| a.ip.is_loopback()));
+    }
 
     #[test]
     fn invalid_names_never_resolve_and_never_leave_the_machine() {

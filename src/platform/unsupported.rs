@@ -1,14 +1,14 @@
 //! Other systems: addresses from getifaddrs and nothing else.
 
-use super::Link;
 use crate::model::{DefaultRoute, EnvHints, Interface, Os, Sysctls};
 
 pub const OS: Os = Os::Other;
 
 pub const SERVERS_SET_REUSEADDR: bool = true;
 
-pub fn links() -> Vec<Link> {
-    Vec::new()
+/// Interfaces come from if-addrs (see `super::from_if_addrs`).
+pub fn interfaces() -> Option<Vec<Interface>> {
+    None
 }
 
 pub fn default_routes() -> Vec<DefaultRoute> {

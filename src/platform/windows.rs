@@ -2,7 +2,6 @@
 //! friendly names ("Wi-Fi", "vEthernet (WSL)"); routes are not read yet, so `local_ip()`
 //! (the first adapter with a default route there) stands in for the default route.
 
-use super::Link;
 use crate::model::{DefaultRoute, EnvHints, Interface, Os, Sysctls};
 
 pub const OS: Os = Os::Windows;
@@ -11,8 +10,9 @@ pub const OS: Os = Os::Windows;
 /// set it, and neither does a trial bind.
 pub const SERVERS_SET_REUSEADDR: bool = false;
 
-pub fn links() -> Vec<Link> {
-    Vec::new()
+/// Interfaces come from if-addrs (see `super::from_if_addrs`).
+pub fn interfaces() -> Option<Vec<Interface>> {
+    None
 }
 
 pub fn default_routes() -> Vec<DefaultRoute> {

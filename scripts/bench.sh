@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Times bindscope against the system tools, in one run, on this machine.
+# Not part of the tests. Needs root (for the namespace with 200 interfaces) and installs
+# hyperfine from Debian's packages if it is missing. Results go to docs/benchmarks.md by hand.
+#
+#   bash scripts/bench.sh            # everything
+#   RUNS=50 bash scripts/bench.sh    # fewer runs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-200}
+NS="bs-bench-$$"
+OUT=${OUT:-target/bench}
+mkdir -p "$OUT"
+
+if ! command -v hyperfine >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq hyperfine
+fi
+if [ ! -x /usr/bin/time ]; then
+    apt-get update -qq && apt-get install -y -qq time
+fi
+
+cargo build --release --quiet
+BIN=$PWD/target/release/bindscope
+
+cleanup() { ip netns del "$NS" 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "## Machine"
+echo "$(date -u +%F) · $(nproc) cores · $(uname -sr) · $(ip -o link | wc -l) links"
+echo
+
+echo "## interfaces --json vs ip -j addr (this machine)"
+hyperfine -N --warmup 20 --runs "$RUNS" \
+    --export-markdown "$OUT/interfaces.md" \
+    "$BIN interfaces --json" \
+    "ip -j addr"
+
+echo "## interfaces --json vs ip -j addr (200 interfaces in a namespace)"
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+# 100 veth pairs (the dummy driver is not in every kernel), every end addressed and up.
+{
+    for n in $(seq 0 99); do
+        echo "link add v${n}a type veth peer name v${n}b"
+        echo "addr add 10.203.$((n / 100)).$((2 * (n % 100) + 1))/31 dev v${n}a"
+        echo "addr add 10.203.$((n / 100)).$((2 * (n % 100)))/31 dev v${n}b"
+        echo "link set v${n}a up"
+        echo "link set v${n}b up"
+    done
+    echo "route add default via 10.203.0.0 dev v0a"
+} | ip -n "$NS" -batch -
+echo "links in the namespace: $(ip -n "$NS" -o link | wc -l)"
+# nsenter only switches the network namespace; `ip netns exec` also remounts /sys, which
+# would add the same few milliseconds to both sides.
+IN_NS="nsenter --net=/run/netns/$NS"
+hyperfine -N --warmup 20 --runs "$RUNS" \
+    --export-markdown "$OUT/interfaces-200.md" \
+    "$IN_NS $BIN interfaces --json" \
+    "$IN_NS ip -j addr"
+
+echo "## start-up: the overview, expose and --version"
+hyperfine -N --warmup 20 --runs "$RUNS" \
+    --export-markdown "$OUT/startup.md" \
+    "$BIN --version" \
+    "$BIN --json" \
+    "$BIN expose 0.0.0.0 --json"
+
+echo "## peak memory (maximum resident set size)"
+for args in "--json" "interfaces --json" "expose :: --json" "urls --json"; do
+    # shellcheck disable=SC2086
+    kb=$(/usr/bin/time -f '%M' "$BIN" $args 2>&1 >/dev/null | tail -1)
+    echo "bindscope $args: ${kb} kB"
+done
+kb=$($IN_NS /usr/bin/time -f '%M' "$BIN" interfaces --json 2>&1 >/dev/null | tail -1)
+echo "bindscope interfaces --json (200 interfaces): ${kb} kB"
