@@ -1,3 +1,5 @@
+use std::net::IpAddr;
+
 use super::*;
 use crate::analysis::expose::BindKind;
 
@@ -64,5 +66,128 @@ fn reaches_read_in_both_languages() {
     ] {
         assert!(has_hangul(Ko.reach(reach)));
         assert!(!has_hangul(En.reach(reach)));
+    }
+}
+
+/// One of every note. The `match` below has no wildcard: a new variant does not compile until
+/// it is added here, and then it is checked for both languages and for docs/json.md.
+fn every_note() -> Vec<crate::analysis::notes::Note> {
+    use crate::analysis::interfaces::Role;
+    use crate::analysis::notes::{BindError, Note};
+    let ip: IpAddr = "192.168.1.23".parse().unwrap();
+    let notes = vec![
+        Note::LoopbackOnly,
+        Note::AllInterfaces,
+        Note::DualStack,
+        Note::V6Only { windows: true },
+        Note::AlsoVirtual {
+            interfaces: vec!["docker0".into()],
+        },
+        Note::AlsoVpn {
+            interfaces: vec!["wg0".into()],
+        },
+        Note::Public { ip },
+        Note::FirewallDecides,
+        Note::VirtualAddress {
+            ip,
+            interface: "docker0".into(),
+            role: Role::ContainerBridge,
+        },
+        Note::NotLocal {
+            ip,
+            lan: Some((ip, "wlan0".into())),
+        },
+        Note::NonlocalBindAllowed,
+        Note::LinkLocalNeedsZone { ip },
+        Note::LinkLocalNoUrl,
+        Note::PrivilegedPort {
+            port: 80,
+            start: 1024,
+        },
+        Note::PrivilegedPortAllowed {
+            port: 80,
+            start: 1024,
+        },
+        Note::Localhost {
+            resolved: vec![ip],
+            picked: ip,
+        },
+        Note::Hostname {
+            name: "host".into(),
+            resolved: vec![ip],
+            picked: ip,
+        },
+        Note::InterfaceName {
+            name: "eth0".into(),
+            picked: ip,
+        },
+        Note::InterfaceWithoutAddress {
+            name: "eth0".into(),
+        },
+        Note::WslNat,
+        Note::WslMirrored,
+        Note::InContainer {
+            name: "docker".into(),
+        },
+        Note::FullTunnelVpn {
+            interface: "wg0".into(),
+        },
+        Note::NoLanAddress,
+        Note::BindFailed {
+            error: BindError::InUse,
+        },
+        Note::BindSucceeded,
+    ];
+    for note in &notes {
+        match note {
+            Note::LoopbackOnly
+            | Note::AllInterfaces
+            | Note::DualStack
+            | Note::V6Only { .. }
+            | Note::AlsoVirtual { .. }
+            | Note::AlsoVpn { .. }
+            | Note::Public { .. }
+            | Note::FirewallDecides
+            | Note::VirtualAddress { .. }
+            | Note::NotLocal { .. }
+            | Note::NonlocalBindAllowed
+            | Note::LinkLocalNeedsZone { .. }
+            | Note::LinkLocalNoUrl
+            | Note::PrivilegedPort { .. }
+            | Note::PrivilegedPortAllowed { .. }
+            | Note::Localhost { .. }
+            | Note::Hostname { .. }
+            | Note::InterfaceName { .. }
+            | Note::InterfaceWithoutAddress { .. }
+            | Note::WslNat
+            | Note::WslMirrored
+            | Note::InContainer { .. }
+            | Note::FullTunnelVpn { .. }
+            | Note::NoLanAddress
+            | Note::BindFailed { .. }
+            | Note::BindSucceeded => {}
+        }
+    }
+    notes
+}
+
+#[test]
+fn every_note_reads_in_both_languages_and_is_documented() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md"))
+        .expect("docs/json.md");
+    let notes = every_note();
+    let mut codes: Vec<&str> = notes.iter().map(|n| n.code()).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), notes.len(), "one code per note");
+    for note in &notes {
+        let (en, ko) = (En.note(note), Ko.note(note));
+        assert!(!has_hangul(&en) && !en.is_empty(), "{note:?}: {en}");
+        assert!(has_hangul(&ko), "{note:?}: {ko}");
+        assert!(
+            docs.contains(&format!("`{}`", note.code())),
+            "docs/json.md lacks {}",
+            note.code()
+        );
     }
 }

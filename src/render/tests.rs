@@ -311,3 +311,30 @@ fn qr_code_encodes_the_url() {
     let (_, content) = grids[0].decode().unwrap();
     assert_eq!(content, url);
 }
+
+/// The README's examples are the renders of the fixture machines they claim to be.
+#[test]
+fn readme_examples_are_true() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let mut checked = 0;
+    let mut rest = readme.as_str();
+    while let Some(start) = rest.find("<!-- example: ") {
+        rest = &rest[start + "<!-- example: ".len()..];
+        let name = &rest[..rest.find(" -->").expect("marker ends")];
+        let block = &rest[rest.find("```text\n").expect("a text block follows") + 8..];
+        let shown = &block[..block.find("```").expect("block ends")];
+        let laptop = fixtures::laptop();
+        let rendered = match name {
+            "overview_laptop_en" => overview(&laptop, Lang::En),
+            "interfaces_laptop_en" => interfaces(&laptop, Lang::En, 1),
+            "expose_all_en" => expose_ip(&laptop, "0.0.0.0", Lang::En),
+            "expose_loopback_ko" => expose_ip(&laptop, "127.0.0.1", Lang::Ko),
+            "urls_laptop_all_en" => urls(&laptop, true, Lang::En),
+            other => panic!("README names an unknown example: {other}"),
+        };
+        assert_eq!(shown, rendered, "README example {name} is out of date");
+        checked += 1;
+    }
+    assert_eq!(checked, 5, "every README example is checked");
+}
