@@ -4,7 +4,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Action, Config, Families, Output, DEFAULT_PORT};
+use crate::config::{Action, Config, ExposeOptions, Families, Output, UrlsOptions, DEFAULT_PORT};
 use crate::error::InputError;
 use crate::exit_codes;
 use crate::i18n::Lang;
@@ -230,11 +230,11 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
         }) => {
             let host = parse::host_input(&host)?;
             let port = merged_port(&host, port.or(top_port).as_deref())?;
-            Action::Expose {
+            Action::Expose(ExposeOptions {
                 host,
                 port,
                 try_bind,
-            }
+            })
         }
         Some(Command::Urls {
             port,
@@ -262,7 +262,7 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
                 Some(p) => parse::url_path(&p)?,
                 None => String::new(),
             };
-            Action::Urls {
+            Action::Urls(UrlsOptions {
                 port,
                 host,
                 all,
@@ -270,7 +270,7 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
                 path,
                 qr,
                 families: families.into(),
-            }
+            })
         }
     };
     Ok(Config { output, action })
@@ -376,9 +376,9 @@ mod tests {
     fn ports_come_from_the_host_or_the_option_and_must_agree() {
         let e = env(&[], false);
         let port = |args: &[&str]| match parse(args, &e).unwrap().action {
-            Action::Expose { port, .. } | Action::Urls { port, .. } | Action::Overview { port } => {
-                port
-            }
+            Action::Expose(ExposeOptions { port, .. })
+            | Action::Urls(UrlsOptions { port, .. })
+            | Action::Overview { port } => port,
             Action::Interfaces { .. } => unreachable!(),
         };
         assert_eq!(port(&[]), 5000);
@@ -415,9 +415,9 @@ mod tests {
         .unwrap()
         .action
         {
-            Action::Urls {
+            Action::Urls(UrlsOptions {
                 scheme, port, path, ..
-            } => {
+            }) => {
                 assert_eq!(
                     (scheme.as_str(), port, path.as_str()),
                     ("https", 8443, "/app")

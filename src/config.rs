@@ -42,25 +42,30 @@ pub const DEFAULT_PORT: u16 = 5000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Overview {
-        port: u16,
-    },
-    Interfaces {
-        all: bool,
-        families: Families,
-    },
-    Expose {
-        host: HostInput,
-        port: u16,
-        try_bind: bool,
-    },
-    Urls {
-        port: u16,
-        host: Option<HostInput>,
-        all: bool,
-        scheme: String,
-        path: String,
-        qr: bool,
-        families: Families,
-    },
+    Overview { port: u16 },
+    Interfaces { all: bool, families: Families },
+    Expose(ExposeOptions),
+    Urls(UrlsOptions),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposeOptions {
+    pub host: HostInput,
+    pub port: u16,
+    /// Bind for real and close at once.
+    pub try_bind: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlsOptions {
+    pub port: u16,
+    /// The server's bind host; `None`: every address of both families.
+    pub host: Option<HostInput>,
+    /// Also the URLs that will not work from another device.
+    pub all: bool,
+    pub scheme: String,
+    /// Appended to every URL: empty, or starting with `/`.
+    pub path: String,
+    pub qr: bool,
+    pub families: Families,
 }

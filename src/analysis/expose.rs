@@ -1,13 +1,13 @@
 //! What a server bound to a host would listen on, and who could reach it.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use serde::Serialize;
 
 use super::address::{classify, in_prefix, AddrKind, Reach, Risk};
 use super::interfaces::{self, address_reach, not_shareable, NotShareable, Role};
 use super::notes::Note;
-use crate::model::{Host, IfAddress, Interface, Os, WslMode};
+use crate::model::{Host, IfAddress, Interface, Os};
 
 /// A bind host after names have been resolved (resolution is the platform layer's job).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,14 +351,7 @@ fn describe(
     }
     let beyond_host = listens_on.iter().any(|l| l.kind != AddrKind::Loopback);
     if beyond_host {
-        match host.env.wsl {
-            Some(WslMode::Nat) => notes.push(Note::WslNat),
-            Some(WslMode::Mirrored) => notes.push(Note::WslMirrored),
-            None => {}
-        }
-        if let Some(name) = &host.env.container {
-            notes.push(Note::InContainer { name: name.clone() });
-        }
+        notes.extend(interfaces::environment_notes(host));
     }
     if let Some(start) = host.sysctls.unprivileged_port_start {
         if port < start {
@@ -393,7 +386,3 @@ pub fn url(scheme: &str, ip: IpAddr, port: u16, path: &str) -> Option<String> {
     };
     Some(format!("{scheme}://{host}{port}{path}"))
 }
-
-/// The addresses a loopback URL can use, for `urls`' `Local:` lines.
-pub const LOOPBACK_V4: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-pub const LOOPBACK_V6: IpAddr = IpAddr::V6(Ipv6Addr::LOCALHOST);

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::address::{classify, natural_reach, AddrKind, Reach};
+use super::notes::Note;
 use crate::model::{Device, Family, Host, IfAddress, Interface, Os, WslMode};
 
 /// What an interface is for, as far as a server bound to its address is concerned.
@@ -265,4 +266,34 @@ pub fn full_tunnel_vpn(host: &Host) -> Option<&Interface> {
     let source = host.route_source?;
     let iface = host.owner_of(source)?;
     matches!(role(host, iface), Role::Vpn | Role::Tailnet).then_some(iface)
+}
+
+/// What the environment changes for every server that is not bound to loopback: WSL2's
+/// networking and running inside a container.
+pub fn environment_notes(host: &Host) -> Vec<Note> {
+    let mut notes = Vec::new();
+    match host.env.wsl {
+        Some(WslMode::Nat) => notes.push(Note::WslNat),
+        Some(WslMode::Mirrored) => notes.push(Note::WslMirrored),
+        None => {}
+    }
+    if let Some(name) = &host.env.container {
+        notes.push(Note::InContainer { name: name.clone() });
+    }
+    notes
+}
+
+/// What is true of this machine as a whole: its environment, a full-tunnel VPN, or having no
+/// address to share.
+pub fn host_notes(host: &Host) -> Vec<Note> {
+    let mut notes = environment_notes(host);
+    if let Some(vpn) = full_tunnel_vpn(host) {
+        notes.push(Note::FullTunnelVpn {
+            interface: vpn.name.clone(),
+        });
+    }
+    if primary(host).is_none() {
+        notes.push(Note::NoLanAddress);
+    }
+    notes
 }

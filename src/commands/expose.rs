@@ -3,26 +3,26 @@ use std::net::{IpAddr, SocketAddr, SocketAddrV6};
 
 use crate::analysis::expose::{expose, Target};
 use crate::analysis::notes::BindError;
+use crate::config::ExposeOptions;
 use crate::error::InputError;
 use crate::exit_codes::ExitCode;
 use crate::model::Host;
-use crate::parse::{is_hostname, HostInput, HostSpec};
+use crate::parse::{is_hostname, HostSpec};
 use crate::platform;
 use crate::render::{self, Ui};
 use crate::report::{self, ExposeRequest};
 
 pub fn run(
-    input: &HostInput,
-    port: u16,
-    try_bind: bool,
+    options: &ExposeOptions,
     json: bool,
     ui: &Ui,
     w: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
+    let (input, port) = (&options.host, options.port);
     let host = platform::snapshot()?;
     let (target, shown) = target(&host, &input.host)?;
     let exposure = expose(&host, &target, port);
-    let tried = try_bind.then(|| match exposure.bind_ip {
+    let tried = options.try_bind.then(|| match exposure.bind_ip {
         Some(ip) => platform::try_bind(socket_addr(&host, ip, &target, port)),
         None => Err(BindError::NotLocal),
     });

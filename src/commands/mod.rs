@@ -18,32 +18,7 @@ pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match &config.action {
         Action::Overview { port } => overview::run(*port, json, &ui, w),
         Action::Interfaces { all, families } => interfaces::run(*all, *families, json, &ui, w),
-        Action::Expose {
-            host,
-            port,
-            try_bind,
-        } => expose::run(host, *port, *try_bind, json, &ui, w),
-        Action::Urls {
-            port,
-            host,
-            all,
-            scheme,
-            path,
-            qr,
-            families,
-        } => urls::run(
-            &urls::Args {
-                port: *port,
-                host: host.as_ref(),
-                all: *all,
-                scheme,
-                path,
-                qr: *qr,
-                families: *families,
-            },
-            json,
-            &ui,
-            w,
-        ),
+        Action::Expose(options) => expose::run(options, json, &ui, w),
+        Action::Urls(options) => urls::run(options, json, &ui, w),
     }
 }

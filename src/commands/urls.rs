@@ -2,26 +2,15 @@ use std::io::Write;
 
 use crate::analysis::expose::{expose, Target};
 use crate::analysis::interfaces::primary;
-use crate::config::Families;
+use crate::config::UrlsOptions;
 use crate::exit_codes::ExitCode;
-use crate::parse::HostInput;
 use crate::platform;
 use crate::render::{self, Ui};
 use crate::report::{self, UrlsRequest};
 
-pub struct Args<'a> {
-    pub port: u16,
-    pub host: Option<&'a HostInput>,
-    pub all: bool,
-    pub scheme: &'a str,
-    pub path: &'a str,
-    pub qr: bool,
-    pub families: Families,
-}
-
-pub fn run(args: &Args, json: bool, ui: &Ui, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub fn run(args: &UrlsOptions, json: bool, ui: &Ui, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let host = platform::snapshot()?;
-    let target = match args.host {
+    let target = match &args.host {
         Some(input) => super::expose::target(&host, &input.host)?.0,
         None => Target::Everything,
     };
@@ -29,8 +18,8 @@ pub fn run(args: &Args, json: bool, ui: &Ui, w: &mut dyn Write) -> anyhow::Resul
     let primary = primary(&host);
     let request = UrlsRequest {
         port: args.port,
-        scheme: args.scheme,
-        path: args.path,
+        scheme: &args.scheme,
+        path: &args.path,
         all: args.all,
         families: args.families,
         primary: primary.as_ref(),

@@ -68,7 +68,10 @@ fn expose_ip(host: &Host, ip: &str, lang: Lang) -> String {
 }
 
 fn urls(host: &Host, all: bool, lang: Lang) -> String {
-    let ui = ui(lang);
+    urls_with(host, all, &ui(lang), false)
+}
+
+fn urls_with(host: &Host, all: bool, ui: &Ui, qr: bool) -> String {
     let exposure = expose(host, &Target::Everything, 5000);
     let primary = primary(host);
     let request = UrlsRequest {
@@ -80,7 +83,7 @@ fn urls(host: &Host, all: bool, lang: Lang) -> String {
         primary: primary.as_ref(),
     };
     let report = report::urls(&request, &exposure, ui.cat);
-    text(|w| super::urls::human(w, &report, &ui, false))
+    text(|w| super::urls::human(w, &report, ui, qr))
 }
 
 #[test]
@@ -262,23 +265,12 @@ fn colour_is_an_accent_that_can_be_switched_off() {
 
 #[test]
 fn piped_urls_are_bare_with_the_one_to_share_first() {
-    let host = fixtures::laptop();
     let ui = Ui {
         tty: false,
         ..ui(Lang::Ko)
     };
-    let exposure = expose(&host, &Target::Everything, 5000);
-    let primary = primary(&host);
-    let request = UrlsRequest {
-        port: 5000,
-        scheme: "http",
-        path: "",
-        all: false,
-        families: Families::Both,
-        primary: primary.as_ref(),
-    };
-    let report = report::urls(&request, &exposure, ui.cat);
-    let out = text(|w| super::urls::human(w, &report, &ui, true));
+    // Even with --qr: a pipe gets URLs and nothing else.
+    let out = urls_with(&fixtures::laptop(), false, &ui, true);
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
         [

@@ -5,12 +5,11 @@ use serde::Serialize;
 use super::NoteOut;
 use crate::analysis::address::{classify, AddrKind, Reach};
 use crate::analysis::interfaces::{
-    self, address_reach, full_tunnel_vpn, not_shareable, NotShareable, Primary, Role,
+    self, address_reach, host_notes, not_shareable, NotShareable, Primary, Role,
 };
-use crate::analysis::notes::Note;
 use crate::config::Families;
 use crate::i18n::Catalogue;
-use crate::model::{Device, Host, WslMode};
+use crate::model::{Device, Host};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct InterfacesReport {
@@ -92,36 +91,8 @@ pub fn interfaces(
         .filter(|i| all || !i.addresses.is_empty())
         .collect();
     InterfacesReport {
-        notes: NoteOut::all(&host_notes(host, primary.is_some()), cat),
+        notes: NoteOut::all(&host_notes(host), cat),
         primary,
         interfaces: rows,
-    }
-}
-
-/// What the environment changes for every server on this machine.
-pub fn host_notes(host: &Host, has_primary: bool) -> Vec<Note> {
-    let mut notes = Vec::new();
-    match host.env.wsl {
-        Some(WslMode::Nat) => notes.push(Note::WslNat),
-        Some(WslMode::Mirrored) => notes.push(Note::WslMirrored),
-        None => {}
-    }
-    if let Some(name) = &host.env.container {
-        notes.push(Note::InContainer { name: name.clone() });
-    }
-    if let Some(vpn) = full_tunnel_vpn(host) {
-        notes.push(Note::FullTunnelVpn {
-            interface: vpn.name.clone(),
-        });
-    }
-    if !has_primary {
-        notes.push(Note::NoLanAddress);
-    }
-    notes
-}
-
-impl AddressOut {
-    pub fn is_link_local(&self) -> bool {
-        self.kind == AddrKind::LinkLocal
     }
 }

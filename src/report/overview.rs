@@ -2,11 +2,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::Serialize;
 
-use super::interfaces::{host_notes, interfaces, InterfaceOut};
+use super::interfaces::{interfaces, InterfaceOut};
 use super::NoteOut;
 use crate::analysis::address::{AddrKind, Reach, Risk};
 use crate::analysis::expose::{expose, url, BindKind, Target};
-use crate::analysis::interfaces::{primary, Primary};
+use crate::analysis::interfaces::{host_notes, primary, Primary};
 use crate::config::Families;
 use crate::i18n::Catalogue;
 use crate::model::{Host, Os, WslMode};
@@ -78,7 +78,7 @@ pub fn overview(host: &Host, port: u16, cat: &dyn Catalogue) -> OverviewReport {
         os: host.os,
         wsl: host.env.wsl,
         port,
-        notes: NoteOut::all(&host_notes(host, primary.is_some()), cat),
+        notes: NoteOut::all(&host_notes(host), cat),
         interfaces: interfaces(host, false, Families::Both, cat).interfaces,
         primary,
         recommended_url,
