@@ -83,4 +83,5 @@ pub enum InputError {
 #[error("{}", En.system_error(self))]
 pub enum SystemError {
     Interfaces(#[source] std::io::Error),
+    Sockets(#[source] std::io::Error),
 }

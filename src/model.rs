@@ -150,3 +150,87 @@ pub enum WslMode {
     /// `networkingMode=mirrored`: the VM shares Windows' addresses.
     Mirrored,
 }
+
+/// The transport protocol of a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Proto {
+    Tcp,
+    Udp,
+}
+
+/// A socket's state, with the names `ss` uses. A bound UDP socket is `Unconn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SockState {
+    Listen,
+    Unconn,
+    Established,
+    SynSent,
+    SynRecv,
+    FinWait1,
+    FinWait2,
+    TimeWait,
+    CloseWait,
+    LastAck,
+    Closing,
+    Other,
+}
+
+impl SockState {
+    /// A socket a server is waiting on: TCP listening, UDP bound.
+    pub fn is_listening(self) -> bool {
+        matches!(self, SockState::Listen | SockState::Unconn)
+    }
+}
+
+/// One socket of the machine's socket table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Socket {
+    pub proto: Proto,
+    pub local: std::net::SocketAddr,
+    /// The peer of a connected socket.
+    pub remote: Option<std::net::SocketAddr>,
+    pub state: SockState,
+    /// For IPv6 sockets: IPV6_V6ONLY. `None` for IPv4 or where the OS does not say.
+    pub v6only: Option<bool>,
+    /// The socket's owner as the kernel records it; known even when its process is not.
+    pub uid: Option<u32>,
+    pub inode: Option<u64>,
+    /// Every process that holds the socket, in pid order. Empty when none could be seen.
+    pub pids: Vec<u32>,
+}
+
+/// A process that holds a socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Process {
+    pub pid: u32,
+    pub ppid: Option<u32>,
+    pub name: String,
+    pub uid: Option<u32>,
+    pub user: Option<String>,
+    /// The command line, shortened; `None` when it cannot be read.
+    pub cmdline: Option<String>,
+    /// When the process started (clock ticks since boot on Linux): with the pid, it tells a
+    /// process apart from a later one that reuses the pid.
+    #[serde(skip)]
+    pub start_time: Option<u64>,
+}
+
+/// The sockets of interest and the processes that hold them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SocketTable {
+    pub sockets: Vec<Socket>,
+    pub processes: Vec<Process>,
+    /// Every process's open files could be read, so a socket without pids has no visible owner
+    /// at all (a kernel socket, another pid namespace). False without privileges.
+    pub owners_complete: bool,
+    /// Processes whose open files could not be read (other users', without privileges).
+    pub unreadable: usize,
+}
+
+impl SocketTable {
+    pub fn process(&self, pid: u32) -> Option<&Process> {
+        self.processes.iter().find(|p| p.pid == pid)
+    }
+}

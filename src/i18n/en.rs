@@ -212,6 +212,7 @@ impl Catalogue for En {
             SystemError::Interfaces(e) => {
                 format!("cannot list this machine's network interfaces: {e}")
             }
+            SystemError::Sockets(e) => format!("cannot read this machine's socket table: {e}"),
         }
     }
 

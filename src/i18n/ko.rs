@@ -214,6 +214,7 @@ impl Catalogue for Ko {
             SystemError::Interfaces(e) => {
                 format!("이 컴퓨터의 네트워크 인터페이스 목록을 읽을 수 없습니다: {e}")
             }
+            SystemError::Sockets(e) => format!("이 컴퓨터의 소켓 목록을 읽을 수 없습니다: {e}"),
         }
     }
 

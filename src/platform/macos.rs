@@ -2,7 +2,14 @@
 //! bridge100, awdl0); routes are not read yet, so `local_ip()` (the first non-loopback IPv4
 //! address there) stands in for the default route.
 
-use crate::model::{DefaultRoute, EnvHints, Interface, Os, Sysctls};
+use std::collections::BTreeMap;
+use std::io;
+
+pub use super::unix::{alive, hostname, signal, user_name};
+use super::SocketQuery;
+use crate::model::{
+    DefaultRoute, EnvHints, Interface, Os, Process, Proto, SockState, Socket, SocketTable, Sysctls,
+};
 
 pub const OS: Os = Os::Macos;
 
@@ -37,8 +44,82 @@ pub fn privileged() -> bool {
     rustix::process::geteuid().is_root()
 }
 
-pub fn hostname() -> Option<String> {
-    let uname = rustix::system::uname();
-    let name = uname.nodename().to_string_lossy().into_owned();
-    (!name.is_empty()).then_some(name)
+/// Sockets from the `listeners` crate (libproc: each process's socket descriptors). macOS
+/// shows a socket only through a process that holds it, so there are no sockets of unknown
+/// owner to keep; uid, inode and IPV6_V6ONLY are not reported.
+pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+    let all = listeners::get_all().map_err(|e| io::Error::other(e.to_string()))?;
+    let mut sockets: BTreeMap<(Proto, std::net::SocketAddr, u8), Socket> = BTreeMap::new();
+    let mut processes: BTreeMap<u32, Process> = BTreeMap::new();
+    for l in all {
+        let proto = match l.protocol {
+            listeners::Protocol::TCP => Proto::Tcp,
+            listeners::Protocol::UDP => Proto::Udp,
+        };
+        let state = state(proto, l.state);
+        let wanted = match query {
+            SocketQuery::Listening => state.is_listening(),
+            SocketQuery::Port(port) => l.socket.port() == port,
+        };
+        if !wanted {
+            continue;
+        }
+        let socket = sockets
+            .entry((proto, l.socket, state as u8))
+            .or_insert_with(|| Socket {
+                proto,
+                local: l.socket,
+                remote: None,
+                state,
+                v6only: None,
+                uid: None,
+                inode: None,
+                pids: Vec::new(),
+            });
+        if !socket.pids.contains(&l.process.pid) {
+            socket.pids.push(l.process.pid);
+            socket.pids.sort_unstable();
+        }
+        processes.entry(l.process.pid).or_insert_with(|| Process {
+            pid: l.process.pid,
+            ppid: None,
+            name: l.process.name.clone(),
+            uid: None,
+            user: None,
+            cmdline: (!l.process.path.is_empty()).then(|| l.process.path.clone()),
+            start_time: None,
+        });
+    }
+    Ok(SocketTable {
+        sockets: sockets.into_values().collect(),
+        processes: processes.into_values().collect(),
+        owners_complete: rustix::process::geteuid().is_root(),
+        unreadable: 0,
+    })
+}
+
+fn state(proto: Proto, state: listeners::SocketState) -> SockState {
+    use listeners::SocketState as S;
+    match (proto, state) {
+        (Proto::Udp, _) => SockState::Unconn,
+        (_, S::Listen) => SockState::Listen,
+        (_, S::Established) => SockState::Established,
+        (_, S::SynSent) => SockState::SynSent,
+        (_, S::SynReceived) => SockState::SynRecv,
+        (_, S::FinWait1) => SockState::FinWait1,
+        (_, S::FinWait2) => SockState::FinWait2,
+        (_, S::TimeWait) => SockState::TimeWait,
+        (_, S::CloseWait) => SockState::CloseWait,
+        (_, S::LastAck) => SockState::LastAck,
+        (_, S::Closing) => SockState::Closing,
+        _ => SockState::Other,
+    }
+}
+
+/// macOS has no socket inodes here: the pid must still hold a socket on the same port.
+pub fn still_holds(pid: u32, _start_time: Option<u64>, _inode: Option<u64>, port: u16) -> bool {
+    listeners::get_all().is_ok_and(|all| {
+        all.iter()
+            .any(|l| l.process.pid == pid && l.socket.port() == port)
+    })
 }

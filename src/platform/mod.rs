@@ -5,14 +5,14 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::{Domain, Protocol, Type};
 
 use crate::analysis::notes::BindError;
 use crate::error::SystemError;
-use crate::model::{Device, Host, IfAddress, Interface};
+use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
 
 #[cfg(target_os = "linux")]
-#[path = "linux.rs"]
+#[path = "linux/mod.rs"]
 mod os;
 
 #[cfg(target_os = "macos")]
@@ -26,6 +26,66 @@ mod os;
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 #[path = "unsupported.rs"]
 mod os;
+
+#[cfg(unix)]
+mod unix;
+
+/// Which sockets to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketQuery {
+    /// Listening TCP sockets and bound UDP sockets.
+    Listening,
+    /// Every socket whose local port is this one, in any state.
+    Port(u16),
+}
+
+/// The machine's sockets and the processes holding them. Sockets whose owner cannot be read
+/// stay in the table with no pids.
+pub fn socket_table(query: SocketQuery) -> Result<SocketTable, SystemError> {
+    os::socket_table(query).map_err(SystemError::Sockets)
+}
+
+/// Whether `process` still holds `socket`: the same process (not a new one with its pid) with
+/// the same socket open. Checked right before a signal.
+pub fn still_holds(process: &Process, socket: &Socket) -> bool {
+    os::still_holds(
+        process.pid,
+        process.start_time,
+        socket.inode,
+        socket.local.port(),
+    )
+}
+
+/// Whether a process with this pid is running.
+pub fn alive(pid: u32) -> bool {
+    os::alive(pid)
+}
+
+/// The name of a user id, where the OS has one.
+pub fn user_name(uid: u32) -> Option<String> {
+    os::user_name(uid)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    Terminate,
+    Kill,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignalError {
+    /// The process is gone.
+    Gone,
+    Permission,
+    /// This platform cannot signal processes yet.
+    Unsupported,
+    Other(String),
+}
+
+pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
+    os::signal(pid, signal)
+}
 
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.
 pub fn snapshot() -> Result<Host, SystemError> {
@@ -103,7 +163,7 @@ pub fn resolve(name: &str) -> io::Result<Vec<IpAddr>> {
 
 /// Binds a TCP listener the way typical servers do, then closes it at once.
 pub fn try_bind(addr: SocketAddr) -> Result<(), BindError> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+    let socket = socket2::Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
         .map_err(bind_error)?;
     if os::SERVERS_SET_REUSEADDR {
         socket.set_reuse_address(true).map_err(bind_error)?;

@@ -1,6 +1,9 @@
 //! Other systems: addresses from getifaddrs and nothing else.
 
-use crate::model::{DefaultRoute, EnvHints, Interface, Os, Sysctls};
+use std::io;
+
+use super::{Signal, SignalError, SocketQuery};
+use crate::model::{DefaultRoute, EnvHints, Interface, Os, SocketTable, Sysctls};
 
 pub const OS: Os = Os::Other;
 
@@ -29,4 +32,27 @@ pub fn privileged() -> bool {
 
 pub fn hostname() -> Option<String> {
     None
+}
+
+pub fn socket_table(_query: SocketQuery) -> io::Result<SocketTable> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "reading sockets is not supported on this system yet",
+    ))
+}
+
+pub fn still_holds(_pid: u32, _start_time: Option<u64>, _inode: Option<u64>, _port: u16) -> bool {
+    false
+}
+
+pub fn alive(_pid: u32) -> bool {
+    false
+}
+
+pub fn user_name(_uid: u32) -> Option<String> {
+    None
+}
+
+pub fn signal(_pid: u32, _signal: Signal) -> Result<(), SignalError> {
+    Err(SignalError::Unsupported)
 }

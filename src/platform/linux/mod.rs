@@ -1,13 +1,19 @@
-//! Linux: links over rtnetlink, routes and kernel settings from /proc.
+//! Linux: links over rtnetlink, routes and kernel settings from /proc, sockets over
+//! sock_diag and their owners from /proc/*/fd.
+
+mod netlink;
+mod procfs;
+mod sockets;
+
+pub use super::unix::{alive, hostname, signal, user_name};
+pub use procfs::still_holds;
+pub use sockets::socket_table;
 
 use std::fs;
 use std::io::Read;
 use std::path::Path;
 
-use netlink_packet_core::{
-    NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NlasIterator, Parseable,
-    ParseableParametrized, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST,
-};
+use netlink_packet_core::{NlasIterator, Parseable, ParseableParametrized};
 use netlink_packet_route::address::{AddressAttribute, AddressMessage};
 use netlink_packet_route::link::{
     InfoKind, LinkAttribute, LinkExtentMask, LinkFlags, LinkHeader, LinkInfo, LinkLayerType,
@@ -17,7 +23,7 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 /// The size of `struct ifinfomsg`, where a link's attributes begin.
 const LINK_HEADER_LEN: usize = 16;
-use netlink_sys::{protocols::NETLINK_ROUTE, Socket, SocketAddr};
+use netlink_sys::protocols::NETLINK_ROUTE;
 
 use crate::model::{
     DefaultRoute, Device, EnvHints, Family, IfAddress, Interface, Os, Sysctls, WslMode,
@@ -33,26 +39,22 @@ pub const SERVERS_SET_REUSEADDR: bool = true;
 /// (getifaddrs, behind if-addrs, costs a socket and an ioctl per address to learn the index.)
 /// `None` when netlink fails (a seccomp filter, an old kernel): if-addrs takes over.
 pub fn interfaces() -> Option<Vec<Interface>> {
-    let socket = open().ok()?;
+    let socket = netlink::open(NETLINK_ROUTE).ok()?;
     let mut get_link = LinkMessage::default();
     get_link
         .attributes
         .push(LinkAttribute::ExtMask(vec![LinkExtentMask::SkipStats]));
     let mut interfaces = Vec::new();
     let mut masters = Vec::new();
-    dump(
-        &socket,
-        RouteNetlinkMessage::GetLink(get_link),
-        1,
-        |kind, payload| {
-            if kind == RTM_NEWLINK {
-                if let Some((iface, master)) = link(payload) {
-                    interfaces.push(iface);
-                    masters.push(master);
-                }
+    let request = netlink::request(RouteNetlinkMessage::GetLink(get_link), 1);
+    netlink::dump(&socket, &request, 1, |kind, payload| {
+        if kind == RTM_NEWLINK {
+            if let Some((iface, master)) = link(payload) {
+                interfaces.push(iface);
+                masters.push(master);
             }
-        },
-    )
+        }
+    })
     .ok()?;
     // A bridge port names its bridge by index; the bridge may come later in the dump.
     let names: Vec<(Option<u32>, String)> = interfaces
@@ -68,42 +70,41 @@ pub fn interfaces() -> Option<Vec<Interface>> {
         });
     }
 
-    dump(
-        &socket,
+    let request = netlink::request(
         RouteNetlinkMessage::GetAddress(AddressMessage::default()),
         2,
-        |kind, payload| {
-            if kind != RTM_NEWADDR {
-                return;
-            }
-            let Ok(a) = AddressMessage::parse(payload) else {
-                return;
-            };
-            // For IPv4, IFA_LOCAL is this end and IFA_ADDRESS the peer of a point-to-point link.
-            let find = |local: bool| {
-                a.attributes.iter().find_map(|attr| match attr {
-                    AddressAttribute::Local(ip) if local => Some(*ip),
-                    AddressAttribute::Address(ip) if !local => Some(*ip),
-                    _ => None,
-                })
-            };
-            let Some(ip) = find(true).or_else(|| find(false)) else {
-                return;
-            };
-            let Some(iface) = interfaces
-                .iter_mut()
-                .find(|i| i.index == Some(a.header.index))
-            else {
-                return;
-            };
-            if !iface.addresses.iter().any(|x| x.ip == ip) {
-                iface.addresses.push(IfAddress {
-                    ip,
-                    prefix: a.header.prefix_len,
-                });
-            }
-        },
-    )
+    );
+    netlink::dump(&socket, &request, 2, |kind, payload| {
+        if kind != RTM_NEWADDR {
+            return;
+        }
+        let Ok(a) = AddressMessage::parse(payload) else {
+            return;
+        };
+        // For IPv4, IFA_LOCAL is this end and IFA_ADDRESS the peer of a point-to-point link.
+        let find = |local: bool| {
+            a.attributes.iter().find_map(|attr| match attr {
+                AddressAttribute::Local(ip) if local => Some(*ip),
+                AddressAttribute::Address(ip) if !local => Some(*ip),
+                _ => None,
+            })
+        };
+        let Some(ip) = find(true).or_else(|| find(false)) else {
+            return;
+        };
+        let Some(iface) = interfaces
+            .iter_mut()
+            .find(|i| i.index == Some(a.header.index))
+        else {
+            return;
+        };
+        if !iface.addresses.iter().any(|x| x.ip == ip) {
+            iface.addresses.push(IfAddress {
+                ip,
+                prefix: a.header.prefix_len,
+            });
+        }
+    })
     .ok()?;
     Some(interfaces)
 }
@@ -190,54 +191,6 @@ fn device(name: &str, kind: Option<&InfoKind>, layer: LinkLayerType) -> Device {
             _ => Device::Unknown,
         },
     }
-}
-
-fn open() -> std::io::Result<Socket> {
-    let mut socket = Socket::new(NETLINK_ROUTE)?;
-    socket.bind_auto()?;
-    socket.connect(&SocketAddr::new(0, 0))?;
-    Ok(socket)
-}
-
-/// Sends one dump request and hands each answer's type and payload to `each`, until
-/// NLMSG_DONE.
-fn dump(
-    socket: &Socket,
-    request: RouteNetlinkMessage,
-    sequence: u32,
-    mut each: impl FnMut(u16, &[u8]),
-) -> std::io::Result<()> {
-    let mut message = NetlinkMessage::new(NetlinkHeader::default(), NetlinkPayload::from(request));
-    message.header.flags = NLM_F_DUMP | NLM_F_REQUEST;
-    message.header.sequence_number = sequence;
-    message.finalize();
-    let mut buf = vec![0; message.buffer_len()];
-    message.serialize(&mut buf);
-    socket.send(&buf, 0)?;
-
-    let mut receive = vec![0u8; 64 * 1024];
-    // A dump ends with NLMSG_DONE; the bound keeps a misbehaving kernel from looping forever.
-    for _ in 0..100_000 {
-        let size = socket.recv(&mut &mut receive[..], 0)?;
-        let mut offset = 0;
-        while offset < size {
-            let packet = NetlinkBuffer::new_checked(&receive[offset..size])
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            let length = packet.length() as usize;
-            if packet.sequence_number() == sequence {
-                match packet.message_type() {
-                    NLMSG_DONE => return Ok(()),
-                    NLMSG_ERROR => return Err(std::io::Error::other("netlink dump refused")),
-                    kind => each(kind, packet.payload()),
-                }
-            }
-            if length == 0 {
-                break;
-            }
-            offset += length.next_multiple_of(4);
-        }
-    }
-    Err(std::io::Error::other("netlink dump did not end"))
 }
 
 pub fn default_routes() -> Vec<DefaultRoute> {
@@ -354,12 +307,6 @@ pub fn privileged() -> bool {
                 .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
         })
         .is_some_and(|caps| caps & (1 << CAP_NET_BIND_SERVICE) != 0)
-}
-
-pub fn hostname() -> Option<String> {
-    let uname = rustix::system::uname();
-    let name = uname.nodename().to_string_lossy().into_owned();
-    (!name.is_empty()).then_some(name)
 }
 
 #[cfg(test)]

@@ -1,0 +1,123 @@
+//! The socket table over NETLINK_SOCK_DIAG, read the way `ss` reads it: one dump per family
+//! and protocol with the state filter applied in the kernel; then the owners from /proc.
+
+use std::collections::HashSet;
+use std::io;
+use std::net::SocketAddr;
+
+use netlink_packet_core::Parseable;
+use netlink_packet_sock_diag::inet::nlas::Nla;
+use netlink_packet_sock_diag::inet::{
+    ExtensionFlags, InetRequest, InetResponse, SocketId, StateFlags,
+};
+use netlink_packet_sock_diag::{SockDiagMessage, AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP};
+use netlink_sys::protocols::NETLINK_SOCK_DIAG;
+
+use super::{netlink, procfs};
+use crate::model::{Proto, SockState, Socket, SocketTable};
+use crate::platform::SocketQuery;
+
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+
+pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+    let diag = netlink::open(NETLINK_SOCK_DIAG)?;
+    let mut sockets = Vec::new();
+    let mut sequence = 0;
+    for proto in [Proto::Tcp, Proto::Udp] {
+        for family in [AF_INET, AF_INET6] {
+            sequence += 1;
+            let states = match (query, proto) {
+                (SocketQuery::Listening, Proto::Tcp) => StateFlags::LISTEN,
+                // A bound, unconnected UDP socket is in the CLOSE state: `ss` calls it UNCONN.
+                (SocketQuery::Listening, Proto::Udp) => StateFlags::CLOSE,
+                (SocketQuery::Port(_), _) => StateFlags::all(),
+            };
+            let request = InetRequest {
+                family,
+                protocol: match proto {
+                    Proto::Tcp => IPPROTO_TCP,
+                    Proto::Udp => IPPROTO_UDP,
+                },
+                extensions: ExtensionFlags::empty(),
+                states,
+                socket_id: if family == AF_INET {
+                    SocketId::new_v4()
+                } else {
+                    SocketId::new_v6()
+                },
+            };
+            let request = netlink::request(SockDiagMessage::InetRequest(request), sequence);
+            netlink::dump(&diag, &request, sequence, |kind, payload| {
+                if kind != SOCK_DIAG_BY_FAMILY {
+                    return;
+                }
+                if let Some(socket) = InetResponse::parse(payload)
+                    .ok()
+                    .and_then(|r| socket(proto, &r))
+                {
+                    let wanted = match query {
+                        SocketQuery::Listening => true,
+                        SocketQuery::Port(port) => socket.local.port() == port,
+                    };
+                    if wanted {
+                        sockets.push(socket);
+                    }
+                }
+            })?;
+        }
+    }
+
+    let inodes: HashSet<u64> = sockets.iter().filter_map(|s| s.inode).collect();
+    let owners = procfs::owners(&inodes);
+    let mut pids: Vec<u32> = Vec::new();
+    for socket in &mut sockets {
+        if let Some(held_by) = socket.inode.and_then(|i| owners.by_inode.get(&i)) {
+            socket.pids = held_by.clone();
+            pids.extend(held_by);
+        }
+    }
+    pids.sort_unstable();
+    pids.dedup();
+    let processes = procfs::processes(&pids);
+    Ok(SocketTable {
+        sockets,
+        processes,
+        owners_complete: owners.unreadable == 0,
+        unreadable: owners.unreadable,
+    })
+}
+
+fn socket(proto: Proto, response: &InetResponse) -> Option<Socket> {
+    let h = &response.header;
+    let id = &h.socket_id;
+    let state = match (proto, h.state) {
+        (Proto::Udp, 7) => SockState::Unconn,
+        (_, 1) => SockState::Established,
+        (_, 2) => SockState::SynSent,
+        (_, 3) => SockState::SynRecv,
+        (_, 4) => SockState::FinWait1,
+        (_, 5) => SockState::FinWait2,
+        (_, 6) => SockState::TimeWait,
+        (_, 8) => SockState::CloseWait,
+        (_, 9) => SockState::LastAck,
+        (_, 10) => SockState::Listen,
+        (_, 11) => SockState::Closing,
+        _ => SockState::Other,
+    };
+    let v6only = response.nlas.iter().find_map(|nla| match nla {
+        Nla::SkV6Only(v) => Some(*v),
+        _ => None,
+    });
+    Some(Socket {
+        proto,
+        local: SocketAddr::new(id.source_address, id.source_port),
+        remote: (id.destination_port != 0)
+            .then(|| SocketAddr::new(id.destination_address, id.destination_port)),
+        state,
+        v6only: if h.family == AF_INET6 { v6only } else { None },
+        uid: Some(h.uid),
+        // Sockets in TIME_WAIT have no inode: nobody holds them any more.
+        inode: (h.inode != 0).then_some(u64::from(h.inode)),
+        pids: Vec::new(),
+    })
+}
