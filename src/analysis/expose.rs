@@ -152,21 +152,18 @@ pub fn expose(host: &Host, target: &Target, port: u16) -> Exposure {
         (_, None) => Vec::new(),
         (_, Some(ip)) if ip.is_unspecified() => {
             notes.push(Note::AllInterfaces);
-            match ip {
-                IpAddr::V4(_) => all_of(host, |ip| ip.is_ipv4()),
-                IpAddr::V6(_) => {
-                    let v6only = v6only_by_default(host);
-                    dual_stack = Some(!v6only);
-                    notes.push(if v6only {
-                        Note::V6Only {
-                            windows: host.os == Os::Windows,
-                        }
-                    } else {
-                        Note::DualStack
-                    });
-                    all_of(host, |ip| ip.is_ipv6() || !v6only)
-                }
+            if ip.is_ipv6() {
+                let v6only = v6only_by_default(host);
+                dual_stack = Some(!v6only);
+                notes.push(if v6only {
+                    Note::V6Only {
+                        windows: host.os == Os::Windows,
+                    }
+                } else {
+                    Note::DualStack
+                });
             }
+            listeners_for(host, ip, None)
         }
         (_, Some(ip)) => specific(host, ip, zone.as_deref(), &mut notes),
     };
@@ -230,8 +227,22 @@ fn listener(iface: &Interface, role: Role, addr: &IfAddress) -> Listener {
     }
 }
 
-fn specific(host: &Host, ip: IpAddr, zone: Option<&str>, notes: &mut Vec<Note>) -> Vec<Listener> {
-    // An IPv4-mapped address on a dual-stack socket listens on the IPv4 address.
+/// The addresses a socket bound to `ip` accepts connections on. For `::`, `v6only` is the
+/// socket's IPV6_V6ONLY where the OS reports it, else the system default.
+pub fn listeners_for(host: &Host, ip: IpAddr, v6only: Option<bool>) -> Vec<Listener> {
+    match ip {
+        IpAddr::V4(v4) if v4.is_unspecified() => all_of(host, |ip| ip.is_ipv4()),
+        IpAddr::V6(v6) if v6.is_unspecified() => {
+            let v6only = v6only.unwrap_or_else(|| v6only_by_default(host));
+            all_of(host, |ip| ip.is_ipv6() || !v6only)
+        }
+        _ => at(host, ip, None),
+    }
+}
+
+/// A specific address: the one listener on the interface that holds it, if any. An
+/// IPv4-mapped address on a dual-stack socket listens on the IPv4 address.
+fn at(host: &Host, ip: IpAddr, zone: Option<&str>) -> Vec<Listener> {
     let ip = match ip {
         IpAddr::V6(v6) => v6
             .to_ipv4_mapped()
@@ -239,24 +250,29 @@ fn specific(host: &Host, ip: IpAddr, zone: Option<&str>, notes: &mut Vec<Note>) 
             .unwrap_or(IpAddr::V6(v6)),
         v4 => v4,
     };
+    locate(host, ip, zone)
+        .map(|iface| {
+            let role = interfaces::role(host, iface);
+            listener(iface, role, &IfAddress { ip, prefix: 0 })
+        })
+        .into_iter()
+        .collect()
+}
+
+fn specific(host: &Host, ip: IpAddr, zone: Option<&str>, notes: &mut Vec<Note>) -> Vec<Listener> {
     if classify(ip) == AddrKind::LinkLocal && ip.is_ipv6() && zone.is_none() {
         notes.push(Note::LinkLocalNeedsZone { ip });
         return Vec::new();
     }
-    match locate(host, ip, zone) {
-        Some(iface) => {
-            let role = interfaces::role(host, iface);
-            vec![listener(iface, role, &IfAddress { ip, prefix: 0 })]
-        }
-        None => {
-            let lan = interfaces::primary(host).map(|p| (p.ip, p.interface));
-            notes.push(Note::NotLocal { ip, lan });
-            if ip.is_ipv4() && host.sysctls.nonlocal_bind == Some(true) {
-                notes.push(Note::NonlocalBindAllowed);
-            }
-            Vec::new()
+    let found = at(host, ip, zone);
+    if found.is_empty() {
+        let lan = interfaces::primary(host).map(|p| (p.ip, p.interface));
+        notes.push(Note::NotLocal { ip, lan });
+        if ip.is_ipv4() && host.sysctls.nonlocal_bind == Some(true) {
+            notes.push(Note::NonlocalBindAllowed);
         }
     }
+    found
 }
 
 /// The interface that holds `ip`. On Linux the whole 127.0.0.0/8 lives on `lo`.

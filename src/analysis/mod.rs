@@ -4,6 +4,8 @@ pub mod address;
 pub mod expose;
 pub mod interfaces;
 pub mod notes;
+pub mod ports;
+pub mod sockets;
 
 #[cfg(test)]
 pub mod fixtures;

@@ -1,7 +1,7 @@
 //! The facts an analysis wants to tell the user, as data. The catalogues in `i18n` turn each
 //! into a sentence in English or Korean; `code()` names it in `--json`.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use super::interfaces::Role;
 
@@ -73,6 +73,44 @@ pub enum Note {
     BindFailed { error: BindError },
     /// `--try`: the real bind succeeded (and was closed at once).
     BindSucceeded,
+    /// A trial bind failed because of this socket, and the rule that makes it so.
+    Conflict {
+        trial: IpAddr,
+        blocker: SocketAddr,
+        rule: Conflict,
+    },
+    /// Werkzeug's reloader: the parent watches files and runs the child; both hold the socket.
+    Reloader { parent: u32, child: u32 },
+    /// docker-proxy holds the port for a published container port.
+    DockerProxy { ports: Vec<u16> },
+    /// macOS: AirPlay Receiver answers on 5000 and 7000.
+    AirPlay { port: u16 },
+    /// Windows refuses ports in excluded ranges (Hyper-V, WSL) with no visible owner.
+    ExcludedPortRange { port: u16 },
+    /// Sockets of other users' processes are listed without their owners.
+    OwnersHidden { processes: usize },
+    /// Sockets that no visible process holds: the kernel's, or another namespace's.
+    NoVisibleOwner,
+    /// Connections in TIME_WAIT on the port: they do not stop a server that sets SO_REUSEADDR.
+    TimeWait,
+    /// The port lies in the range the OS lends to outgoing connections.
+    EphemeralRange { low: u16, high: u16 },
+}
+
+/// Why a bind conflicts with an existing listening socket (Linux's rules, measured).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conflict {
+    /// The same address and port.
+    Same,
+    /// The wildcard already covers the specific address tried.
+    CoveredByWildcard,
+    /// The wildcard was tried while a specific address holds the port.
+    WildcardBlockedBySpecific,
+    /// A dual-stack `::` socket holds the IPv4 port as well.
+    DualStackHoldsIpv4,
+    /// A dual-stack `::` bind needs the IPv4 port too, and it is held.
+    DualStackNeedsIpv4,
 }
 
 /// Why a real bind failed, by the OS's answer.
@@ -125,6 +163,15 @@ impl Note {
             Note::NoLanAddress => "no_lan_address",
             Note::BindFailed { .. } => "bind_failed",
             Note::BindSucceeded => "bind_succeeded",
+            Note::Conflict { .. } => "conflict",
+            Note::Reloader { .. } => "reloader",
+            Note::DockerProxy { .. } => "docker_proxy",
+            Note::AirPlay { .. } => "airplay",
+            Note::ExcludedPortRange { .. } => "excluded_port_range",
+            Note::OwnersHidden { .. } => "owners_hidden",
+            Note::NoVisibleOwner => "no_visible_owner",
+            Note::TimeWait => "time_wait",
+            Note::EphemeralRange { .. } => "ephemeral_range",
         }
     }
 
@@ -139,6 +186,9 @@ impl Note {
                 | Note::WslNat
                 | Note::BindFailed { .. }
                 | Note::InterfaceWithoutAddress { .. }
+                | Note::AirPlay { .. }
+                | Note::ExcludedPortRange { .. }
+                | Note::OwnersHidden { .. }
         )
     }
 }

@@ -4,7 +4,7 @@ use super::{list, Catalogue, Label, Row, Text};
 use crate::analysis::address::{AddrKind, Reach, Risk};
 use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
-use crate::analysis::notes::{BindError, Note};
+use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
 use crate::parse::{Arg, MAX_ARG_LEN};
@@ -176,6 +176,37 @@ impl Catalogue for En {
                 BindError::Permission => "Bind test: permission denied.".into(),
                 BindError::Other(e) => format!("Bind test failed: {e}."),
             },
+            Note::Conflict { trial, blocker, rule } => {
+                let tried = std::net::SocketAddr::new(*trial, blocker.port());
+                match rule {
+                    Conflict::Same => format!("{tried} is already in use by the socket {blocker}."),
+                    Conflict::CoveredByWildcard => format!("{tried} fails: {blocker} listens on every address, this one included."),
+                    Conflict::WildcardBlockedBySpecific => format!("{tried} fails: {blocker} holds one address of the port, and a wildcard bind needs them all (on Linux SO_REUSEADDR does not change that)."),
+                    Conflict::DualStackHoldsIpv4 => format!("{tried} fails: {blocker} is dual-stack (IPV6_V6ONLY off), so it holds the IPv4 port as well."),
+                    Conflict::DualStackNeedsIpv4 => format!("{tried} fails: a dual-stack :: bind needs the IPv4 port too, and {blocker} holds it."),
+                }
+            }
+            Note::Reloader { parent, child } => format!(
+                "Werkzeug's reloader: pid {parent} watches your files and restarts pid {child}; both hold the socket. Stop the parent: Ctrl+C where flask runs, or kill {parent}."
+            ),
+            Note::DockerProxy { ports } => format!(
+                "docker-proxy holds {} for a container: stop the container (docker ps --filter publish=PORT), not the proxy. Docker's published ports bypass ufw.",
+                ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            Note::AirPlay { port } => format!(
+                "On macOS, port {port} belongs to the AirPlay Receiver: turn it off in System Settings → General → AirDrop & Handoff, or run Flask on another port (flask run --port 5001)."
+            ),
+            Note::ExcludedPortRange { port } => format!(
+                "Windows reserves port {port} (an excluded port range, often Hyper-V's or WSL's): netsh interface ipv4 show excludedportrange protocol=tcp lists them; use a port outside."
+            ),
+            Note::OwnersHidden { processes } => format!(
+                "{processes} processes belong to other users: their sockets are listed without an owner. Run with sudo to see who holds them."
+            ),
+            Note::NoVisibleOwner => "Some sockets have no visible process: they belong to the kernel (NFS, WireGuard) or to another namespace, such as a container.".into(),
+            Note::TimeWait => "Connections in TIME_WAIT linger for up to a minute after a server stops; they do not stop a new server, which sets SO_REUSEADDR.".into(),
+            Note::EphemeralRange { low, high } => format!(
+                "This port is in the ephemeral range {low}–{high}: the OS may lend it to an outgoing connection at any moment; pick a server port below {low}."
+            ),
             Note::BindSucceeded => "Bind test: the bind succeeds right now (the socket was closed at once).".into(),
         }
     }

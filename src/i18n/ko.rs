@@ -4,7 +4,7 @@ use super::{list, Catalogue, Label, Row, Text};
 use crate::analysis::address::{AddrKind, Reach, Risk};
 use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
-use crate::analysis::notes::{BindError, Note};
+use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
 use crate::parse::{Arg, MAX_ARG_LEN};
@@ -178,6 +178,37 @@ impl Catalogue for Ko {
                 BindError::Permission => "바인딩 테스트: 권한이 없습니다 (permission denied).".into(),
                 BindError::Other(e) => format!("바인딩 테스트 실패: {e}."),
             },
+            Note::Conflict { trial, blocker, rule } => {
+                let tried = std::net::SocketAddr::new(*trial, blocker.port());
+                match rule {
+                    Conflict::Same => format!("{tried}은(는) 이미 {blocker} 소켓이 쓰고 있습니다."),
+                    Conflict::CoveredByWildcard => format!("{tried} 실패: {blocker}가 이 주소를 포함한 모든 주소에서 이미 대기 중입니다."),
+                    Conflict::WildcardBlockedBySpecific => format!("{tried} 실패: {blocker}가 이 포트의 주소 하나를 쓰고 있는데, 와일드카드 바인딩은 모든 주소가 필요합니다 (Linux에서는 SO_REUSEADDR로도 안 됩니다)."),
+                    Conflict::DualStackHoldsIpv4 => format!("{tried} 실패: {blocker}는 듀얼 스택(IPV6_V6ONLY 꺼짐)이라 IPv4 포트도 함께 쓰고 있습니다."),
+                    Conflict::DualStackNeedsIpv4 => format!("{tried} 실패: 듀얼 스택 :: 바인딩은 IPv4 포트도 필요한데, {blocker}가 쓰고 있습니다."),
+                }
+            }
+            Note::Reloader { parent, child } => format!(
+                "Werkzeug 리로더: pid {parent}가 파일 변경을 지켜보다가 pid {child}를 다시 띄웁니다. 두 프로세스가 같은 소켓을 쥐고 있으니 부모를 멈추세요: flask를 실행한 터미널에서 Ctrl+C, 또는 kill {parent}."
+            ),
+            Note::DockerProxy { ports } => format!(
+                "docker-proxy가 컨테이너를 위해 {}번 포트를 잡고 있습니다: 프록시가 아니라 컨테이너를 멈추세요 (docker ps --filter publish=포트). Docker가 공개한 포트는 ufw 규칙을 거치지 않습니다.",
+                ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            Note::AirPlay { port } => format!(
+                "macOS에서 {port}번 포트는 AirPlay 수신 모드가 씁니다: 시스템 설정 → 일반 → AirDrop 및 Handoff에서 끄거나, Flask를 다른 포트로 실행하세요 (flask run --port 5001)."
+            ),
+            Note::ExcludedPortRange { port } => format!(
+                "Windows가 {port}번 포트를 예약해 두었습니다 (보통 Hyper-V나 WSL의 제외 포트 범위): netsh interface ipv4 show excludedportrange protocol=tcp 로 확인하고, 그 밖의 포트를 쓰세요."
+            ),
+            Note::OwnersHidden { processes } => format!(
+                "다른 사용자의 프로세스 {processes}개는 들여다볼 수 없어, 그 소켓은 소유자 없이 표시됩니다. 누가 쓰는지 보려면 sudo로 실행하세요."
+            ),
+            Note::NoVisibleOwner => "어떤 소켓은 보이는 프로세스가 없습니다: 커널(NFS, WireGuard)이나 컨테이너 같은 다른 네임스페이스의 소켓입니다.".into(),
+            Note::TimeWait => "TIME_WAIT 상태의 연결은 서버가 멈춘 뒤 1분가량 남아 있지만, SO_REUSEADDR를 켜는 새 서버를 막지는 않습니다.".into(),
+            Note::EphemeralRange { low, high } => format!(
+                "이 포트는 임시 포트 범위({low}–{high}) 안에 있습니다: OS가 언제든 나가는 연결에 빌려줄 수 있으니 서버 포트는 {low}보다 작은 것으로 고르세요."
+            ),
             Note::BindSucceeded => "바인딩 테스트: 지금 바인딩할 수 있습니다 (소켓은 바로 닫았습니다).".into(),
         }
     }

@@ -73,7 +73,7 @@ fn reaches_read_in_both_languages() {
 /// it is added here, and then it is checked for both languages and for docs/json.md.
 fn every_note() -> Vec<crate::analysis::notes::Note> {
     use crate::analysis::interfaces::Role;
-    use crate::analysis::notes::{BindError, Note};
+    use crate::analysis::notes::{BindError, Conflict, Note};
     let ip: IpAddr = "192.168.1.23".parse().unwrap();
     let notes = vec![
         Note::LoopbackOnly,
@@ -137,6 +137,19 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             error: BindError::InUse,
         },
         Note::BindSucceeded,
+        Note::Conflict {
+            trial: ip,
+            blocker: "127.0.0.1:5000".parse().unwrap(),
+            rule: Conflict::Same,
+        },
+        Note::Reloader { parent: 1, child: 2 },
+        Note::DockerProxy { ports: vec![8080] },
+        Note::AirPlay { port: 5000 },
+        Note::ExcludedPortRange { port: 50000 },
+        Note::OwnersHidden { processes: 3 },
+        Note::NoVisibleOwner,
+        Note::TimeWait,
+        Note::EphemeralRange { low: 32768, high: 60999 },
     ];
     for note in &notes {
         match note {
@@ -165,7 +178,16 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::FullTunnelVpn { .. }
             | Note::NoLanAddress
             | Note::BindFailed { .. }
-            | Note::BindSucceeded => {}
+            | Note::BindSucceeded
+            | Note::Conflict { .. }
+            | Note::Reloader { .. }
+            | Note::DockerProxy { .. }
+            | Note::AirPlay { .. }
+            | Note::ExcludedPortRange { .. }
+            | Note::OwnersHidden { .. }
+            | Note::NoVisibleOwner
+            | Note::TimeWait
+            | Note::EphemeralRange { .. } => {}
         }
     }
     notes

@@ -1,0 +1,346 @@
+//! Listening sockets and the processes behind them: who can reach each one, why a bind on a
+//! port fails, which owner to stop and which never to touch.
+
+use std::net::{IpAddr, SocketAddr};
+
+use serde::Serialize;
+
+use super::address::Reach;
+use super::expose::{listeners_for, v6only_by_default};
+use super::notes::{Conflict, Note};
+use crate::model::{Host, Os, Proto, SockState, Socket, SocketTable};
+
+/// Who can reach a listening socket: the reach of a bind to its address, with the socket's
+/// own IPV6_V6ONLY where the OS reports it.
+pub fn reach(host: &Host, socket: &Socket) -> Reach {
+    listeners_for(host, socket.local.ip(), socket.v6only)
+        .iter()
+        .map(|l| l.reach)
+        .max()
+        .unwrap_or(Reach::None)
+}
+
+/// Whether a `::` socket takes IPv4 too.
+pub fn dual_stack(host: &Host, socket: &Socket) -> Option<bool> {
+    match socket.local.ip() {
+        IpAddr::V6(v6) if v6.is_unspecified() => {
+            Some(!socket.v6only.unwrap_or_else(|| v6only_by_default(host)))
+        }
+        _ => None,
+    }
+}
+
+/// An IPv4-mapped IPv6 address stands for its IPv4 address.
+fn plain(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+/// The listening TCP sockets that stop a bind of `trial` on their port, and why. This only
+/// explains a failure the real bind already reported; it follows Linux's rules (a specific
+/// address and the wildcard conflict, a dual-stack `::` holds IPv4 too).
+pub fn blockers(host: &Host, trial: IpAddr, sockets: &[Socket]) -> Vec<(SocketAddr, Conflict)> {
+    let trial_dual = trial.is_ipv6() && trial.is_unspecified() && !v6only_by_default(host);
+    sockets
+        .iter()
+        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .filter_map(|s| {
+            let held = plain(s.local.ip());
+            let held_dual = dual_stack(host, s) == Some(true);
+            let rule = match (trial, held) {
+                _ if trial == held => Conflict::Same,
+                (IpAddr::V4(t), IpAddr::V4(h)) if h.is_unspecified() && !t.is_unspecified() => {
+                    Conflict::CoveredByWildcard
+                }
+                (IpAddr::V4(t), IpAddr::V4(_)) if t.is_unspecified() => {
+                    Conflict::WildcardBlockedBySpecific
+                }
+                (IpAddr::V4(_), IpAddr::V6(_)) if held_dual => Conflict::DualStackHoldsIpv4,
+                (IpAddr::V6(t), IpAddr::V4(_)) if t.is_unspecified() && trial_dual => {
+                    Conflict::DualStackNeedsIpv4
+                }
+                (IpAddr::V6(t), IpAddr::V6(_)) if t.is_unspecified() => {
+                    Conflict::WildcardBlockedBySpecific
+                }
+                (IpAddr::V6(_), IpAddr::V6(h)) if h.is_unspecified() => {
+                    Conflict::CoveredByWildcard
+                }
+                _ => return None,
+            };
+            Some((s.local, rule))
+        })
+        .collect()
+}
+
+fn looks_like_python(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("python") || name.starts_with("flask")
+}
+
+/// What the owners of `sockets` tell about how to free the port.
+pub fn owner_notes(host: &Host, port: Option<u16>, table: &SocketTable) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for socket in &table.sockets {
+        for &parent in &socket.pids {
+            let child = socket.pids.iter().copied().find(|&pid| {
+                table.process(pid).and_then(|p| p.ppid) == Some(parent)
+            });
+            let python = |pid| {
+                table
+                    .process(pid)
+                    .is_some_and(|p| looks_like_python(&p.name))
+            };
+            if let Some(child) = child.filter(|&c| python(c) && python(parent)) {
+                let note = Note::Reloader { parent, child };
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+        }
+    }
+    let mut proxied: Vec<u16> = table
+        .sockets
+        .iter()
+        .filter(|s| {
+            s.pids.iter().any(|&pid| {
+                table
+                    .process(pid)
+                    .is_some_and(|p| p.name == "docker-proxy")
+            })
+        })
+        .map(|s| s.local.port())
+        .collect();
+    proxied.sort_unstable();
+    proxied.dedup();
+    if !proxied.is_empty() {
+        notes.push(Note::DockerProxy { ports: proxied });
+    }
+    if let Some(port) = port {
+        let held_by_control_center = table.sockets.iter().any(|s| {
+            s.pids.is_empty()
+                || s.pids.iter().any(|&pid| {
+                    table
+                        .process(pid)
+                        .is_some_and(|p| p.name.starts_with("ControlCe"))
+                })
+        });
+        if host.os == Os::Macos && matches!(port, 5000 | 7000) && held_by_control_center {
+            notes.push(Note::AirPlay { port });
+        }
+    }
+    if table.unreadable > 0 {
+        notes.push(Note::OwnersHidden {
+            processes: table.unreadable,
+        });
+    } else if table
+        .sockets
+        .iter()
+        .any(|s| s.state.is_listening() && s.pids.is_empty())
+    {
+        notes.push(Note::NoVisibleOwner);
+    }
+    notes
+}
+
+/// Why a pid is never signalled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// Pid 0 is the kernel's.
+    Kernel,
+    /// Pid 1 is init: stopping it stops the machine (or the container).
+    Init,
+    /// bindscope itself.
+    Itself,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KillPlan {
+    /// The processes to stop, parents before their children.
+    pub targets: Vec<u32>,
+    pub refused: Vec<(u32, Refusal)>,
+    /// Listening sockets on the port whose owner could not be seen.
+    pub unowned: usize,
+}
+
+/// Whom `--kill` may signal: the owners of the listening sockets, never pid 0, 1 or itself.
+pub fn kill_plan(table: &SocketTable, own_pid: u32) -> KillPlan {
+    let listening: Vec<&Socket> = table
+        .sockets
+        .iter()
+        .filter(|s| s.state.is_listening())
+        .collect();
+    let mut pids: Vec<u32> = listening.iter().flat_map(|s| s.pids.iter().copied()).collect();
+    pids.sort_unstable();
+    pids.dedup();
+    // A parent (Werkzeug's reloader) goes first, so that it does not start a new child.
+    let holders = pids.clone();
+    let is_child = |pid: u32| {
+        table
+            .process(pid)
+            .and_then(|p| p.ppid)
+            .is_some_and(|ppid| holders.contains(&ppid))
+    };
+    pids.sort_by_key(|&pid| (is_child(pid), pid));
+    let mut plan = KillPlan {
+        targets: Vec::new(),
+        refused: Vec::new(),
+        unowned: listening.iter().filter(|s| s.pids.is_empty()).count(),
+    };
+    for pid in pids {
+        match pid {
+            0 => plan.refused.push((pid, Refusal::Kernel)),
+            1 => plan.refused.push((pid, Refusal::Init)),
+            p if p == own_pid => plan.refused.push((pid, Refusal::Itself)),
+            p => plan.targets.push(p),
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures;
+    use crate::model::Process;
+
+    fn listen(addr: &str, v6only: Option<bool>, pids: &[u32]) -> Socket {
+        Socket {
+            proto: Proto::Tcp,
+            local: addr.parse().unwrap(),
+            remote: None,
+            state: SockState::Listen,
+            v6only,
+            uid: Some(1000),
+            inode: Some(1),
+            pids: pids.to_vec(),
+        }
+    }
+
+    fn process(pid: u32, ppid: u32, name: &str) -> Process {
+        Process {
+            pid,
+            ppid: Some(ppid),
+            name: name.into(),
+            uid: Some(1000),
+            user: Some("student".into()),
+            cmdline: None,
+            start_time: Some(1),
+        }
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn reach_of_sockets_follows_their_bind_and_v6only() {
+        let host = fixtures::laptop();
+        assert_eq!(reach(&host, &listen("127.0.0.1:5000", None, &[])), Reach::Host);
+        assert_eq!(reach(&host, &listen("0.0.0.0:5000", None, &[])), Reach::Lan);
+        assert_eq!(reach(&host, &listen("[::1]:5000", Some(true), &[])), Reach::Host);
+        assert_eq!(reach(&host, &listen("172.17.0.1:5000", None, &[])), Reach::Host);
+        let server = fixtures::server();
+        assert_eq!(reach(&server, &listen("[::]:22", Some(false), &[])), Reach::Internet);
+        let dual = listen("[::]:5000", Some(false), &[]);
+        let v6 = listen("[::]:5000", Some(true), &[]);
+        assert_eq!(dual_stack(&host, &dual), Some(true));
+        assert_eq!(dual_stack(&host, &v6), Some(false));
+        assert_eq!(dual_stack(&host, &listen("0.0.0.0:1", None, &[])), None);
+    }
+
+    #[test]
+    fn linux_bind_conflicts_are_explained() {
+        let host = fixtures::laptop();
+        let lo = [listen("127.0.0.1:5000", None, &[7])];
+        assert_eq!(
+            blockers(&host, ip("0.0.0.0"), &lo),
+            vec![(lo[0].local, Conflict::WildcardBlockedBySpecific)]
+        );
+        assert_eq!(blockers(&host, ip("127.0.0.1"), &lo), vec![(lo[0].local, Conflict::Same)]);
+        assert!(blockers(&host, ip("::1"), &lo).is_empty(), "[::1] and 127.0.0.1 coexist");
+        assert_eq!(
+            blockers(&host, ip("::"), &lo),
+            vec![(lo[0].local, Conflict::DualStackNeedsIpv4)]
+        );
+        let all = [listen("0.0.0.0:5000", None, &[7])];
+        assert_eq!(
+            blockers(&host, ip("127.0.0.1"), &all),
+            vec![(all[0].local, Conflict::CoveredByWildcard)]
+        );
+        let dual = [listen("[::]:5000", Some(false), &[7])];
+        assert_eq!(
+            blockers(&host, ip("0.0.0.0"), &dual),
+            vec![(dual[0].local, Conflict::DualStackHoldsIpv4)]
+        );
+        let v6only = [listen("[::]:5000", Some(true), &[7])];
+        assert!(blockers(&host, ip("0.0.0.0"), &v6only).is_empty());
+        assert_eq!(
+            blockers(&host, ip("::1"), &v6only),
+            vec![(v6only[0].local, Conflict::CoveredByWildcard)]
+        );
+    }
+
+    #[test]
+    fn werkzeug_reloader_is_named_and_its_parent_goes_first() {
+        let host = fixtures::laptop();
+        let table = SocketTable {
+            sockets: vec![listen("127.0.0.1:5000", None, &[4200, 4242])],
+            processes: vec![process(4200, 4100, "python3"), process(4242, 4200, "python3")],
+            owners_complete: true,
+            unreadable: 0,
+        };
+        let notes = owner_notes(&host, Some(5000), &table);
+        assert_eq!(notes, vec![Note::Reloader { parent: 4200, child: 4242 }]);
+        let plan = kill_plan(&table, 99);
+        assert_eq!(plan.targets, vec![4200, 4242]);
+        assert!(plan.refused.is_empty());
+    }
+
+    #[test]
+    fn kill_never_touches_the_kernel_init_or_itself() {
+        let table = SocketTable {
+            sockets: vec![
+                listen("0.0.0.0:5000", None, &[0, 1, 555, 777]),
+                listen("[::]:5000", Some(true), &[]),
+            ],
+            processes: vec![process(777, 1, "node")],
+            owners_complete: false,
+            unreadable: 3,
+        };
+        let plan = kill_plan(&table, 555);
+        assert_eq!(plan.targets, vec![777]);
+        assert_eq!(
+            plan.refused,
+            vec![(0, Refusal::Kernel), (1, Refusal::Init), (555, Refusal::Itself)]
+        );
+        assert_eq!(plan.unowned, 1);
+    }
+
+    #[test]
+    fn docker_proxy_airplay_and_hidden_owners() {
+        let mut host = fixtures::laptop();
+        let table = SocketTable {
+            sockets: vec![listen("0.0.0.0:8080", None, &[900])],
+            processes: vec![process(900, 1, "docker-proxy")],
+            owners_complete: true,
+            unreadable: 0,
+        };
+        assert_eq!(
+            owner_notes(&host, None, &table),
+            vec![Note::DockerProxy { ports: vec![8080] }]
+        );
+        host.os = Os::Macos;
+        let airplay = SocketTable {
+            sockets: vec![listen("0.0.0.0:5000", None, &[300])],
+            processes: vec![process(300, 1, "ControlCenter")],
+            owners_complete: false,
+            unreadable: 2,
+        };
+        let notes = owner_notes(&host, Some(5000), &airplay);
+        assert!(notes.contains(&Note::AirPlay { port: 5000 }));
+        assert!(notes.contains(&Note::OwnersHidden { processes: 2 }));
+    }
+}
