@@ -4,10 +4,16 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Action, Config, ExposeOptions, Families, Output, UrlsOptions, DEFAULT_PORT};
+use std::time::Duration;
+
+use crate::config::{
+    ip_of, Action, Config, ExposeOptions, Families, FreeOptions, KillOptions, ListenersOptions,
+    Output, PortOptions, UrlsOptions, DEFAULT_PORT, MAX_FREE_COUNT, MAX_GRACE,
+};
 use crate::error::InputError;
 use crate::exit_codes;
 use crate::i18n::Lang;
+use crate::model::Proto;
 use crate::parse::{self, HostInput};
 
 #[derive(Debug, Parser)]
@@ -120,6 +126,77 @@ pub enum Command {
         try_bind: bool,
     },
 
+    /// Every listening TCP socket and bound UDP socket, with its processes, riskiest first
+    #[command(visible_alias = "ls")]
+    Listeners {
+        /// Only sockets reachable from beyond this machine
+        #[arg(long)]
+        exposed: bool,
+
+        /// Exit 1 when any socket is reachable from beyond this machine (for audits and CI)
+        #[arg(long)]
+        fail_on_exposed: bool,
+
+        /// TCP only
+        #[arg(long, conflicts_with = "udp")]
+        tcp: bool,
+
+        /// UDP only
+        #[arg(long)]
+        udp: bool,
+
+        #[command(flatten)]
+        families: FamilyArgs,
+    },
+
+    /// Everything about one port: who holds it, whether it binds now, nearby free ports
+    #[command(visible_alias = "who")]
+    Port {
+        /// The port, e.g. 5000
+        #[arg(value_name = "PORT", allow_hyphen_values = true)]
+        port: String,
+
+        /// Stop the processes holding it: SIGTERM, asking first on a terminal
+        #[arg(long)]
+        kill: bool,
+
+        /// With --kill: SIGKILL the owners still running after the grace period
+        #[arg(long, requires = "kill")]
+        force: bool,
+
+        /// With --kill: do not ask (needed without a terminal)
+        #[arg(short = 'y', long, requires = "kill")]
+        yes: bool,
+
+        /// With --kill: how long to wait for the port to free after a signal
+        #[arg(
+            long,
+            value_name = "DURATION",
+            requires = "kill",
+            allow_hyphen_values = true
+        )]
+        grace: Option<String>,
+    },
+
+    /// Free ports, each verified by a real bind: PORT=$(bindscope free)
+    Free {
+        /// Look outwards from this port (default 5000)
+        #[arg(long, value_name = "PORT", allow_hyphen_values = true)]
+        near: Option<String>,
+
+        /// How many ports (1 to 100)
+        #[arg(short = 'n', long, value_name = "N", allow_hyphen_values = true)]
+        count: Option<String>,
+
+        /// A host each port must bind on; repeatable (default 127.0.0.1 and 0.0.0.0)
+        #[arg(long = "host", value_name = "HOST", allow_hyphen_values = true)]
+        hosts: Vec<String>,
+
+        /// Only ports in this range, e.g. 8000-8100
+        #[arg(long, value_name = "A-B", allow_hyphen_values = true)]
+        range: Option<String>,
+    },
+
     /// The URLs to share, dev-server style: Local and Network lines
     Urls {
         /// The server's port
@@ -159,18 +236,20 @@ pub struct Env {
     pub no_color: Option<String>,
     pub term: Option<String>,
     pub stdout_tty: bool,
+    pub stdin_tty: bool,
     /// The OS's own locale, asked only when the variables say nothing (macOS, Windows).
     pub system_locale: Option<fn() -> Option<String>>,
 }
 
 impl Env {
-    pub fn from_process(stdout_tty: bool) -> Env {
+    pub fn from_process(stdout_tty: bool, stdin_tty: bool) -> Env {
         let var = |name: &str| std::env::var(name).ok();
         Env {
             locale_vars: [var("LC_ALL"), var("LC_MESSAGES"), var("LANG")],
             no_color: var("NO_COLOR"),
             term: var("TERM"),
             stdout_tty,
+            stdin_tty,
             system_locale: Some(sys_locale::get_locale),
         }
     }
@@ -236,6 +315,80 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
                 try_bind,
             })
         }
+        Some(Command::Listeners {
+            exposed,
+            fail_on_exposed,
+            tcp,
+            udp,
+            families,
+        }) => Action::Listeners(ListenersOptions {
+            exposed_only: exposed,
+            fail_on_exposed,
+            proto: match (tcp, udp) {
+                (true, _) => Some(Proto::Tcp),
+                (_, true) => Some(Proto::Udp),
+                _ => None,
+            },
+            families: families.into(),
+        }),
+        Some(Command::Port {
+            port,
+            kill,
+            force,
+            yes,
+            grace,
+        }) => Action::Port(PortOptions {
+            port: parse::port(&port)?,
+            kill: match kill {
+                false => None,
+                true => Some(KillOptions {
+                    force,
+                    yes,
+                    grace: match grace {
+                        Some(g) => parse::duration(&g, MAX_GRACE)?,
+                        None => Duration::from_secs(5),
+                    },
+                }),
+            },
+        }),
+        Some(Command::Free {
+            near,
+            count,
+            hosts,
+            range,
+        }) => {
+            let range = match range {
+                Some(r) => parse::port_range(&r)?,
+                None => (1, 65535),
+            };
+            let near = match near {
+                Some(n) => parse::port(&n)?,
+                None if (range.0..=range.1).contains(&DEFAULT_PORT) => DEFAULT_PORT,
+                None => range.0,
+            };
+            let hosts = if hosts.is_empty() {
+                FreeOptions::default_hosts()
+            } else {
+                hosts
+                    .iter()
+                    .map(|h| {
+                        let parsed = parse::host_input(h)?;
+                        ip_of(&parsed).ok_or_else(|| InputError::HostNotIp {
+                            value: parse::shown(h),
+                        })
+                    })
+                    .collect::<Result<_, _>>()?
+            };
+            Action::Free(FreeOptions {
+                near,
+                count: match count {
+                    Some(c) => parse::count(&c, MAX_FREE_COUNT)?,
+                    None => 1,
+                },
+                hosts,
+                range,
+            })
+        }
         Some(Command::Urls {
             port,
             host,
@@ -273,7 +426,11 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
             })
         }
     };
-    Ok(Config { output, action })
+    Ok(Config {
+        output,
+        action,
+        interactive: env.stdin_tty,
+    })
 }
 
 fn port_or_default(value: Option<&str>) -> Result<u16, InputError> {
@@ -319,6 +476,7 @@ mod tests {
             no_color: get("NO_COLOR"),
             term: get("TERM"),
             stdout_tty: tty,
+            stdin_tty: false,
             system_locale: None,
         }
     }
@@ -379,7 +537,7 @@ mod tests {
             Action::Expose(ExposeOptions { port, .. })
             | Action::Urls(UrlsOptions { port, .. })
             | Action::Overview { port } => port,
-            Action::Interfaces { .. } => unreachable!(),
+            _ => unreachable!(),
         };
         assert_eq!(port(&[]), 5000);
         assert_eq!(port(&["-p", "8000"]), 8000);

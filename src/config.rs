@@ -1,13 +1,19 @@
 //! The plain configuration the CLI layer hands down: every environment question (colour,
 //! language, terminal) answered once. Nothing below `cli.rs` sees clap.
 
+use std::net::IpAddr;
+use std::time::Duration;
+
 use crate::i18n::Lang;
-use crate::parse::HostInput;
+use crate::model::Proto;
+use crate::parse::{HostInput, HostSpec};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub output: Output,
     pub action: Action,
+    /// stdin is a terminal: bindscope may ask before it acts (`port --kill`).
+    pub interactive: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,13 +46,71 @@ impl Families {
 
 pub const DEFAULT_PORT: u16 = 5000;
 
+impl FreeOptions {
+    /// The default hosts: a specific and a wildcard bind conflict, so a port for a dev server
+    /// must bind on both.
+    pub fn default_hosts() -> Vec<IpAddr> {
+        vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0])]
+    }
+}
+
+/// The address of a host typed for `free --host`: literals only.
+pub fn ip_of(host: &HostInput) -> Option<IpAddr> {
+    match (&host.host, host.port) {
+        (HostSpec::Ip { ip, .. }, None) => Some(*ip),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Overview { port: u16 },
     Interfaces { all: bool, families: Families },
     Expose(ExposeOptions),
     Urls(UrlsOptions),
+    Listeners(ListenersOptions),
+    Port(PortOptions),
+    Free(FreeOptions),
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenersOptions {
+    pub exposed_only: bool,
+    /// Exit 1 when any socket is reachable from beyond this machine.
+    pub fail_on_exposed: bool,
+    pub proto: Option<Proto>,
+    pub families: Families,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortOptions {
+    pub port: u16,
+    pub kill: Option<KillOptions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KillOptions {
+    /// SIGKILL after the grace period if SIGTERM was not enough.
+    pub force: bool,
+    /// Confirmed on the command line: do not ask.
+    pub yes: bool,
+    /// How long to wait for the port to free after each signal.
+    pub grace: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeOptions {
+    pub near: u16,
+    pub count: usize,
+    /// Every port returned binds on each of these.
+    pub hosts: Vec<IpAddr>,
+    pub range: (u16, u16),
+}
+
+/// The most `free --count` returns.
+pub const MAX_FREE_COUNT: usize = 100;
+/// The longest `--grace`.
+pub const MAX_GRACE: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExposeOptions {

@@ -76,6 +76,33 @@ pub enum InputError {
     UnknownZone {
         zone: String,
     },
+    RangeReversed {
+        low: u16,
+        high: u16,
+    },
+    CountNotNumber {
+        value: String,
+    },
+    CountZero,
+    CountTooLarge {
+        max: usize,
+    },
+    BadDuration {
+        value: String,
+    },
+    DurationZero,
+    DurationTooLong {
+        value: String,
+        max_seconds: u64,
+    },
+    /// Where an address is needed, not a name.
+    HostNotIp {
+        value: String,
+    },
+    /// `--kill` without a terminal to confirm on and without `--yes`.
+    KillNeedsConfirmation {
+        port: u16,
+    },
 }
 
 /// The system refused: exit code 3.

@@ -227,10 +227,19 @@ pub struct SocketTable {
     pub owners_complete: bool,
     /// Processes whose open files could not be read (other users', without privileges).
     pub unreadable: usize,
+    /// The names of the sockets' owner uids.
+    pub users: Vec<(u32, String)>,
 }
 
 impl SocketTable {
     pub fn process(&self, pid: u32) -> Option<&Process> {
         self.processes.iter().find(|p| p.pid == pid)
+    }
+
+    pub fn user(&self, uid: u32) -> Option<&str> {
+        self.users
+            .iter()
+            .find(|(u, _)| *u == uid)
+            .map(|(_, name)| name.as_str())
     }
 }

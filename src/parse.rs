@@ -31,6 +31,9 @@ pub enum Arg {
     Port,
     Host,
     Path,
+    Range,
+    Count,
+    Duration,
 }
 
 fn check_text(value: &str, what: Arg) -> Result<(), InputError> {
@@ -247,6 +250,75 @@ fn plain_host(value: &str) -> Result<HostSpec, InputError> {
     Ok(HostSpec::Name(value.to_string()))
 }
 
+/// `A-B`, both ports, `A` ≤ `B` (a single port `A` is the range `A-A`).
+pub fn port_range(value: &str) -> Result<(u16, u16), InputError> {
+    check_text(value, Arg::Range)?;
+    let t = value.trim();
+    let (lo, hi) = match t.split_once('-') {
+        // "-5" is a negative port, not an open range.
+        Some(("", _)) => return Err(InputError::PortNegative { value: shown(t) }),
+        Some((lo, hi)) => (port(lo)?, port(hi)?),
+        None => {
+            let p = port(t)?;
+            (p, p)
+        }
+    };
+    if lo > hi {
+        return Err(InputError::RangeReversed { low: lo, high: hi });
+    }
+    Ok((lo, hi))
+}
+
+/// A count from 1 to `max`.
+pub fn count(value: &str, max: usize) -> Result<usize, InputError> {
+    check_text(value, Arg::Count)?;
+    let t = value.trim();
+    if !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(InputError::CountNotNumber { value: shown(t) });
+    }
+    match t.trim_start_matches('0') {
+        "" => Err(InputError::CountZero),
+        digits if digits.len() > 9 => Err(InputError::CountTooLarge { max }),
+        digits => match digits.parse::<usize>() {
+            Ok(n) if n <= max => Ok(n),
+            _ => Err(InputError::CountTooLarge { max }),
+        },
+    }
+}
+
+/// A duration: `500ms`, `3s`, `1.5s`, `2m`, or a bare number of seconds; above zero and at
+/// most `max`.
+pub fn duration(value: &str, max: std::time::Duration) -> Result<std::time::Duration, InputError> {
+    check_text(value, Arg::Duration)?;
+    let t = value.trim();
+    let bad = || InputError::BadDuration { value: shown(t) };
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(bad()),
+    };
+    if number.is_empty() || number.matches('.').count() > 1 || number.len() > 12 {
+        return Err(bad());
+    }
+    let seconds = number.parse::<f64>().map_err(|_| bad())? * scale;
+    if seconds <= 0.0 {
+        return Err(InputError::DurationZero);
+    }
+    if seconds > max.as_secs_f64() {
+        return Err(InputError::DurationTooLong {
+            value: shown(t),
+            max_seconds: max.as_secs(),
+        });
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
 /// Whether `name` can be looked up as a DNS name (RFC 1123, with `_` tolerated).
 pub fn is_hostname(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
@@ -457,6 +529,69 @@ mod tests {
         assert!(!is_hostname("a..b"));
         assert!(!is_hostname("vEthernet (WSL)"));
         assert!(!is_hostname(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn ranges_counts_and_durations() {
+        assert_eq!(port_range("5000-5010"), Ok((5000, 5010)));
+        assert_eq!(port_range("8080"), Ok((8080, 8080)));
+        assert_eq!(port_range("1-65535"), Ok((1, 65535)));
+        assert_eq!(
+            port_range("6000-5000"),
+            Err(InputError::RangeReversed {
+                low: 6000,
+                high: 5000
+            })
+        );
+        assert!(matches!(
+            port_range("1-1000000"),
+            Err(InputError::PortTooLarge { .. })
+        ));
+        assert!(matches!(port_range("0-10"), Err(InputError::PortZero)));
+        assert!(matches!(
+            port_range("-5"),
+            Err(InputError::PortNegative { .. })
+        ));
+        assert!(matches!(
+            port_range("a-b"),
+            Err(InputError::PortNotNumber { .. })
+        ));
+        assert!(matches!(port_range("5000-"), Err(InputError::Empty { .. })));
+
+        assert_eq!(count("3", 100), Ok(3));
+        assert_eq!(count("0", 100), Err(InputError::CountZero));
+        assert_eq!(
+            count("101", 100),
+            Err(InputError::CountTooLarge { max: 100 })
+        );
+        assert_eq!(
+            count("99999999999999999999", 100),
+            Err(InputError::CountTooLarge { max: 100 })
+        );
+        assert!(matches!(
+            count("-1", 100),
+            Err(InputError::CountNotNumber { .. })
+        ));
+
+        use std::time::Duration;
+        let max = Duration::from_secs(60);
+        assert_eq!(duration("1s", max), Ok(Duration::from_secs(1)));
+        assert_eq!(duration("500ms", max), Ok(Duration::from_millis(500)));
+        assert_eq!(duration("1.5", max), Ok(Duration::from_millis(1500)));
+        assert_eq!(duration("1m", max), Ok(Duration::from_secs(60)));
+        assert_eq!(duration("0s", max), Err(InputError::DurationZero));
+        assert!(matches!(
+            duration("2m", max),
+            Err(InputError::DurationTooLong { .. })
+        ));
+        for bad in [
+            "-1s", "abc", "1.2.3s", "5 s", "1e3", "s", ".", "infs", "NaN",
+        ] {
+            assert!(
+                matches!(duration(bad, max), Err(InputError::BadDuration { .. })),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -64,9 +64,7 @@ pub fn blockers(host: &Host, trial: IpAddr, sockets: &[Socket]) -> Vec<(SocketAd
                 (IpAddr::V6(t), IpAddr::V6(_)) if t.is_unspecified() => {
                     Conflict::WildcardBlockedBySpecific
                 }
-                (IpAddr::V6(_), IpAddr::V6(h)) if h.is_unspecified() => {
-                    Conflict::CoveredByWildcard
-                }
+                (IpAddr::V6(_), IpAddr::V6(h)) if h.is_unspecified() => Conflict::CoveredByWildcard,
                 _ => return None,
             };
             Some((s.local, rule))
@@ -84,9 +82,11 @@ pub fn owner_notes(host: &Host, port: Option<u16>, table: &SocketTable) -> Vec<N
     let mut notes = Vec::new();
     for socket in &table.sockets {
         for &parent in &socket.pids {
-            let child = socket.pids.iter().copied().find(|&pid| {
-                table.process(pid).and_then(|p| p.ppid) == Some(parent)
-            });
+            let child = socket
+                .pids
+                .iter()
+                .copied()
+                .find(|&pid| table.process(pid).and_then(|p| p.ppid) == Some(parent));
             let python = |pid| {
                 table
                     .process(pid)
@@ -104,11 +104,9 @@ pub fn owner_notes(host: &Host, port: Option<u16>, table: &SocketTable) -> Vec<N
         .sockets
         .iter()
         .filter(|s| {
-            s.pids.iter().any(|&pid| {
-                table
-                    .process(pid)
-                    .is_some_and(|p| p.name == "docker-proxy")
-            })
+            s.pids
+                .iter()
+                .any(|&pid| table.process(pid).is_some_and(|p| p.name == "docker-proxy"))
         })
         .map(|s| s.local.port())
         .collect();
@@ -156,6 +154,21 @@ pub enum Refusal {
     Itself,
 }
 
+/// What became of a process `--kill` meant to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KillOutcome {
+    /// The process is gone.
+    Exited,
+    StillRunning,
+    /// It no longer held the socket (or was a new process with the same pid): left alone.
+    NotVerified,
+    /// Not allowed to signal it.
+    Permission,
+    /// This platform cannot signal processes yet.
+    Unsupported,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KillPlan {
     /// The processes to stop, parents before their children.
@@ -172,7 +185,10 @@ pub fn kill_plan(table: &SocketTable, own_pid: u32) -> KillPlan {
         .iter()
         .filter(|s| s.state.is_listening())
         .collect();
-    let mut pids: Vec<u32> = listening.iter().flat_map(|s| s.pids.iter().copied()).collect();
+    let mut pids: Vec<u32> = listening
+        .iter()
+        .flat_map(|s| s.pids.iter().copied())
+        .collect();
     pids.sort_unstable();
     pids.dedup();
     // A parent (Werkzeug's reloader) goes first, so that it does not start a new child.
@@ -238,12 +254,24 @@ mod tests {
     #[test]
     fn reach_of_sockets_follows_their_bind_and_v6only() {
         let host = fixtures::laptop();
-        assert_eq!(reach(&host, &listen("127.0.0.1:5000", None, &[])), Reach::Host);
+        assert_eq!(
+            reach(&host, &listen("127.0.0.1:5000", None, &[])),
+            Reach::Host
+        );
         assert_eq!(reach(&host, &listen("0.0.0.0:5000", None, &[])), Reach::Lan);
-        assert_eq!(reach(&host, &listen("[::1]:5000", Some(true), &[])), Reach::Host);
-        assert_eq!(reach(&host, &listen("172.17.0.1:5000", None, &[])), Reach::Host);
+        assert_eq!(
+            reach(&host, &listen("[::1]:5000", Some(true), &[])),
+            Reach::Host
+        );
+        assert_eq!(
+            reach(&host, &listen("172.17.0.1:5000", None, &[])),
+            Reach::Host
+        );
         let server = fixtures::server();
-        assert_eq!(reach(&server, &listen("[::]:22", Some(false), &[])), Reach::Internet);
+        assert_eq!(
+            reach(&server, &listen("[::]:22", Some(false), &[])),
+            Reach::Internet
+        );
         let dual = listen("[::]:5000", Some(false), &[]);
         let v6 = listen("[::]:5000", Some(true), &[]);
         assert_eq!(dual_stack(&host, &dual), Some(true));
@@ -259,8 +287,14 @@ mod tests {
             blockers(&host, ip("0.0.0.0"), &lo),
             vec![(lo[0].local, Conflict::WildcardBlockedBySpecific)]
         );
-        assert_eq!(blockers(&host, ip("127.0.0.1"), &lo), vec![(lo[0].local, Conflict::Same)]);
-        assert!(blockers(&host, ip("::1"), &lo).is_empty(), "[::1] and 127.0.0.1 coexist");
+        assert_eq!(
+            blockers(&host, ip("127.0.0.1"), &lo),
+            vec![(lo[0].local, Conflict::Same)]
+        );
+        assert!(
+            blockers(&host, ip("::1"), &lo).is_empty(),
+            "[::1] and 127.0.0.1 coexist"
+        );
         assert_eq!(
             blockers(&host, ip("::"), &lo),
             vec![(lo[0].local, Conflict::DualStackNeedsIpv4)]
@@ -288,12 +322,22 @@ mod tests {
         let host = fixtures::laptop();
         let table = SocketTable {
             sockets: vec![listen("127.0.0.1:5000", None, &[4200, 4242])],
-            processes: vec![process(4200, 4100, "python3"), process(4242, 4200, "python3")],
+            processes: vec![
+                process(4200, 4100, "python3"),
+                process(4242, 4200, "python3"),
+            ],
             owners_complete: true,
             unreadable: 0,
+            users: Vec::new(),
         };
         let notes = owner_notes(&host, Some(5000), &table);
-        assert_eq!(notes, vec![Note::Reloader { parent: 4200, child: 4242 }]);
+        assert_eq!(
+            notes,
+            vec![Note::Reloader {
+                parent: 4200,
+                child: 4242
+            }]
+        );
         let plan = kill_plan(&table, 99);
         assert_eq!(plan.targets, vec![4200, 4242]);
         assert!(plan.refused.is_empty());
@@ -309,12 +353,17 @@ mod tests {
             processes: vec![process(777, 1, "node")],
             owners_complete: false,
             unreadable: 3,
+            users: Vec::new(),
         };
         let plan = kill_plan(&table, 555);
         assert_eq!(plan.targets, vec![777]);
         assert_eq!(
             plan.refused,
-            vec![(0, Refusal::Kernel), (1, Refusal::Init), (555, Refusal::Itself)]
+            vec![
+                (0, Refusal::Kernel),
+                (1, Refusal::Init),
+                (555, Refusal::Itself)
+            ]
         );
         assert_eq!(plan.unowned, 1);
     }
@@ -327,6 +376,7 @@ mod tests {
             processes: vec![process(900, 1, "docker-proxy")],
             owners_complete: true,
             unreadable: 0,
+            users: Vec::new(),
         };
         assert_eq!(
             owner_notes(&host, None, &table),
@@ -338,6 +388,7 @@ mod tests {
             processes: vec![process(300, 1, "ControlCenter")],
             owners_complete: false,
             unreadable: 2,
+            users: Vec::new(),
         };
         let notes = owner_notes(&host, Some(5000), &airplay);
         assert!(notes.contains(&Note::AirPlay { port: 5000 }));

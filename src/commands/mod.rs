@@ -1,8 +1,11 @@
 //! One module per command, each reading top to bottom: gather, analyse, report, render.
 
 mod expose;
+mod free;
 mod interfaces;
+mod listeners;
 mod overview;
+mod port;
 mod urls;
 
 use std::io::Write;
@@ -20,5 +23,8 @@ pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Action::Interfaces { all, families } => interfaces::run(*all, *families, json, &ui, w),
         Action::Expose(options) => expose::run(options, json, &ui, w),
         Action::Urls(options) => urls::run(options, json, &ui, w),
+        Action::Listeners(options) => listeners::run(options, json, &ui, w),
+        Action::Port(options) => port::run(options, config.interactive, json, &ui, w),
+        Action::Free(options) => free::run(options, json, &ui, w),
     }
 }

@@ -5,6 +5,8 @@ use crate::analysis::address::{AddrKind, Reach, Risk};
 use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
 use crate::analysis::notes::{BindError, Conflict, Note};
+use crate::analysis::ports::{PortClass, Service};
+use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
 use crate::parse::{Arg, MAX_ARG_LEN};
@@ -16,6 +18,9 @@ fn arg(what: Arg) -> &'static str {
         Arg::Port => "port",
         Arg::Host => "host",
         Arg::Path => "path",
+        Arg::Range => "port range",
+        Arg::Count => "count",
+        Arg::Duration => "duration",
     }
 }
 
@@ -57,6 +62,20 @@ impl Catalogue for En {
             Label::Next => "Next:",
             Label::NoAddress => "(no address)",
             Label::ServersBindThis => "servers bind this one",
+            Label::Proto => "PROTO",
+            Label::Port => "PORT",
+            Label::User => "USER",
+            Label::Process => "PROCESS",
+            Label::Result => "RESULT",
+            Label::Class => "Class:",
+            Label::Service => "Known as:",
+            Label::FreeNearby => "Free nearby:",
+            Label::Ok => "free",
+            Label::UnknownProcess => "?",
+            Label::Pid => "PID",
+            Label::Signals => "SIGNALS",
+            Label::Outcome => "OUTCOME",
+            Label::Refused => "Left alone:",
         }
     }
 
@@ -102,6 +121,43 @@ impl Catalogue for En {
             Text::QrFor { url } => format!("Scan to open {url}"),
             Text::NoQr => "No QR code: there is no network URL to encode.".into(),
             Text::InterfaceRole { name, role } => format!("{name}: {}", self.role(role)),
+            Text::ListenersVerdict { total, exposed: 0 } => format!(
+                "{total} listening sockets, none reachable from beyond this machine."
+            ),
+            Text::ListenersVerdict { total, exposed } => format!(
+                "{total} listening sockets, {exposed} reachable from beyond this machine."
+            ),
+            Text::NothingListens => "Nothing is listening.".into(),
+            Text::PortFree { port } => format!(
+                "Port {port} is free: a server can bind it on 127.0.0.1, 0.0.0.0 and :: right now."
+            ),
+            Text::PortTaken { port, failed } => {
+                format!("Port {port} is taken: a server cannot bind it on {failed} now.")
+            }
+            Text::PortRestricted { port } => format!(
+                "Port {port} is not in use, but binding it needs privileges this process lacks."
+            ),
+            Text::PortUnbindable { port, failed } => {
+                format!("Port {port} cannot be bound on {failed} now.")
+            }
+            Text::KillConfirm { port, who } => format!("Stop {who}, holding port {port}? [y/N] "),
+            Text::KillCancelled => "Nothing was stopped.".into(),
+            Text::NothingToKill { port } => {
+                format!("Nothing listens on port {port}: there is nothing to stop.")
+            }
+            Text::KillFreed { port } => format!("Port {port} is free now."),
+            Text::KillNotFreed { port, forced: true } => {
+                format!("Port {port} is still in use.")
+            }
+            Text::KillNotFreed { port, forced: false } => format!(
+                "Port {port} is still in use. --force sends SIGKILL when SIGTERM is not enough."
+            ),
+            Text::FreeVerdict { hosts } => {
+                format!("Free ports, each checked by binding {hosts}:")
+            }
+            Text::FreeNone { low, high } => {
+                format!("No free port between {low} and {high}.")
+            }
         }
     }
 
@@ -235,6 +291,15 @@ impl Catalogue for En {
             InputError::Unresolved { name } => format!("the name '{name}' does not resolve to any address; check its spelling, or give an IP address"),
             InputError::ConflictingPorts { in_host, option } => format!("two ports given: {in_host} in the host and {option} with -p; give one"),
             InputError::UnknownZone { zone } => format!("the zone '{zone}' is not an interface of this machine (see: bindscope interfaces)"),
+            InputError::RangeReversed { low, high } => format!("the range {low}-{high} is reversed; write the smaller port first, e.g. {high}-{low}"),
+            InputError::CountNotNumber { value } => format!("'{value}' is not a count: give a whole number, e.g. --count 3"),
+            InputError::CountZero => "a count of 0 asks for nothing; give 1 or more, e.g. --count 3".into(),
+            InputError::CountTooLarge { max } => format!("that count is too large: at most {max}"),
+            InputError::BadDuration { value } => format!("'{value}' is not a duration: write e.g. 500ms, 2s or 1m"),
+            InputError::DurationZero => "a duration must be longer than zero, e.g. 2s".into(),
+            InputError::DurationTooLong { value, max_seconds } => format!("'{value}' is too long: at most {max_seconds} seconds"),
+            InputError::HostNotIp { value } => format!("'{value}' is not an IP address; give one, e.g. 127.0.0.1, 0.0.0.0 or ::"),
+            InputError::KillNeedsConfirmation { port } => format!("refusing to stop the owners of port {port} without confirmation: there is no terminal to ask on; add --yes to confirm"),
         }
     }
 
@@ -395,6 +460,71 @@ impl Catalogue for En {
             (BindKind::NotLocal, Row::Risk) => "None, but the server fails to start",
         }
     }
+    fn service(&self, service: Service) -> &'static str {
+        match service {
+            Service::Ftp => "FTP",
+            Service::Ssh => "SSH",
+            Service::Smtp => "SMTP (mail)",
+            Service::Dns => "DNS",
+            Service::Http => "HTTP",
+            Service::Https => "HTTPS",
+            Service::Mssql => "Microsoft SQL Server",
+            Service::Mysql => "MySQL, MariaDB",
+            Service::Rdp => "Remote Desktop (RDP)",
+            Service::React => "Node.js dev servers (React, Next.js, Express)",
+            Service::Angular => "the Angular dev server",
+            Service::Flask => "Flask's default port (and macOS's AirPlay Receiver)",
+            Service::Vite => "the Vite dev server",
+            Service::Postgres => "PostgreSQL",
+            Service::AirPlay => "macOS's AirPlay Receiver",
+            Service::Vnc => "VNC",
+            Service::Redis => "Redis",
+            Service::Django => "Django, uvicorn, python -m http.server",
+            Service::HttpAlt => "alternative HTTP (Tomcat, proxies)",
+            Service::HttpsAlt => "alternative HTTPS",
+            Service::Jupyter => "Jupyter",
+            Service::Elasticsearch => "Elasticsearch",
+            Service::Memcached => "memcached",
+            Service::MongoDb => "MongoDB",
+            Service::RabbitMq => "RabbitMQ",
+        }
+    }
+
+    fn port_class(&self, class: PortClass) -> &'static str {
+        match class {
+            PortClass::WellKnown => "well-known (0–1023): system services",
+            PortClass::Registered => "registered (1024–49151)",
+            PortClass::Dynamic => "dynamic/private (49152–65535)",
+        }
+    }
+
+    fn refusal(&self, refusal: Refusal) -> &'static str {
+        match refusal {
+            Refusal::Kernel => "pid 0 is the kernel's",
+            Refusal::Init => "pid 1 is init: stopping it stops the machine or the container",
+            Refusal::Itself => "that is bindscope itself",
+        }
+    }
+
+    fn kill_outcome(&self, outcome: KillOutcome) -> &'static str {
+        match outcome {
+            KillOutcome::Exited => "stopped",
+            KillOutcome::StillRunning => "still running",
+            KillOutcome::NotVerified => "no longer holds the port: left alone",
+            KillOutcome::Permission => "permission denied: run with sudo",
+            KillOutcome::Unsupported => "cannot signal processes on this system yet",
+        }
+    }
+
+    fn bind_result(&self, error: Option<&BindError>) -> String {
+        match error {
+            None => "free".into(),
+            Some(BindError::InUse) => "in use".into(),
+            Some(BindError::NotLocal) => "address not on this machine".into(),
+            Some(BindError::Permission) => "permission denied".into(),
+            Some(BindError::Other(e)) => e.clone(),
+        }
+    }
 }
 
 fn example(what: Arg) -> &'static str {
@@ -402,5 +532,8 @@ fn example(what: Arg) -> &'static str {
         Arg::Port => "-p 5000",
         Arg::Host => "0.0.0.0 or 127.0.0.1:5000",
         Arg::Path => "--path /app",
+        Arg::Range => "--range 8000-8100",
+        Arg::Count => "--count 3",
+        Arg::Duration => "--timeout 2s",
     }
 }

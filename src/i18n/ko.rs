@@ -5,6 +5,8 @@ use crate::analysis::address::{AddrKind, Reach, Risk};
 use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
 use crate::analysis::notes::{BindError, Conflict, Note};
+use crate::analysis::ports::{PortClass, Service};
+use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
 use crate::parse::{Arg, MAX_ARG_LEN};
@@ -16,6 +18,9 @@ fn arg(what: Arg) -> &'static str {
         Arg::Port => "포트",
         Arg::Host => "호스트",
         Arg::Path => "경로",
+        Arg::Range => "포트 범위",
+        Arg::Count => "개수",
+        Arg::Duration => "시간",
     }
 }
 
@@ -24,6 +29,9 @@ fn example(what: Arg) -> &'static str {
         Arg::Port => "-p 5000",
         Arg::Host => "0.0.0.0 또는 127.0.0.1:5000",
         Arg::Path => "--path /app",
+        Arg::Range => "--range 8000-8100",
+        Arg::Count => "--count 3",
+        Arg::Duration => "--timeout 2s",
     }
 }
 
@@ -63,6 +71,20 @@ impl Catalogue for Ko {
             Label::Next => "다음:",
             Label::NoAddress => "(주소 없음)",
             Label::ServersBindThis => "서버가 실제로 쓰는 주소",
+            Label::Proto => "프로토콜",
+            Label::Port => "포트",
+            Label::User => "사용자",
+            Label::Process => "프로세스",
+            Label::Result => "결과",
+            Label::Class => "분류:",
+            Label::Service => "흔한 용도:",
+            Label::FreeNearby => "가까운 빈 포트:",
+            Label::Ok => "비어 있음",
+            Label::UnknownProcess => "?",
+            Label::Pid => "PID",
+            Label::Signals => "시그널",
+            Label::Outcome => "결과",
+            Label::Refused => "건드리지 않음:",
         }
     }
 
@@ -106,6 +128,45 @@ impl Catalogue for Ko {
             Text::QrFor { url } => format!("스캔하면 {url} 이 열립니다"),
             Text::NoQr => "QR 코드를 만들 수 없습니다: 공유할 네트워크 URL이 없습니다.".into(),
             Text::InterfaceRole { name, role } => format!("{name}: {}", self.role(role)),
+            Text::ListenersVerdict { total, exposed: 0 } => format!(
+                "대기 중인 소켓 {total}개, 이 컴퓨터 밖에서 닿는 것은 없습니다."
+            ),
+            Text::ListenersVerdict { total, exposed } => format!(
+                "대기 중인 소켓 {total}개, 그중 {exposed}개는 이 컴퓨터 밖에서도 닿습니다."
+            ),
+            Text::NothingListens => "대기 중인 소켓이 없습니다.".into(),
+            Text::PortFree { port } => format!(
+                "{port}번 포트는 비어 있습니다: 지금 127.0.0.1, 0.0.0.0, :: 어디에든 바인딩할 수 있습니다."
+            ),
+            Text::PortTaken { port, failed } => {
+                format!("{port}번 포트는 사용 중입니다: 지금은 {failed}에 바인딩할 수 없습니다.")
+            }
+            Text::PortRestricted { port } => format!(
+                "{port}번 포트를 쓰는 프로그램은 없지만, 바인딩하려면 이 프로세스에 없는 권한이 필요합니다."
+            ),
+            Text::PortUnbindable { port, failed } => {
+                format!("지금은 {port}번 포트를 {failed}에 바인딩할 수 없습니다.")
+            }
+            Text::KillConfirm { port, who } => {
+                format!("{port}번 포트를 쓰는 {who}를 멈출까요? [y/N] ")
+            }
+            Text::KillCancelled => "아무것도 멈추지 않았습니다.".into(),
+            Text::NothingToKill { port } => {
+                format!("{port}번 포트에서 대기 중인 프로세스가 없습니다: 멈출 것이 없습니다.")
+            }
+            Text::KillFreed { port } => format!("이제 {port}번 포트가 비었습니다."),
+            Text::KillNotFreed { port, forced: true } => {
+                format!("{port}번 포트는 아직 사용 중입니다.")
+            }
+            Text::KillNotFreed { port, forced: false } => format!(
+                "{port}번 포트는 아직 사용 중입니다. SIGTERM으로 안 되면 --force가 SIGKILL을 보냅니다."
+            ),
+            Text::FreeVerdict { hosts } => {
+                format!("빈 포트 ({hosts}에 실제로 바인딩해 확인):")
+            }
+            Text::FreeNone { low, high } => {
+                format!("{low}~{high} 사이에 빈 포트가 없습니다.")
+            }
         }
     }
 
@@ -181,11 +242,11 @@ impl Catalogue for Ko {
             Note::Conflict { trial, blocker, rule } => {
                 let tried = std::net::SocketAddr::new(*trial, blocker.port());
                 match rule {
-                    Conflict::Same => format!("{tried}은(는) 이미 {blocker} 소켓이 쓰고 있습니다."),
-                    Conflict::CoveredByWildcard => format!("{tried} 실패: {blocker}가 이 주소를 포함한 모든 주소에서 이미 대기 중입니다."),
-                    Conflict::WildcardBlockedBySpecific => format!("{tried} 실패: {blocker}가 이 포트의 주소 하나를 쓰고 있는데, 와일드카드 바인딩은 모든 주소가 필요합니다 (Linux에서는 SO_REUSEADDR로도 안 됩니다)."),
-                    Conflict::DualStackHoldsIpv4 => format!("{tried} 실패: {blocker}는 듀얼 스택(IPV6_V6ONLY 꺼짐)이라 IPv4 포트도 함께 쓰고 있습니다."),
-                    Conflict::DualStackNeedsIpv4 => format!("{tried} 실패: 듀얼 스택 :: 바인딩은 IPv4 포트도 필요한데, {blocker}가 쓰고 있습니다."),
+                    Conflict::Same => format!("{tried}: 이미 같은 주소의 소켓({blocker})이 쓰고 있습니다."),
+                    Conflict::CoveredByWildcard => format!("{tried} 실패: 소켓 {blocker}이(가) 이 주소를 포함한 모든 주소에서 이미 대기 중입니다."),
+                    Conflict::WildcardBlockedBySpecific => format!("{tried} 실패: 이 포트의 주소 하나를 소켓 {blocker}이(가) 쓰고 있는데, 와일드카드 바인딩은 모든 주소가 필요합니다 (Linux에서는 SO_REUSEADDR로도 안 됩니다)."),
+                    Conflict::DualStackHoldsIpv4 => format!("{tried} 실패: 소켓 {blocker}은(는) 듀얼 스택(IPV6_V6ONLY 꺼짐)이라 IPv4 포트도 함께 쓰고 있습니다."),
+                    Conflict::DualStackNeedsIpv4 => format!("{tried} 실패: 듀얼 스택 :: 바인딩은 IPv4 포트도 필요한데, 그 포트를 소켓 {blocker}이(가) 쓰고 있습니다."),
                 }
             }
             Note::Reloader { parent, child } => format!(
@@ -237,6 +298,15 @@ impl Catalogue for Ko {
             InputError::Unresolved { name } => format!("'{name}' 이름으로 찾은 주소가 없습니다. 철자를 확인하거나 IP 주소를 주세요"),
             InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요"),
             InputError::UnknownZone { zone } => format!("존 '{zone}'은 이 컴퓨터의 인터페이스가 아닙니다 (목록: bindscope interfaces)"),
+            InputError::RangeReversed { low, high } => format!("범위 {low}-{high}가 거꾸로입니다. 작은 포트를 먼저 쓰세요. 예: {high}-{low}"),
+            InputError::CountNotNumber { value } => format!("'{value}'는 개수가 아닙니다. 정수를 주세요. 예: --count 3"),
+            InputError::CountZero => "개수 0은 아무것도 찾지 않습니다. 1 이상을 주세요. 예: --count 3".into(),
+            InputError::CountTooLarge { max } => format!("개수가 너무 큽니다: 최대 {max}"),
+            InputError::BadDuration { value } => format!("'{value}'는 시간이 아닙니다. 예: 500ms, 2s, 1m"),
+            InputError::DurationZero => "시간은 0보다 길어야 합니다. 예: 2s".into(),
+            InputError::DurationTooLong { value, max_seconds } => format!("'{value}'는 너무 깁니다: 최대 {max_seconds}초"),
+            InputError::HostNotIp { value } => format!("'{value}'는 IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::"),
+            InputError::KillNeedsConfirmation { port } => format!("{port}번 포트를 쓰는 프로세스를 확인 없이 멈추지 않습니다: 물어볼 터미널이 없습니다. 확인하려면 --yes를 붙이세요"),
         }
     }
 
@@ -399,6 +469,71 @@ impl Catalogue for Ko {
                 "없음: 0.0.0.0이나 이 컴퓨터의 현재 주소에 바인딩하세요"
             }
             (BindKind::NotLocal, Row::Risk) => "없음, 하지만 서버가 시작되지 않음",
+        }
+    }
+    fn service(&self, service: Service) -> &'static str {
+        match service {
+            Service::Ftp => "FTP",
+            Service::Ssh => "SSH",
+            Service::Smtp => "SMTP (메일)",
+            Service::Dns => "DNS",
+            Service::Http => "HTTP",
+            Service::Https => "HTTPS",
+            Service::Mssql => "Microsoft SQL Server",
+            Service::Mysql => "MySQL, MariaDB",
+            Service::Rdp => "원격 데스크톱 (RDP)",
+            Service::React => "Node.js 개발 서버 (React, Next.js, Express)",
+            Service::Angular => "Angular 개발 서버",
+            Service::Flask => "Flask 기본 포트 (macOS AirPlay 수신 모드도 사용)",
+            Service::Vite => "Vite 개발 서버",
+            Service::Postgres => "PostgreSQL",
+            Service::AirPlay => "macOS AirPlay 수신 모드",
+            Service::Vnc => "VNC",
+            Service::Redis => "Redis",
+            Service::Django => "Django, uvicorn, python -m http.server",
+            Service::HttpAlt => "대체 HTTP (Tomcat, 프록시)",
+            Service::HttpsAlt => "대체 HTTPS",
+            Service::Jupyter => "Jupyter",
+            Service::Elasticsearch => "Elasticsearch",
+            Service::Memcached => "memcached",
+            Service::MongoDb => "MongoDB",
+            Service::RabbitMq => "RabbitMQ",
+        }
+    }
+
+    fn port_class(&self, class: PortClass) -> &'static str {
+        match class {
+            PortClass::WellKnown => "시스템 예약 포트 (0–1023)",
+            PortClass::Registered => "등록 포트 (1024–49151)",
+            PortClass::Dynamic => "동적/임시 포트 (49152–65535)",
+        }
+    }
+
+    fn refusal(&self, refusal: Refusal) -> &'static str {
+        match refusal {
+            Refusal::Kernel => "pid 0은 커널의 것입니다",
+            Refusal::Init => "pid 1은 init입니다: 멈추면 컴퓨터(또는 컨테이너)가 멈춥니다",
+            Refusal::Itself => "bindscope 자신입니다",
+        }
+    }
+
+    fn kill_outcome(&self, outcome: KillOutcome) -> &'static str {
+        match outcome {
+            KillOutcome::Exited => "멈춤",
+            KillOutcome::StillRunning => "아직 실행 중",
+            KillOutcome::NotVerified => "이제 이 포트를 쓰지 않아 건드리지 않음",
+            KillOutcome::Permission => "권한 없음: sudo로 실행하세요",
+            KillOutcome::Unsupported => "이 시스템에서는 아직 프로세스에 시그널을 보낼 수 없음",
+        }
+    }
+
+    fn bind_result(&self, error: Option<&BindError>) -> String {
+        match error {
+            None => "비어 있음".into(),
+            Some(BindError::InUse) => "사용 중".into(),
+            Some(BindError::NotLocal) => "이 컴퓨터의 주소가 아님".into(),
+            Some(BindError::Permission) => "권한 없음".into(),
+            Some(BindError::Other(e)) => e.clone(),
         }
     }
 }

@@ -14,7 +14,9 @@ pub use ko::Ko;
 use crate::analysis::address::{AddrKind, Reach, Risk};
 use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
-use crate::analysis::notes::Note;
+use crate::analysis::notes::{BindError, Note};
+use crate::analysis::ports::{PortClass, Service};
+use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
 
@@ -75,6 +77,20 @@ pub enum Label {
     Next,
     NoAddress,
     ServersBindThis,
+    Proto,
+    Port,
+    User,
+    Process,
+    Result,
+    Class,
+    Service,
+    FreeNearby,
+    Ok,
+    UnknownProcess,
+    Pid,
+    Signals,
+    Outcome,
+    Refused,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.
@@ -141,6 +157,50 @@ pub enum Text<'a> {
         name: &'a str,
         role: Role,
     },
+    ListenersVerdict {
+        total: usize,
+        exposed: usize,
+    },
+    NothingListens,
+    PortFree {
+        port: u16,
+    },
+    /// Some trial bind failed because the port is in use; `failed` lists where.
+    PortTaken {
+        port: u16,
+        failed: &'a str,
+    },
+    /// Only privileges stand in the way.
+    PortRestricted {
+        port: u16,
+    },
+    /// The binds failed for another reason.
+    PortUnbindable {
+        port: u16,
+        failed: &'a str,
+    },
+    KillConfirm {
+        port: u16,
+        who: &'a str,
+    },
+    KillCancelled,
+    NothingToKill {
+        port: u16,
+    },
+    KillFreed {
+        port: u16,
+    },
+    KillNotFreed {
+        port: u16,
+        forced: bool,
+    },
+    FreeVerdict {
+        hosts: &'a str,
+    },
+    FreeNone {
+        low: u16,
+        high: u16,
+    },
 }
 
 /// One language's texts.
@@ -160,6 +220,12 @@ pub trait Catalogue: Sync {
     fn row(&self, row: Row) -> &'static str;
     /// A cell of the seeds' comparison table: what `row` says of a bind of `kind`.
     fn compare(&self, kind: BindKind, row: Row) -> &'static str;
+    fn service(&self, service: Service) -> &'static str;
+    fn port_class(&self, class: PortClass) -> &'static str;
+    fn refusal(&self, refusal: Refusal) -> &'static str;
+    fn kill_outcome(&self, outcome: KillOutcome) -> &'static str;
+    /// A trial bind's result in a table cell: `None` is success.
+    fn bind_result(&self, error: Option<&BindError>) -> String;
 }
 
 /// Joins addresses for a sentence: `127.0.0.1, ::1`.

@@ -142,14 +142,20 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             blocker: "127.0.0.1:5000".parse().unwrap(),
             rule: Conflict::Same,
         },
-        Note::Reloader { parent: 1, child: 2 },
+        Note::Reloader {
+            parent: 1,
+            child: 2,
+        },
         Note::DockerProxy { ports: vec![8080] },
         Note::AirPlay { port: 5000 },
         Note::ExcludedPortRange { port: 50000 },
         Note::OwnersHidden { processes: 3 },
         Note::NoVisibleOwner,
         Note::TimeWait,
-        Note::EphemeralRange { low: 32768, high: 60999 },
+        Note::EphemeralRange {
+            low: 32768,
+            high: 60999,
+        },
     ];
     for note in &notes {
         match note {

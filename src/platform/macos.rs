@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io;
 
-pub use super::unix::{alive, hostname, signal, user_name};
+pub use super::unix::{hostname, signal};
 use super::SocketQuery;
 use crate::model::{
     DefaultRoute, EnvHints, Interface, Os, Process, Proto, SockState, Socket, SocketTable, Sysctls,
@@ -95,6 +95,7 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
         processes: processes.into_values().collect(),
         owners_complete: rustix::process::geteuid().is_root(),
         unreadable: 0,
+        users: Vec::new(),
     })
 }
 
@@ -122,4 +123,15 @@ pub fn still_holds(pid: u32, _start_time: Option<u64>, _inode: Option<u64>, port
         all.iter()
             .any(|l| l.process.pid == pid && l.socket.port() == port)
     })
+}
+
+/// Whether `pid` is still running (signal 0 delivers nothing and checks the pid).
+pub fn alive(pid: u32) -> bool {
+    i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+        .is_some_and(|pid| match rustix::process::test_kill_process(pid) {
+            Ok(()) => true,
+            Err(e) => e == rustix::io::Errno::PERM,
+        })
 }

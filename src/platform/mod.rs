@@ -61,11 +61,6 @@ pub fn alive(pid: u32) -> bool {
     os::alive(pid)
 }
 
-/// The name of a user id, where the OS has one.
-pub fn user_name(uid: u32) -> Option<String> {
-    os::user_name(uid)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {

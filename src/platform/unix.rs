@@ -8,10 +8,6 @@ pub fn hostname() -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-pub fn user_name(uid: u32) -> Option<String> {
-    uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned())
-}
-
 pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
     let pid = i32::try_from(pid)
         .ok()
@@ -26,15 +22,4 @@ pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
         rustix::io::Errno::PERM => SignalError::Permission,
         other => SignalError::Other(other.to_string()),
     })
-}
-
-/// Whether `pid` is still running (signal 0 delivers nothing and checks the pid).
-pub fn alive(pid: u32) -> bool {
-    i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-        .is_some_and(|pid| match rustix::process::test_kill_process(pid) {
-            Ok(()) => true,
-            Err(e) => e == rustix::io::Errno::PERM,
-        })
 }

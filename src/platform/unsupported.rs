@@ -49,10 +49,6 @@ pub fn alive(_pid: u32) -> bool {
     false
 }
 
-pub fn user_name(_uid: u32) -> Option<String> {
-    None
-}
-
 pub fn signal(_pid: u32, _signal: Signal) -> Result<(), SignalError> {
     Err(SignalError::Unsupported)
 }

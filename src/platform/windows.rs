@@ -109,6 +109,7 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
         processes,
         owners_complete: true,
         unreadable: 0,
+        users: Vec::new(),
     })
 }
 
@@ -192,10 +193,6 @@ pub fn alive(pid: u32) -> bool {
         ProcessRefreshKind::nothing(),
     );
     system.process(Pid::from_u32(pid)).is_some()
-}
-
-pub fn user_name(_uid: u32) -> Option<String> {
-    None
 }
 
 /// Stopping processes is not supported on Windows yet; `taskkill /PID N` does it.

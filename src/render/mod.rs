@@ -2,8 +2,11 @@
 //! word also says what it means.
 
 pub mod expose;
+pub mod free;
 pub mod interfaces;
+pub mod listeners;
 pub mod overview;
+pub mod port;
 pub mod urls;
 
 use std::io::{self, Write};

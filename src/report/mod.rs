@@ -2,15 +2,21 @@
 //! Reports are built from the analysis, with every sentence already in the user's language.
 
 mod expose;
+mod free;
 mod interfaces;
 mod overview;
+mod port;
+mod sockets;
 mod urls;
 
 use serde::Serialize;
 
 pub use expose::{expose, ExposeReport, Request as ExposeRequest};
+pub use free::FreeReport;
 pub use interfaces::{interfaces, InterfaceOut, InterfacesReport};
 pub use overview::{overview, OverviewReport};
+pub use port::{port, BindTest, KillOut, KillTarget, PortFindings, PortReport, RefusedOut};
+pub use sockets::{listeners, ListenersReport, ListenersView, SocketOut};
 pub use urls::{urls, UrlScope, UrlsReport, UrlsRequest};
 
 use crate::analysis::notes::Note;

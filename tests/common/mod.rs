@@ -45,13 +45,17 @@ impl Run {
 
 /// A command for the binary with colour and locale variables cleared.
 pub fn command(prefix: &[&str]) -> Command {
+    command_for(BIN, prefix)
+}
+
+fn command_for(bin: &str, prefix: &[&str]) -> Command {
     let mut cmd = match prefix.split_first() {
         Some((program, rest)) => {
             let mut c = Command::new(program);
-            c.args(rest).arg(BIN);
+            c.args(rest).arg(bin);
             c
         }
-        None => Command::new(BIN),
+        None => Command::new(bin),
     };
     for var in [
         "LC_ALL",
@@ -79,6 +83,15 @@ pub fn run_with(prefix: &[&str], args: &[&str], env: &[(&str, &str)]) -> Run {
     Run::from(args.iter().map(|s| s.to_string()).collect(), out)
 }
 
+/// Another copy of the binary (one that another user can run), under `prefix`.
+pub fn run_bin(bin: &str, prefix: &[&str], args: &[&str]) -> Run {
+    let out = command_for(bin, prefix)
+        .args(args)
+        .output()
+        .expect("bindscope runs");
+    Run::from(args.iter().map(|s| s.to_string()).collect(), out)
+}
+
 pub fn bindscope(args: &[&str]) -> Run {
     run_with(&[], args, &[])
 }
@@ -88,3 +101,84 @@ pub fn has_hangul(s: &str) -> bool {
 }
 
 pub mod netns;
+
+/// A helper process (tests/helpers/listen.py) holding sockets; killed and reaped when dropped.
+pub struct Held {
+    pub child: std::process::Child,
+    /// The ports, in the order asked; with `--fork`, the child's pid follows.
+    pub numbers: Vec<u32>,
+}
+
+impl Held {
+    pub fn port(&self, n: usize) -> u16 {
+        self.numbers[n] as u16
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the helper has exited (reaping it if so).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// Waits (bounded) for the helper to exit.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if self.exited() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        false
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the helper (under `prefix`, e.g. `ip netns exec NS`) and waits for its ports.
+pub fn hold(prefix: &[&str], args: &[&str]) -> Held {
+    use std::io::BufRead;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/helpers/listen.py");
+    let mut cmd = match prefix.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg("python3");
+            c
+        }
+        None => Command::new("python3"),
+    };
+    let mut child = cmd
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("the helper reports its ports");
+    let numbers = line
+        .split_whitespace()
+        .map(|n| n.parse().expect("a number"))
+        .collect::<Vec<u32>>();
+    assert!(!numbers.is_empty(), "the helper failed to bind {args:?}");
+    Held { child, numbers }
+}
+
+/// A port that is free right now (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

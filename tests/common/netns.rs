@@ -17,27 +17,39 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-fn unavailable(reason: String) -> Option<Netns> {
+/// Says why a test cannot run here: a skip by hand, a failure under CI.
+pub fn skip(reason: &str) {
     if in_ci() {
-        panic!("CI=true but network namespaces are not available: {reason}");
+        panic!("CI=true but this test cannot run: {reason}");
     }
     // Straight to the stream, past the test harness's capture, so that the skip is seen.
     let _ = writeln!(
         std::io::stderr(),
-        "skipping: {reason} (run as root, or with CI=true to make this a failure)"
+        "skipping: {reason} (run as root with what it needs, or with CI=true to make this a failure)"
     );
+}
+
+fn unavailable(reason: String) -> Option<Netns> {
+    skip(&reason);
     None
+}
+
+/// Whether this test runs as root; if not, the skip (or CI failure) is reported.
+pub fn root(what: &str) -> bool {
+    let uid = Command::new("id").arg("-u").output();
+    let is_root = uid.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    if !is_root {
+        skip(&format!("{what} needs root"));
+    }
+    is_root
 }
 
 impl Netns {
     /// A new, empty namespace (its lo is brought up), or `None` when namespaces cannot be made
     /// here and this is not CI.
     pub fn new(tag: &str) -> Option<Netns> {
-        let uid = Command::new("id").arg("-u").output();
-        match uid {
-            Ok(out) if String::from_utf8_lossy(&out.stdout).trim() == "0" => {}
-            Ok(_) => return unavailable("network namespaces need root".into()),
-            Err(e) => return unavailable(format!("cannot run id: {e}")),
+        if !root("a network namespace") {
+            return None;
         }
         let name = format!("bs-{tag}-{}", std::process::id());
         // A namespace of the same name left by a killed run of this pid is ours to remove.

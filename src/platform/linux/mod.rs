@@ -5,9 +5,14 @@ mod netlink;
 mod procfs;
 mod sockets;
 
-pub use super::unix::{alive, hostname, signal, user_name};
-pub use procfs::still_holds;
+pub use super::unix::{hostname, signal};
+pub use procfs::{alive, still_holds};
 pub use sockets::socket_table;
+
+/// The name of a user id (getpwuid, so users from LDAP or systemd-homed count too).
+pub fn user_name(uid: u32) -> Option<String> {
+    uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned())
+}
 
 use std::fs;
 use std::io::Read;

@@ -149,6 +149,21 @@ fn shorten(cmdline: &str) -> String {
     }
 }
 
+/// Whether `pid` runs: a zombie (exited, not yet reaped by its parent) does not, although
+/// `kill(pid, 0)` still finds it.
+pub fn alive(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let close = stat.rfind(')')?;
+            stat.get(close + 1..)?
+                .split_whitespace()
+                .next()
+                .map(str::to_string)
+        })
+        .is_some_and(|state| !matches!(state.as_str(), "Z" | "X" | "x"))
+}
+
 /// `pid (comm) state ppid … starttime …`: the name may hold spaces and parentheses, so the
 /// fields are counted from the last `)`.
 fn parse_stat(stat: &str) -> Option<(String, u32, u64)> {
@@ -199,6 +214,25 @@ mod tests {
         assert_eq!(parse_stat(stat), Some(("a) b (c)".into(), 1, 99)));
         assert_eq!(parse_stat("garbage"), None);
         assert_eq!(parse_stat("1 (x) S"), None);
+    }
+
+    #[test]
+    fn a_zombie_is_not_alive() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        assert!(alive(pid));
+        child.kill().unwrap();
+        // Not reaped yet: a zombie. Wait (bounded) for the kernel to mark it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(!alive(pid), "a killed, unreaped child counts as gone");
+        child.wait().unwrap();
+        assert!(!alive(pid));
     }
 
     #[test]

@@ -79,11 +79,19 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
     pids.sort_unstable();
     pids.dedup();
     let processes = procfs::processes(&pids);
+    let mut uids: Vec<u32> = sockets.iter().filter_map(|s| s.uid).collect();
+    uids.sort_unstable();
+    uids.dedup();
+    let users = uids
+        .into_iter()
+        .filter_map(|uid| super::user_name(uid).map(|name| (uid, name)))
+        .collect();
     Ok(SocketTable {
         sockets,
         processes,
         owners_complete: owners.unreadable == 0,
         unreadable: owners.unreadable,
+        users,
     })
 }
 

@@ -1,0 +1,149 @@
+use std::io::{self, Write};
+
+use colored::Color;
+use comfy_table::{Cell, Table};
+
+use super::{clean, reach_color, write_notes, write_table, Ui};
+use crate::analysis::address::Reach;
+use crate::i18n::{Label, Text};
+use crate::report::{ListenersReport, SocketOut};
+
+pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    let verdict = if report.total == 0 {
+        ui.paint(&cat.text(&Text::NothingListens), Color::Green)
+    } else {
+        let text = cat.text(&Text::ListenersVerdict {
+            total: report.total,
+            exposed: report.exposed,
+        });
+        let widest = report
+            .listeners
+            .iter()
+            .filter_map(|l| l.reach)
+            .max()
+            .unwrap_or(Reach::Host);
+        ui.paint(
+            &text,
+            if report.exposed == 0 {
+                Color::Green
+            } else {
+                reach_color(widest)
+            },
+        )
+    };
+    writeln!(w, "{verdict}")?;
+    if ui.quiet || report.listeners.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    let mut table = ui.table(&[
+        cat.label(Label::Proto),
+        cat.label(Label::Address),
+        cat.label(Label::Port),
+        cat.label(Label::Reach),
+        cat.label(Label::User),
+        cat.label(Label::Process),
+    ]);
+    for l in &report.listeners {
+        table.add_row(vec![
+            Cell::new(proto(l)),
+            Cell::new(address(l)),
+            Cell::new(l.port),
+            l.reach.map_or_else(|| Cell::new("—"), |r| ui.reach_cell(r)),
+            Cell::new(l.user.as_deref().map(clean).unwrap_or_default()),
+            Cell::new(processes(l, ui)),
+        ]);
+    }
+    write_table(w, &mut table)?;
+    if !report.notes.is_empty() {
+        writeln!(w)?;
+        write_notes(w, ui, &report.notes)?;
+    }
+    Ok(())
+}
+
+pub fn proto(s: &SocketOut) -> &'static str {
+    match s.proto {
+        crate::model::Proto::Tcp => "tcp",
+        crate::model::Proto::Udp => "udp",
+    }
+}
+
+/// The address as `ss` would write it, `(+IPv4)` on a dual-stack `::`.
+pub fn address(s: &SocketOut) -> String {
+    match s.dual_stack {
+        Some(true) => format!("{} (+IPv4)", s.ip),
+        _ => s.ip.to_string(),
+    }
+}
+
+/// `python3 (4242), python3 (4243)`, or that the owner is hidden.
+pub fn processes(s: &SocketOut, ui: &Ui) -> String {
+    if s.processes.is_empty() {
+        return ui.cat.label(Label::UnknownProcess).to_string();
+    }
+    s.processes
+        .iter()
+        .map(|p| format!("{} ({})", clean(&p.name), p.pid))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The sockets table shared with `port`: with the state column there.
+pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
+    let cat = ui.cat;
+    let mut header = vec![cat.label(Label::Proto), cat.label(Label::Address)];
+    if with_state {
+        header.push(cat.label(Label::State));
+    }
+    header.extend([
+        cat.label(Label::Reach),
+        cat.label(Label::User),
+        cat.label(Label::Process),
+    ]);
+    let mut table = ui.table(&header);
+    for s in sockets {
+        let mut row = vec![
+            Cell::new(proto(s)),
+            Cell::new(format!("{}:{}", bracketed(s), s.port)),
+        ];
+        if with_state {
+            row.push(Cell::new(state(s)));
+        }
+        row.extend([
+            s.reach.map_or_else(|| Cell::new("—"), |r| ui.reach_cell(r)),
+            Cell::new(s.user.as_deref().map(clean).unwrap_or_default()),
+            Cell::new(processes(s, ui)),
+        ]);
+        table.add_row(row);
+    }
+    table
+}
+
+fn bracketed(s: &SocketOut) -> String {
+    if s.ip.is_ipv6() {
+        format!("[{}]", s.ip)
+    } else {
+        s.ip.to_string()
+    }
+}
+
+/// The state as `ss` names it.
+fn state(s: &SocketOut) -> &'static str {
+    use crate::model::SockState as S;
+    match s.state {
+        S::Listen => "LISTEN",
+        S::Unconn => "UNCONN",
+        S::Established => "ESTAB",
+        S::SynSent => "SYN-SENT",
+        S::SynRecv => "SYN-RECV",
+        S::FinWait1 => "FIN-WAIT-1",
+        S::FinWait2 => "FIN-WAIT-2",
+        S::TimeWait => "TIME-WAIT",
+        S::CloseWait => "CLOSE-WAIT",
+        S::LastAck => "LAST-ACK",
+        S::Closing => "CLOSING",
+        S::Other => "?",
+    }
+}

@@ -1,0 +1,158 @@
+use std::io::{self, Write};
+
+use colored::Color;
+use comfy_table::Cell;
+
+use super::listeners::socket_table;
+use super::{clean, write_notes, write_table, Ui};
+use crate::i18n::{Label, Text};
+use crate::platform::Signal;
+use crate::report::{KillOut, PortReport};
+
+pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    let port = report.port;
+    let failed: Vec<String> = report
+        .bind_test
+        .iter()
+        .filter(|t| !t.ok)
+        .map(|t| t.host.to_string())
+        .collect();
+    let failed = failed.join(", ");
+    let (verdict, color) = if report.free {
+        (cat.text(&Text::PortFree { port }), Color::Green)
+    } else if report.bind_test.iter().any(|t| t.error == Some("in_use")) {
+        (
+            cat.text(&Text::PortTaken {
+                port,
+                failed: &failed,
+            }),
+            Color::Red,
+        )
+    } else if report
+        .bind_test
+        .iter()
+        .any(|t| t.error == Some("permission"))
+    {
+        (cat.text(&Text::PortRestricted { port }), Color::Yellow)
+    } else {
+        (
+            cat.text(&Text::PortUnbindable {
+                port,
+                failed: &failed,
+            }),
+            Color::Yellow,
+        )
+    };
+    writeln!(w, "{}", ui.paint(&verdict, color))?;
+    if ui.quiet && report.kill.is_none() {
+        return Ok(());
+    }
+
+    if !ui.quiet {
+        if !report.sockets.is_empty() {
+            writeln!(w)?;
+            write_table(w, &mut socket_table(&report.sockets, ui, true))?;
+        }
+        writeln!(w)?;
+        let mut binds = ui.table(&[cat.label(Label::Bind), cat.label(Label::Result)]);
+        for t in &report.bind_test {
+            let painted = ui.paint(&t.message, if t.ok { Color::Green } else { Color::Red });
+            binds.add_row(vec![
+                Cell::new(format!("{}:{port}", bracket(t.host))),
+                Cell::new(painted),
+            ]);
+        }
+        write_table(w, &mut binds)?;
+        if !report.notes.is_empty() {
+            writeln!(w)?;
+            write_notes(w, ui, &report.notes)?;
+        }
+        writeln!(w)?;
+        let mut facts = ui.table(&[]);
+        facts.add_row(vec![cat.label(Label::Class), cat.port_class(report.class)]);
+        if let Some(service) = &report.service {
+            facts.add_row(vec![cat.label(Label::Service), service.name]);
+        }
+        if !report.suggestions.is_empty() {
+            let list: Vec<String> = report.suggestions.iter().map(ToString::to_string).collect();
+            facts.add_row(vec![
+                cat.label(Label::FreeNearby).to_string(),
+                list.join(", "),
+            ]);
+        }
+        write_table(w, &mut facts)?;
+    }
+    if let Some(kill) = &report.kill {
+        writeln!(w)?;
+        write_kill(w, port, kill, ui)?;
+    }
+    Ok(())
+}
+
+fn bracket(ip: std::net::IpAddr) -> String {
+    if ip.is_ipv6() {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    }
+}
+
+fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    if kill.cancelled {
+        return writeln!(w, "{}", cat.text(&Text::KillCancelled));
+    }
+    if !kill.targets.is_empty() {
+        let mut table = ui.table(&[
+            cat.label(Label::Pid),
+            cat.label(Label::Process),
+            cat.label(Label::Signals),
+            cat.label(Label::Outcome),
+        ]);
+        for t in &kill.targets {
+            let signals: Vec<&str> = t
+                .signals
+                .iter()
+                .map(|s| match s {
+                    Signal::Terminate => "SIGTERM",
+                    Signal::Kill => "SIGKILL",
+                })
+                .collect();
+            table.add_row(vec![
+                Cell::new(t.pid),
+                Cell::new(clean(&t.name)),
+                Cell::new(if signals.is_empty() {
+                    "—".to_string()
+                } else {
+                    signals.join(", ")
+                }),
+                Cell::new(cat.kill_outcome(t.outcome)),
+            ]);
+        }
+        write_table(w, &mut table)?;
+    }
+    for r in &kill.refused {
+        writeln!(
+            w,
+            "  {} pid {}: {}",
+            cat.label(Label::Refused),
+            r.pid,
+            r.message
+        )?;
+    }
+    let (text, color) = if kill.freed && kill.targets.is_empty() && kill.refused.is_empty() {
+        (cat.text(&Text::NothingToKill { port }), Color::Green)
+    } else if kill.freed {
+        (cat.text(&Text::KillFreed { port }), Color::Green)
+    } else {
+        (
+            cat.text(&Text::KillNotFreed {
+                port,
+                forced: kill.forced,
+            }),
+            Color::Red,
+        )
+    };
+    writeln!(w, "{}", ui.paint(&text, color))
+}

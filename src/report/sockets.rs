@@ -1,0 +1,114 @@
+use std::net::{IpAddr, SocketAddr};
+
+use serde::Serialize;
+
+use super::NoteOut;
+use crate::analysis::address::Reach;
+use crate::analysis::sockets::{dual_stack, owner_notes, reach};
+use crate::i18n::Catalogue;
+use crate::model::{Host, Process, Proto, SockState, Socket, SocketTable};
+
+/// A socket as reports show it: where it listens, who can reach it, who holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SocketOut {
+    pub proto: Proto,
+    pub ip: IpAddr,
+    pub port: u16,
+    pub state: SockState,
+    pub v6only: Option<bool>,
+    /// For `::` sockets: whether IPv4 is accepted too.
+    pub dual_stack: Option<bool>,
+    pub remote: Option<SocketAddr>,
+    /// Who can reach it; `null` for sockets that are not listening.
+    pub reach: Option<Reach>,
+    /// Reachable from beyond this machine.
+    pub exposed: bool,
+    /// The socket's owner as the kernel records it (known even when the process is not).
+    pub uid: Option<u32>,
+    pub user: Option<String>,
+    /// Whether the processes holding it could be seen.
+    pub owner_known: bool,
+    /// Every process holding the socket (Werkzeug's reloader: two).
+    pub processes: Vec<Process>,
+}
+
+pub fn socket_out(host: &Host, table: &SocketTable, socket: &Socket) -> SocketOut {
+    let reach = socket.state.is_listening().then(|| reach(host, socket));
+    SocketOut {
+        proto: socket.proto,
+        ip: socket.local.ip(),
+        port: socket.local.port(),
+        state: socket.state,
+        v6only: socket.v6only,
+        dual_stack: dual_stack(host, socket),
+        remote: socket.remote,
+        reach,
+        exposed: reach.is_some_and(|r| r > Reach::Host),
+        uid: socket.uid,
+        user: socket
+            .uid
+            .and_then(|uid| table.user(uid))
+            .map(str::to_string),
+        owner_known: !socket.pids.is_empty(),
+        processes: socket
+            .pids
+            .iter()
+            .filter_map(|&pid| table.process(pid).cloned())
+            .collect(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListenersReport {
+    /// Riskiest first: by reach, then port.
+    pub listeners: Vec<SocketOut>,
+    pub total: usize,
+    pub exposed: usize,
+    /// Every owner could be seen (false without privileges when other users' processes
+    /// hold sockets).
+    pub owners_complete: bool,
+    pub notes: Vec<NoteOut>,
+}
+
+/// Filters for `listeners`.
+pub struct ListenersView {
+    pub exposed_only: bool,
+    pub proto: Option<Proto>,
+    pub ipv4: bool,
+    pub ipv6: bool,
+}
+
+pub fn listeners(
+    host: &Host,
+    table: &SocketTable,
+    view: &ListenersView,
+    cat: &dyn Catalogue,
+) -> ListenersReport {
+    let mut rows: Vec<SocketOut> = table
+        .sockets
+        .iter()
+        .filter(|s| s.state.is_listening())
+        .filter(|s| view.proto.is_none_or(|p| p == s.proto))
+        .filter(|s| (view.ipv4 || !s.local.is_ipv4()) && (view.ipv6 || !s.local.is_ipv6()))
+        .map(|s| socket_out(host, table, s))
+        .collect();
+    let total = rows.len();
+    let exposed = rows.iter().filter(|r| r.exposed).count();
+    if view.exposed_only {
+        rows.retain(|r| r.exposed);
+    }
+    rows.sort_by(|a, b| {
+        b.reach
+            .cmp(&a.reach)
+            .then(a.port.cmp(&b.port))
+            .then(a.proto.cmp(&b.proto))
+            .then(a.ip.cmp(&b.ip))
+    });
+    ListenersReport {
+        listeners: rows,
+        total,
+        exposed,
+        owners_complete: table.owners_complete,
+        notes: NoteOut::all(&owner_notes(host, None, table), cat),
+    }
+}
