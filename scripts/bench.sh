@@ -16,14 +16,19 @@ mkdir -p "$OUT"
 if ! command -v hyperfine >/dev/null; then
     apt-get update -qq && apt-get install -y -qq hyperfine
 fi
-if [ ! -x /usr/bin/time ]; then
-    apt-get update -qq && apt-get install -y -qq time
+if [ ! -x /usr/bin/time ] || ! command -v lsof >/dev/null || ! command -v ss >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq time lsof iproute2
 fi
 
 cargo build --release --quiet
 BIN=$PWD/target/release/bindscope
 
-cleanup() { ip netns del "$NS" 2>/dev/null || true; }
+HOLDERS=()
+cleanup() {
+    for pid in "${HOLDERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    ip netns del "$NS" 2>/dev/null || true
+    ip netns del "$NS-sockets" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 echo "## Machine"
@@ -58,6 +63,44 @@ hyperfine -N --warmup 20 --runs "$RUNS" \
     --export-markdown "$OUT/interfaces-200.md" \
     "$IN_NS $BIN interfaces --json" \
     "$IN_NS ip -j addr"
+
+echo "## listeners vs ss -ltnp vs lsof (~2,000 listening sockets in ~80 processes)"
+# In a namespace of their own, so the host's ports are untouched; every tool is run there.
+ip netns add "$NS-sockets"
+ip -n "$NS-sockets" link set lo up
+PROCESSES=${PROCESSES:-80}
+PER_PROCESS=${PER_PROCESS:-25}
+for _ in $(seq "$PROCESSES"); do
+    ip netns exec "$NS-sockets" python3 - "$PER_PROCESS" <<'PY' &
+import socket, sys, time
+held = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    held.append(s)
+time.sleep(600)
+PY
+    HOLDERS+=($!)
+done
+IN_SOCKETS="nsenter --net=/run/netns/$NS-sockets"
+# Ready when every socket is listening.
+want=$((PROCESSES * PER_PROCESS))
+for _ in $(seq 300); do
+    have=$($IN_SOCKETS ss -ltnH | wc -l)
+    [ "$have" -ge "$want" ] && break
+    sleep 0.1
+done
+echo "listening sockets: $($IN_SOCKETS ss -ltnH | wc -l) in $PROCESSES processes"
+echo "rows: bindscope $($IN_SOCKETS "$BIN" listeners --tcp --json | grep -c '"port"')," \
+    "ss $($IN_SOCKETS ss -ltnpH | wc -l)," \
+    "lsof $($IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP | tail -n +2 | wc -l)"
+hyperfine -N --warmup 5 --runs "$((RUNS / 4 + 10))" \
+    --export-markdown "$OUT/listeners.md" \
+    "$IN_SOCKETS $BIN listeners --tcp" \
+    "$IN_SOCKETS $BIN listeners --tcp --json" \
+    "$IN_SOCKETS ss -ltnp" \
+    "$IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP"
 
 echo "## start-up: the overview, expose and --version"
 hyperfine -N --warmup 20 --runs "$RUNS" \

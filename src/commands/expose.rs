@@ -35,7 +35,7 @@ pub fn run(
     };
     let report = report::expose(&request, &exposure, ui.cat);
     if json {
-        render::write_json(w, "expose", &report)?;
+        render::write_json(w, ui, "expose", &report)?;
     } else {
         render::expose::human(w, &report, ui)?;
     }

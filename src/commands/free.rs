@@ -31,7 +31,7 @@ pub fn run(
         requested: options.count,
     };
     if json {
-        render::write_json(w, "free", &report)?;
+        render::write_json(w, ui, "free", &report)?;
     } else {
         render::free::human(w, &report, ui)?;
     }

@@ -15,7 +15,7 @@ pub fn run(
     let host = platform::snapshot()?;
     let report = report::interfaces(&host, all, families, ui.cat);
     if json {
-        render::write_json(w, "interfaces", &report)?;
+        render::write_json(w, ui, "interfaces", &report)?;
     } else {
         render::interfaces::human(w, &report, ui)?;
     }

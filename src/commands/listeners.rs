@@ -22,7 +22,7 @@ pub fn run(
     };
     let report = report::listeners(&host, &table, &view, ui.cat);
     if json {
-        render::write_json(w, "listeners", &report)?;
+        render::write_json(w, ui, "listeners", &report)?;
     } else {
         render::listeners::human(w, &report, ui)?;
     }

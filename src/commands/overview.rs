@@ -8,7 +8,7 @@ pub fn run(port: u16, json: bool, ui: &Ui, w: &mut dyn Write) -> anyhow::Result<
     let host = platform::snapshot()?;
     let report = report::overview(&host, port, ui.cat);
     if json {
-        render::write_json(w, "overview", &report)?;
+        render::write_json(w, ui, "overview", &report)?;
     } else {
         render::overview::human(w, &report, ui)?;
     }

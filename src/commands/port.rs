@@ -66,7 +66,7 @@ pub fn run(
         report.kill = Some(outcome);
     }
     if json {
-        render::write_json(w, "port", &report)?;
+        render::write_json(w, ui, "port", &report)?;
     } else {
         render::port::human(w, &report, ui)?;
     }

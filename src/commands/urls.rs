@@ -26,7 +26,7 @@ pub fn run(args: &UrlsOptions, json: bool, ui: &Ui, w: &mut dyn Write) -> anyhow
     };
     let report = report::urls(&request, &exposure, ui.cat);
     if json {
-        render::write_json(w, "urls", &report)?;
+        render::write_json(w, ui, "urls", &report)?;
     } else {
         render::urls::human(w, &report, ui, args.qr)?;
     }

@@ -121,12 +121,17 @@ impl Catalogue for En {
             Text::QrFor { url } => format!("Scan to open {url}"),
             Text::NoQr => "No QR code: there is no network URL to encode.".into(),
             Text::InterfaceRole { name, role } => format!("{name}: {}", self.role(role)),
-            Text::ListenersVerdict { total, exposed: 0 } => format!(
-                "{total} listening sockets, none reachable from beyond this machine."
-            ),
-            Text::ListenersVerdict { total, exposed } => format!(
-                "{total} listening sockets, {exposed} reachable from beyond this machine."
-            ),
+            Text::ListenersVerdict { total, exposed } => {
+                let sockets = if total == 1 { "socket" } else { "sockets" };
+                match exposed {
+                    0 => format!(
+                        "{total} listening {sockets}, none reachable from beyond this machine."
+                    ),
+                    n => format!(
+                        "{total} listening {sockets}, {n} reachable from beyond this machine."
+                    ),
+                }
+            }
             Text::NothingListens => "Nothing is listening.".into(),
             Text::PortFree { port } => format!(
                 "Port {port} is free: a server can bind it on 127.0.0.1, 0.0.0.0 and :: right now."

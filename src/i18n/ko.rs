@@ -148,7 +148,7 @@ impl Catalogue for Ko {
                 format!("지금은 {port}번 포트를 {failed}에 바인딩할 수 없습니다.")
             }
             Text::KillConfirm { port, who } => {
-                format!("{port}번 포트를 쓰는 {who}를 멈출까요? [y/N] ")
+                format!("{port}번 포트를 쓰는 프로세스 {who}을(를) 멈출까요? [y/N] ")
             }
             Text::KillCancelled => "아무것도 멈추지 않았습니다.".into(),
             Text::NothingToKill { port } => {
@@ -186,22 +186,22 @@ impl Catalogue for Ko {
                 interfaces.join(", ")
             ),
             Note::Public { ip } => format!(
-                "{ip}는 공인 주소입니다: 방화벽이 포트를 막지 않으면 인터넷의 누구나 접속할 수 있습니다."
+                "{ip}은(는) 공인 주소입니다: 방화벽이 포트를 막지 않으면 인터넷의 누구나 접속할 수 있습니다."
             ),
             Note::FirewallDecides => "바인딩은 다른 기기의 접속을 허용하지만, 방화벽이 막을 수도 있습니다. 이 컴퓨터에서 하는 테스트로는 알 수 없으니 다른 기기에서 직접 확인하세요.".into(),
             Note::VirtualAddress { ip, interface, role } => {
-                format!("{ip}는 {interface}의 주소입니다: {}.", self.role(*role))
+                format!("{ip}은(는) {interface}의 주소입니다: {}.", self.role(*role))
             }
             Note::NotLocal { ip, lan } => {
                 let lan = match lan {
                     Some((lan_ip, iface)) => format!(" 이 컴퓨터의 LAN 주소는 {lan_ip} ({iface})입니다."),
                     None => String::new(),
                 };
-                format!("{ip}는 이 컴퓨터의 주소가 아닙니다: 바인딩하면 \"cannot assign requested address\" 오류가 납니다.{lan}")
+                format!("{ip}은(는) 이 컴퓨터의 주소가 아닙니다: 바인딩하면 \"cannot assign requested address\" 오류가 납니다.{lan}")
             }
             Note::NonlocalBindAllowed => "net.ipv4.ip_nonlocal_bind=1 이라 바인딩은 성공하지만, 그 주소가 생기기 전까지는 아무 접속도 오지 않습니다.".into(),
             Note::LinkLocalNeedsZone { ip } => format!(
-                "{ip}는 링크 로컬 주소입니다: 바인딩하려면 인터페이스를 함께 적어야 합니다 (예: {ip}%eth0)."
+                "{ip}은(는) 링크 로컬 주소입니다: 바인딩하려면 인터페이스를 함께 적어야 합니다 (예: {ip}%eth0)."
             ),
             Note::LinkLocalNoUrl => "링크 로컬 주소(fe80::)는 URL로 공유하지 않습니다: 브라우저가 존 ID(%eth0)를 받지 않습니다.".into(),
             Note::PrivilegedPort { port, start } => format!(
@@ -211,15 +211,15 @@ impl Catalogue for Ko {
                 "{port}번 포트는 {start}보다 작지만, 이 프로세스는 바인딩할 권한이 있습니다."
             ),
             Note::Localhost { resolved, picked } => format!(
-                "여기서 localhost는 {}로 조회됩니다. Flask/Werkzeug는 {picked}(첫 번째 IPv4 결과)에만 바인딩하고, Node.js 17+와 Vite는 첫 번째 결과(대개 ::1)에, uvicorn은 모두에 바인딩합니다.",
+                "여기서 localhost는 {}(으)로 조회됩니다. Flask/Werkzeug는 {picked}(첫 번째 IPv4 결과)에만 바인딩하고, Node.js 17+와 Vite는 첫 번째 결과(대개 ::1)에, uvicorn은 모두에 바인딩합니다.",
                 list(resolved)
             ),
             Note::Hostname { name, resolved, picked } => format!(
-                "{name}은(는) {}로 조회됩니다. Flask 같은 서버는 첫 번째 IPv4 결과인 {picked}에 바인딩합니다.",
+                "{name}은(는) {}(으)로 조회됩니다. Flask 같은 서버는 첫 번째 IPv4 결과인 {picked}에 바인딩합니다.",
                 list(resolved)
             ),
             Note::InterfaceName { name, picked } => format!(
-                "서버는 인터페이스 이름이 아니라 주소에 바인딩합니다: {name} 대신 {picked}를 쓰세요."
+                "서버는 인터페이스 이름이 아니라 주소에 바인딩합니다: {name} 대신 {picked}을(를) 쓰세요."
             ),
             Note::InterfaceWithoutAddress { name } => {
                 format!("{name}에는 서버가 바인딩할 수 있는 주소가 없습니다.")
@@ -250,7 +250,7 @@ impl Catalogue for Ko {
                 }
             }
             Note::Reloader { parent, child } => format!(
-                "Werkzeug 리로더: pid {parent}가 파일 변경을 지켜보다가 pid {child}를 다시 띄웁니다. 두 프로세스가 같은 소켓을 쥐고 있으니 부모를 멈추세요: flask를 실행한 터미널에서 Ctrl+C, 또는 kill {parent}."
+                "Werkzeug 리로더입니다: 부모 프로세스(pid {parent})가 파일 변경을 지켜보다가 자식 프로세스(pid {child})를 다시 띄웁니다. 두 프로세스가 같은 소켓을 쥐고 있으니 부모를 멈추세요: flask를 실행한 터미널에서 Ctrl+C, 또는 kill {parent}."
             ),
             Note::DockerProxy { ports } => format!(
                 "docker-proxy가 컨테이너를 위해 {}번 포트를 잡고 있습니다: 프록시가 아니라 컨테이너를 멈추세요 (docker ps --filter publish=포트). Docker가 공개한 포트는 ufw 규칙을 거치지 않습니다.",
@@ -276,36 +276,36 @@ impl Catalogue for Ko {
 
     fn input_error(&self, error: &InputError) -> String {
         match error {
-            InputError::Empty { what } => format!("{}가 비어 있습니다. 예: {}", arg(*what), example(*what)),
-            InputError::TooLong { what, len } => format!("{}가 {len}바이트입니다. 최대 {MAX_ARG_LEN}바이트까지 받습니다", arg(*what)),
+            InputError::Empty { what } => format!("{}이(가) 비어 있습니다. 예: {}", arg(*what), example(*what)),
+            InputError::TooLong { what, len } => format!("{}이(가) {len}바이트입니다. 최대 {MAX_ARG_LEN}바이트까지 받습니다", arg(*what)),
             InputError::ControlCharacters { what, value } => format!("{} '{value}'에 제어 문자가 들어 있습니다", arg(*what)),
-            InputError::PortNotNumber { value } => format!("'{value}'는 포트가 아닙니다: 1~65535 사이의 숫자를 주세요. 예: 5000"),
-            InputError::PortNegative { value } => format!("'{value}'는 음수입니다: 포트는 1~65535입니다. 예: 5000"),
+            InputError::PortNotNumber { value } => format!("'{value}'은(는) 포트가 아닙니다: 1~65535 사이의 숫자를 주세요. 예: 5000"),
+            InputError::PortNegative { value } => format!("'{value}'은(는) 음수입니다: 포트는 1~65535입니다. 예: 5000"),
             InputError::PortZero => "포트 0은 OS가 빈 포트를 고르라는 뜻입니다. 1~65535 사이의 실제 포트를 주세요. 예: 5000".into(),
-            InputError::PortTooLarge { value } => format!("'{value}'는 너무 큽니다: 포트는 65535까지입니다. 예: 5000"),
-            InputError::BadIpv4 { value } => format!("'{value}'는 올바른 IPv4 주소가 아닙니다: 0~255 숫자 네 개입니다. 예: 192.168.1.5"),
-            InputError::BadIpv6 { value } => format!("'{value}'는 올바른 IPv6 주소가 아닙니다. 예: ::1 또는 [::]:5000"),
+            InputError::PortTooLarge { value } => format!("'{value}'은(는) 너무 큽니다: 포트는 65535까지입니다. 예: 5000"),
+            InputError::BadIpv4 { value } => format!("'{value}'은(는) 올바른 IPv4 주소가 아닙니다: 0~255 숫자 네 개입니다. 예: 192.168.1.5"),
+            InputError::BadIpv6 { value } => format!("'{value}'은(는) 올바른 IPv6 주소가 아닙니다. 예: ::1 또는 [::]:5000"),
             InputError::BracketedIpv4 { value } => format!("'[{value}]': 대괄호는 IPv6용입니다. IPv4는 대괄호 없이 쓰세요. 예: 127.0.0.1:5000"),
             InputError::UnclosedBracket { value } => format!("'{value}'의 대괄호 짝이 맞지 않습니다. IPv6는 [::1] 또는 [::1]:5000처럼 씁니다"),
             InputError::AfterBracket { value } => format!("'{value}': ']' 뒤에는 :포트만 올 수 있습니다. 예: [::1]:5000"),
             InputError::BadZone { value } => format!("'{value}': 존(%이름)은 링크 로컬 IPv6 주소에만 붙습니다. 예: fe80::1%eth0"),
-            InputError::HostWithPath { value } => format!("'{value}'는 호스트가 아닙니다: 주소, 이름, URL 중 하나를 주세요. 예: 0.0.0.0 또는 http://0.0.0.0:5000/"),
-            InputError::LooksLikePort { value } => format!("'{value}'는 포트처럼 보입니다. 호스트도 함께 주세요. 예: 0.0.0.0:{value} 또는 -p {value}"),
-            InputError::UnsupportedScheme { scheme } => format!("'{scheme}://'는 지원하지 않습니다. http://, https://, ws://, wss:// 중 하나를 쓰세요"),
-            InputError::BadUrl { value } => format!("'{value}'는 쓸 수 있는 URL이 아닙니다. 예: http://0.0.0.0:5000"),
+            InputError::HostWithPath { value } => format!("'{value}'은(는) 호스트가 아닙니다: 주소, 이름, URL 중 하나를 주세요. 예: 0.0.0.0 또는 http://0.0.0.0:5000/"),
+            InputError::LooksLikePort { value } => format!("'{value}'은(는) 포트처럼 보입니다. 호스트도 함께 주세요. 예: 0.0.0.0:{value} 또는 -p {value}"),
+            InputError::UnsupportedScheme { scheme } => format!("'{scheme}://'은(는) 지원하지 않습니다. http://, https://, ws://, wss:// 중 하나를 쓰세요"),
+            InputError::BadUrl { value } => format!("'{value}'은(는) 쓸 수 있는 URL이 아닙니다. 예: http://0.0.0.0:5000"),
             InputError::BadPath { value } => format!("경로 '{value}'에 공백이 있습니다. URL 경로는 /app처럼 씁니다"),
-            InputError::BadHost { value } => format!("'{value}'는 IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)"),
+            InputError::BadHost { value } => format!("'{value}'은(는) IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)"),
             InputError::Unresolved { name } => format!("'{name}' 이름으로 찾은 주소가 없습니다. 철자를 확인하거나 IP 주소를 주세요"),
             InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요"),
             InputError::UnknownZone { zone } => format!("존 '{zone}'은 이 컴퓨터의 인터페이스가 아닙니다 (목록: bindscope interfaces)"),
-            InputError::RangeReversed { low, high } => format!("범위 {low}-{high}가 거꾸로입니다. 작은 포트를 먼저 쓰세요. 예: {high}-{low}"),
-            InputError::CountNotNumber { value } => format!("'{value}'는 개수가 아닙니다. 정수를 주세요. 예: --count 3"),
+            InputError::RangeReversed { low, high } => format!("범위 {low}-{high}이(가) 거꾸로입니다. 작은 포트를 먼저 쓰세요. 예: {high}-{low}"),
+            InputError::CountNotNumber { value } => format!("'{value}'은(는) 개수가 아닙니다. 정수를 주세요. 예: --count 3"),
             InputError::CountZero => "개수 0은 아무것도 찾지 않습니다. 1 이상을 주세요. 예: --count 3".into(),
             InputError::CountTooLarge { max } => format!("개수가 너무 큽니다: 최대 {max}"),
-            InputError::BadDuration { value } => format!("'{value}'는 시간이 아닙니다. 예: 500ms, 2s, 1m"),
+            InputError::BadDuration { value } => format!("'{value}'은(는) 시간이 아닙니다. 예: 500ms, 2s, 1m"),
             InputError::DurationZero => "시간은 0보다 길어야 합니다. 예: 2s".into(),
-            InputError::DurationTooLong { value, max_seconds } => format!("'{value}'는 너무 깁니다: 최대 {max_seconds}초"),
-            InputError::HostNotIp { value } => format!("'{value}'는 IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::"),
+            InputError::DurationTooLong { value, max_seconds } => format!("'{value}'은(는) 너무 깁니다: 최대 {max_seconds}초"),
+            InputError::HostNotIp { value } => format!("'{value}'은(는) IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::"),
             InputError::KillNeedsConfirmation { port } => format!("{port}번 포트를 쓰는 프로세스를 확인 없이 멈추지 않습니다: 물어볼 터미널이 없습니다. 확인하려면 --yes를 붙이세요"),
         }
     }

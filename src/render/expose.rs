@@ -1,9 +1,9 @@
 use std::io::{self, Write};
 
+use super::table::{Cell, Table};
 use colored::Color;
-use comfy_table::Cell;
 
-use super::{clean, reach_color, write_notes, write_table, Ui};
+use super::{clean, reach_color, write_notes, Ui};
 use crate::analysis::address::Reach;
 use crate::i18n::{Label, Text};
 use crate::report::ExposeReport;
@@ -38,7 +38,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
                 name: &clean(&report.bind.host)
             })
         )?;
-        let mut table = ui.table(&[
+        let mut table = Table::new(&[
             cat.label(Label::Address),
             cat.label(Label::OnThisMachine),
             "",
@@ -55,7 +55,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
                 },
             ]);
         }
-        write_table(w, &mut table)?;
+        table.write(w, ui.color)?;
     }
 
     if !report.listens_on.is_empty() {
@@ -69,7 +69,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
         if ui.verbose > 0 {
             header.push(cat.label(Label::Kind));
         }
-        let mut table = ui.table(&header);
+        let mut table = Table::new(&header);
         for l in &report.listens_on {
             let mut row = vec![
                 Cell::new(l.ip),
@@ -82,7 +82,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
             }
             table.add_row(row);
         }
-        write_table(w, &mut table)?;
+        table.write(w, ui.color)?;
     }
 
     if !report.notes.is_empty() {
@@ -92,9 +92,9 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
 
     writeln!(w)?;
     writeln!(w, "{}", ui.bold(&report.comparison.title))?;
-    let mut table = ui.table(&[]);
+    let mut table = Table::new(&[]);
     for row in &report.comparison.rows {
         table.add_row(vec![row.label, row.text]);
     }
-    write_table(w, &mut table)
+    table.write(w, ui.color)
 }

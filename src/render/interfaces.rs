@@ -1,9 +1,9 @@
 use std::io::{self, Write};
 
+use super::table::{Cell, Table};
 use colored::Color;
-use comfy_table::{Cell, Table};
 
-use super::{clean, write_notes, write_table, Ui};
+use super::{clean, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::{InterfaceOut, InterfacesReport};
 
@@ -26,7 +26,7 @@ pub fn human(w: &mut dyn Write, report: &InterfacesReport, ui: &Ui) -> io::Resul
     };
     writeln!(w, "{verdict}")?;
     writeln!(w)?;
-    write_table(w, &mut table(&report.interfaces, ui))?;
+    table(&report.interfaces, ui).write(w, ui.color)?;
     writeln!(w)?;
     legend(w, &report.interfaces, ui)?;
     write_notes(w, ui, &report.notes)
@@ -45,7 +45,7 @@ pub fn table(interfaces: &[InterfaceOut], ui: &Ui) -> Table {
     if ui.verbose > 0 {
         header.push(cat.label(Label::Device));
     }
-    let mut table = ui.table(&header);
+    let mut table = Table::new(&header);
     for iface in interfaces {
         let state = cat.label(if iface.up { Label::Up } else { Label::Down });
         let device = cat.device(iface.device);

@@ -1,9 +1,9 @@
 use std::io::{self, Write};
 
+use super::table::{Cell, Table};
 use colored::Color;
-use comfy_table::{Cell, Table};
 
-use super::{clean, reach_color, write_notes, write_table, Ui};
+use super::{clean, reach_color, write_notes, Ui};
 use crate::analysis::address::Reach;
 use crate::i18n::{Label, Text};
 use crate::report::{ListenersReport, SocketOut};
@@ -37,7 +37,7 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
         return Ok(());
     }
     writeln!(w)?;
-    let mut table = ui.table(&[
+    let mut table = Table::new(&[
         cat.label(Label::Proto),
         cat.label(Label::Address),
         cat.label(Label::Port),
@@ -55,7 +55,7 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
             Cell::new(processes(l, ui)),
         ]);
     }
-    write_table(w, &mut table)?;
+    table.write(w, ui.color)?;
     if !report.notes.is_empty() {
         writeln!(w)?;
         write_notes(w, ui, &report.notes)?;
@@ -102,7 +102,7 @@ pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
         cat.label(Label::User),
         cat.label(Label::Process),
     ]);
-    let mut table = ui.table(&header);
+    let mut table = Table::new(&header);
     for s in sockets {
         let mut row = vec![
             Cell::new(proto(s)),

@@ -1,9 +1,9 @@
 use std::io::{self, Write};
 
+use super::table::{Cell, Table};
 use colored::Color;
-use comfy_table::Cell;
 
-use super::{clean, interfaces, wildcard_for, write_notes, write_table, Ui};
+use super::{clean, interfaces, wildcard_for, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::model::WslMode;
 use crate::report::OverviewReport;
@@ -37,12 +37,12 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
 
     writeln!(w)?;
     writeln!(w, "{}", ui.bold(cat.label(Label::Interfaces)))?;
-    write_table(w, &mut interfaces::table(&report.interfaces, ui))?;
+    interfaces::table(&report.interfaces, ui).write(w, ui.color)?;
     interfaces::legend(w, &report.interfaces, ui)?;
 
     writeln!(w)?;
     writeln!(w, "{}", ui.bold(cat.label(Label::IfYourServerBindsTo)))?;
-    let mut table = ui.table(&[
+    let mut table = Table::new(&[
         cat.label(Label::Bind),
         cat.label(Label::Reach),
         cat.label(Label::Risk),
@@ -60,7 +60,7 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
             }),
         ]);
     }
-    write_table(w, &mut table)?;
+    table.write(w, ui.color)?;
 
     if !report.notes.is_empty() {
         writeln!(w)?;

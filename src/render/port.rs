@@ -1,10 +1,10 @@
 use std::io::{self, Write};
 
+use super::table::{Cell, Table};
 use colored::Color;
-use comfy_table::Cell;
 
 use super::listeners::socket_table;
-use super::{clean, write_notes, write_table, Ui};
+use super::{clean, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::platform::Signal;
 use crate::report::{KillOut, PortReport};
@@ -52,10 +52,10 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
     if !ui.quiet {
         if !report.sockets.is_empty() {
             writeln!(w)?;
-            write_table(w, &mut socket_table(&report.sockets, ui, true))?;
+            socket_table(&report.sockets, ui, true).write(w, ui.color)?;
         }
         writeln!(w)?;
-        let mut binds = ui.table(&[cat.label(Label::Bind), cat.label(Label::Result)]);
+        let mut binds = Table::new(&[cat.label(Label::Bind), cat.label(Label::Result)]);
         for t in &report.bind_test {
             let painted = ui.paint(&t.message, if t.ok { Color::Green } else { Color::Red });
             binds.add_row(vec![
@@ -63,13 +63,13 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
                 Cell::new(painted),
             ]);
         }
-        write_table(w, &mut binds)?;
+        binds.write(w, ui.color)?;
         if !report.notes.is_empty() {
             writeln!(w)?;
             write_notes(w, ui, &report.notes)?;
         }
         writeln!(w)?;
-        let mut facts = ui.table(&[]);
+        let mut facts = Table::new(&[]);
         facts.add_row(vec![cat.label(Label::Class), cat.port_class(report.class)]);
         if let Some(service) = &report.service {
             facts.add_row(vec![cat.label(Label::Service), service.name]);
@@ -81,7 +81,7 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
                 list.join(", "),
             ]);
         }
-        write_table(w, &mut facts)?;
+        facts.write(w, ui.color)?;
     }
     if let Some(kill) = &report.kill {
         writeln!(w)?;
@@ -104,7 +104,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
         return writeln!(w, "{}", cat.text(&Text::KillCancelled));
     }
     if !kill.targets.is_empty() {
-        let mut table = ui.table(&[
+        let mut table = Table::new(&[
             cat.label(Label::Pid),
             cat.label(Label::Process),
             cat.label(Label::Signals),
@@ -130,7 +130,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
                 Cell::new(cat.kill_outcome(t.outcome)),
             ]);
         }
-        write_table(w, &mut table)?;
+        table.write(w, ui.color)?;
     }
     for r in &kill.refused {
         writeln!(

@@ -1,11 +1,11 @@
 use std::io::{self, Write};
 
+use super::table::{Cell, Table};
 use colored::Color;
-use comfy_table::Cell;
 use qrcode::render::unicode::Dense1x2;
 use qrcode::QrCode;
 
-use super::{clean, wildcard_for, write_table, Ui};
+use super::{clean, wildcard_for, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::{UrlScope, UrlsReport};
 
@@ -34,7 +34,7 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::R
     writeln!(w, "{verdict}")?;
     writeln!(w)?;
 
-    let mut table = ui.table(&[]);
+    let mut table = Table::new(&[]);
     for scope in [UrlScope::Local, UrlScope::Network, UrlScope::Other] {
         let label = match scope {
             UrlScope::Local => Label::Local,
@@ -68,7 +68,7 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::R
             ]);
         }
     }
-    write_table(w, &mut table)?;
+    table.write(w, ui.color)?;
 
     let ipv6_network = report
         .entries

@@ -2,7 +2,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::sockets::{socket_out, SocketOut};
+use super::sockets::{SocketOut, SocketRows};
 use super::NoteOut;
 use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::analysis::ports::{facts, PortClass, Service};
@@ -132,12 +132,8 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
     }
 
     // Listening sockets first, then the rest by state.
-    let mut sockets: Vec<SocketOut> = found
-        .table
-        .sockets
-        .iter()
-        .map(|s| socket_out(host, found.table, s))
-        .collect();
+    let mut rows = SocketRows::new(host, found.table);
+    let mut sockets: Vec<SocketOut> = found.table.sockets.iter().map(|s| rows.row(s)).collect();
     sockets.sort_by_key(|s| (!s.state.is_listening(), s.proto, s.ip));
     PortReport {
         port,

@@ -1,4 +1,6 @@
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -29,11 +31,51 @@ pub struct SocketOut {
     /// Whether the processes holding it could be seen.
     pub owner_known: bool,
     /// Every process holding the socket (Werkzeug's reloader: two).
-    pub processes: Vec<Process>,
+    pub processes: Vec<Arc<Process>>,
 }
 
-pub fn socket_out(host: &Host, table: &SocketTable, socket: &Socket) -> SocketOut {
-    let reach = socket.state.is_listening().then(|| reach(host, socket));
+/// Builds socket rows; the reach of a bind is worked out once per address, and process
+/// records are shared between the rows of one process.
+pub struct SocketRows<'a> {
+    host: &'a Host,
+    table: &'a SocketTable,
+    reaches: HashMap<(IpAddr, Option<bool>), Reach>,
+    processes: HashMap<u32, Arc<Process>>,
+}
+
+impl<'a> SocketRows<'a> {
+    pub fn new(host: &'a Host, table: &'a SocketTable) -> SocketRows<'a> {
+        SocketRows {
+            host,
+            table,
+            reaches: HashMap::new(),
+            processes: table
+                .processes
+                .iter()
+                .map(|p| (p.pid, Arc::new(p.clone())))
+                .collect(),
+        }
+    }
+
+    pub fn row(&mut self, socket: &Socket) -> SocketOut {
+        let host = self.host;
+        let reach = socket.state.is_listening().then(|| {
+            *self
+                .reaches
+                .entry((socket.local.ip(), socket.v6only))
+                .or_insert_with(|| reach(host, socket))
+        });
+        socket_out(host, self.table, socket, reach, &self.processes)
+    }
+}
+
+fn socket_out(
+    host: &Host,
+    table: &SocketTable,
+    socket: &Socket,
+    reach: Option<Reach>,
+    processes: &HashMap<u32, Arc<Process>>,
+) -> SocketOut {
     SocketOut {
         proto: socket.proto,
         ip: socket.local.ip(),
@@ -53,7 +95,7 @@ pub fn socket_out(host: &Host, table: &SocketTable, socket: &Socket) -> SocketOu
         processes: socket
             .pids
             .iter()
-            .filter_map(|&pid| table.process(pid).cloned())
+            .filter_map(|pid| processes.get(pid).cloned())
             .collect(),
     }
 }
@@ -84,13 +126,14 @@ pub fn listeners(
     view: &ListenersView,
     cat: &dyn Catalogue,
 ) -> ListenersReport {
+    let mut builder = SocketRows::new(host, table);
     let mut rows: Vec<SocketOut> = table
         .sockets
         .iter()
         .filter(|s| s.state.is_listening())
         .filter(|s| view.proto.is_none_or(|p| p == s.proto))
         .filter(|s| (view.ipv4 || !s.local.is_ipv4()) && (view.ipv6 || !s.local.is_ipv6()))
-        .map(|s| socket_out(host, table, s))
+        .map(|s| builder.row(s))
         .collect();
     let total = rows.len();
     let exposed = rows.iter().filter(|r| r.exposed).count();

@@ -78,7 +78,7 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
     }
     pids.sort_unstable();
     pids.dedup();
-    let processes = procfs::processes(&pids);
+    let processes = procfs::processes(&pids, &owners.uids);
     let mut uids: Vec<u32> = sockets.iter().filter_map(|s| s.uid).collect();
     uids.sort_unstable();
     uids.dedup();
