@@ -92,7 +92,8 @@ for _ in $(seq 300); do
     sleep 0.1
 done
 echo "listening sockets: $($IN_SOCKETS ss -ltnH | wc -l) in $PROCESSES processes"
-echo "rows: bindscope $($IN_SOCKETS "$BIN" listeners --tcp --json | grep -c '"port"')," \
+echo "rows: bindscope $($IN_SOCKETS "$BIN" listeners --tcp --json |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["listeners"]))')," \
     "ss $($IN_SOCKETS ss -ltnpH | wc -l)," \
     "lsof $($IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP | tail -n +2 | wc -l)"
 hyperfine -N --warmup 5 --runs "$((RUNS / 4 + 10))" \

@@ -1,7 +1,8 @@
 //! Machines described by hand, for unit and snapshot tests: the same on every computer.
 
 use crate::model::{
-    DefaultRoute, Device, EnvHints, Family, Host, IfAddress, Interface, Os, Sysctls, WslMode,
+    DefaultRoute, Device, EnvHints, Family, Host, IfAddress, Interface, Os, Process, Proto,
+    SockState, Socket, SocketTable, Sysctls, WslMode,
 };
 
 pub fn iface(name: &str, device: Device, addrs: &[&str]) -> Interface {
@@ -162,4 +163,98 @@ pub fn many_interfaces() -> Host {
         interfaces.push(iface(&format!("dummy{n}"), Device::Dummy, &[addr.as_str()]));
     }
     linux("many", interfaces, vec![route("eth0", Family::Ipv4, 100)])
+}
+
+fn socket(
+    proto: Proto,
+    addr: &str,
+    state: SockState,
+    v6only: Option<bool>,
+    uid: u32,
+    pids: &[u32],
+) -> Socket {
+    Socket {
+        proto,
+        local: addr.parse().expect("fixture socket address"),
+        remote: None,
+        state,
+        v6only,
+        uid: Some(uid),
+        inode: Some(u64::from(pids.first().copied().unwrap_or(1)) * 10),
+        pids: pids.to_vec(),
+    }
+}
+
+fn process(pid: u32, ppid: u32, name: &str, user: &str, cmdline: &str) -> Process {
+    Process {
+        pid,
+        ppid: Some(ppid),
+        name: name.to_string(),
+        uid: Some(if user == "root" { 0 } else { 1000 }),
+        user: Some(user.to_string()),
+        cmdline: Some(cmdline.to_string()),
+        start_time: Some(u64::from(pid)),
+    }
+}
+
+/// The laptop's listening sockets, seen with sudo: Flask with its reloader, PostgreSQL, sshd,
+/// a port Docker publishes, mDNS, and WireGuard's kernel socket, which no process holds.
+pub fn laptop_sockets() -> SocketTable {
+    use Proto::{Tcp, Udp};
+    use SockState::{Listen, Unconn};
+    SocketTable {
+        sockets: vec![
+            socket(Tcp, "127.0.0.1:5000", Listen, None, 1000, &[4200, 4242]),
+            socket(Tcp, "127.0.0.1:5432", Listen, None, 1000, &[900]),
+            socket(Tcp, "[::]:22", Listen, Some(false), 0, &[812]),
+            socket(Tcp, "0.0.0.0:8080", Listen, None, 0, &[1500]),
+            socket(Udp, "0.0.0.0:5353", Unconn, None, 0, &[610]),
+            socket(Udp, "0.0.0.0:51820", Unconn, None, 0, &[]),
+        ],
+        processes: vec![
+            process(
+                4200,
+                3100,
+                "python3",
+                "student",
+                "python3 -m flask run --reload",
+            ),
+            process(
+                4242,
+                4200,
+                "python3",
+                "student",
+                "python3 -m flask run --reload",
+            ),
+            process(
+                900,
+                1,
+                "postgres",
+                "student",
+                "postgres -D /home/student/db",
+            ),
+            process(812, 1, "sshd", "root", "sshd: /usr/sbin/sshd -D"),
+            process(
+                1500,
+                1400,
+                "docker-proxy",
+                "root",
+                "docker-proxy -host-port 8080",
+            ),
+            process(610, 1, "avahi-daemon", "root", "avahi-daemon: running"),
+        ],
+        owners_complete: true,
+        unreadable: 0,
+        users: vec![(0, "root".to_string()), (1000, "student".to_string())],
+    }
+}
+
+/// The sockets on port 5000 while Flask runs there with its reloader.
+pub fn flask_port() -> SocketTable {
+    let mut table = laptop_sockets();
+    table.sockets.retain(|s| s.local.port() == 5000);
+    table.processes.retain(|p| p.name == "python3");
+    table.owners_complete = true;
+    table.unreadable = 0;
+    table
 }

@@ -505,9 +505,9 @@ impl Catalogue for En {
 
     fn refusal(&self, refusal: Refusal) -> &'static str {
         match refusal {
-            Refusal::Kernel => "pid 0 is the kernel's",
-            Refusal::Init => "pid 1 is init: stopping it stops the machine or the container",
-            Refusal::Itself => "that is bindscope itself",
+            Refusal::Kernel => "the kernel",
+            Refusal::Init => "init: stopping it stops the machine or the container",
+            Refusal::Itself => "bindscope itself",
         }
     }
 

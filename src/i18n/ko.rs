@@ -511,9 +511,9 @@ impl Catalogue for Ko {
 
     fn refusal(&self, refusal: Refusal) -> &'static str {
         match refusal {
-            Refusal::Kernel => "pid 0은 커널의 것입니다",
-            Refusal::Init => "pid 1은 init입니다: 멈추면 컴퓨터(또는 컨테이너)가 멈춥니다",
-            Refusal::Itself => "bindscope 자신입니다",
+            Refusal::Kernel => "커널",
+            Refusal::Init => "init: 멈추면 컴퓨터(또는 컨테이너)가 멈춥니다",
+            Refusal::Itself => "bindscope 자신",
         }
     }
 

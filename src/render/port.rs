@@ -135,7 +135,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
     for r in &kill.refused {
         writeln!(
             w,
-            "  {} pid {}: {}",
+            "  {} pid {} ({})",
             cat.label(Label::Refused),
             r.pid,
             r.message

@@ -323,10 +323,135 @@ fn readme_examples_are_true() {
             "expose_all_en" => expose_ip(&laptop, "0.0.0.0", Lang::En),
             "expose_loopback_ko" => expose_ip(&laptop, "127.0.0.1", Lang::Ko),
             "urls_laptop_all_en" => urls(&laptop, true, Lang::En),
+            "listeners_laptop_en" => listeners(Lang::En),
+            "port_flask_taken_en" => port(Lang::En, true),
             other => panic!("README names an unknown example: {other}"),
         };
         assert_eq!(shown, rendered, "README example {name} is out of date");
         checked += 1;
     }
-    assert_eq!(checked, 5, "every README example is checked");
+    assert_eq!(checked, 7, "every README example is checked");
+}
+
+fn listeners(lang: Lang) -> String {
+    let ui = ui(lang);
+    let view = crate::report::ListenersView {
+        exposed_only: false,
+        proto: None,
+        ipv4: true,
+        ipv6: true,
+    };
+    let report = report::listeners(
+        &fixtures::laptop(),
+        &fixtures::laptop_sockets(),
+        &view,
+        ui.cat,
+    );
+    text(|w| super::listeners::human(w, &report, &ui))
+}
+
+fn port_report(lang: Lang, table: &crate::model::SocketTable, taken: bool) -> report::PortReport {
+    use crate::analysis::notes::BindError;
+    let result = |ok: bool| if ok { Ok(()) } else { Err(BindError::InUse) };
+    let bind_test = [
+        ("127.0.0.1".parse().unwrap(), result(!taken)),
+        ("0.0.0.0".parse().unwrap(), result(!taken)),
+        ("::".parse().unwrap(), result(!taken)),
+    ];
+    let findings = report::PortFindings {
+        port: 5000,
+        table,
+        bind_test: &bind_test,
+        suggestions: if taken {
+            vec![5001, 4999, 5002]
+        } else {
+            Vec::new()
+        },
+    };
+    report::port(&fixtures::laptop(), &findings, lang.catalogue())
+}
+
+fn port(lang: Lang, taken: bool) -> String {
+    let ui = ui(lang);
+    let table = if taken {
+        fixtures::flask_port()
+    } else {
+        crate::model::SocketTable::default()
+    };
+    let report = port_report(lang, &table, taken);
+    text(|w| super::port::human(w, &report, &ui))
+}
+
+#[test]
+fn socket_snapshots() {
+    insta::assert_snapshot!("listeners_laptop_en", listeners(Lang::En));
+    insta::assert_snapshot!("listeners_laptop_ko", listeners(Lang::Ko));
+    insta::assert_snapshot!("port_flask_taken_en", port(Lang::En, true));
+    insta::assert_snapshot!("port_flask_taken_ko", port(Lang::Ko, true));
+    insta::assert_snapshot!("port_free_en", port(Lang::En, false));
+}
+
+#[test]
+fn kill_snapshots() {
+    use crate::analysis::sockets::{KillOutcome, Refusal};
+    use crate::platform::Signal;
+    let table = fixtures::flask_port();
+    for (name, lang, freed) in [
+        ("kill_freed_en", Lang::En, true),
+        ("kill_not_freed_ko", Lang::Ko, false),
+    ] {
+        let ui = ui(lang);
+        let mut report = port_report(lang, &table, true);
+        report.kill = Some(report::KillOut {
+            targets: vec![
+                report::KillTarget {
+                    pid: 4200,
+                    name: "python3".into(),
+                    signals: vec![Signal::Terminate],
+                    outcome: if freed {
+                        KillOutcome::Exited
+                    } else {
+                        KillOutcome::StillRunning
+                    },
+                },
+                report::KillTarget {
+                    pid: 4242,
+                    name: "python3".into(),
+                    signals: vec![Signal::Terminate],
+                    outcome: KillOutcome::Exited,
+                },
+            ],
+            refused: vec![report::RefusedOut {
+                pid: 1,
+                reason: Refusal::Init,
+                message: ui.cat.refusal(Refusal::Init),
+            }],
+            forced: false,
+            cancelled: false,
+            freed,
+        });
+        let quiet = Ui { quiet: true, ..ui };
+        insta::assert_snapshot!(name, text(|w| super::port::human(w, &report, &quiet)));
+    }
+}
+
+#[test]
+fn free_ports_on_a_terminal_and_piped() {
+    let report = report::FreeReport {
+        ports: vec![5001, 5002],
+        hosts: vec!["127.0.0.1".parse().unwrap(), "0.0.0.0".parse().unwrap()],
+        near: 5000,
+        range: (1, 65535),
+        requested: 2,
+    };
+    let tty = ui(Lang::Ko);
+    insta::assert_snapshot!("free_ko", text(|w| super::free::human(w, &report, &tty)));
+    let piped = Ui {
+        tty: false,
+        ..ui(Lang::Ko)
+    };
+    assert_eq!(
+        text(|w| super::free::human(w, &report, &piped)),
+        "5001\n5002\n"
+    );
 }

@@ -105,18 +105,19 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
         }
     }
     notes.extend(owner_notes(host, Some(port), found.table));
-    let permission = found
+    if let (true, Some(start)) = (f.needs_privilege, host.sysctls.unprivileged_port_start) {
+        notes.push(if host.privileged {
+            Note::PrivilegedPortAllowed { port, start }
+        } else {
+            Note::PrivilegedPort { port, start }
+        });
+    }
+    let refused = found
         .bind_test
         .iter()
         .any(|(_, r)| matches!(r, Err(BindError::Permission)));
-    if permission && f.needs_privilege {
-        if let Some(start) = host.sysctls.unprivileged_port_start {
-            notes.push(Note::PrivilegedPort { port, start });
-        }
-    } else if permission
-        && host.os == crate::model::Os::Windows
-        && !found.table.sockets.iter().any(|s| s.state.is_listening())
-    {
+    let listening = found.table.sockets.iter().any(|s| s.state.is_listening());
+    if refused && host.os == crate::model::Os::Windows && !listening {
         notes.push(Note::ExcludedPortRange { port });
     }
     if found
