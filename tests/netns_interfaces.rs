@@ -13,31 +13,8 @@ fn namespace() -> Option<Netns> {
     // No automatic link-local addresses: the test adds the one it expects.
     ns.sysctl("net.ipv6.conf.default.addr_gen_mode=1");
     ns.sysctl("net.ipv6.conf.all.addr_gen_mode=1");
-    ns.ip(&[
-        "link", "add", "lan0", "type", "veth", "peer", "name", "lan0p",
-    ]);
-    ns.ip(&["addr", "add", "10.203.7.2/24", "dev", "lan0"]);
-    ns.ip(&[
-        "-6",
-        "addr",
-        "add",
-        "fd42:203:7::2/64",
-        "dev",
-        "lan0",
-        "nodad",
-    ]);
+    ns.add_lan("10.203.7.2/24", "fd42:203:7::2/64", "10.203.7.1");
     ns.ip(&["-6", "addr", "add", "fe80::2/64", "dev", "lan0", "nodad"]);
-    ns.ip(&["link", "set", "lan0p", "up"]);
-    ns.ip(&["link", "set", "lan0", "up"]);
-    ns.ip(&[
-        "route",
-        "add",
-        "default",
-        "via",
-        "10.203.7.1",
-        "dev",
-        "lan0",
-    ]);
 
     ns.ip(&["link", "add", "docker0", "type", "bridge"]);
     ns.ip(&["addr", "add", "172.31.240.1/24", "dev", "docker0"]);
@@ -54,7 +31,6 @@ fn namespace() -> Option<Netns> {
     ns.ip(&["addr", "add", "100.100.7.1/32", "dev", "tun0"]);
     ns.ip(&["link", "set", "tun0", "up"]);
 
-    ns.wait_until_up("lan0");
     ns.wait_until_up("docker0");
     Some(ns)
 }

@@ -14,31 +14,7 @@ type Entry = (String, String, u16, Option<bool>);
 
 fn namespace(tag: &str) -> Option<Netns> {
     let ns = Netns::new(tag)?;
-    ns.ip(&[
-        "link", "add", "lan0", "type", "veth", "peer", "name", "lan0p",
-    ]);
-    ns.ip(&["addr", "add", "10.203.8.2/24", "dev", "lan0"]);
-    ns.ip(&[
-        "-6",
-        "addr",
-        "add",
-        "fd42:203:8::2/64",
-        "dev",
-        "lan0",
-        "nodad",
-    ]);
-    ns.ip(&["link", "set", "lan0p", "up"]);
-    ns.ip(&["link", "set", "lan0", "up"]);
-    ns.ip(&[
-        "route",
-        "add",
-        "default",
-        "via",
-        "10.203.8.1",
-        "dev",
-        "lan0",
-    ]);
-    ns.wait_until_up("lan0");
+    ns.add_lan("10.203.8.2/24", "fd42:203:8::2/64", "10.203.8.1");
     Some(ns)
 }
 

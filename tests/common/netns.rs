@@ -94,6 +94,20 @@ impl Netns {
             .expect("ip netns exec runs")
     }
 
+    /// A LAN link `lan0` (a veth whose peer `lan0p` stays in the namespace, both up) with an
+    /// IPv4 and an IPv6 address, and the default route through `gateway` on it.
+    pub fn add_lan(&self, v4: &str, v6: &str, gateway: &str) {
+        self.ip(&[
+            "link", "add", "lan0", "type", "veth", "peer", "name", "lan0p",
+        ]);
+        self.ip(&["addr", "add", v4, "dev", "lan0"]);
+        self.ip(&["-6", "addr", "add", v6, "dev", "lan0", "nodad"]);
+        self.ip(&["link", "set", "lan0p", "up"]);
+        self.ip(&["link", "set", "lan0", "up"]);
+        self.ip(&["route", "add", "default", "via", gateway, "dev", "lan0"]);
+        self.wait_until_up("lan0");
+    }
+
     pub fn sysctl(&self, setting: &str) {
         let out = self.exec(&["sysctl", "-qw", setting]);
         assert!(out.status.success(), "sysctl {setting}: {out:?}");
