@@ -106,7 +106,7 @@ pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
     for s in sockets {
         let mut row = vec![
             Cell::new(proto(s)),
-            Cell::new(format!("{}:{}", bracketed(s), s.port)),
+            Cell::new(std::net::SocketAddr::new(s.ip, s.port)),
         ];
         if with_state {
             row.push(Cell::new(state(s)));
@@ -119,14 +119,6 @@ pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
         table.add_row(row);
     }
     table
-}
-
-fn bracketed(s: &SocketOut) -> String {
-    if s.ip.is_ipv6() {
-        format!("[{}]", s.ip)
-    } else {
-        s.ip.to_string()
-    }
 }
 
 /// The state as `ss` names it.

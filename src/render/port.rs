@@ -59,7 +59,7 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
         for t in &report.bind_test {
             let painted = ui.paint(&t.message, if t.ok { Color::Green } else { Color::Red });
             binds.add_row(vec![
-                Cell::new(format!("{}:{port}", bracket(t.host))),
+                Cell::new(std::net::SocketAddr::new(t.host, port)),
                 Cell::new(painted),
             ]);
         }
@@ -88,14 +88,6 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
         write_kill(w, port, kill, ui)?;
     }
     Ok(())
-}
-
-fn bracket(ip: std::net::IpAddr) -> String {
-    if ip.is_ipv6() {
-        format!("[{ip}]")
-    } else {
-        ip.to_string()
-    }
 }
 
 fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Result<()> {
