@@ -7,8 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::time::Duration;
 
 use crate::config::{
-    ip_of, Action, Config, ExposeOptions, Families, FreeOptions, KillOptions, ListenersOptions,
-    Output, PortOptions, UrlsOptions, DEFAULT_PORT, MAX_FREE_COUNT, MAX_GRACE,
+    ip_of, Action, Config, ExposeOptions, Families, FreeOptions, KillOptions, LabOptions,
+    ListenersOptions, Output, PortOptions, ProbeOptions, ServeOptions, UrlsOptions, DEFAULT_PORT,
+    MAX_FREE_COUNT, MAX_GRACE, MAX_PROBE_PORTS, MAX_SERVE, MAX_TIMEOUT,
 };
 use crate::error::InputError;
 use crate::exit_codes;
@@ -178,6 +179,68 @@ pub enum Command {
         grace: Option<String>,
     },
 
+    /// Is a running server reachable, and if not, why not
+    #[command(
+        visible_alias = "check",
+        after_help = "Without TARGET: connects to PORT through every address of this machine, \
+                      says which bind that reveals and who can reach it.\n\
+                      With TARGET (192.168.1.5:5000, [fe80::1%eth0]:8000, a URL, a hostname): \
+                      run it on the other device, it says whether that address answers and why not."
+    )]
+    Probe {
+        /// Where to connect: HOST:PORT, [V6]:PORT, a URL or a hostname
+        #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+        target: Option<String>,
+
+        /// Port(s): 5000, or a list and ranges such as 5000,8000-8010 (with a TARGET)
+        #[arg(short, long, value_name = "PORTS", allow_hyphen_values = true)]
+        port: Option<String>,
+
+        /// How long to wait for each connection
+        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+        timeout: Option<String>,
+
+        /// Send one HTTP request to each open address: status and Server header
+        #[arg(long)]
+        http: bool,
+    },
+
+    /// A reachability beacon to open from another device: who you are, what you reached
+    Serve {
+        /// The port (default: a free one near 8000)
+        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+        port: Option<String>,
+
+        /// The address to listen on
+        #[arg(
+            long,
+            value_name = "HOST",
+            default_value = "0.0.0.0",
+            allow_hyphen_values = true
+        )]
+        host: String,
+
+        /// Stop by itself after this long
+        #[arg(
+            long = "for",
+            value_name = "DURATION",
+            default_value = "10m",
+            allow_hyphen_values = true
+        )]
+        duration: String,
+
+        /// Draw a QR code of the recommended URL
+        #[arg(long)]
+        qr: bool,
+    },
+
+    /// The live lesson: binds 127.0.0.1, 0.0.0.0 and the LAN address in turn and probes each
+    Lab {
+        /// How long each probe may wait
+        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+        timeout: Option<String>,
+    },
+
     /// Free ports, each verified by a real bind: PORT=$(bindscope free)
     Free {
         /// Look outwards from this port (default 5000)
@@ -237,12 +300,13 @@ pub struct Env {
     pub term: Option<String>,
     pub stdout_tty: bool,
     pub stdin_tty: bool,
+    pub stderr_tty: bool,
     /// The OS's own locale, asked only when the variables say nothing (macOS, Windows).
     pub system_locale: Option<fn() -> Option<String>>,
 }
 
 impl Env {
-    pub fn from_process(stdout_tty: bool, stdin_tty: bool) -> Env {
+    pub fn from_process(stdout_tty: bool, stdin_tty: bool, stderr_tty: bool) -> Env {
         let var = |name: &str| std::env::var(name).ok();
         Env {
             locale_vars: [var("LC_ALL"), var("LC_MESSAGES"), var("LANG")],
@@ -250,6 +314,7 @@ impl Env {
             term: var("TERM"),
             stdout_tty,
             stdin_tty,
+            stderr_tty,
             system_locale: Some(sys_locale::get_locale),
         }
     }
@@ -389,6 +454,64 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
                 range,
             })
         }
+        Some(Command::Probe {
+            target,
+            port,
+            timeout,
+            http,
+        }) => {
+            let target = target.as_deref().map(parse::host_input).transpose()?;
+            let listed = port
+                .or(top_port)
+                .map(|p| parse::port_list(&p, MAX_PROBE_PORTS))
+                .transpose()?;
+            let ports = match (&target, listed) {
+                (Some(t), Some(list)) => match t.port {
+                    Some(p) if list != [p] => {
+                        return Err(InputError::ConflictingPorts {
+                            in_host: p,
+                            option: list[0],
+                        })
+                    }
+                    _ => list,
+                },
+                (Some(t), None) => vec![t.port.unwrap_or(DEFAULT_PORT)],
+                (None, Some(list)) if list.len() > 1 => return Err(InputError::OneLocalPort),
+                (None, Some(list)) => list,
+                (None, None) => vec![DEFAULT_PORT],
+            };
+            Action::Probe(ProbeOptions {
+                target,
+                ports,
+                timeout: match timeout {
+                    Some(t) => parse::duration(&t, MAX_TIMEOUT)?,
+                    None => Duration::from_secs(1),
+                },
+                http,
+            })
+        }
+        Some(Command::Serve {
+            port,
+            host,
+            duration,
+            qr,
+        }) => {
+            let parsed = parse::host_input(&host)?;
+            Action::Serve(ServeOptions {
+                host: ip_of(&parsed).ok_or_else(|| InputError::HostNotIp {
+                    value: parse::shown(&host),
+                })?,
+                port: port.or(top_port).as_deref().map(parse::port).transpose()?,
+                duration: parse::duration(&duration, MAX_SERVE)?,
+                qr,
+            })
+        }
+        Some(Command::Lab { timeout }) => Action::Lab(LabOptions {
+            timeout: match timeout {
+                Some(t) => parse::duration(&t, MAX_TIMEOUT)?,
+                None => Duration::from_millis(500),
+            },
+        }),
         Some(Command::Urls {
             port,
             host,
@@ -430,6 +553,7 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
         output,
         action,
         interactive: env.stdin_tty,
+        progress: env.stderr_tty && !output.json && !output.quiet,
     })
 }
 
@@ -477,6 +601,7 @@ mod tests {
             term: get("TERM"),
             stdout_tty: tty,
             stdin_tty: false,
+            stderr_tty: false,
             system_locale: None,
         }
     }

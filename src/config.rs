@@ -14,6 +14,8 @@ pub struct Config {
     pub action: Action,
     /// stdin is a terminal: bindscope may ask before it acts (`port --kill`).
     pub interactive: bool,
+    /// stderr is a terminal and the output is for people: a slow wait may show progress.
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +73,44 @@ pub enum Action {
     Listeners(ListenersOptions),
     Port(PortOptions),
     Free(FreeOptions),
+    Probe(ProbeOptions),
+    Serve(ServeOptions),
+    Lab(LabOptions),
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeOptions {
+    pub host: IpAddr,
+    /// `None`: a free port near 8000.
+    pub port: Option<u16>,
+    /// The beacon stops by itself after this long.
+    pub duration: Duration,
+    pub qr: bool,
+}
+
+/// The longest a beacon runs.
+pub const MAX_SERVE: Duration = Duration::from_secs(24 * 3600);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabOptions {
+    /// How long each probe may wait.
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeOptions {
+    /// `None`: this machine's own addresses.
+    pub target: Option<HostInput>,
+    pub ports: Vec<u16>,
+    pub timeout: Duration,
+    /// Send one HTTP request to each open address.
+    pub http: bool,
+}
+
+/// The most ports one probe tries.
+pub const MAX_PROBE_PORTS: usize = 64;
+/// The longest `--timeout`.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenersOptions {

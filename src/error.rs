@@ -95,6 +95,11 @@ pub enum InputError {
         value: String,
         max_seconds: u64,
     },
+    TooManyPorts {
+        max: usize,
+    },
+    /// A probe of this machine takes one port.
+    OneLocalPort,
     /// Where an address is needed, not a name.
     HostNotIp {
         value: String,

@@ -9,7 +9,11 @@ use bindscope::exit_codes::ExitCode;
 use bindscope::i18n::Lang;
 
 fn main() -> std::process::ExitCode {
-    let env = Env::from_process(io::stdout().is_terminal(), io::stdin().is_terminal());
+    let env = Env::from_process(
+        io::stdout().is_terminal(),
+        io::stdin().is_terminal(),
+        io::stderr().is_terminal(),
+    );
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e).into(),

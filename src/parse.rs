@@ -269,6 +269,25 @@ pub fn port_range(value: &str) -> Result<(u16, u16), InputError> {
     Ok((lo, hi))
 }
 
+/// Ports and ranges separated by commas (`5000,8000-8010`), at most `max` ports in all,
+/// without repeats, in the order given.
+pub fn port_list(value: &str, max: usize) -> Result<Vec<u16>, InputError> {
+    check_text(value, Arg::Port)?;
+    let mut ports: Vec<u16> = Vec::new();
+    for item in value.split(',') {
+        let (lo, hi) = port_range(item)?;
+        if ports.len() + usize::from(hi - lo) + 1 > max {
+            return Err(InputError::TooManyPorts { max });
+        }
+        for port in lo..=hi {
+            if !ports.contains(&port) {
+                ports.push(port);
+            }
+        }
+    }
+    Ok(ports)
+}
+
 /// A count from 1 to `max`.
 pub fn count(value: &str, max: usize) -> Result<usize, InputError> {
     check_text(value, Arg::Count)?;
@@ -592,6 +611,36 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn port_lists() {
+        assert_eq!(port_list("5000", 64), Ok(vec![5000]));
+        assert_eq!(
+            port_list("5000,8000-8002", 64),
+            Ok(vec![5000, 8000, 8001, 8002])
+        );
+        assert_eq!(port_list("80,80", 64), Ok(vec![80]));
+        assert_eq!(port_list("1-64", 64).map(|p| p.len()), Ok(64));
+        assert_eq!(
+            port_list("1-65", 64),
+            Err(InputError::TooManyPorts { max: 64 })
+        );
+        assert_eq!(
+            port_list("1-1000000", 64).map(|_| ()),
+            Err(InputError::PortTooLarge {
+                value: "1000000".into()
+            })
+        );
+        assert!(matches!(
+            port_list("5000,", 64),
+            Err(InputError::Empty { .. })
+        ));
+        assert!(matches!(
+            port_list("5000-4000", 64),
+            Err(InputError::RangeReversed { .. })
+        ));
+        assert!(matches!(port_list("0", 64), Err(InputError::PortZero)));
     }
 
     #[test]

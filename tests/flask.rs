@@ -3,69 +3,11 @@
 
 mod common;
 
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::flask::{installed as flask_installed, start};
 use common::{bindscope, free_port};
 use serde_json::Value;
-
-/// The Flask processes, in a process group of their own; on drop the whole group (ours, and
-/// only ours) is killed and the leader reaped.
-struct FlaskRun {
-    leader: Child,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for FlaskRun {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.leader.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).output();
-        let _ = self.leader.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn flask_installed() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import flask"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        common::netns::skip("Flask is not installed (pip install flask)");
-    }
-    ok
-}
-
-fn start_flask(port: u16, extra: &[&str]) -> FlaskRun {
-    let dir = std::env::temp_dir().join(format!("bindscope-flask-{}-{port}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("app.py"),
-        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route(\"/\")\ndef index():\n    return \"hello\"\n",
-    )
-    .unwrap();
-    let leader = Command::new("python3")
-        .args([
-            "-m",
-            "flask",
-            "--app",
-            "app",
-            "run",
-            "--port",
-            &port.to_string(),
-        ])
-        .args(extra)
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("python3 runs");
-    FlaskRun { leader, dir }
-}
 
 /// Polls `port --json` (bounded) until the port's listening socket has `holders` processes.
 fn wait_for_holders(port: u16, holders: usize) -> Value {
@@ -97,7 +39,7 @@ fn flask_with_its_reloader_two_pids_one_socket() {
         return;
     }
     let port = free_port();
-    let flask = start_flask(port, &["--reload"]);
+    let flask = start(&[], port, &["--reload"]);
     let v = wait_for_holders(port, 2);
 
     let listening: Vec<&Value> = v["sockets"]
@@ -162,7 +104,7 @@ fn flask_on_all_interfaces_is_exposed() {
         return;
     }
     let port = free_port();
-    let _flask = start_flask(port, &["--host", "0.0.0.0", "--no-reload"]);
+    let _flask = start(&[], port, &["--host", "0.0.0.0", "--no-reload"]);
     let v = wait_for_holders(port, 1);
     let socket = v["sockets"]
         .as_array()
@@ -183,4 +125,25 @@ fn flask_on_all_interfaces_is_exposed() {
     // Who reaches it depends on this machine's interfaces: exactly what expose says of 0.0.0.0.
     let expose = bindscope(&["expose", "0.0.0.0", "--json"]).json();
     assert_eq!(row["reach"], expose["reach"]);
+}
+
+#[test]
+fn probe_http_names_werkzeug_and_keeps_quiet_on_loopback() {
+    if !flask_installed() {
+        return;
+    }
+    let port = free_port();
+    let _flask = start(&[], port, &["--no-reload"]);
+    wait_for_holders(port, 1);
+    let target = format!("127.0.0.1:{port}");
+    let run = bindscope(&["probe", &target, "--http", "--json"]);
+    let v = run.code(0).json();
+    let http = &v["results"][0]["http"];
+    assert_eq!(http["server_kind"], "werkzeug", "{}", run.context());
+    assert_eq!(http["status"], 200);
+    assert_eq!(http["debugger"], false, "flask run without --debug");
+    assert!(
+        v["notes"].as_array().unwrap().is_empty(),
+        "loopback is where a dev server belongs: {v}"
+    );
 }

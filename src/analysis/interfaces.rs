@@ -169,6 +169,17 @@ pub fn address_reach(iface: &Interface, role: Role, addr: &IfAddress) -> Reach {
     natural_reach(classify(addr.ip)).min(role.reach_cap())
 }
 
+/// Who can reach `ip`, one of this machine's addresses; `None` reach if it is not one.
+pub fn reach_of(host: &Host, ip: IpAddr) -> Reach {
+    host.interfaces
+        .iter()
+        .find_map(|i| {
+            let addr = i.addresses.iter().find(|a| a.ip == ip)?;
+            Some(address_reach(i, role(host, i), addr))
+        })
+        .unwrap_or(Reach::None)
+}
+
 /// Why `addr` on `iface` should not be offered to another device, or `None` if it can be.
 pub fn not_shareable(iface: &Interface, role: Role, addr: &IfAddress) -> Option<NotShareable> {
     match classify(addr.ip) {

@@ -5,6 +5,7 @@ pub mod expose;
 pub mod interfaces;
 pub mod notes;
 pub mod ports;
+pub mod probe;
 pub mod sockets;
 
 #[cfg(test)]

@@ -95,6 +95,20 @@ pub enum Note {
     TimeWait,
     /// The port lies in the range the OS lends to outgoing connections.
     EphemeralRange { low: u16, high: u16 },
+    /// A local probe: nothing answers on the port.
+    NothingListens { port: u16 },
+    /// A local probe: loopback only; how to open it up (Flask's flags when it is Flask).
+    LoopbackFix { flask: bool },
+    /// 127.0.0.1 and ::1 answered by different programs.
+    SplitLocalhost { v4: String, v6: String },
+    /// A test from this machine shows the bind, not the firewall.
+    SelfTestOnly { port: u16 },
+    /// Werkzeug's debugger answers beyond loopback: anyone who reaches it can run code.
+    DebuggerExposed { ip: IpAddr },
+    /// Werkzeug's development server answers beyond loopback.
+    DevServerExposed { ip: IpAddr },
+    /// macOS's AirPlay Receiver answered, not the user's app.
+    AirPlayAnswered,
 }
 
 /// Why a bind conflicts with an existing listening socket (Linux's rules, measured).
@@ -172,6 +186,13 @@ impl Note {
             Note::NoVisibleOwner => "no_visible_owner",
             Note::TimeWait => "time_wait",
             Note::EphemeralRange { .. } => "ephemeral_range",
+            Note::NothingListens { .. } => "nothing_listens",
+            Note::LoopbackFix { .. } => "loopback_fix",
+            Note::SplitLocalhost { .. } => "split_localhost",
+            Note::SelfTestOnly { .. } => "self_test_only",
+            Note::DebuggerExposed { .. } => "debugger_exposed",
+            Note::DevServerExposed { .. } => "dev_server_exposed",
+            Note::AirPlayAnswered => "airplay_answered",
         }
     }
 
@@ -189,6 +210,12 @@ impl Note {
                 | Note::AirPlay { .. }
                 | Note::ExcludedPortRange { .. }
                 | Note::OwnersHidden { .. }
+                | Note::NothingListens { .. }
+                | Note::LoopbackFix { .. }
+                | Note::SplitLocalhost { .. }
+                | Note::DebuggerExposed { .. }
+                | Note::DevServerExposed { .. }
+                | Note::AirPlayAnswered
         )
     }
 }

@@ -3,9 +3,12 @@
 mod expose;
 mod free;
 mod interfaces;
+mod lab;
 mod listeners;
 mod overview;
 mod port;
+mod probe;
+mod serve;
 mod urls;
 
 use std::io::Write;
@@ -26,5 +29,8 @@ pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Action::Listeners(options) => listeners::run(options, json, &ui, w),
         Action::Port(options) => port::run(options, config.interactive, json, &ui, w),
         Action::Free(options) => free::run(options, json, &ui, w),
+        Action::Probe(options) => probe::run(options, config.progress, json, &ui, w),
+        Action::Serve(options) => serve::run(options, json, &ui, w),
+        Action::Lab(options) => lab::run(options, json, &ui, w),
     }
 }

@@ -6,6 +6,7 @@ use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
 use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
+use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
@@ -76,6 +77,10 @@ impl Catalogue for En {
             Label::Signals => "SIGNALS",
             Label::Outcome => "OUTCOME",
             Label::Refused => "Left alone:",
+            Label::Status => "STATUS",
+            Label::Time => "TIME",
+            Label::Http => "HTTP",
+            Label::Bound => "Bound to:",
         }
     }
 
@@ -162,6 +167,43 @@ impl Catalogue for En {
             }
             Text::FreeNone { low, high } => {
                 format!("No free port between {low} and {high}.")
+            }
+            Text::ProbeNone { port } => format!("Nothing answers on port {port}."),
+            Text::ProbeLoopback { port } => format!(
+                "Port {port} answers on loopback only: this machine can open it, other devices cannot."
+            ),
+            Text::ProbeReachable { port, reach } => format!(
+                "Port {port} answers beyond loopback: reachable from {}, unless a firewall stops it.",
+                self.reach(reach)
+            ),
+            Text::TryUrl { url } => format!("Try {url} on the other device."),
+            Text::RemoteVerdict { target, open, total } => {
+                format!("{target}: {open} of {total} open.")
+            }
+            Text::Probing { count } => format!("Probing {count} addresses…"),
+            Text::LabIntro => "Three throwaway servers, one after another, each probed from every address of this machine:".into(),
+            Text::LabComparison => "What the comparison tables say of the same binds:".into(),
+            Text::LabOutro => "These connections never left this machine: they show what each bind accepts, not what a firewall lets in. For that, run bindscope serve and open its URL on your phone.".into(),
+            Text::PageTitle => "bindscope: you reached this machine".into(),
+            Text::PageVisitor { ip } => format!("You are {ip}."),
+            Text::PageReached { ip, port, interface } => {
+                format!("You reached {ip} on port {port}, through {interface}.")
+            }
+            Text::PageSameMachine => "You are on the same machine: this proves nothing about other devices. Open the Network URL from your phone or another computer.".into(),
+            Text::PageProves { ip, port } => format!(
+                "So a device like yours can reach a server on this machine bound to 0.0.0.0 (or to {ip}) on port {port}: the network and every firewall between let it through. Other ports may be treated differently: to test your app's own port, stop the app and run bindscope serve -p with that port."
+            ),
+            Text::ServeStarted { addr, seconds } => {
+                let duration = if seconds % 60 == 0 {
+                    format!("{} min", seconds / 60)
+                } else {
+                    format!("{seconds} s")
+                };
+                format!("Reachability beacon on {addr} for {duration}. Open one of these on the other device; each visit is logged below.")
+            }
+            Text::ServeEnded { visits } => format!("Time is up: {visits} visits."),
+            Text::ServeCannotBind { addr, reason } => {
+                format!("The beacon cannot listen on {addr}: {reason}.")
             }
         }
     }
@@ -268,6 +310,24 @@ impl Catalogue for En {
             Note::EphemeralRange { low, high } => format!(
                 "This port is in the ephemeral range {low}–{high}: the OS may lend it to an outgoing connection at any moment; pick a server port below {low}."
             ),
+            Note::NothingListens { port } => format!(
+                "Nothing answers on port {port} on any address of this machine: the server is not running, or it uses another port (see bindscope listeners)."
+            ),
+            Note::LoopbackFix { flask: true } => "Flask listens on 127.0.0.1 by default. To let your phone in, run flask run --host=0.0.0.0, or app.run(host=\"0.0.0.0\").".into(),
+            Note::LoopbackFix { flask: false } => "To let other devices in, bind the server to 0.0.0.0 (its host setting) instead of 127.0.0.1 or localhost.".into(),
+            Note::SplitLocalhost { v4, v6 } => format!(
+                "127.0.0.1 is answered by {v4} but ::1 by {v6}: localhost may reach either program (browsers and Node.js try ::1 first)."
+            ),
+            Note::SelfTestOnly { port } => format!(
+                "A test from this machine goes through loopback: it shows the bind, not the firewall. To test from the phone, stop your app, run bindscope serve -p {port} and open its URL there (or run bindscope probe there)."
+            ),
+            Note::DebuggerExposed { ip } => format!(
+                "DANGER: Werkzeug's debugger answers on {ip}. Anyone who can reach it can run code on this machine. Stop the server, or bind it to 127.0.0.1, or turn debug mode off."
+            ),
+            Note::DevServerExposed { ip } => format!(
+                "Werkzeug's development server answers on {ip}: fine on your own network for testing, never for production (use gunicorn or waitress behind a proxy)."
+            ),
+            Note::AirPlayAnswered => "This is macOS's AirPlay Receiver (Server: AirTunes), not your app: turn AirPlay Receiver off in System Settings or use another port.".into(),
             Note::BindSucceeded => "Bind test: the bind succeeds right now (the socket was closed at once).".into(),
         }
     }
@@ -303,6 +363,8 @@ impl Catalogue for En {
             InputError::BadDuration { value } => format!("'{value}' is not a duration: write e.g. 500ms, 2s or 1m"),
             InputError::DurationZero => "a duration must be longer than zero, e.g. 2s".into(),
             InputError::DurationTooLong { value, max_seconds } => format!("'{value}' is too long: at most {max_seconds} seconds"),
+            InputError::TooManyPorts { max } => format!("too many ports: at most {max} at once, e.g. -p 5000,8000-8010"),
+            InputError::OneLocalPort => "a probe of this machine takes one port, e.g. -p 5000; give a TARGET to try several".into(),
             InputError::HostNotIp { value } => format!("'{value}' is not an IP address; give one, e.g. 127.0.0.1, 0.0.0.0 or ::"),
             InputError::KillNeedsConfirmation { port } => format!("refusing to stop the owners of port {port} without confirmation: there is no terminal to ask on; add --yes to confirm"),
         }
@@ -528,6 +590,37 @@ impl Catalogue for En {
             Some(BindError::NotLocal) => "address not on this machine".into(),
             Some(BindError::Permission) => "permission denied".into(),
             Some(BindError::Other(e)) => e.clone(),
+        }
+    }
+    fn status(&self, status: Status) -> &'static str {
+        match status {
+            Status::Open => "open",
+            Status::Refused => "refused",
+            Status::Timeout => "timed out",
+            Status::Unreachable => "unreachable",
+            Status::Unresolved => "name not resolved",
+            Status::Error => "error",
+        }
+    }
+
+    fn meaning(&self, status: Status, unreachable: Option<Unreachable>) -> &'static str {
+        match (status, unreachable) {
+            (Status::Open, _) => "something accepts connections there",
+            (Status::Refused, _) => "the host answered, but nothing listens on that address and port: the server may be bound to 127.0.0.1, or not running (or a firewall rejects it)",
+            (Status::Timeout, _) => "no answer: a firewall dropped the packets, or the host is on another network, behind NAT or a VM boundary, or no device has that address",
+            (Status::Unreachable, Some(Unreachable::Network)) => "no route from here to that network: this device is on another network",
+            (Status::Unreachable, _) => "the host cannot be reached: no device answered for that address, or a router refused",
+            (Status::Unresolved, _) => "the name does not resolve to any address",
+            (Status::Error, _) => "the connection failed for another reason",
+        }
+    }
+
+    fn inferred_bind(&self, bind: InferredBind) -> &'static str {
+        match bind {
+            InferredBind::Loopback => "loopback (127.0.0.1 or ::1)",
+            InferredBind::All => "all interfaces (0.0.0.0 or ::)",
+            InferredBind::Specific => "one address",
+            InferredBind::None => "nothing",
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
 use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
+use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
@@ -85,6 +86,10 @@ impl Catalogue for Ko {
             Label::Signals => "시그널",
             Label::Outcome => "결과",
             Label::Refused => "건드리지 않음:",
+            Label::Status => "상태",
+            Label::Time => "시간",
+            Label::Http => "HTTP",
+            Label::Bound => "바인딩 주소:",
         }
     }
 
@@ -166,6 +171,43 @@ impl Catalogue for Ko {
             }
             Text::FreeNone { low, high } => {
                 format!("{low}~{high} 사이에 빈 포트가 없습니다.")
+            }
+            Text::ProbeNone { port } => format!("{port}번 포트에서 응답이 없습니다."),
+            Text::ProbeLoopback { port } => format!(
+                "{port}번 포트는 루프백에서만 응답합니다: 이 컴퓨터에서는 열리지만 다른 기기에서는 열리지 않습니다."
+            ),
+            Text::ProbeReachable { port, reach } => format!(
+                "{port}번 포트는 루프백 밖에서도 응답합니다: 방화벽이 막지 않으면 접속 가능 범위는 {}.",
+                self.reach(reach)
+            ),
+            Text::TryUrl { url } => format!("다른 기기에서 {url} 을 열어 보세요."),
+            Text::RemoteVerdict { target, open, total } => {
+                format!("{target}: {total}개 중 {open}개 열림.")
+            }
+            Text::Probing { count } => format!("주소 {count}개에 접속해 보는 중…"),
+            Text::LabIntro => "임시 서버 세 개를 차례로 띄우고, 각각 이 컴퓨터의 모든 주소로 접속해 봤습니다:".into(),
+            Text::LabComparison => "같은 바인딩을 비교표로 보면:".into(),
+            Text::LabOutro => "이 접속은 모두 이 컴퓨터 안에서만 오갔습니다: 각 바인딩이 무엇을 받는지는 보여 주지만, 방화벽이 무엇을 통과시키는지는 보여 주지 못합니다. 그것은 bindscope serve를 실행하고 스마트폰에서 그 URL을 열어 확인하세요.".into(),
+            Text::PageTitle => "bindscope: 이 컴퓨터에 접속했습니다".into(),
+            Text::PageVisitor { ip } => format!("접속한 기기의 주소: {ip}"),
+            Text::PageReached { ip, port, interface } => {
+                format!("도착한 곳: {ip}의 {port}번 포트 ({interface} 인터페이스)")
+            }
+            Text::PageSameMachine => "같은 컴퓨터에서 접속했습니다: 다른 기기에 대해서는 아무것도 알려 주지 않습니다. 스마트폰이나 다른 컴퓨터에서 네트워크 URL을 여세요.".into(),
+            Text::PageProves { ip, port } => format!(
+                "따라서 이런 기기는 이 컴퓨터에서 0.0.0.0(또는 {ip})에 바인딩한 서버의 {port}번 포트에 접속할 수 있습니다: 네트워크와 그 사이의 모든 방화벽이 통과시킵니다. 다른 포트는 다르게 처리될 수 있으니, 앱의 포트를 확인하려면 앱을 멈추고 그 포트로 bindscope serve -p 를 실행하세요."
+            ),
+            Text::ServeStarted { addr, seconds } => {
+                let duration = if seconds % 60 == 0 {
+                    format!("{}분", seconds / 60)
+                } else {
+                    format!("{seconds}초")
+                };
+                format!("{addr}에서 접속 확인용 비콘을 {duration} 동안 실행합니다. 다른 기기에서 아래 주소 중 하나를 여세요. 접속할 때마다 아래에 기록됩니다.")
+            }
+            Text::ServeEnded { visits } => format!("시간이 다 되었습니다: 접속 {visits}회."),
+            Text::ServeCannotBind { addr, reason } => {
+                format!("비콘이 {addr}에서 대기할 수 없습니다: {reason}.")
             }
         }
     }
@@ -270,6 +312,24 @@ impl Catalogue for Ko {
             Note::EphemeralRange { low, high } => format!(
                 "이 포트는 임시 포트 범위({low}–{high}) 안에 있습니다: OS가 언제든 나가는 연결에 빌려줄 수 있으니 서버 포트는 {low}보다 작은 것으로 고르세요."
             ),
+            Note::NothingListens { port } => format!(
+                "이 컴퓨터의 어느 주소에서도 {port}번 포트가 응답하지 않습니다: 서버가 실행 중이 아니거나 다른 포트를 쓰고 있습니다 (bindscope listeners로 확인)."
+            ),
+            Note::LoopbackFix { flask: true } => "Flask는 기본으로 127.0.0.1에서만 대기합니다. 스마트폰에서 열려면 flask run --host=0.0.0.0 또는 app.run(host=\"0.0.0.0\")로 실행하세요.".into(),
+            Note::LoopbackFix { flask: false } => "다른 기기가 접속하게 하려면 서버를 127.0.0.1이나 localhost 대신 0.0.0.0에 바인딩하세요 (서버의 host 설정).".into(),
+            Note::SplitLocalhost { v4, v6 } => format!(
+                "127.0.0.1에는 {v4}, ::1에는 {v6}이(가) 응답합니다: localhost는 둘 중 어느 프로그램으로든 갈 수 있습니다 (브라우저와 Node.js는 ::1을 먼저 시도)."
+            ),
+            Note::SelfTestOnly { port } => format!(
+                "이 컴퓨터에서 하는 테스트는 루프백을 거치므로 바인딩만 보여 주고 방화벽은 보여 주지 못합니다. 스마트폰에서 확인하려면 앱을 멈추고 bindscope serve -p {port}를 실행한 뒤 그 URL을 스마트폰에서 여세요 (또는 거기서 bindscope probe 실행)."
+            ),
+            Note::DebuggerExposed { ip } => format!(
+                "위험: Werkzeug 디버거가 {ip}에서 응답합니다. 여기에 닿는 사람은 누구나 이 컴퓨터에서 코드를 실행할 수 있습니다. 서버를 멈추거나, 127.0.0.1에 바인딩하거나, 디버그 모드를 끄세요."
+            ),
+            Note::DevServerExposed { ip } => format!(
+                "Werkzeug 개발 서버가 {ip}에서 응답합니다: 내 네트워크에서 테스트하기에는 괜찮지만 운영용으로는 절대 안 됩니다 (프록시 뒤에서 gunicorn이나 waitress를 쓰세요)."
+            ),
+            Note::AirPlayAnswered => "응답한 것은 앱이 아니라 macOS의 AirPlay 수신 모드(Server: AirTunes)입니다: 시스템 설정에서 AirPlay 수신 모드를 끄거나 다른 포트를 쓰세요.".into(),
             Note::BindSucceeded => "바인딩 테스트: 지금 바인딩할 수 있습니다 (소켓은 바로 닫았습니다).".into(),
         }
     }
@@ -305,6 +365,8 @@ impl Catalogue for Ko {
             InputError::BadDuration { value } => format!("'{value}'은(는) 시간이 아닙니다. 예: 500ms, 2s, 1m"),
             InputError::DurationZero => "시간은 0보다 길어야 합니다. 예: 2s".into(),
             InputError::DurationTooLong { value, max_seconds } => format!("'{value}'은(는) 너무 깁니다: 최대 {max_seconds}초"),
+            InputError::TooManyPorts { max } => format!("포트가 너무 많습니다: 한 번에 최대 {max}개입니다. 예: -p 5000,8000-8010"),
+            InputError::OneLocalPort => "이 컴퓨터를 검사할 때는 포트를 하나만 줍니다. 예: -p 5000. 여러 포트는 대상(TARGET)을 줄 때 쓸 수 있습니다".into(),
             InputError::HostNotIp { value } => format!("'{value}'은(는) IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::"),
             InputError::KillNeedsConfirmation { port } => format!("{port}번 포트를 쓰는 프로세스를 확인 없이 멈추지 않습니다: 물어볼 터미널이 없습니다. 확인하려면 --yes를 붙이세요"),
         }
@@ -534,6 +596,37 @@ impl Catalogue for Ko {
             Some(BindError::NotLocal) => "이 컴퓨터의 주소가 아님".into(),
             Some(BindError::Permission) => "권한 없음".into(),
             Some(BindError::Other(e)) => e.clone(),
+        }
+    }
+    fn status(&self, status: Status) -> &'static str {
+        match status {
+            Status::Open => "열림",
+            Status::Refused => "거부됨",
+            Status::Timeout => "시간 초과",
+            Status::Unreachable => "도달 불가",
+            Status::Unresolved => "이름 조회 실패",
+            Status::Error => "오류",
+        }
+    }
+
+    fn meaning(&self, status: Status, unreachable: Option<Unreachable>) -> &'static str {
+        match (status, unreachable) {
+            (Status::Open, _) => "그 주소와 포트에서 접속을 받는 프로그램이 있습니다",
+            (Status::Refused, _) => "호스트는 응답했지만 그 주소와 포트에서 대기 중인 프로그램이 없습니다: 서버가 127.0.0.1에 바인딩되었거나 실행 중이 아닙니다 (또는 방화벽이 거부)",
+            (Status::Timeout, _) => "응답이 없습니다: 방화벽이 패킷을 버렸거나, 호스트가 다른 네트워크나 NAT·VM 경계 너머에 있거나, 그 주소를 가진 기기가 없습니다",
+            (Status::Unreachable, Some(Unreachable::Network)) => "여기서 그 네트워크로 가는 경로가 없습니다: 이 기기는 다른 네트워크에 있습니다",
+            (Status::Unreachable, _) => "호스트에 닿을 수 없습니다: 그 주소로 응답하는 기기가 없거나 라우터가 거부했습니다",
+            (Status::Unresolved, _) => "그 이름으로 찾은 주소가 없습니다",
+            (Status::Error, _) => "다른 이유로 접속에 실패했습니다",
+        }
+    }
+
+    fn inferred_bind(&self, bind: InferredBind) -> &'static str {
+        match bind {
+            InferredBind::Loopback => "루프백 (127.0.0.1 또는 ::1)",
+            InferredBind::All => "모든 인터페이스 (0.0.0.0 또는 ::)",
+            InferredBind::Specific => "주소 하나",
+            InferredBind::None => "없음",
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::analysis::expose::BindKind;
 use crate::analysis::interfaces::{NotShareable, Role};
 use crate::analysis::notes::{BindError, Note};
 use crate::analysis::ports::{PortClass, Service};
+use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::error::{InputError, SystemError};
 use crate::model::{Device, Os};
@@ -91,6 +92,10 @@ pub enum Label {
     Signals,
     Outcome,
     Refused,
+    Status,
+    Time,
+    Http,
+    Bound,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.
@@ -201,6 +206,55 @@ pub enum Text<'a> {
         low: u16,
         high: u16,
     },
+    ProbeNone {
+        port: u16,
+    },
+    ProbeLoopback {
+        port: u16,
+    },
+    ProbeReachable {
+        port: u16,
+        reach: Reach,
+    },
+    TryUrl {
+        url: &'a str,
+    },
+    RemoteVerdict {
+        target: &'a str,
+        open: usize,
+        total: usize,
+    },
+    Probing {
+        count: usize,
+    },
+    PageTitle,
+    PageVisitor {
+        ip: IpAddr,
+    },
+    PageReached {
+        ip: IpAddr,
+        port: u16,
+        interface: &'a str,
+    },
+    PageSameMachine,
+    PageProves {
+        ip: IpAddr,
+        port: u16,
+    },
+    ServeStarted {
+        addr: &'a str,
+        seconds: u64,
+    },
+    ServeEnded {
+        visits: usize,
+    },
+    ServeCannotBind {
+        addr: &'a str,
+        reason: &'a str,
+    },
+    LabIntro,
+    LabComparison,
+    LabOutro,
 }
 
 /// One language's texts.
@@ -226,6 +280,11 @@ pub trait Catalogue: Sync {
     fn kill_outcome(&self, outcome: KillOutcome) -> &'static str;
     /// A trial bind's result in a table cell: `None` is success.
     fn bind_result(&self, error: Option<&BindError>) -> String;
+    /// A probe status in a table cell.
+    fn status(&self, status: Status) -> &'static str;
+    /// What a probe status means.
+    fn meaning(&self, status: Status, unreachable: Option<Unreachable>) -> &'static str;
+    fn inferred_bind(&self, bind: InferredBind) -> &'static str;
 }
 
 /// Joins addresses for a sentence: `127.0.0.1, ::1`.

@@ -193,7 +193,14 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::OwnersHidden { .. }
             | Note::NoVisibleOwner
             | Note::TimeWait
-            | Note::EphemeralRange { .. } => {}
+            | Note::EphemeralRange { .. }
+            | Note::NothingListens { .. }
+            | Note::LoopbackFix { .. }
+            | Note::SplitLocalhost { .. }
+            | Note::SelfTestOnly { .. }
+            | Note::DebuggerExposed { .. }
+            | Note::DevServerExposed { .. }
+            | Note::AirPlayAnswered => {}
         }
     }
     notes

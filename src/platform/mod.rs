@@ -30,6 +30,9 @@ mod os;
 #[cfg(unix)]
 mod unix;
 
+pub mod net;
+pub mod server;
+
 /// Which sockets to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SocketQuery {

@@ -4,9 +4,12 @@
 pub mod expose;
 pub mod free;
 pub mod interfaces;
+pub mod lab;
 pub mod listeners;
 pub mod overview;
 pub mod port;
+pub mod probe;
+pub mod serve;
 pub mod table;
 pub mod urls;
 
@@ -24,6 +27,7 @@ use table::Cell;
 /// How to render: the language and the answers of `Output`.
 #[derive(Clone, Copy)]
 pub struct Ui {
+    pub lang: crate::i18n::Lang,
     pub cat: &'static dyn Catalogue,
     pub color: bool,
     pub verbose: u8,
@@ -34,6 +38,7 @@ pub struct Ui {
 impl Ui {
     pub fn new(output: &Output) -> Ui {
         Ui {
+            lang: output.lang,
             cat: output.lang.catalogue(),
             color: output.color,
             verbose: output.verbose,

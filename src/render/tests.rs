@@ -17,6 +17,7 @@ use crate::report::{self, ExposeRequest, UrlsRequest};
 
 fn ui(lang: Lang) -> Ui {
     Ui {
+        lang,
         cat: lang.catalogue(),
         color: false,
         verbose: 0,

@@ -34,6 +34,24 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::R
     writeln!(w, "{verdict}")?;
     writeln!(w)?;
 
+    url_table(report, ui).write(w, ui.color)?;
+    let ipv6_network = report
+        .entries
+        .iter()
+        .any(|e| e.scope == UrlScope::Network && e.ip.is_ipv6());
+    if ipv6_network {
+        writeln!(w)?;
+        writeln!(w, "  {}", ui.dim(&cat.text(&Text::Ipv6NeedsDualStack)))?;
+    }
+    if qr {
+        qr_block(w, report, ui)?;
+    }
+    Ok(())
+}
+
+/// The Local/Network lines, shared with `serve`.
+pub fn url_table(report: &UrlsReport, ui: &Ui) -> Table {
+    let cat = ui.cat;
     let mut table = Table::new(&[]);
     for scope in [UrlScope::Local, UrlScope::Network, UrlScope::Other] {
         let label = match scope {
@@ -68,27 +86,19 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::R
             ]);
         }
     }
-    table.write(w, ui.color)?;
+    table
+}
 
-    let ipv6_network = report
-        .entries
-        .iter()
-        .any(|e| e.scope == UrlScope::Network && e.ip.is_ipv6());
-    if ipv6_network {
-        writeln!(w)?;
-        writeln!(w, "  {}", ui.dim(&cat.text(&Text::Ipv6NeedsDualStack)))?;
-    }
-    if qr {
-        writeln!(w)?;
-        match &report.recommended {
-            Some(url) => {
-                writeln!(w, "{}", qr_code(url))?;
-                writeln!(w, "  {}", cat.text(&Text::QrFor { url }))?;
-            }
-            None => writeln!(w, "  {}", cat.text(&Text::NoQr))?,
+/// A QR code of the recommended URL, for the phone's camera.
+pub fn qr_block(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> {
+    writeln!(w)?;
+    match &report.recommended {
+        Some(url) => {
+            writeln!(w, "{}", qr_code(url))?;
+            writeln!(w, "  {}", ui.cat.text(&Text::QrFor { url }))
         }
+        None => writeln!(w, "  {}", ui.cat.text(&Text::NoQr)),
     }
-    Ok(())
 }
 
 /// A QR code in half-block characters, light modules drawn, so that it reads as dark on

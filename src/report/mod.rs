@@ -1,11 +1,14 @@
 //! One serialisable report per command: the single source of the human view and of `--json`.
 //! Reports are built from the analysis, with every sentence already in the user's language.
 
-mod expose;
+pub mod expose;
 mod free;
 mod interfaces;
+pub mod lab;
 mod overview;
 mod port;
+pub mod probe;
+pub mod serve;
 mod sockets;
 mod urls;
 

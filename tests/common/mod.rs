@@ -100,6 +100,7 @@ pub fn has_hangul(s: &str) -> bool {
     s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
 }
 
+pub mod flask;
 pub mod netns;
 
 /// A helper process (tests/helpers/listen.py) holding sockets; killed and reaped when dropped.

@@ -1,0 +1,258 @@
+//! What connection attempts say: the status of each, the bind they reveal, and what to do.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::address::{classify, AddrKind, Reach};
+use super::notes::Note;
+use crate::model::{Family, Process, SocketTable};
+
+/// How a connection attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Open,
+    Refused,
+    Timeout,
+    Unreachable,
+    Unresolved,
+    Error,
+}
+
+/// Which kind of unreachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unreachable {
+    /// No device answered for that address, or an ICMP host-unreachable.
+    Host,
+    /// No route from here to that network.
+    Network,
+}
+
+/// The bind that local probe results reveal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InferredBind {
+    /// Only loopback answered: 127.0.0.1 or ::1.
+    Loopback,
+    /// Every address of a family answered: 0.0.0.0 or ::.
+    All,
+    /// Some addresses beyond loopback answered, not all: one address.
+    Specific,
+    /// Nothing answered.
+    None,
+}
+
+/// One probe of one of this machine's addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalResult {
+    pub ip: IpAddr,
+    pub status: Status,
+    /// Who could reach this address (from the interface analysis).
+    pub reach: Reach,
+}
+
+/// The bind behind a set of local results. Every family is judged on its own: all of one
+/// family's addresses answering, loopback included, is a wildcard bind.
+pub fn infer(results: &[LocalResult]) -> InferredBind {
+    let open = |r: &&LocalResult| r.status == Status::Open;
+    let loopback = |r: &&LocalResult| classify(r.ip) == AddrKind::Loopback;
+    if !results.iter().any(|r| r.status == Status::Open) {
+        return InferredBind::None;
+    }
+    if !results.iter().filter(open).any(|r| !loopback(&r)) {
+        return InferredBind::Loopback;
+    }
+    let whole_family = [Family::Ipv4, Family::Ipv6].iter().any(|&family| {
+        let of: Vec<&LocalResult> = results
+            .iter()
+            .filter(|r| Family::of(r.ip) == family)
+            .collect();
+        of.iter().any(|r| !loopback(r)) && of.iter().all(|r| r.status == Status::Open)
+    });
+    if whole_family {
+        InferredBind::All
+    } else {
+        InferredBind::Specific
+    }
+}
+
+/// Who can reach the server, by the addresses that answered.
+pub fn reach(results: &[LocalResult]) -> Reach {
+    results
+        .iter()
+        .filter(|r| r.status == Status::Open)
+        .map(|r| r.reach)
+        .max()
+        .unwrap_or(Reach::None)
+}
+
+fn looks_like_flask(p: &Process) -> bool {
+    let name = p.name.to_ascii_lowercase();
+    name.starts_with("python")
+        || name.starts_with("flask")
+        || p.cmdline.as_deref().is_some_and(|c| c.contains("flask"))
+}
+
+/// What the local probe of `port` means for the user.
+pub fn local_notes(port: u16, bind: InferredBind, table: &SocketTable) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let flask = table.processes.iter().any(looks_like_flask);
+    match bind {
+        InferredBind::None => notes.push(Note::NothingListens { port }),
+        InferredBind::Loopback => notes.push(Note::LoopbackFix { flask }),
+        InferredBind::All | InferredBind::Specific => {}
+    }
+    // 127.0.0.1 and ::1 held by different programs: `localhost` reaches either.
+    let holders = |loopback: IpAddr| -> Vec<u32> {
+        table
+            .sockets
+            .iter()
+            .filter(|s| s.state.is_listening() && s.local.ip() == loopback)
+            .flat_map(|s| s.pids.iter().copied())
+            .collect()
+    };
+    let (v4, v6) = (
+        holders(IpAddr::from([127, 0, 0, 1])),
+        holders(IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])),
+    );
+    if !v4.is_empty() && !v6.is_empty() && v4.iter().all(|p| !v6.contains(p)) {
+        let name = |pids: &[u32]| {
+            table.process(pids[0]).map_or_else(
+                || format!("pid {}", pids[0]),
+                |p| format!("{} ({})", p.name, p.pid),
+            )
+        };
+        notes.push(Note::SplitLocalhost {
+            v4: name(&v4),
+            v6: name(&v6),
+        });
+    }
+    if bind != InferredBind::None {
+        notes.push(Note::SelfTestOnly { port });
+    }
+    notes
+}
+
+/// What an HTTP answer tells about the server behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerKind {
+    /// Werkzeug's development server (Flask's `flask run`, `app.run()`).
+    Werkzeug,
+    /// macOS's AirPlay Receiver, answering on 5000 and 7000 instead of the user's app.
+    AirPlay,
+    Other,
+}
+
+pub fn server_kind(server: Option<&str>) -> ServerKind {
+    match server {
+        Some(s) if s.starts_with("Werkzeug") => ServerKind::Werkzeug,
+        Some(s) if s.starts_with("AirTunes") => ServerKind::AirPlay,
+        _ => ServerKind::Other,
+    }
+}
+
+/// The notes an HTTP probe of `ip` earns.
+pub fn http_notes(ip: IpAddr, kind: ServerKind, debugger: bool) -> Vec<Note> {
+    let beyond_loopback = classify(ip) != AddrKind::Loopback;
+    match kind {
+        ServerKind::Werkzeug if debugger && beyond_loopback => {
+            vec![Note::DebuggerExposed { ip }]
+        }
+        ServerKind::Werkzeug if beyond_loopback => vec![Note::DevServerExposed { ip }],
+        ServerKind::Werkzeug => Vec::new(),
+        ServerKind::AirPlay => vec![Note::AirPlayAnswered],
+        ServerKind::Other => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(ip: &str, status: Status, reach: Reach) -> LocalResult {
+        LocalResult {
+            ip: ip.parse().unwrap(),
+            status,
+            reach,
+        }
+    }
+
+    use Status::{Open, Refused, Timeout};
+
+    #[test]
+    fn the_bind_follows_from_who_answered() {
+        let lo_only = [
+            r("127.0.0.1", Open, Reach::Host),
+            r("::1", Refused, Reach::Host),
+            r("192.168.1.23", Refused, Reach::Lan),
+        ];
+        assert_eq!(infer(&lo_only), InferredBind::Loopback);
+        assert_eq!(reach(&lo_only), Reach::Host);
+        let all_v4 = [
+            r("127.0.0.1", Open, Reach::Host),
+            r("::1", Refused, Reach::Host),
+            r("192.168.1.23", Open, Reach::Lan),
+            r("172.17.0.1", Open, Reach::Host),
+        ];
+        assert_eq!(infer(&all_v4), InferredBind::All);
+        assert_eq!(reach(&all_v4), Reach::Lan);
+        let one = [
+            r("127.0.0.1", Refused, Reach::Host),
+            r("192.168.1.23", Open, Reach::Lan),
+            r("172.17.0.1", Refused, Reach::Host),
+        ];
+        assert_eq!(infer(&one), InferredBind::Specific);
+        let none = [
+            r("127.0.0.1", Refused, Reach::Host),
+            r("192.168.1.23", Timeout, Reach::Lan),
+        ];
+        assert_eq!(infer(&none), InferredBind::None);
+        assert_eq!(reach(&none), Reach::None);
+        assert_eq!(infer(&[]), InferredBind::None);
+        // `::` v6-only: the IPv6 family answers whole.
+        let v6 = [
+            r("127.0.0.1", Refused, Reach::Host),
+            r("::1", Open, Reach::Host),
+            r("192.168.1.23", Refused, Reach::Lan),
+            r("fd12::23", Open, Reach::Lan),
+        ];
+        assert_eq!(infer(&v6), InferredBind::All);
+        // A machine with loopback only cannot tell a wildcard from loopback.
+        assert_eq!(
+            infer(&[r("127.0.0.1", Open, Reach::Host)]),
+            InferredBind::Loopback
+        );
+    }
+
+    #[test]
+    fn http_answers_name_the_server() {
+        assert_eq!(
+            server_kind(Some("Werkzeug/3.1.3 Python/3.11.7")),
+            ServerKind::Werkzeug
+        );
+        assert_eq!(server_kind(Some("AirTunes/770.8.1")), ServerKind::AirPlay);
+        assert_eq!(server_kind(Some("nginx")), ServerKind::Other);
+        assert_eq!(server_kind(None), ServerKind::Other);
+        let lan: IpAddr = "10.203.5.1".parse().unwrap();
+        let lo: IpAddr = "127.0.0.1".parse().unwrap();
+        assert_eq!(
+            http_notes(lan, ServerKind::Werkzeug, true),
+            vec![Note::DebuggerExposed { ip: lan }]
+        );
+        assert_eq!(
+            http_notes(lan, ServerKind::Werkzeug, false),
+            vec![Note::DevServerExposed { ip: lan }]
+        );
+        assert!(
+            http_notes(lo, ServerKind::Werkzeug, true).is_empty(),
+            "loopback is the safe place"
+        );
+        assert_eq!(
+            http_notes(lo, ServerKind::AirPlay, false),
+            vec![Note::AirPlayAnswered]
+        );
+    }
+}

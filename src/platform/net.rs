@@ -1,0 +1,161 @@
+//! Connections out: every probe at once on a single-threaded tokio runtime, each ending at its
+//! deadline, so that a call takes as long as its slowest probe and never longer than the
+//! timeout. And one HTTP request with hyper's client for `probe --http`.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// How a connection attempt ended, by the OS's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Open,
+    /// RST: nothing listens there (or a firewall REJECT).
+    Refused,
+    /// No answer before the deadline: dropped packets.
+    Timeout,
+    /// ICMP host unreachable, or no device answered ARP/ND.
+    HostUnreachable,
+    /// No route to that network from here.
+    NetworkUnreachable,
+    Error(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub outcome: Outcome,
+    pub elapsed: Duration,
+}
+
+pub(super) fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+}
+
+fn outcome(e: &io::Error) -> Outcome {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => Outcome::Refused,
+        io::ErrorKind::TimedOut => Outcome::Timeout,
+        io::ErrorKind::HostUnreachable => Outcome::HostUnreachable,
+        io::ErrorKind::NetworkUnreachable => Outcome::NetworkUnreachable,
+        _ => Outcome::Error(e.to_string()),
+    }
+}
+
+/// Connects to every target at once and closes each connection that opens; every attempt
+/// stops at `timeout`.
+pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<Attempt>> {
+    let runtime = runtime()?;
+    Ok(runtime.block_on(async {
+        let tasks: Vec<_> = targets
+            .iter()
+            .map(|&addr| {
+                tokio::spawn(async move {
+                    let start = Instant::now();
+                    let outcome =
+                        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+                            Ok(Ok(_stream)) => Outcome::Open,
+                            Ok(Err(e)) => outcome(&e),
+                            Err(_) => Outcome::Timeout,
+                        };
+                    Attempt {
+                        outcome,
+                        elapsed: start.elapsed(),
+                    }
+                })
+            })
+            .collect();
+        let mut attempts = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            attempts.push(task.await.unwrap_or(Attempt {
+                outcome: Outcome::Error("the probe task failed".into()),
+                elapsed: Duration::ZERO,
+            }));
+        }
+        attempts
+    }))
+}
+
+/// What an HTTP server answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub reason: String,
+    pub server: Option<String>,
+    pub content_type: Option<String>,
+}
+
+/// One GET for each `(address, Host header, path)`, all at once, each within `timeout`.
+pub fn http_get_all(
+    requests: &[(SocketAddr, String, String)],
+    timeout: Duration,
+) -> io::Result<Vec<Result<HttpAnswer, String>>> {
+    let runtime = runtime()?;
+    Ok(runtime.block_on(async {
+        let tasks: Vec<_> = requests
+            .iter()
+            .cloned()
+            .map(|(addr, host, path)| {
+                tokio::spawn(async move {
+                    match tokio::time::timeout(timeout, http_get(addr, &host, &path)).await {
+                        Ok(answer) => answer,
+                        Err(_) => Err("no HTTP answer before the timeout".to_string()),
+                    }
+                })
+            })
+            .collect();
+        let mut answers = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            answers.push(task.await.unwrap_or_else(|e| Err(e.to_string())));
+        }
+        answers
+    }))
+}
+
+async fn http_get(addr: SocketAddr, host: &str, path: &str) -> Result<HttpAnswer, String> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let request = hyper::Request::get(path)
+        .header(hyper::header::HOST, host)
+        .header(
+            hyper::header::USER_AGENT,
+            concat!("bindscope/", env!("CARGO_PKG_VERSION")),
+        )
+        .header(hyper::header::CONNECTION, "close")
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| e.to_string())?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let header = |name: hyper::header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let answer = HttpAnswer {
+        status: response.status().as_u16(),
+        reason: response
+            .status()
+            .canonical_reason()
+            .unwrap_or("")
+            .to_string(),
+        server: header(hyper::header::SERVER),
+        content_type: header(hyper::header::CONTENT_TYPE),
+    };
+    // Read (and drop) a little of the body so the server sees a clean close.
+    let _ = tokio::time::timeout(Duration::from_millis(200), response.into_body().collect()).await;
+    Ok(answer)
+}

@@ -1,0 +1,155 @@
+use std::io::{self, Write};
+
+use colored::Color;
+
+use super::table::{Cell, Table};
+use super::{clean, reach_color, write_notes, Ui};
+use crate::analysis::address::Reach;
+use crate::analysis::probe::{InferredBind, Status};
+use crate::i18n::{Label, Text};
+use crate::report::probe::{HttpOut, LocalProbeReport, ProbeRow, RemoteProbeReport};
+
+fn status_color(status: Status) -> Color {
+    match status {
+        Status::Open => Color::Green,
+        Status::Refused => Color::Yellow,
+        _ => Color::Red,
+    }
+}
+
+fn http_cell(http: &Option<HttpOut>) -> String {
+    match http {
+        None => String::new(),
+        Some(h) => match (h.status, &h.server) {
+            (Some(status), Some(server)) => {
+                format!(
+                    "{status} {} · {}",
+                    h.reason.as_deref().unwrap_or(""),
+                    clean(server)
+                )
+            }
+            (Some(status), None) => format!("{status} {}", h.reason.as_deref().unwrap_or("")),
+            (None, _) => h.error.clone().unwrap_or_default(),
+        },
+    }
+}
+
+fn results_table(rows: &[ProbeRow], ui: &Ui, local: bool) -> Table {
+    let cat = ui.cat;
+    let http = rows.iter().any(|r| r.http.is_some());
+    let mut header = vec![cat.label(Label::Address)];
+    header.push(if local {
+        cat.label(Label::Interface)
+    } else {
+        cat.label(Label::Port)
+    });
+    header.extend([cat.label(Label::Status), cat.label(Label::Time)]);
+    if http {
+        header.push(cat.label(Label::Http));
+    }
+    let mut table = Table::new(&header);
+    for r in rows {
+        let mut row = vec![
+            Cell::new(r.ip.map_or_else(|| "—".to_string(), |ip| ip.to_string())),
+            Cell::new(if local {
+                r.interface.as_deref().map(clean).unwrap_or_default()
+            } else {
+                r.port.to_string()
+            }),
+            Cell::colored(cat.status(r.status), status_color(r.status)),
+            Cell::new(format!("{} ms", r.elapsed_ms)),
+        ];
+        if http {
+            row.push(Cell::new(http_cell(&r.http)));
+        }
+        table.add_row(row);
+    }
+    table
+}
+
+pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    let port = report.port;
+    let (verdict, color) = match report.inferred_bind {
+        InferredBind::None => (cat.text(&Text::ProbeNone { port }), Color::Red),
+        InferredBind::Loopback => (cat.text(&Text::ProbeLoopback { port }), Color::Yellow),
+        InferredBind::All | InferredBind::Specific => (
+            cat.text(&Text::ProbeReachable {
+                port,
+                reach: report.reach,
+            }),
+            match report.reach {
+                Reach::Host => Color::Green,
+                reach => reach_color(reach),
+            },
+        ),
+    };
+    writeln!(w, "{}", ui.paint(&verdict, color))?;
+    if let Some(url) = &report.url {
+        writeln!(w, "{}", cat.text(&Text::TryUrl { url }))?;
+    }
+    if ui.quiet {
+        return Ok(());
+    }
+    writeln!(w)?;
+    results_table(&report.results, ui, true).write(w, ui.color)?;
+    if !report.listening_on.is_empty() {
+        let on: Vec<String> = report
+            .listening_on
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let who: Vec<String> = report
+            .processes
+            .iter()
+            .map(|p| format!("{} ({})", clean(&p.name), p.pid))
+            .collect();
+        writeln!(w)?;
+        let mut line = format!("  {} {}", cat.label(Label::Bound), on.join(", "));
+        if !who.is_empty() {
+            line.push_str(&format!("  ·  {}", who.join(", ")));
+        }
+        writeln!(w, "{line}")?;
+    }
+    if !report.notes.is_empty() {
+        writeln!(w)?;
+        write_notes(w, ui, &report.notes)?;
+    }
+    Ok(())
+}
+
+pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    let open = report.open();
+    let total = report.results.len();
+    let verdict = cat.text(&Text::RemoteVerdict {
+        target: &clean(&report.target),
+        open,
+        total,
+    });
+    let color = match open {
+        0 => Color::Red,
+        n if n == total => Color::Green,
+        _ => Color::Yellow,
+    };
+    writeln!(w, "{}", ui.paint(&verdict, color))?;
+    if ui.quiet {
+        return Ok(());
+    }
+    writeln!(w)?;
+    results_table(&report.results, ui, false).write(w, ui.color)?;
+    // What each status seen here means, once.
+    writeln!(w)?;
+    let mut seen: Vec<Status> = Vec::new();
+    for r in &report.results {
+        if !seen.contains(&r.status) {
+            seen.push(r.status);
+            let mut meaning = format!("{}: {}", cat.status(r.status), r.meaning);
+            if let Some(error) = &r.error {
+                meaning.push_str(&format!(" ({})", clean(error)));
+            }
+            writeln!(w, "  • {meaning}")?;
+        }
+    }
+    write_notes(w, ui, &report.notes)
+}

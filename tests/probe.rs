@@ -1,0 +1,106 @@
+//! `probe` of this machine's own addresses, against sockets the test holds on loopback.
+
+mod common;
+
+use common::{bindscope, free_port, hold};
+use serde_json::Value;
+
+fn result<'a>(v: &'a Value, ip: &str) -> &'a Value {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ip"] == ip)
+        .unwrap_or_else(|| panic!("{ip} was probed: {v}"))
+}
+
+#[test]
+fn a_loopback_server_is_found_named_and_told_how_to_open_up() {
+    let held = hold(&[], &["tcp,127.0.0.1,0"]);
+    let port = held.port(0).to_string();
+    let run = bindscope(&["probe", "-p", &port, "--json"]);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["command"], "probe");
+    assert_eq!(v["inferred_bind"], "loopback", "{}", run.context());
+    assert_eq!(v["reach"], "host");
+    assert_eq!(result(&v, "127.0.0.1")["status"], "open");
+    assert!(result(&v, "127.0.0.1")["elapsed_ms"].is_u64());
+    assert_eq!(v["processes"][0]["pid"], held.pid());
+    assert_eq!(v["listening_on"], serde_json::json!(["127.0.0.1"]));
+    let codes: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"loopback_fix") && codes.contains(&"self_test_only"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn nothing_listening_is_said_plainly() {
+    let port = free_port().to_string();
+    let run = bindscope(&["check", "-p", &port, "--json"]);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["inferred_bind"], "none");
+    assert_eq!(v["reach"], "none");
+    assert_eq!(result(&v, "127.0.0.1")["status"], "refused");
+    assert_eq!(v["notes"][0]["code"], "nothing_listens");
+}
+
+#[test]
+fn localhost_split_between_two_programs_is_caught() {
+    let v4 = hold(&[], &["tcp,127.0.0.1,0"]);
+    let port = v4.port(0);
+    let v6 = hold(&[], &[&format!("tcp,::1,{port}")]);
+    let v = bindscope(&["probe", "-p", &port.to_string(), "--json"]).json();
+    let split = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["code"] == "split_localhost")
+        .expect("the split is named");
+    let message = split["message"].as_str().unwrap();
+    assert!(
+        message.contains(&v4.pid().to_string()) && message.contains(&v6.pid().to_string()),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_target_probe_reports_each_port_and_what_it_means() {
+    let held = hold(&[], &["tcp,127.0.0.1,0"]);
+    let open = held.port(0);
+    let closed = free_port();
+    let ports = format!("{open},{closed}");
+    let run = bindscope(&["probe", "127.0.0.1", "-p", &ports, "--json"]);
+    let v = run.code(0).json();
+    let statuses: Vec<(u64, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["port"].as_u64().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![(u64::from(open), "open"), (u64::from(closed), "refused")]
+    );
+    assert!(v["results"][1]["meaning"]
+        .as_str()
+        .unwrap()
+        .contains("nothing listens"));
+    let run = bindscope(&["probe", "nowhere.invalid:80", "--json"]);
+    run.code(1);
+    assert_eq!(run.json()["results"][0]["status"], "unresolved");
+    let human = bindscope(&[
+        "--lang",
+        "ko",
+        "probe",
+        &format!("http://127.0.0.1:{closed}/"),
+    ]);
+    assert!(human.stdout.contains("거부됨"), "{}", human.context());
+}
