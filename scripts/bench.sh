@@ -13,8 +13,8 @@ NS="bs-bench-$$"
 OUT=${OUT:-target/bench}
 mkdir -p "$OUT"
 
-if ! command -v hyperfine >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq hyperfine
+if ! command -v hyperfine >/dev/null || ! command -v nft >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq hyperfine nftables
 fi
 if [ ! -x /usr/bin/time ] || ! command -v lsof >/dev/null || ! command -v ss >/dev/null; then
     apt-get update -qq && apt-get install -y -qq time lsof iproute2
@@ -63,6 +63,13 @@ hyperfine -N --warmup 20 --runs "$RUNS" \
     --export-markdown "$OUT/interfaces-200.md" \
     "$IN_NS $BIN interfaces --json" \
     "$IN_NS ip -j addr"
+
+echo "## probe of every local address (201), one silently dropping packets, --timeout 1s"
+printf 'add table inet bench\nadd chain inet bench input { type filter hook input priority 0 ; }\nadd rule inet bench input ip daddr 10.203.0.1 tcp dport 5000 drop\n' |
+    ip netns exec "$NS" nft -f -
+hyperfine -N -i --warmup 1 --runs 10 \
+    --export-markdown "$OUT/probe.md" \
+    "$IN_NS $BIN probe -p 5000 --timeout 1s"
 
 echo "## listeners vs ss -ltnp vs lsof (~2,000 listening sockets in ~80 processes)"
 # In a namespace of their own, so the host's ports are untouched; every tool is run there.

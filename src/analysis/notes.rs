@@ -109,6 +109,8 @@ pub enum Note {
     DevServerExposed { ip: IpAddr },
     /// macOS's AirPlay Receiver answered, not the user's app.
     AirPlayAnswered,
+    /// Some of this machine's own addresses did not answer at all: a local firewall drops them.
+    LocalFirewall { ips: Vec<IpAddr> },
 }
 
 /// Why a bind conflicts with an existing listening socket (Linux's rules, measured).
@@ -193,6 +195,7 @@ impl Note {
             Note::DebuggerExposed { .. } => "debugger_exposed",
             Note::DevServerExposed { .. } => "dev_server_exposed",
             Note::AirPlayAnswered => "airplay_answered",
+            Note::LocalFirewall { .. } => "local_firewall",
         }
     }
 
@@ -216,6 +219,7 @@ impl Note {
                 | Note::DebuggerExposed { .. }
                 | Note::DevServerExposed { .. }
                 | Note::AirPlayAnswered
+                | Note::LocalFirewall { .. }
         )
     }
 }

@@ -96,8 +96,22 @@ fn looks_like_flask(p: &Process) -> bool {
 }
 
 /// What the local probe of `port` means for the user.
-pub fn local_notes(port: u16, bind: InferredBind, table: &SocketTable) -> Vec<Note> {
+pub fn local_notes(
+    port: u16,
+    results: &[LocalResult],
+    bind: InferredBind,
+    table: &SocketTable,
+) -> Vec<Note> {
     let mut notes = Vec::new();
+    // A closed port on this machine refuses at once: silence means a local firewall drops it.
+    let silent: Vec<IpAddr> = results
+        .iter()
+        .filter(|r| r.status == Status::Timeout)
+        .map(|r| r.ip)
+        .collect();
+    if !silent.is_empty() {
+        notes.push(Note::LocalFirewall { ips: silent });
+    }
     let flask = table.processes.iter().any(looks_like_flask);
     match bind {
         InferredBind::None => notes.push(Note::NothingListens { port }),
@@ -224,6 +238,21 @@ mod tests {
         assert_eq!(
             infer(&[r("127.0.0.1", Open, Reach::Host)]),
             InferredBind::Loopback
+        );
+    }
+
+    #[test]
+    fn silence_from_this_machine_means_a_local_firewall() {
+        let results = [
+            r("127.0.0.1", Refused, Reach::Host),
+            r("10.203.9.2", Timeout, Reach::Lan),
+        ];
+        let notes = local_notes(5000, &results, infer(&results), &SocketTable::default());
+        assert_eq!(
+            notes[0],
+            Note::LocalFirewall {
+                ips: vec!["10.203.9.2".parse().unwrap()]
+            }
         );
     }
 

@@ -328,6 +328,10 @@ impl Catalogue for En {
                 "Werkzeug's development server answers on {ip}: fine on your own network for testing, never for production (use gunicorn or waitress behind a proxy)."
             ),
             Note::AirPlayAnswered => "This is macOS's AirPlay Receiver (Server: AirTunes), not your app: turn AirPlay Receiver off in System Settings or use another port.".into(),
+            Note::LocalFirewall { ips } => format!(
+                "No answer at all from {}: a closed port here would refuse at once, so a firewall on this machine drops these packets.",
+                list(ips)
+            ),
             Note::BindSucceeded => "Bind test: the bind succeeds right now (the socket was closed at once).".into(),
         }
     }

@@ -330,6 +330,10 @@ impl Catalogue for Ko {
                 "Werkzeug 개발 서버가 {ip}에서 응답합니다: 내 네트워크에서 테스트하기에는 괜찮지만 운영용으로는 절대 안 됩니다 (프록시 뒤에서 gunicorn이나 waitress를 쓰세요)."
             ),
             Note::AirPlayAnswered => "응답한 것은 앱이 아니라 macOS의 AirPlay 수신 모드(Server: AirTunes)입니다: 시스템 설정에서 AirPlay 수신 모드를 끄거나 다른 포트를 쓰세요.".into(),
+            Note::LocalFirewall { ips } => format!(
+                "{}에서는 아무 응답도 없습니다: 닫힌 포트라면 바로 거부했을 테니, 이 컴퓨터의 방화벽이 이 패킷을 버리고 있습니다.",
+                list(ips)
+            ),
             Note::BindSucceeded => "바인딩 테스트: 지금 바인딩할 수 있습니다 (소켓은 바로 닫았습니다).".into(),
         }
     }

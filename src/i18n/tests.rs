@@ -200,7 +200,8 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::SelfTestOnly { .. }
             | Note::DebuggerExposed { .. }
             | Note::DevServerExposed { .. }
-            | Note::AirPlayAnswered => {}
+            | Note::AirPlayAnswered
+            | Note::LocalFirewall { .. } => {}
         }
     }
     notes

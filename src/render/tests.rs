@@ -326,12 +326,14 @@ fn readme_examples_are_true() {
             "urls_laptop_all_en" => urls(&laptop, true, Lang::En),
             "listeners_laptop_en" => listeners(Lang::En),
             "port_flask_taken_en" => port(Lang::En, true),
+            "probe_local_loopback_en" => local_probe(Lang::En, false),
+            "probe_remote_en" => remote_probe(Lang::En),
             other => panic!("README names an unknown example: {other}"),
         };
         assert_eq!(shown, rendered, "README example {name} is out of date");
         checked += 1;
     }
-    assert_eq!(checked, 7, "every README example is checked");
+    assert_eq!(checked, 9, "every README example is checked");
 }
 
 fn listeners(lang: Lang) -> String {
@@ -455,4 +457,193 @@ fn free_ports_on_a_terminal_and_piped() {
         text(|w| super::free::human(w, &report, &piped)),
         "5001\n5002\n"
     );
+}
+
+fn attempt(
+    ip: &str,
+    port: u16,
+    interface: &str,
+    status: crate::analysis::probe::Status,
+) -> report::probe::Attempt {
+    report::probe::Attempt {
+        ip: Some(ip.parse().unwrap()),
+        port,
+        interface: (!interface.is_empty()).then(|| interface.to_string()),
+        status,
+        unreachable: None,
+        elapsed_ms: if status == crate::analysis::probe::Status::Timeout {
+            1000
+        } else {
+            0
+        },
+        error: None,
+        http: None,
+    }
+}
+
+fn local_probe(lang: Lang, all: bool) -> String {
+    use crate::analysis::probe::Status::{Open, Refused};
+    let ui = ui(lang);
+    let lan = if all { Open } else { Refused };
+    let attempts = vec![
+        attempt("127.0.0.1", 5000, "lo", Open),
+        attempt("::1", 5000, "lo", Refused),
+        attempt("192.168.1.23", 5000, "wlp2s0", lan),
+        attempt("fd12:3456:789a::23", 5000, "wlp2s0", Refused),
+        attempt("172.17.0.1", 5000, "docker0", lan),
+    ];
+    let mut table = fixtures::flask_port();
+    if all {
+        table.sockets[0].local = "0.0.0.0:5000".parse().unwrap();
+    }
+    let report = report::probe::local(
+        &fixtures::laptop(),
+        5000,
+        std::time::Duration::from_secs(1),
+        attempts,
+        &table,
+        ui.cat,
+    );
+    text(|w| super::probe::local(w, &report, &ui))
+}
+
+fn remote_probe(lang: Lang) -> String {
+    use crate::analysis::probe::{ServerKind, Status};
+    let ui = ui(lang);
+    let mut open = attempt("192.168.1.23", 5000, "", Status::Open);
+    open.http = Some(report::probe::HttpOut {
+        status: Some(200),
+        reason: Some("OK".into()),
+        server: Some("Werkzeug/3.1.3 Python/3.11.7".into()),
+        server_kind: ServerKind::Werkzeug,
+        debugger: Some(true),
+        error: None,
+    });
+    let attempts = vec![
+        open,
+        attempt("192.168.1.23", 8000, "", Status::Refused),
+        attempt("192.168.1.23", 8080, "", Status::Timeout),
+    ];
+    let report = report::probe::remote(
+        "192.168.1.23",
+        std::time::Duration::from_secs(1),
+        attempts,
+        ui.cat,
+    );
+    text(|w| super::probe::remote(w, &report, &ui))
+}
+
+#[test]
+fn probe_snapshots() {
+    insta::assert_snapshot!("probe_local_loopback_en", local_probe(Lang::En, false));
+    insta::assert_snapshot!("probe_local_loopback_ko", local_probe(Lang::Ko, false));
+    insta::assert_snapshot!("probe_local_all_en", local_probe(Lang::En, true));
+    insta::assert_snapshot!("probe_remote_en", remote_probe(Lang::En));
+    insta::assert_snapshot!("probe_remote_ko", remote_probe(Lang::Ko));
+}
+
+fn lab(lang: Lang) -> String {
+    use crate::analysis::address::Reach;
+    use crate::analysis::expose::BindKind;
+    use crate::analysis::probe::{
+        InferredBind,
+        Status::{Open, Refused},
+    };
+    let ui = ui(lang);
+    let step =
+        |bind: &str, kind, statuses: [crate::analysis::probe::Status; 3], inferred, reach| {
+            let port = 40000;
+            let rows = [
+                ("127.0.0.1", "lo"),
+                ("::1", "lo"),
+                ("192.168.1.23", "wlp2s0"),
+            ]
+            .iter()
+            .zip(statuses)
+            .map(|((ip, i), s)| report::probe::row(attempt(ip, port, i, s), ui.cat))
+            .collect();
+            report::lab::LabStep {
+                bind: bind.parse().unwrap(),
+                port,
+                kind,
+                results: rows,
+                inferred_bind: inferred,
+                reach,
+            }
+        };
+    let report = report::lab::LabReport {
+        steps: vec![
+            step(
+                "127.0.0.1",
+                BindKind::Loopback,
+                [Open, Refused, Refused],
+                InferredBind::Loopback,
+                Reach::Host,
+            ),
+            step(
+                "0.0.0.0",
+                BindKind::All,
+                [Open, Refused, Open],
+                InferredBind::All,
+                Reach::Lan,
+            ),
+            step(
+                "192.168.1.23",
+                BindKind::Lan,
+                [Refused, Refused, Open],
+                InferredBind::Specific,
+                Reach::Lan,
+            ),
+        ],
+        comparison: [BindKind::Loopback, BindKind::All, BindKind::Lan]
+            .into_iter()
+            .map(|k| report::expose::Comparison::new(k, ui.cat))
+            .collect(),
+    };
+    text(|w| super::lab::human(w, &report, &ui))
+}
+
+#[test]
+fn lab_snapshots() {
+    insta::assert_snapshot!("lab_en", lab(Lang::En));
+    insta::assert_snapshot!("lab_ko", lab(Lang::Ko));
+}
+
+#[test]
+fn the_beacon_page_says_who_reached_what() {
+    use crate::platform::server::Visit;
+    let host = fixtures::laptop();
+    let visit = Visit {
+        peer: "192.168.1.77:51234".parse().unwrap(),
+        local: "192.168.1.23:8000".parse().unwrap(),
+        method: "GET".into(),
+        path: "/".into(),
+        wants_html: false,
+        accept_language: None,
+    };
+    let report = report::serve::visit(&host, &visit, 1.5, Lang::En.catalogue());
+    assert_eq!(report.interface.as_deref(), Some("wlp2s0"));
+    assert!(!report.same_machine);
+    let page = super::serve::page(&report, false, Lang::En.catalogue());
+    insta::assert_snapshot!("serve_page_en", page.body);
+    let ko = report::serve::visit(&host, &visit, 1.5, Lang::Ko.catalogue());
+    let html = super::serve::page(&ko, true, Lang::Ko.catalogue());
+    assert_eq!(html.content_type, "text/html; charset=utf-8");
+    insta::assert_snapshot!("serve_page_ko_html", html.body);
+    // A visit from this machine proves nothing about other devices.
+    let local = Visit {
+        peer: "127.0.0.1:40000".parse().unwrap(),
+        local: "127.0.0.1:8000".parse().unwrap(),
+        ..visit
+    };
+    assert!(report::serve::visit(&host, &local, 0.0, Lang::En.catalogue()).same_machine);
+    assert_eq!(
+        report::serve::visitor_lang(Some("ko-KR,ko;q=0.9,en;q=0.8"), Lang::En),
+        Lang::Ko
+    );
+    assert_eq!(
+        report::serve::visitor_lang(Some("fr-FR"), Lang::Ko),
+        Lang::En
+    );
+    assert_eq!(report::serve::visitor_lang(None, Lang::Ko), Lang::Ko);
 }

@@ -149,7 +149,7 @@ pub fn local(
         .collect();
     let inferred_bind = infer(&results);
     let reach = probe::reach(&results);
-    let mut notes = local_notes(port, inferred_bind, table);
+    let mut notes = local_notes(port, &results, inferred_bind, table);
     notes.extend(http_notes_of(&attempts));
     // The URL for another device: the primary address if it answered, else any shareable one.
     let primary = interfaces::primary(host).map(|p| p.ip);
