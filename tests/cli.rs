@@ -104,13 +104,8 @@ fn expose_loopback_reaches_this_machine_only() {
     assert_eq!(listens[0]["ip"], "127.0.0.1");
     assert_eq!(listens[0]["interface"], "lo");
     assert_eq!(listens[0]["url"], "http://127.0.0.1:5000");
-    let codes: Vec<&str> = v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap())
-        .collect();
-    assert!(codes.contains(&"loopback_only"), "{codes:?}");
+    let codes = common::note_codes(&v);
+    assert!(codes.contains(&"loopback_only".to_string()), "{codes:?}");
     let rows: Vec<&str> = v["comparison"]["rows"]
         .as_array()
         .unwrap()

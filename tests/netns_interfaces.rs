@@ -81,15 +81,6 @@ fn l(ip: &str, iface: &str, reach: &str) -> (String, String, String) {
     (ip.into(), iface.into(), reach.into())
 }
 
-fn codes(v: &Value) -> Vec<String> {
-    v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn interfaces_expose_and_urls_inside_a_namespace() {
     let Some(ns) = namespace() else { return };
@@ -195,11 +186,14 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
     assert_eq!(v["risk"], "medium");
     assert_eq!(v["kind"], "all");
     assert!(
-        codes(&v).contains(&"also_virtual".to_string()),
+        common::note_codes(&v).contains(&"also_virtual".to_string()),
         "{:?}",
-        codes(&v)
+        common::note_codes(&v)
     );
-    assert!(!codes(&v).contains(&"also_vpn".to_string()), "tun0 is down");
+    assert!(
+        !common::note_codes(&v).contains(&"also_vpn".to_string()),
+        "tun0 is down"
+    );
 
     // expose :: is dual stack while bindv6only=0 …
     let v = ns.bindscope(&["expose", "::", "--json"]).code(0).json();
@@ -320,7 +314,7 @@ fn a_machine_without_a_network() {
     let Some(ns) = Netns::new("lo") else { return };
     let v = ns.bindscope(&["interfaces", "--json"]).code(0).json();
     assert_eq!(v["primary"], Value::Null);
-    assert!(codes(&v).contains(&"no_lan_address".to_string()));
+    assert!(common::note_codes(&v).contains(&"no_lan_address".to_string()));
     let run = ns.bindscope(&["urls", "--json"]);
     run.code(1);
     let v = run.json();

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use common::flask;
 use common::netns::Netns;
 use common::Run;
-use serde_json::Value;
 
 const LAPTOP: &str = "10.203.5.1";
 const PHONE: &str = "10.203.5.2";
@@ -73,15 +72,6 @@ fn status(run: &Run) -> String {
         .to_string()
 }
 
-fn codes(v: &Value) -> Vec<String> {
-    v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn a_laptop_and_a_phone_on_one_lan() {
     if !flask::installed() {
@@ -111,7 +101,7 @@ fn a_laptop_and_a_phone_on_one_lan() {
             .starts_with("python"),
         "{v}"
     );
-    assert!(codes(&v).contains(&"loopback_fix".to_string()));
+    assert!(common::note_codes(&v).contains(&"loopback_fix".to_string()));
     let human = laptop.bindscope(&["probe"]);
     assert!(
         human.stdout.contains("flask run --host=0.0.0.0"),
@@ -146,7 +136,10 @@ fn a_laptop_and_a_phone_on_one_lan() {
     assert_eq!(http["server_kind"], "werkzeug");
     assert!(http["server"].as_str().unwrap().starts_with("Werkzeug/"));
     assert_eq!(http["debugger"], true);
-    assert!(codes(&v).contains(&"debugger_exposed".to_string()), "{v}");
+    assert!(
+        common::note_codes(&v).contains(&"debugger_exposed".to_string()),
+        "{v}"
+    );
 
     // A firewall drops the phone's packets: a timeout, on time.
     laptop_firewall(&laptop, true);

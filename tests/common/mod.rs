@@ -183,3 +183,16 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The `code` of every note in a JSON report.
+pub fn note_codes(v: &serde_json::Value) -> Vec<String> {
+    v["notes"]
+        .as_array()
+        .map(|notes| {
+            notes
+                .iter()
+                .filter_map(|n| n["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
