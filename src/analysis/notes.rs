@@ -111,6 +111,8 @@ pub enum Note {
     AirPlayAnswered,
     /// Some of this machine's own addresses did not answer at all: a local firewall drops them.
     LocalFirewall { ips: Vec<IpAddr> },
+    /// `--http` does not speak TLS: an https target gets the TCP result only.
+    HttpsNotProbed,
 }
 
 /// Why a bind conflicts with an existing listening socket (Linux's rules, measured).
@@ -196,6 +198,7 @@ impl Note {
             Note::DevServerExposed { .. } => "dev_server_exposed",
             Note::AirPlayAnswered => "airplay_answered",
             Note::LocalFirewall { .. } => "local_firewall",
+            Note::HttpsNotProbed => "https_not_probed",
         }
     }
 

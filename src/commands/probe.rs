@@ -107,6 +107,8 @@ fn remote(
             )
         }
     };
+    // --http speaks plain HTTP; a TLS port would only answer with a failed handshake.
+    let tls = matches!(target.scheme.as_deref(), Some("https" | "wss"));
     let scope = match &target.host {
         HostSpec::Ip {
             zone: Some(zone), ..
@@ -138,7 +140,7 @@ fn remote(
                 })
                 .collect();
             let mut attempts = attempt_all(&addrs, options.timeout, progress, ui)?;
-            if options.http {
+            if options.http && !tls {
                 let host_header = |ip: IpAddr| match &target.host {
                     HostSpec::Name(name) => name.clone(),
                     HostSpec::Ip { .. } => ip.to_string(),
@@ -158,7 +160,13 @@ fn remote(
         }
         _ => shown,
     };
-    let report = probe::remote(&shown, options.timeout, attempts, ui.cat);
+    let mut report = probe::remote(&shown, options.timeout, attempts, ui.cat);
+    if options.http && tls {
+        report.notes.push(crate::report::NoteOut::new(
+            &crate::analysis::notes::Note::HttpsNotProbed,
+            ui.cat,
+        ));
+    }
     if json {
         render::write_json(w, ui, "probe", &report)?;
     } else {

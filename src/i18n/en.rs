@@ -332,6 +332,7 @@ impl Catalogue for En {
                 "No answer at all from {}: a closed port here would refuse at once, so a firewall on this machine drops these packets.",
                 list(ips)
             ),
+            Note::HttpsNotProbed => "--http speaks plain HTTP only: for an https:// target, the TCP result above is all that was checked.".into(),
             Note::BindSucceeded => "Bind test: the bind succeeds right now (the socket was closed at once).".into(),
         }
     }

@@ -334,6 +334,7 @@ impl Catalogue for Ko {
                 "{}에서는 아무 응답도 없습니다: 닫힌 포트라면 바로 거부했을 테니, 이 컴퓨터의 방화벽이 이 패킷을 버리고 있습니다.",
                 list(ips)
             ),
+            Note::HttpsNotProbed => "--http는 일반 HTTP만 지원합니다: https:// 대상은 위의 TCP 접속 결과까지만 확인했습니다.".into(),
             Note::BindSucceeded => "바인딩 테스트: 지금 바인딩할 수 있습니다 (소켓은 바로 닫았습니다).".into(),
         }
     }

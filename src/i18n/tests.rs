@@ -201,7 +201,8 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::DebuggerExposed { .. }
             | Note::DevServerExposed { .. }
             | Note::AirPlayAnswered
-            | Note::LocalFirewall { .. } => {}
+            | Note::LocalFirewall { .. }
+            | Note::HttpsNotProbed => {}
         }
     }
     notes
