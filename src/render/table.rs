@@ -66,10 +66,6 @@ impl Table {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// Writes the table indented, columns padded to their widest line, nothing trailing.
     /// With `color`, the header is bold and accented cells coloured (padding never is).
     pub fn write(&self, w: &mut dyn Write, color: bool) -> io::Result<()> {
