@@ -1,18 +1,16 @@
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 
-use crate::analysis::address::{classify, AddrKind};
 use crate::analysis::expose::{expose, Target};
-use crate::analysis::interfaces::{self, primary};
-use crate::analysis::probe::{infer, reach, LocalResult, Status};
+use crate::analysis::interfaces::primary;
+use crate::analysis::probe::{infer, reach};
 use crate::config::LabOptions;
 use crate::exit_codes::ExitCode;
-use crate::platform::net::{connect_all, Outcome};
-use crate::platform::{self};
+use crate::platform;
 use crate::render::{self, Ui};
 use crate::report::expose::Comparison;
 use crate::report::lab::{LabReport, LabStep};
-use crate::report::probe::{row, Attempt};
+use crate::report::probe::{local_results, row};
 
 /// Binds a throwaway listener on 127.0.0.1, then 0.0.0.0, then the primary address, each on a
 /// port the OS picks; connects to it through every address of this machine; closes it. Every
@@ -28,49 +26,13 @@ pub fn run(
     if let Some(p) = primary(&host).filter(|p| p.ip.is_ipv4()) {
         binds.push(p.ip);
     }
-    let targets: Vec<(IpAddr, String)> = host
-        .addresses()
-        .filter(|(i, a)| i.up && classify(a.ip) != AddrKind::LinkLocal)
-        .map(|(i, a)| (a.ip, i.name.clone()))
-        .collect();
     let mut steps = Vec::new();
     for bind in binds {
         let listener = TcpListener::bind(SocketAddr::new(bind, 0))?;
         let port = listener.local_addr()?.port();
-        let addrs: Vec<SocketAddr> = targets
-            .iter()
-            .map(|(ip, _)| SocketAddr::new(*ip, port))
-            .collect();
-        let outcomes = connect_all(&addrs, options.timeout)?;
+        let attempts = super::probe::local_attempts(&host, port, options.timeout, false, ui)?;
         drop(listener);
-        let attempts: Vec<Attempt> = targets
-            .iter()
-            .zip(outcomes)
-            .map(|((ip, interface), a)| Attempt {
-                ip: Some(*ip),
-                port,
-                interface: Some(interface.clone()),
-                status: match a.outcome {
-                    Outcome::Open => Status::Open,
-                    Outcome::Refused => Status::Refused,
-                    Outcome::Timeout => Status::Timeout,
-                    Outcome::HostUnreachable | Outcome::NetworkUnreachable => Status::Unreachable,
-                    Outcome::Error(_) => Status::Error,
-                },
-                unreachable: None,
-                elapsed_ms: a.elapsed.as_millis() as u64,
-                error: None,
-                http: None,
-            })
-            .collect();
-        let results: Vec<LocalResult> = attempts
-            .iter()
-            .map(|a| LocalResult {
-                ip: a.ip.unwrap_or(bind),
-                status: a.status,
-                reach: interfaces::reach_of(&host, a.ip.unwrap_or(bind)),
-            })
-            .collect();
+        let results = local_results(&host, &attempts);
         steps.push(LabStep {
             bind,
             port,

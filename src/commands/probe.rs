@@ -41,20 +41,7 @@ fn local(
 ) -> anyhow::Result<ExitCode> {
     let port = options.ports[0];
     let host = platform::snapshot()?;
-    // Every address of this machine but link-local ones, which need a zone and no one shares.
-    let targets: Vec<(IpAddr, String)> = host
-        .addresses()
-        .filter(|(i, a)| i.up && classify(a.ip) != AddrKind::LinkLocal)
-        .map(|(i, a)| (a.ip, i.name.clone()))
-        .collect();
-    let addrs: Vec<SocketAddr> = targets
-        .iter()
-        .map(|(ip, _)| SocketAddr::new(*ip, port))
-        .collect();
-    let mut attempts = attempt_all(&addrs, options.timeout, progress, ui)?;
-    for (attempt, (_, interface)) in attempts.iter_mut().zip(targets) {
-        attempt.interface = Some(interface);
-    }
+    let mut attempts = local_attempts(&host, port, options.timeout, progress, ui)?;
     if options.http {
         add_http(
             &mut attempts,
@@ -76,6 +63,31 @@ fn local(
     } else {
         ExitCode::Problem
     })
+}
+
+/// Connects to `port` through every address of this machine at once, link-local ones aside
+/// (they need a zone and no one shares them); each attempt carries its interface.
+pub(super) fn local_attempts(
+    host: &Host,
+    port: u16,
+    timeout: Duration,
+    progress: bool,
+    ui: &Ui,
+) -> anyhow::Result<Vec<Attempt>> {
+    let targets: Vec<(IpAddr, String)> = host
+        .addresses()
+        .filter(|(i, a)| i.up && classify(a.ip) != AddrKind::LinkLocal)
+        .map(|(i, a)| (a.ip, i.name.clone()))
+        .collect();
+    let addrs: Vec<SocketAddr> = targets
+        .iter()
+        .map(|(ip, _)| SocketAddr::new(*ip, port))
+        .collect();
+    let mut attempts = attempt_all(&addrs, timeout, progress, ui)?;
+    for (attempt, (_, interface)) in attempts.iter_mut().zip(targets) {
+        attempt.interface = Some(interface);
+    }
+    Ok(attempts)
 }
 
 fn only_listening(mut table: SocketTable) -> SocketTable {

@@ -127,16 +127,9 @@ fn http_notes_of(attempts: &[Attempt]) -> Vec<Note> {
     notes
 }
 
-/// The local probe: which bind the answers reveal, who can reach it, what to do.
-pub fn local(
-    host: &Host,
-    port: u16,
-    timeout: Duration,
-    attempts: Vec<Attempt>,
-    table: &SocketTable,
-    cat: &dyn Catalogue,
-) -> LocalProbeReport {
-    let results: Vec<LocalResult> = attempts
+/// Attempts on this machine's own addresses, with who could reach each address.
+pub fn local_results(host: &Host, attempts: &[Attempt]) -> Vec<LocalResult> {
+    attempts
         .iter()
         .filter_map(|a| {
             let ip = a.ip?;
@@ -146,7 +139,19 @@ pub fn local(
                 reach: interfaces::reach_of(host, ip),
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The local probe: which bind the answers reveal, who can reach it, what to do.
+pub fn local(
+    host: &Host,
+    port: u16,
+    timeout: Duration,
+    attempts: Vec<Attempt>,
+    table: &SocketTable,
+    cat: &dyn Catalogue,
+) -> LocalProbeReport {
+    let results = local_results(host, &attempts);
     let inferred_bind = infer(&results);
     let reach = probe::reach(&results);
     let mut notes = local_notes(port, &results, inferred_bind, table);
