@@ -202,9 +202,7 @@ fn send(table: &SocketTable, target: &mut KillTarget, signal: Signal) {
 fn wait_until_free(port: u16, grace: Duration) -> bool {
     let deadline = Instant::now() + grace;
     loop {
-        let listening = platform::socket_table(SocketQuery::Port(port))
-            .map(|t| t.sockets.iter().any(|s| s.state.is_listening()))
-            .unwrap_or(true);
+        let listening = platform::port_listening(port).unwrap_or(true);
         if !listening {
             return true;
         }

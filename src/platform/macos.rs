@@ -135,3 +135,11 @@ pub fn alive(pid: u32) -> bool {
             Err(e) => e == rustix::io::Errno::PERM,
         })
 }
+
+/// Whether any socket listens on `port`.
+pub fn port_listening(port: u16) -> io::Result<bool> {
+    Ok(socket_table(SocketQuery::Port(port))?
+        .sockets
+        .iter()
+        .any(|s| s.state.is_listening()))
+}

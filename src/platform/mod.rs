@@ -48,6 +48,11 @@ pub fn socket_table(query: SocketQuery) -> Result<SocketTable, SystemError> {
     os::socket_table(query).map_err(SystemError::Sockets)
 }
 
+/// Whether any socket listens on `port` (no owners looked up: cheap enough to poll).
+pub fn port_listening(port: u16) -> Result<bool, SystemError> {
+    os::port_listening(port).map_err(SystemError::Sockets)
+}
+
 /// Whether `process` still holds `socket`: the same process (not a new one with its pid) with
 /// the same socket open. Checked right before a signal.
 pub fn still_holds(process: &Process, socket: &Socket) -> bool {

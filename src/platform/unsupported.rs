@@ -52,3 +52,11 @@ pub fn alive(_pid: u32) -> bool {
 pub fn signal(_pid: u32, _signal: Signal) -> Result<(), SignalError> {
     Err(SignalError::Unsupported)
 }
+
+/// Whether any socket listens on `port`.
+pub fn port_listening(port: u16) -> io::Result<bool> {
+    Ok(socket_table(SocketQuery::Port(port))?
+        .sockets
+        .iter()
+        .any(|s| s.state.is_listening()))
+}

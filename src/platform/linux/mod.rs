@@ -7,7 +7,7 @@ mod sockets;
 
 pub use super::unix::{hostname, signal};
 pub use procfs::{alive, still_holds};
-pub use sockets::socket_table;
+pub use sockets::{port_listening, socket_table};
 
 /// The name of a user id (getpwuid, so users from LDAP or systemd-homed count too).
 pub fn user_name(uid: u32) -> Option<String> {

@@ -20,6 +20,17 @@ use crate::platform::SocketQuery;
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
 
 pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+    owned(dump(query)?)
+}
+
+/// Whether any socket listens on `port`: the dump alone, without the /proc scan for owners.
+pub fn port_listening(port: u16) -> io::Result<bool> {
+    Ok(dump(SocketQuery::Port(port))?
+        .iter()
+        .any(|s| s.state.is_listening()))
+}
+
+fn dump(query: SocketQuery) -> io::Result<Vec<Socket>> {
     let diag = netlink::open(NETLINK_SOCK_DIAG)?;
     let mut sockets = Vec::new();
     let mut sequence = 0;
@@ -67,10 +78,15 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
         }
     }
 
+    Ok(sockets)
+}
+
+/// The table: the sockets with every pid that holds each, and those processes.
+fn owned(mut sockets: Vec<Socket>) -> io::Result<SocketTable> {
     let inodes: HashSet<u64> = sockets.iter().filter_map(|s| s.inode).collect();
     let owners = procfs::owners(&inodes);
     let mut pids: Vec<u32> = Vec::new();
-    for socket in &mut sockets {
+    for socket in sockets.iter_mut() {
         if let Some(held_by) = socket.inode.and_then(|i| owners.by_inode.get(&i)) {
             socket.pids = held_by.clone();
             pids.extend(held_by);
