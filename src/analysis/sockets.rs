@@ -116,7 +116,8 @@ pub fn owner_notes(host: &Host, port: Option<u16>, table: &SocketTable) -> Vec<N
         notes.push(Note::DockerProxy { ports: proxied });
     }
     if let Some(port) = port {
-        let held_by_control_center = table.sockets.iter().any(|s| {
+        // AirPlay Receiver runs in ControlCenter; without privileges its owner is hidden.
+        let airplay_likely = table.sockets.iter().any(|s| {
             s.pids.is_empty()
                 || s.pids.iter().any(|&pid| {
                     table
@@ -124,7 +125,7 @@ pub fn owner_notes(host: &Host, port: Option<u16>, table: &SocketTable) -> Vec<N
                         .is_some_and(|p| p.name.starts_with("ControlCe"))
                 })
         });
-        if host.os == Os::Macos && matches!(port, 5000 | 7000) && held_by_control_center {
+        if host.os == Os::Macos && matches!(port, 5000 | 7000) && airplay_likely {
             notes.push(Note::AirPlay { port });
         }
     }

@@ -14,6 +14,7 @@ use rustix::io::Errno;
 
 use crate::model::Process;
 
+#[derive(Default)]
 pub struct Owners {
     pub by_inode: HashMap<u64, Vec<u32>>,
     /// The user of each process that holds one of the sockets.
@@ -66,28 +67,21 @@ fn socket_inode(link: &[u8]) -> Option<u64> {
 /// Which pids hold each of `inodes`: one readlink per open file of every process. (Splitting
 /// the pids over threads was measured: no faster, the kernel's /proc work serialises.)
 pub fn owners(inodes: &HashSet<u64>) -> Owners {
-    let mut owners = Owners {
-        by_inode: HashMap::new(),
-        uids: HashMap::new(),
-        unreadable: 0,
-    };
     if inodes.is_empty() {
-        return owners;
+        return Owners::default();
     }
     let Ok(proc) = open_dir(CWD, "/proc") else {
-        return owners;
+        return Owners::default();
     };
     let Ok(listing) = Dir::read_from(&proc) else {
-        return owners;
+        return Owners::default();
     };
     let pids: Vec<u32> = listing
         .flatten()
         .filter_map(|e| number(e.file_name().to_bytes()))
         .collect();
-    let found = scan(&proc, &pids, inodes);
-    owners.by_inode = found.by_inode;
-    owners.uids = found.uids;
-    owners.unreadable = found.unreadable;
+    let mut owners = scan(&proc, &pids, inodes);
+    // A process holding one socket on two descriptors is named once.
     for pids in owners.by_inode.values_mut() {
         pids.sort_unstable();
         pids.dedup();
@@ -96,11 +90,7 @@ pub fn owners(inodes: &HashSet<u64>) -> Owners {
 }
 
 fn scan(proc: &OwnedFd, pids: &[u32], inodes: &HashSet<u64>) -> Owners {
-    let mut found = Owners {
-        by_inode: HashMap::new(),
-        uids: HashMap::new(),
-        unreadable: 0,
-    };
+    let mut found = Owners::default();
     let mut link = [0u8; 64];
     let mut fds: Vec<u32> = Vec::with_capacity(64);
     for &pid in pids {
