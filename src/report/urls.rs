@@ -68,11 +68,13 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
                 UrlScope::Other
             };
             // Loopback URLs need no excuse: they are this machine's own.
-            let why = (scope == UrlScope::Other).then(|| match l.not_shareable {
-                Some(NotShareable::Virtual) => cat.role(l.role),
-                Some(other) => cat.not_shareable(other),
-                None => "",
-            });
+            let why =
+                l.not_shareable
+                    .filter(|_| scope == UrlScope::Other)
+                    .map(|reason| match reason {
+                        NotShareable::Virtual => cat.role(l.role),
+                        other => cat.not_shareable(other),
+                    });
             Some(UrlEntry {
                 url,
                 ip: l.ip,
