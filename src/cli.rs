@@ -2,10 +2,12 @@
 //! [`Config`]. Values that need a precise, translated error (ports, hosts, paths) are taken
 //! as strings here and parsed by `parse`.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValue;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use std::time::Duration;
 
+use crate::analysis::topics::Topic;
 use crate::config::{
     ip_of, Action, Config, ExposeOptions, Families, FreeOptions, KillOptions, LabOptions,
     ListenersOptions, Output, PortOptions, ProbeOptions, ServeOptions, UrlsOptions, DEFAULT_PORT,
@@ -260,6 +262,28 @@ pub enum Command {
         range: Option<String>,
     },
 
+    /// Concept pages: flask, 0.0.0.0, loopback-vs-lan, ports, debugging, ipv6, firewall…
+    #[command(
+        visible_alias = "learn",
+        after_help = "Without TOPIC: the list of pages. The pages are docs/en and docs/ko of the \
+                      source, with this machine's values filled in."
+    )]
+    Explain {
+        /// The page, e.g. ports or 0.0.0.0
+        #[arg(value_name = "TOPIC", value_parser = TopicNames, allow_hyphen_values = true)]
+        topic: Option<String>,
+    },
+
+    /// Shell completions: bindscope completions bash > /etc/bash_completion.d/bindscope
+    Completions {
+        /// The shell
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+
+    /// The man page, generated from these options: bindscope man > bindscope.1
+    Man,
+
     /// The URLs to share, dev-server style: Local and Network lines
     Urls {
         /// The server's port
@@ -291,6 +315,30 @@ pub enum Command {
     },
 }
 
+/// Takes any topic name (`config` explains a wrong one in the user's language) and offers
+/// the pages' names to `--help` and to shell completions.
+#[derive(Debug, Clone, Copy)]
+struct TopicNames;
+
+impl clap::builder::TypedValueParser for TopicNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(Topic::ALL.into_iter().map(|t| {
+            PossibleValue::new(t.name()).aliases(t.aliases().iter().copied())
+        })))
+    }
+}
+
 /// The environment `config` reads, gathered by `main` (and made up by tests).
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -301,6 +349,8 @@ pub struct Env {
     pub stdout_tty: bool,
     pub stdin_tty: bool,
     pub stderr_tty: bool,
+    /// The terminal's width in columns, when stdout is one.
+    pub columns: Option<usize>,
     /// The OS's own locale, asked only when the variables say nothing (macOS, Windows).
     pub system_locale: Option<fn() -> Option<String>>,
 }
@@ -315,10 +365,15 @@ impl Env {
             stdout_tty,
             stdin_tty,
             stderr_tty,
+            columns: stdout_tty.then(textwrap::termwidth),
             system_locale: Some(sys_locale::get_locale),
         }
     }
 }
+
+/// Text wraps to the terminal, within these bounds: narrower is unreadable, wider tiring.
+const MIN_WIDTH: usize = 40;
+const MAX_WIDTH: usize = 100;
 
 fn set(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
@@ -356,6 +411,10 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
         verbose: g.verbose,
         quiet: g.quiet,
         tty: env.stdout_tty,
+        width: match env.stdout_tty {
+            true => env.columns.unwrap_or(80).clamp(MIN_WIDTH, MAX_WIDTH),
+            false => 0,
+        },
     };
     // `bindscope -p 8000 urls` means the same as `bindscope urls -p 8000`.
     let top_port = cli.port;
@@ -512,6 +571,33 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
                 None => Duration::from_millis(500),
             },
         }),
+        Some(Command::Explain { topic }) => Action::Explain {
+            topic: topic
+                .map(|t| {
+                    Topic::find(&t).ok_or_else(|| InputError::UnknownTopic {
+                        value: parse::shown(&t),
+                    })
+                })
+                .transpose()?,
+        },
+        Some(Command::Completions { shell }) => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "bindscope", &mut text);
+            Action::Generated {
+                name: "completions",
+                text: String::from_utf8_lossy(&text).into_owned(),
+            }
+        }
+        Some(Command::Man) => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut text)
+                .expect("writing to memory cannot fail");
+            Action::Generated {
+                name: "man",
+                text: String::from_utf8_lossy(&text).into_owned(),
+            }
+        }
         Some(Command::Urls {
             port,
             host,
@@ -587,7 +673,6 @@ impl From<FamilyArgs> for Families {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     fn env(vars: &[(&str, &str)], tty: bool) -> Env {
         let get = |name: &str| {
@@ -602,6 +687,7 @@ mod tests {
             stdout_tty: tty,
             stdin_tty: false,
             stderr_tty: false,
+            columns: None,
             system_locale: None,
         }
     }

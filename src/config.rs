@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::analysis::topics::Topic;
 use crate::i18n::Lang;
 use crate::model::Proto;
 use crate::parse::{HostInput, HostSpec};
@@ -27,6 +28,8 @@ pub struct Output {
     pub quiet: bool,
     /// stdout is a terminal: tables for people, bare values for pipes where promised.
     pub tty: bool,
+    /// The columns text wraps at on a terminal; 0 when piped (no wrapping).
+    pub width: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +69,13 @@ pub fn ip_of(host: &HostInput) -> Option<IpAddr> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Overview { port: u16 },
-    Interfaces { all: bool, families: Families },
+    Overview {
+        port: u16,
+    },
+    Interfaces {
+        all: bool,
+        families: Families,
+    },
     Expose(ExposeOptions),
     Urls(UrlsOptions),
     Listeners(ListenersOptions),
@@ -76,6 +84,15 @@ pub enum Action {
     Probe(ProbeOptions),
     Serve(ServeOptions),
     Lab(LabOptions),
+    /// A concept page, or the list of them.
+    Explain {
+        topic: Option<Topic>,
+    },
+    /// Text generated from the command-line definition: completions, the man page.
+    Generated {
+        name: &'static str,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

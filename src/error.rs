@@ -108,6 +108,10 @@ pub enum InputError {
     KillNeedsConfirmation {
         port: u16,
     },
+    /// `explain` of a topic there is no page for.
+    UnknownTopic {
+        value: String,
+    },
 }
 
 /// The system refused: exit code 3.

@@ -280,7 +280,7 @@ pub fn full_tunnel_vpn(host: &Host) -> Option<&Interface> {
 }
 
 /// What the environment changes for every server that is not bound to loopback: WSL2's
-/// networking and running inside a container.
+/// networking, running inside a container, a desktop firewall that asks first.
 pub fn environment_notes(host: &Host) -> Vec<Note> {
     let mut notes = Vec::new();
     match host.env.wsl {
@@ -290,6 +290,9 @@ pub fn environment_notes(host: &Host) -> Vec<Note> {
     }
     if let Some(name) = &host.env.container {
         notes.push(Note::InContainer { name: name.clone() });
+    }
+    if matches!(host.os, Os::Windows | Os::Macos) {
+        notes.push(Note::FirewallPrompt { os: host.os });
     }
     notes
 }

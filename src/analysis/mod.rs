@@ -3,10 +3,12 @@
 pub mod address;
 pub mod expose;
 pub mod interfaces;
+pub mod live;
 pub mod notes;
 pub mod ports;
 pub mod probe;
 pub mod sockets;
+pub mod topics;
 
 #[cfg(test)]
 pub mod fixtures;

@@ -4,6 +4,8 @@
 use std::net::{IpAddr, SocketAddr};
 
 use super::interfaces::Role;
+use super::topics::Topic;
+use crate::model::Os;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
@@ -113,6 +115,9 @@ pub enum Note {
     LocalFirewall { ips: Vec<IpAddr> },
     /// `--http` does not speak TLS: an https target gets the TCP result only.
     HttpsNotProbed,
+    /// A desktop firewall (Windows Defender Firewall, macOS's application firewall) asks the
+    /// first time a program listens beyond loopback; a "no" makes other devices time out.
+    FirewallPrompt { os: Os },
 }
 
 /// Why a bind conflicts with an existing listening socket (Linux's rules, measured).
@@ -199,6 +204,60 @@ impl Note {
             Note::AirPlayAnswered => "airplay_answered",
             Note::LocalFirewall { .. } => "local_firewall",
             Note::HttpsNotProbed => "https_not_probed",
+            Note::FirewallPrompt { .. } => "firewall_prompt",
+        }
+    }
+
+    /// The `explain` page that says more about what this note says, if one does.
+    pub fn topic(&self) -> Option<Topic> {
+        match self {
+            Note::LoopbackOnly | Note::LoopbackFix { .. } | Note::NotLocal { .. } => {
+                Some(Topic::LoopbackVsLan)
+            }
+            Note::AllInterfaces => Some(Topic::BindAll),
+            Note::DualStack
+            | Note::V6Only { .. }
+            | Note::LinkLocalNeedsZone { .. }
+            | Note::LinkLocalNoUrl
+            | Note::Localhost { .. }
+            | Note::SplitLocalhost { .. } => Some(Topic::Ipv6),
+            Note::AlsoVirtual { .. } | Note::InContainer { .. } | Note::DockerProxy { .. } => {
+                Some(Topic::Docker)
+            }
+            Note::Public { .. }
+            | Note::FirewallDecides
+            | Note::FullTunnelVpn { .. }
+            | Note::AlsoVpn { .. }
+            | Note::SelfTestOnly { .. }
+            | Note::LocalFirewall { .. }
+            | Note::FirewallPrompt { .. } => Some(Topic::Firewall),
+            Note::WslNat | Note::WslMirrored => Some(Topic::Wsl),
+            Note::VirtualAddress { role, .. } => Some(match role {
+                Role::WslNat | Role::HyperV => Topic::Wsl,
+                Role::Vpn | Role::Tailnet => Topic::Firewall,
+                _ => Topic::Docker,
+            }),
+            Note::AirPlay { .. } | Note::AirPlayAnswered => Some(Topic::Macos),
+            Note::PrivilegedPort { .. }
+            | Note::PrivilegedPortAllowed { .. }
+            | Note::BindFailed { .. }
+            | Note::Conflict { .. }
+            | Note::TimeWait
+            | Note::EphemeralRange { .. }
+            | Note::ExcludedPortRange { .. }
+            | Note::NothingListens { .. } => Some(Topic::Ports),
+            Note::Reloader { .. }
+            | Note::DebuggerExposed { .. }
+            | Note::DevServerExposed { .. } => Some(Topic::Debugging),
+            Note::NonlocalBindAllowed
+            | Note::Hostname { .. }
+            | Note::InterfaceName { .. }
+            | Note::InterfaceWithoutAddress { .. }
+            | Note::NoLanAddress
+            | Note::BindSucceeded
+            | Note::OwnersHidden { .. }
+            | Note::NoVisibleOwner
+            | Note::HttpsNotProbed => None,
         }
     }
 

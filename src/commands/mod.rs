@@ -1,5 +1,6 @@
 //! One module per command, each reading top to bottom: gather, analyse, report, render.
 
+mod explain;
 mod expose;
 mod free;
 mod interfaces;
@@ -32,5 +33,14 @@ pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Action::Probe(options) => probe::run(options, config.progress, json, &ui, w),
         Action::Serve(options) => serve::run(options, json, &ui, w),
         Action::Lab(options) => lab::run(options, json, &ui, w),
+        Action::Explain { topic } => explain::run(*topic, json, &ui, w),
+        Action::Generated { name, text } => {
+            if json {
+                crate::render::write_json(w, &ui, name, &crate::report::Generated { text })?;
+            } else {
+                w.write_all(text.as_bytes())?;
+            }
+            Ok(ExitCode::Success)
+        }
     }
 }

@@ -8,8 +8,9 @@ use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
+use crate::analysis::topics::Topic;
 use crate::error::{InputError, SystemError};
-use crate::model::{Device, Os};
+use crate::model::{Device, Os, WslMode};
 use crate::parse::{Arg, MAX_ARG_LEN};
 
 pub struct En;
@@ -81,6 +82,7 @@ impl Catalogue for En {
             Label::Time => "TIME",
             Label::Http => "HTTP",
             Label::Bound => "Bound to:",
+            Label::ReadMore => "Read more:",
         }
     }
 
@@ -184,6 +186,27 @@ impl Catalogue for En {
             Text::LabIntro => "Three throwaway servers, one after another, each probed from every address of this machine:".into(),
             Text::LabComparison => "What the comparison tables say of the same binds:".into(),
             Text::LabOutro => "These connections never left this machine: they show what each bind accepts, not what a firewall lets in. For that, run bindscope serve and open its URL on your phone.".into(),
+            Text::TopicsIntro => "Concept pages: bindscope explain TOPIC (in Korean: --lang ko).".into(),
+            Text::LivePortFree { port } => format!("free right now (nothing listens on {port})"),
+            Text::LivePortHeld { port, who } => format!("in use right now, {who} listening on {port}"),
+            Text::LivePortHidden { port } => format!(
+                "in use right now, by a process of another user (sudo bindscope port {port} names it)"
+            ),
+            Text::LiveDualStack { on: true } => {
+                "yes: here a server on :: takes IPv4 clients too".into()
+            }
+            Text::LiveDualStack { on: false } => {
+                "no: here a server on :: takes IPv6 clients only".into()
+            }
+            Text::LiveWsl { mode: None } => "not WSL".into(),
+            Text::LiveWsl { mode: Some(WslMode::Nat) } => "WSL2 with NAT networking".into(),
+            Text::LiveWsl { mode: Some(WslMode::Mirrored) } => {
+                "WSL2 with mirrored networking".into()
+            }
+            Text::LiveContainer { name: None } => "not inside a container".into(),
+            Text::LiveContainer { name: Some(name) } => format!("inside a container ({name})"),
+            Text::LiveNoBridge => "none on this machine".into(),
+            Text::LiveOs { os: o } => os(o).into(),
             Text::PageTitle => "bindscope: you reached this machine".into(),
             Text::PageVisitor { ip } => format!("You are {ip}."),
             Text::PageReached { ip, port, interface } => {
@@ -334,6 +357,8 @@ impl Catalogue for En {
             ),
             Note::HttpsNotProbed => "--http speaks plain HTTP only: for an https:// target, the TCP result above is all that was checked.".into(),
             Note::BindSucceeded => "Bind test: the bind succeeds right now (the socket was closed at once).".into(),
+            Note::FirewallPrompt { os: Os::Windows } => "Windows Defender Firewall asks the first time a program listens beyond loopback. If that prompt was dismissed, or allowed only Public networks, other devices time out: Windows Security → Firewall & network protection → Allow an app, and tick Private for python.exe.".into(),
+            Note::FirewallPrompt { os: _ } => "If macOS's firewall is on, it asks whether python3 (or node) may accept incoming connections; after Deny, other devices time out. System Settings → Network → Firewall → Options lists the apps.".into(),
         }
     }
 
@@ -372,6 +397,7 @@ impl Catalogue for En {
             InputError::OneLocalPort => "a probe of this machine takes one port, e.g. -p 5000; give a TARGET to try several".into(),
             InputError::HostNotIp { value } => format!("'{value}' is not an IP address; give one, e.g. 127.0.0.1, 0.0.0.0 or ::"),
             InputError::KillNeedsConfirmation { port } => format!("refusing to stop the owners of port {port} without confirmation: there is no terminal to ask on; add --yes to confirm"),
+            InputError::UnknownTopic { value } => format!("there is no page about '{value}'; topics: {}", Topic::names()),
         }
     }
 

@@ -8,8 +8,9 @@ use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
+use crate::analysis::topics::Topic;
 use crate::error::{InputError, SystemError};
-use crate::model::{Device, Os};
+use crate::model::{Device, Os, WslMode};
 use crate::parse::{Arg, MAX_ARG_LEN};
 
 pub struct Ko;
@@ -90,6 +91,7 @@ impl Catalogue for Ko {
             Label::Time => "시간",
             Label::Http => "HTTP",
             Label::Bound => "바인딩 주소:",
+            Label::ReadMore => "더 알아보기:",
         }
     }
 
@@ -188,6 +190,25 @@ impl Catalogue for Ko {
             Text::LabIntro => "임시 서버 세 개를 차례로 띄우고, 각각 이 컴퓨터의 모든 주소로 접속해 봤습니다:".into(),
             Text::LabComparison => "같은 바인딩을 비교표로 보면:".into(),
             Text::LabOutro => "이 접속은 모두 이 컴퓨터 안에서만 오갔습니다: 각 바인딩이 무엇을 받는지는 보여 주지만, 방화벽이 무엇을 통과시키는지는 보여 주지 못합니다. 그것은 bindscope serve를 실행하고 스마트폰에서 그 URL을 열어 확인하세요.".into(),
+            Text::TopicsIntro => "개념 설명 페이지: bindscope explain 주제 (영어로 보려면 --lang en)".into(),
+            Text::LivePortFree { port } => format!("지금 비어 있음 ({port}번에서 기다리는 프로그램 없음)"),
+            Text::LivePortHeld { port, who } => format!("지금 사용 중 ({port}번에서 기다리는 프로그램: {who})"),
+            Text::LivePortHidden { port } => format!(
+                "지금 사용 중, 다른 사용자의 프로세스 (sudo bindscope port {port}로 누구인지 확인)"
+            ),
+            Text::LiveDualStack { on: true } => {
+                "예: 이 컴퓨터에서는 ::에 바인딩한 서버가 IPv4 접속도 받습니다".into()
+            }
+            Text::LiveDualStack { on: false } => {
+                "아니요: 이 컴퓨터에서는 ::에 바인딩한 서버가 IPv6 접속만 받습니다".into()
+            }
+            Text::LiveWsl { mode: None } => "WSL 아님".into(),
+            Text::LiveWsl { mode: Some(WslMode::Nat) } => "WSL2, NAT 네트워킹".into(),
+            Text::LiveWsl { mode: Some(WslMode::Mirrored) } => "WSL2, 미러 모드 네트워킹".into(),
+            Text::LiveContainer { name: None } => "컨테이너 밖".into(),
+            Text::LiveContainer { name: Some(name) } => format!("컨테이너({name}) 안"),
+            Text::LiveNoBridge => "이 컴퓨터에는 없음".into(),
+            Text::LiveOs { os: o } => os(o).into(),
             Text::PageTitle => "bindscope: 이 컴퓨터에 접속했습니다".into(),
             Text::PageVisitor { ip } => format!("접속한 기기의 주소: {ip}"),
             Text::PageReached { ip, port, interface } => {
@@ -336,6 +357,8 @@ impl Catalogue for Ko {
             ),
             Note::HttpsNotProbed => "--http는 일반 HTTP만 지원합니다: https:// 대상은 위의 TCP 접속 결과까지만 확인했습니다.".into(),
             Note::BindSucceeded => "바인딩 테스트: 지금 바인딩할 수 있습니다 (소켓은 바로 닫았습니다).".into(),
+            Note::FirewallPrompt { os: Os::Windows } => "Windows Defender 방화벽은 프로그램이 루프백 밖에서 처음 연결을 기다릴 때 허용할지 묻습니다. 그 창을 닫았거나 공용 네트워크만 허용했다면 다른 기기의 접속은 시간 초과로 끝납니다. Windows 보안 → 방화벽 및 네트워크 보호 → 방화벽에서 앱 허용에서 python.exe의 개인 네트워크를 체크하세요.".into(),
+            Note::FirewallPrompt { os: _ } => "macOS 방화벽이 켜져 있으면 python3(또는 node)가 들어오는 연결을 받아도 되는지 묻습니다. 거부를 눌렀다면 다른 기기의 접속은 시간 초과로 끝납니다. 시스템 설정 → 네트워크 → 방화벽 → 옵션에서 앱 목록을 확인하세요.".into(),
         }
     }
 
@@ -374,6 +397,7 @@ impl Catalogue for Ko {
             InputError::OneLocalPort => "이 컴퓨터를 검사할 때는 포트를 하나만 줍니다. 예: -p 5000. 여러 포트는 대상(TARGET)을 줄 때 쓸 수 있습니다".into(),
             InputError::HostNotIp { value } => format!("'{value}'은(는) IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::"),
             InputError::KillNeedsConfirmation { port } => format!("{port}번 포트를 쓰는 프로세스를 확인 없이 멈추지 않습니다: 물어볼 터미널이 없습니다. 확인하려면 --yes를 붙이세요"),
+            InputError::UnknownTopic { value } => format!("'{value}'에 대한 설명 페이지가 없습니다. 주제: {}", Topic::names()),
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod en;
 mod ko;
+pub mod pages;
 
 use std::net::IpAddr;
 
@@ -19,7 +20,7 @@ use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::error::{InputError, SystemError};
-use crate::model::{Device, Os};
+use crate::model::{Device, Os, WslMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +97,7 @@ pub enum Label {
     Time,
     Http,
     Bound,
+    ReadMore,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.
@@ -255,6 +257,34 @@ pub enum Text<'a> {
     LabIntro,
     LabComparison,
     LabOutro,
+    /// Above the list of `explain` topics.
+    TopicsIntro,
+    LivePortFree {
+        port: u16,
+    },
+    LivePortHeld {
+        port: u16,
+        who: &'a str,
+    },
+    /// Something listens, but its owner belongs to another user.
+    LivePortHidden {
+        port: u16,
+    },
+    LiveDualStack {
+        on: bool,
+    },
+    /// `None`: not WSL.
+    LiveWsl {
+        mode: Option<WslMode>,
+    },
+    /// `None`: not in a container.
+    LiveContainer {
+        name: Option<&'a str>,
+    },
+    LiveNoBridge,
+    LiveOs {
+        os: Os,
+    },
 }
 
 /// One language's texts.

@@ -156,6 +156,9 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             low: 32768,
             high: 60999,
         },
+        Note::FirewallPrompt {
+            os: crate::model::Os::Windows,
+        },
     ];
     for note in &notes {
         match note {
@@ -202,7 +205,8 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::DevServerExposed { .. }
             | Note::AirPlayAnswered
             | Note::LocalFirewall { .. }
-            | Note::HttpsNotProbed => {}
+            | Note::HttpsNotProbed
+            | Note::FirewallPrompt { .. } => {}
         }
     }
     notes
@@ -227,4 +231,9 @@ fn every_note_reads_in_both_languages_and_is_documented() {
             note.code()
         );
     }
+    // One code, a text per desktop OS.
+    let macos = crate::analysis::notes::Note::FirewallPrompt {
+        os: crate::model::Os::Macos,
+    };
+    assert!(En.note(&macos).contains("macOS") && has_hangul(&Ko.note(&macos)));
 }

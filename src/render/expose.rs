@@ -96,5 +96,6 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
     for row in &report.comparison.rows {
         table.add_row(vec![row.label, row.text]);
     }
-    table.write(w, ui.color)
+    table.write(w, ui.color)?;
+    super::explain::read_next(w, ui, &report.explain)
 }

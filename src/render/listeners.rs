@@ -60,7 +60,7 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
         writeln!(w)?;
         write_notes(w, ui, &report.notes)?;
     }
-    Ok(())
+    super::explain::read_next(w, ui, &report.explain)
 }
 
 pub fn proto(s: &SocketOut) -> &'static str {

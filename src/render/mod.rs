@@ -1,11 +1,13 @@
 //! Human tables and JSON, written to any `Write`. Colour is an accent only: every coloured
 //! word also says what it means.
 
+pub mod explain;
 pub mod expose;
 pub mod free;
 pub mod interfaces;
 pub mod lab;
 pub mod listeners;
+pub mod markdown;
 pub mod overview;
 pub mod port;
 pub mod probe;
@@ -33,6 +35,8 @@ pub struct Ui {
     pub verbose: u8,
     pub quiet: bool,
     pub tty: bool,
+    /// The columns text wraps at; 0: do not wrap.
+    pub width: usize,
 }
 
 impl Ui {
@@ -44,6 +48,7 @@ impl Ui {
             verbose: output.verbose,
             quiet: output.quiet,
             tty: output.tty,
+            width: output.width,
         }
     }
 

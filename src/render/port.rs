@@ -87,7 +87,7 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
         writeln!(w)?;
         write_kill(w, port, kill, ui)?;
     }
-    Ok(())
+    super::explain::read_next(w, ui, &report.explain)
 }
 
 fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Result<()> {

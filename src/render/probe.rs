@@ -115,7 +115,7 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
         writeln!(w)?;
         write_notes(w, ui, &report.notes)?;
     }
-    Ok(())
+    super::explain::read_next(w, ui, &report.explain)
 }
 
 pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Result<()> {
@@ -151,5 +151,6 @@ pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Res
             writeln!(w, "  • {meaning}")?;
         }
     }
-    write_notes(w, ui, &report.notes)
+    write_notes(w, ui, &report.notes)?;
+    super::explain::read_next(w, ui, &report.explain)
 }

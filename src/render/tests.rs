@@ -10,6 +10,7 @@ use super::Ui;
 use crate::analysis::expose::{expose, Target};
 use crate::analysis::fixtures;
 use crate::analysis::interfaces::primary;
+use crate::analysis::topics::Topic;
 use crate::config::Families;
 use crate::i18n::Lang;
 use crate::model::Host;
@@ -23,6 +24,7 @@ fn ui(lang: Lang) -> Ui {
         verbose: 0,
         quiet: false,
         tty: true,
+        width: 80,
     }
 }
 
@@ -306,17 +308,26 @@ fn qr_code_encodes_the_url() {
 }
 
 /// The README's examples are the renders of the fixture machines they claim to be.
+/// `UPDATE_README=1 cargo test readme_examples` writes the current renders into README.md.
 #[test]
 fn readme_examples_are_true() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README.md");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let update = std::env::var_os("UPDATE_README").is_some();
+    let mut updated = String::new();
+    let mut stale = Vec::new();
     let mut checked = 0;
     let mut rest = readme.as_str();
     while let Some(start) = rest.find("<!-- example: ") {
-        rest = &rest[start + "<!-- example: ".len()..];
-        let name = &rest[..rest.find(" -->").expect("marker ends")];
-        let block = &rest[rest.find("```text\n").expect("a text block follows") + 8..];
-        let shown = &block[..block.find("```").expect("block ends")];
+        let marker = start + "<!-- example: ".len();
+        let name = &rest[marker..marker + rest[marker..].find(" -->").expect("marker ends")];
+        let block = marker
+            + rest[marker..]
+                .find("```text\n")
+                .expect("a text block follows")
+            + 8;
+        let end = block + rest[block..].find("```").expect("block ends");
+        let shown = &rest[block..end];
         let laptop = fixtures::laptop();
         let rendered = match name {
             "overview_laptop_en" => overview(&laptop, Lang::En),
@@ -328,12 +339,37 @@ fn readme_examples_are_true() {
             "port_flask_taken_en" => port(Lang::En, true),
             "probe_local_loopback_en" => local_probe(Lang::En, false),
             "probe_remote_en" => remote_probe(Lang::En),
+            "explain_ports_en" => explain(Topic::Ports, Lang::En, true),
+            "explain_loopback_ko" => explain(Topic::LoopbackVsLan, Lang::Ko, true),
             other => panic!("README names an unknown example: {other}"),
         };
-        assert_eq!(shown, rendered, "README example {name} is out of date");
+        if shown != rendered {
+            stale.push(name.to_string());
+        }
+        updated.push_str(&rest[..block]);
+        updated.push_str(&rendered);
+        rest = &rest[end..];
         checked += 1;
     }
-    assert_eq!(checked, 9, "every README example is checked");
+    updated.push_str(rest);
+    if update {
+        std::fs::write(path, updated).expect("README.md is writable");
+    } else {
+        assert!(
+            stale.is_empty(),
+            "README examples out of date: {stale:?} (UPDATE_README=1 cargo test readme_examples rewrites them)"
+        );
+    }
+    assert_eq!(checked, 11, "every README example is checked");
+}
+
+/// A page as the laptop fixture shows it, Flask's reloader holding port 5000.
+fn explain(topic: Topic, lang: Lang, tty: bool) -> String {
+    let ui = Ui { tty, ..ui(lang) };
+    let table = fixtures::flask_port();
+    let live = crate::analysis::live::live(&fixtures::laptop(), Some(&table));
+    let report = report::explain::explain(topic, lang, &live);
+    text(|w| super::explain::page(w, &report, &ui))
 }
 
 fn listeners(lang: Lang) -> String {

@@ -6,6 +6,7 @@ use super::NoteOut;
 use crate::analysis::address::{AddrKind, Reach, Risk};
 use crate::analysis::expose::{url, BindKind, Candidate, Exposure};
 use crate::analysis::notes::{BindError, Note};
+use crate::analysis::topics::{read_next, Topic};
 use crate::i18n::{Catalogue, Row};
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +29,8 @@ pub struct ExposeReport {
     pub candidates: Vec<Candidate>,
     pub notes: Vec<NoteOut>,
     pub comparison: Comparison,
+    /// The `explain` pages to read next.
+    pub explain: Vec<Topic>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,6 +136,13 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
             .map(BindError::code),
         dual_stack: exposure.dual_stack,
         candidates: exposure.candidates.clone(),
+        explain: read_next(
+            Topic::for_bind(
+                exposure.kind,
+                exposure.bind_ip.is_some_and(|ip| ip.is_ipv6()),
+            ),
+            &notes,
+        ),
         notes: NoteOut::all(&notes, cat),
         comparison: Comparison::new(exposure.kind, cat),
     }

@@ -1,6 +1,7 @@
 //! One serialisable report per command: the single source of the human view and of `--json`.
 //! Reports are built from the analysis, with every sentence already in the user's language.
 
+pub mod explain;
 pub mod expose;
 mod free;
 mod interfaces;
@@ -48,6 +49,12 @@ impl NoteOut {
     pub fn all(notes: &[Note], cat: &dyn Catalogue) -> Vec<NoteOut> {
         notes.iter().map(|n| NoteOut::new(n, cat)).collect()
     }
+}
+
+/// Text generated from the command-line definition (completions, the man page), for `--json`.
+#[derive(Serialize)]
+pub struct Generated<'a> {
+    pub text: &'a str,
 }
 
 /// The JSON document around a report.

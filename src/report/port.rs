@@ -7,6 +7,7 @@ use super::NoteOut;
 use crate::analysis::notes::{BindError, Conflict, Note};
 use crate::analysis::ports::{facts, PortClass, Service};
 use crate::analysis::sockets::{blockers, owner_notes, KillOutcome, Refusal};
+use crate::analysis::topics::{read_next, Topic};
 use crate::i18n::Catalogue;
 use crate::model::{Host, SockState, SocketTable};
 use crate::platform::Signal;
@@ -29,6 +30,8 @@ pub struct PortReport {
     /// The nearest ports that bind on 127.0.0.1 and 0.0.0.0 right now.
     pub suggestions: Vec<u16>,
     pub notes: Vec<NoteOut>,
+    /// The `explain` pages to read next.
+    pub explain: Vec<Topic>,
     /// What `--kill` did.
     pub kill: Option<KillOut>,
 }
@@ -159,6 +162,7 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
             .collect(),
         free: found.bind_test.iter().all(|(_, r)| r.is_ok()),
         suggestions: found.suggestions.clone(),
+        explain: read_next(Topic::Ports, &notes),
         notes: NoteOut::all(&notes, cat),
         kill: None,
     }

@@ -13,6 +13,7 @@ use crate::analysis::probe::{
     self, http_notes, infer, local_notes, InferredBind, LocalResult, ServerKind, Status,
     Unreachable,
 };
+use crate::analysis::topics::{read_next, Topic};
 use crate::i18n::Catalogue;
 use crate::model::{Host, Process, SocketTable};
 
@@ -63,6 +64,8 @@ pub struct LocalProbeReport {
     /// The URL to try from another device, when one should work.
     pub url: Option<String>,
     pub notes: Vec<NoteOut>,
+    /// The `explain` pages to read next.
+    pub explain: Vec<Topic>,
 }
 
 /// `probe TARGET`: any host, from wherever bindscope runs.
@@ -74,6 +77,8 @@ pub struct RemoteProbeReport {
     /// One entry per resolved address and port.
     pub results: Vec<ProbeRow>,
     pub notes: Vec<NoteOut>,
+    /// The `explain` pages to read next.
+    pub explain: Vec<Topic>,
 }
 
 impl RemoteProbeReport {
@@ -156,6 +161,9 @@ pub fn local(
     let reach = probe::reach(&results);
     let mut notes = local_notes(port, &results, inferred_bind, table);
     notes.extend(http_notes_of(&attempts));
+    if reach > Reach::Host {
+        notes.extend(interfaces::environment_notes(host));
+    }
     // The URL for another device: the primary address if it answered, else any shareable one.
     let primary = interfaces::primary(host).map(|p| p.ip);
     let answered = |ip: IpAddr| {
@@ -191,6 +199,7 @@ pub fn local(
         listening_on,
         processes: table.processes.iter().cloned().map(Arc::new).collect(),
         url,
+        explain: read_next(Topic::for_inferred(inferred_bind), &notes),
         notes: NoteOut::all(&notes, cat),
     }
 }
@@ -202,10 +211,25 @@ pub fn remote(
     cat: &dyn Catalogue,
 ) -> RemoteProbeReport {
     let notes = http_notes_of(&attempts);
+    // The page for the worst outcome: a timeout says more than a refusal, a refusal more
+    // than an open port.
+    let worst = attempts
+        .iter()
+        .map(|a| a.status)
+        .max_by_key(|s| match s {
+            Status::Open => 0,
+            Status::Unresolved | Status::Error => 1,
+            Status::Refused => 2,
+            Status::Unreachable => 3,
+            Status::Timeout => 4,
+        })
+        .unwrap_or(Status::Open);
+    let explain = read_next(Topic::for_status(worst), &notes);
     RemoteProbeReport {
         target: target.to_string(),
         timeout_ms: timeout.as_millis() as u64,
         results: attempts.into_iter().map(|a| row(a, cat)).collect(),
         notes: NoteOut::all(&notes, cat),
+        explain,
     }
 }

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::NoteOut;
 use crate::analysis::address::Reach;
+use crate::analysis::interfaces::environment_notes;
 use crate::analysis::sockets::{dual_stack, owner_notes, reach};
+use crate::analysis::topics::{read_next, Topic};
 use crate::i18n::Catalogue;
 use crate::model::{Host, Process, Proto, SockState, Socket, SocketTable};
 
@@ -110,6 +112,8 @@ pub struct ListenersReport {
     /// hold sockets).
     pub owners_complete: bool,
     pub notes: Vec<NoteOut>,
+    /// The `explain` pages to read next.
+    pub explain: Vec<Topic>,
 }
 
 /// Filters for `listeners`.
@@ -147,11 +151,21 @@ pub fn listeners(
             .then(a.proto.cmp(&b.proto))
             .then(a.ip.cmp(&b.ip))
     });
+    let mut notes = owner_notes(host, None, table);
+    if exposed > 0 {
+        notes.extend(environment_notes(host));
+    }
+    let first = if exposed > 0 {
+        Topic::BindAll
+    } else {
+        Topic::LoopbackVsLan
+    };
     ListenersReport {
         listeners: rows,
         total,
         exposed,
         owners_complete: table.owners_complete,
-        notes: NoteOut::all(&owner_notes(host, None, table), cat),
+        explain: read_next(first, &notes),
+        notes: NoteOut::all(&notes, cat),
     }
 }
