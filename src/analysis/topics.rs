@@ -7,7 +7,7 @@ use super::expose::BindKind;
 use super::notes::Note;
 use super::probe::{InferredBind, Status};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Topic {
     Flask,
     BindAll,

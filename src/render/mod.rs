@@ -146,4 +146,6 @@ pub fn clean(name: &str) -> String {
 }
 
 #[cfg(test)]
+mod pages_tests;
+#[cfg(test)]
 mod tests;

@@ -78,7 +78,9 @@ impl Table {
             .unwrap_or(0);
         let mut widths = vec![0usize; columns];
         for (c, h) in self.header.iter().enumerate() {
-            widths[c] = widths[c].max(h.width());
+            for line in h.split('\n') {
+                widths[c] = widths[c].max(line.width());
+            }
         }
         for row in &self.rows {
             for (c, cell) in row.iter().enumerate() {
@@ -90,20 +92,26 @@ impl Table {
         let mut line = String::new();
         if !self.header.is_empty() {
             let header: Vec<Cell> = self.header.iter().map(Cell::new).collect();
-            write_line(w, &mut line, &widths, &header, 0, color, true)?;
+            for n in 0..height(&header) {
+                write_line(w, &mut line, &widths, &header, n, color, true)?;
+            }
         }
         for row in &self.rows {
-            let height = row
-                .iter()
-                .map(|c| c.text.split('\n').count())
-                .max()
-                .unwrap_or(1);
-            for n in 0..height {
+            for n in 0..height(row) {
                 write_line(w, &mut line, &widths, row, n, color, false)?;
             }
         }
         Ok(())
     }
+}
+
+/// The lines a row of cells takes.
+fn height(cells: &[Cell]) -> usize {
+    cells
+        .iter()
+        .map(|c| c.text.split('\n').count())
+        .max()
+        .unwrap_or(1)
 }
 
 fn write_line(
