@@ -52,7 +52,7 @@ pub struct GlobalArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Language: auto follows LC_ALL, LC_MESSAGES, LANG
+    /// Language: auto follows LC_ALL, LC_MESSAGES, LANG (--lang ko: 한국어로 보기)
     #[arg(long, value_enum, default_value_t = LangChoice::Auto, global = true, value_name = "LANG")]
     pub lang: LangChoice,
 
@@ -127,6 +127,36 @@ pub enum Command {
         /// Bind for real (and close at once) to say whether it would succeed now
         #[arg(long = "try")]
         try_bind: bool,
+    },
+
+    /// The URLs to share, dev-server style: Local and Network lines
+    Urls {
+        /// The server's port
+        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+        port: Option<String>,
+
+        /// The server's bind host (default: every address, IPv4 and IPv6)
+        #[arg(long, value_name = "HOST", allow_hyphen_values = true)]
+        host: Option<String>,
+
+        /// Also virtual interfaces (containers, VPNs, WSL), with why they will not work
+        #[arg(short, long)]
+        all: bool,
+
+        /// URL scheme
+        #[arg(long, value_enum, default_value_t = Scheme::Http)]
+        scheme: Scheme,
+
+        /// Path to append, e.g. /app
+        #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
+        path: Option<String>,
+
+        /// Draw a QR code of the recommended URL
+        #[arg(long)]
+        qr: bool,
+
+        #[command(flatten)]
+        families: FamilyArgs,
     },
 
     /// Every listening TCP socket and bound UDP socket, with its processes, riskiest first
@@ -283,36 +313,6 @@ pub enum Command {
 
     /// The man page, generated from these options: bindscope man > bindscope.1
     Man,
-
-    /// The URLs to share, dev-server style: Local and Network lines
-    Urls {
-        /// The server's port
-        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
-        port: Option<String>,
-
-        /// The server's bind host (default: every address, IPv4 and IPv6)
-        #[arg(long, value_name = "HOST", allow_hyphen_values = true)]
-        host: Option<String>,
-
-        /// Also virtual interfaces (containers, VPNs, WSL), with why they will not work
-        #[arg(short, long)]
-        all: bool,
-
-        /// URL scheme
-        #[arg(long, value_enum, default_value_t = Scheme::Http)]
-        scheme: Scheme,
-
-        /// Path to append, e.g. /app
-        #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
-        path: Option<String>,
-
-        /// Draw a QR code of the recommended URL
-        #[arg(long)]
-        qr: bool,
-
-        #[command(flatten)]
-        families: FamilyArgs,
-    },
 }
 
 /// Takes any topic name (`config` explains a wrong one in the user's language) and offers
@@ -701,6 +701,15 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_snapshot() {
+        let help = Cli::command()
+            .term_width(100)
+            .render_long_help()
+            .to_string();
+        insta::assert_snapshot!(help);
     }
 
     #[test]
