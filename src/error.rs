@@ -108,6 +108,14 @@ pub enum InputError {
     KillNeedsConfirmation {
         port: u16,
     },
+    /// A range without one of its ends: `-`, `5000-`.
+    BadRange {
+        value: String,
+    },
+    /// A list of ports with an empty item: `5000,`, `,8000`.
+    BadPortList {
+        value: String,
+    },
     /// `explain` of a topic there is no page for.
     UnknownTopic {
         value: String,

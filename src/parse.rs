@@ -256,7 +256,10 @@ pub fn port_range(value: &str) -> Result<(u16, u16), InputError> {
     let t = value.trim();
     let (lo, hi) = match t.split_once('-') {
         // "-5" is a negative port, not an open range.
-        Some(("", _)) => return Err(InputError::PortNegative { value: shown(t) }),
+        Some(("", n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(InputError::PortNegative { value: shown(t) })
+        }
+        Some(("", _)) | Some((_, "")) => return Err(InputError::BadRange { value: shown(t) }),
         Some((lo, hi)) => (port(lo)?, port(hi)?),
         None => {
             let p = port(t)?;
@@ -275,6 +278,11 @@ pub fn port_list(value: &str, max: usize) -> Result<Vec<u16>, InputError> {
     check_text(value, Arg::Port)?;
     let mut ports: Vec<u16> = Vec::new();
     for item in value.split(',') {
+        if item.trim().is_empty() {
+            return Err(InputError::BadPortList {
+                value: shown(value),
+            });
+        }
         let (lo, hi) = port_range(item)?;
         if ports.len() + usize::from(hi - lo) + 1 > max {
             return Err(InputError::TooManyPorts { max });
@@ -575,7 +583,11 @@ mod tests {
             port_range("a-b"),
             Err(InputError::PortNotNumber { .. })
         ));
-        assert!(matches!(port_range("5000-"), Err(InputError::Empty { .. })));
+        assert!(matches!(
+            port_range("5000-"),
+            Err(InputError::BadRange { .. })
+        ));
+        assert!(matches!(port_range("-"), Err(InputError::BadRange { .. })));
 
         assert_eq!(count("3", 100), Ok(3));
         assert_eq!(count("0", 100), Err(InputError::CountZero));
@@ -634,7 +646,7 @@ mod tests {
         );
         assert!(matches!(
             port_list("5000,", 64),
-            Err(InputError::Empty { .. })
+            Err(InputError::BadPortList { .. })
         ));
         assert!(matches!(
             port_list("5000-4000", 64),

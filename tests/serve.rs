@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bindscope, free_port};
+use common::free_port;
 
 /// A beacon this test started; killed and reaped when dropped.
 struct Beacon(Child);
@@ -164,38 +164,4 @@ fn it_stops_by_itself_and_reports_its_visits() {
     assert_eq!(visit["path"], "/hello");
     assert_eq!(visit["same_machine"], true);
     assert_eq!(visit["interface"], "lo");
-}
-
-#[test]
-fn bad_input_for_probe_serve_and_lab() {
-    let cases: &[&[&str]] = &[
-        &["probe", "-p", "0"],
-        &["probe", "-p", "70000"],
-        &["probe", "-p", "abc"],
-        &["probe", "-p", "5000,5001"],
-        &["probe", "127.0.0.1", "-p", "5000-4000"],
-        &["probe", "127.0.0.1", "-p", "1-100"],
-        &["probe", "127.0.0.1:5000", "-p", "6000"],
-        &["probe", "--timeout", "-1s"],
-        &["probe", "--timeout", "abc"],
-        &["probe", "--timeout", "0"],
-        &["probe", "--timeout", "10m"],
-        &["probe", "[fe80::1"],
-        &["probe", "[fe80::1]:99999"],
-        &["probe", "999.1.1.1:80"],
-        &["probe", "ftp://127.0.0.1"],
-        &["serve", "--for", "abc"],
-        &["serve", "--for", "0s"],
-        &["serve", "--for", "48h"],
-        &["serve", "-p", "0"],
-        &["serve", "--host", "localhost"],
-        &["serve", "--host", "[::1"],
-        &["lab", "--timeout", "-5ms"],
-    ];
-    for args in cases {
-        let run = bindscope(args);
-        run.code(2);
-        assert_eq!(run.stderr.lines().count(), 1, "{}", run.context());
-        assert!(run.stdout.is_empty(), "{}", run.context());
-    }
 }

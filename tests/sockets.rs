@@ -190,38 +190,3 @@ fn free_ports_really_bind() {
     run.code(1);
     assert!(run.json()["ports"].as_array().unwrap().is_empty());
 }
-
-#[test]
-fn bad_input_for_ports_is_one_line_and_exit_2() {
-    let cases: &[&[&str]] = &[
-        &["port", "0"],
-        &["port", "65536"],
-        &["port", "abc"],
-        &["port", "-1"],
-        &["port", ""],
-        &["port"],
-        &["port", "5000", "--force"],
-        &["port", "5000", "--kill", "--grace", "-1s"],
-        &["port", "5000", "--kill", "--grace", "abc"],
-        &["port", "5000", "--kill", "--grace", "2h"],
-        &["free", "--range", "6000-5000"],
-        &["free", "--range", "1-1000000"],
-        &["free", "--range", "-"],
-        &["free", "--count", "0"],
-        &["free", "--count", "1000"],
-        &["free", "--count", "many"],
-        &["free", "--near", "0"],
-        &["free", "--host", "localhost"],
-        &["free", "--host", "1.2.3.4.5"],
-        &["listeners", "--tcp", "--udp"],
-        &["listeners", "--bogus"],
-    ];
-    for args in cases {
-        let run = bindscope(args);
-        run.code(2);
-        let lines: Vec<&str> = run.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "{}", run.context());
-        assert!(lines[0].starts_with("bindscope: "), "{}", run.context());
-        assert!(run.stdout.is_empty(), "{}", run.context());
-    }
-}

@@ -365,8 +365,8 @@ impl Catalogue for En {
     fn input_error(&self, error: &InputError) -> String {
         match error {
             InputError::Empty { what } => format!("the {} is empty; give one, e.g. {}", arg(*what), example(*what)),
-            InputError::TooLong { what, len } => format!("the {} is {len} bytes long; the limit is {MAX_ARG_LEN}", arg(*what)),
-            InputError::ControlCharacters { what, value } => format!("the {} '{value}' contains control characters", arg(*what)),
+            InputError::TooLong { what, len } => format!("the {} is {len} bytes long; at most {MAX_ARG_LEN} are accepted, e.g. {}", arg(*what), example(*what)),
+            InputError::ControlCharacters { what, value } => format!("the {} '{value}' contains control characters; type it plainly, e.g. {}", arg(*what), example(*what)),
             InputError::PortNotNumber { value } => format!("'{value}' is not a port: give a number from 1 to 65535, e.g. 5000"),
             InputError::PortNegative { value } => format!("'{value}' is negative: ports go from 1 to 65535, e.g. 5000"),
             InputError::PortZero => "port 0 lets the OS pick a port; give a real one from 1 to 65535, e.g. 5000".into(),
@@ -381,7 +381,9 @@ impl Catalogue for En {
             InputError::LooksLikePort { value } => format!("'{value}' looks like a port; give a host as well, e.g. 0.0.0.0:{value} or -p {value}"),
             InputError::UnsupportedScheme { scheme } => format!("'{scheme}://' is not supported; use http://, https://, ws:// or wss://"),
             InputError::BadUrl { value } => format!("'{value}' is not a usable URL, e.g. http://0.0.0.0:5000"),
-            InputError::BadPath { value } => format!("the path '{value}' contains spaces; URL paths look like /app"),
+            InputError::BadPath { value } => format!("the path '{value}' contains spaces; URL paths look like /app, e.g. --path /app"),
+            InputError::BadRange { value } => format!("'{value}' is not a port range: write LOW-HIGH, e.g. --range 8000-8100"),
+            InputError::BadPortList { value } => format!("'{value}' has an empty item: write ports and ranges between commas, e.g. -p 5000,8000-8010"),
             InputError::BadHost { value } => format!("'{value}' is not an IP address, a hostname or an interface of this machine; e.g. 127.0.0.1, 0.0.0.0, ::, localhost or eth0 (see: bindscope interfaces)"),
             InputError::Unresolved { name } => format!("the name '{name}' does not resolve to any address; check its spelling, or give an IP address"),
             InputError::ConflictingPorts { in_host, option } => format!("two ports given: {in_host} in the host and {option} with -p; give one"),

@@ -365,8 +365,8 @@ impl Catalogue for Ko {
     fn input_error(&self, error: &InputError) -> String {
         match error {
             InputError::Empty { what } => format!("{}이(가) 비어 있습니다. 예: {}", arg(*what), example(*what)),
-            InputError::TooLong { what, len } => format!("{}이(가) {len}바이트입니다. 최대 {MAX_ARG_LEN}바이트까지 받습니다", arg(*what)),
-            InputError::ControlCharacters { what, value } => format!("{} '{value}'에 제어 문자가 들어 있습니다", arg(*what)),
+            InputError::TooLong { what, len } => format!("{}이(가) {len}바이트입니다. 최대 {MAX_ARG_LEN}바이트까지 받습니다. 예: {}", arg(*what), example(*what)),
+            InputError::ControlCharacters { what, value } => format!("{} '{value}'에 제어 문자가 들어 있습니다. 보통 글자로 입력하세요. 예: {}", arg(*what), example(*what)),
             InputError::PortNotNumber { value } => format!("'{value}'은(는) 포트가 아닙니다: 1~65535 사이의 숫자를 주세요. 예: 5000"),
             InputError::PortNegative { value } => format!("'{value}'은(는) 음수입니다: 포트는 1~65535입니다. 예: 5000"),
             InputError::PortZero => "포트 0은 OS가 빈 포트를 고르라는 뜻입니다. 1~65535 사이의 실제 포트를 주세요. 예: 5000".into(),
@@ -381,7 +381,9 @@ impl Catalogue for Ko {
             InputError::LooksLikePort { value } => format!("'{value}'은(는) 포트처럼 보입니다. 호스트도 함께 주세요. 예: 0.0.0.0:{value} 또는 -p {value}"),
             InputError::UnsupportedScheme { scheme } => format!("'{scheme}://'은(는) 지원하지 않습니다. http://, https://, ws://, wss:// 중 하나를 쓰세요"),
             InputError::BadUrl { value } => format!("'{value}'은(는) 쓸 수 있는 URL이 아닙니다. 예: http://0.0.0.0:5000"),
-            InputError::BadPath { value } => format!("경로 '{value}'에 공백이 있습니다. URL 경로는 /app처럼 씁니다"),
+            InputError::BadPath { value } => format!("경로 '{value}'에 공백이 있습니다. URL 경로는 /app처럼 씁니다. 예: --path /app"),
+            InputError::BadRange { value } => format!("'{value}'은(는) 포트 범위가 아닙니다: 시작-끝으로 쓰세요. 예: --range 8000-8100"),
+            InputError::BadPortList { value } => format!("'{value}'에 빈 항목이 있습니다: 포트와 범위를 쉼표로 구분해 쓰세요. 예: -p 5000,8000-8010"),
             InputError::BadHost { value } => format!("'{value}'은(는) IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)"),
             InputError::Unresolved { name } => format!("'{name}' 이름으로 찾은 주소가 없습니다. 철자를 확인하거나 IP 주소를 주세요"),
             InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요"),

@@ -24,9 +24,18 @@ impl Run {
     }
 
     pub fn context(&self) -> String {
+        // A 100 kB argument is shown by its start and its length.
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| match a.char_indices().nth(80) {
+                Some((cut, _)) => format!("{}… ({} bytes)", &a[..cut], a.len()),
+                None => a.clone(),
+            })
+            .collect();
         format!(
-            "bindscope {:?}\nexit code {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.args, self.code, self.stdout, self.stderr
+            "bindscope {args:?}\nexit code {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
         )
     }
 
