@@ -17,3 +17,6 @@ pub mod parse;
 pub mod platform;
 pub mod render;
 pub mod report;
+
+#[cfg(test)]
+mod properties;
