@@ -126,6 +126,88 @@ fn idle_connections_do_not_lock_out_a_new_visitor() {
     drop(idle);
 }
 
+/// The peak resident memory of a process, in kB.
+fn peak_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn under_load_a_new_visitor_is_still_answered_within_a_second() {
+    const CLIENTS: usize = 50;
+    const REQUESTS: usize = 20;
+    let port = free_port();
+    let mut beacon = start(port, 60, false);
+    // A terminal reads the visitor log; so does this test, or a full pipe would stall it.
+    let log = beacon.0.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::BufReader::new(log).read_to_string(&mut text);
+        text
+    });
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("an idle connection"))
+        .collect();
+    let started = Instant::now();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            std::thread::spawn(move || {
+                (0..REQUESTS)
+                    .filter(|_| {
+                        get(
+                            port,
+                            b"GET /load HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                            Duration::from_secs(5),
+                        )
+                        .starts_with("HTTP/1.1 200")
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    // While the load runs, a newcomer is answered within a second, every time.
+    let mut slowest = Duration::ZERO;
+    for _ in 0..5 {
+        let asked = Instant::now();
+        let answer = get(
+            port,
+            b"GET /new HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            Duration::from_secs(2),
+        );
+        slowest = slowest.max(asked.elapsed());
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let answered: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    let took = started.elapsed();
+    assert_eq!(answered, CLIENTS * REQUESTS, "every request answered");
+    assert!(
+        slowest < Duration::from_secs(1),
+        "a newcomer waited {slowest:?}"
+    );
+    assert!(
+        took < Duration::from_secs(30),
+        "1,000 requests took {took:?}"
+    );
+    let peak = peak_kb(beacon.0.id());
+    assert!(peak > 0 && peak < 32 * 1024, "peak RSS {peak} kB");
+    drop(idle);
+    drop(beacon);
+    let visits = reader.join().unwrap().matches("/load").count();
+    assert_eq!(visits, CLIENTS * REQUESTS, "each visit is logged");
+    eprintln!(
+        "load: {} requests from {CLIENTS} clients beside 200 idle connections in {took:?}, \
+         slowest newcomer {slowest:?}, peak RSS {peak} kB",
+        CLIENTS * REQUESTS
+    );
+}
+
 #[test]
 fn it_stops_by_itself_and_reports_its_visits() {
     let port = free_port();
