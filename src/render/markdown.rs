@@ -45,7 +45,6 @@ struct TableBuf {
     rows: Vec<Vec<String>>,
     row: Vec<String>,
     cell: String,
-    in_head: bool,
 }
 
 struct ListLevel {
@@ -143,7 +142,9 @@ impl Writer<'_> {
                 });
             }
             Tag::Item => {
-                let level = self.lists.last_mut().expect("an item is in a list");
+                let Some(level) = self.lists.last_mut() else {
+                    return Ok(());
+                };
                 let bullet = match level.next.as_mut() {
                     Some(n) => {
                         let bullet = format!("{n}. ");
@@ -158,11 +159,6 @@ impl Writer<'_> {
             Tag::Table(_) => {
                 self.flush_item_text()?;
                 self.table = Some(TableBuf::default());
-            }
-            Tag::TableHead => {
-                if let Some(t) = self.table.as_mut() {
-                    t.in_head = true;
-                }
             }
             Tag::Strong => self.styles.push(Style::Strong),
             Tag::Emphasis => self.styles.push(Style::Emphasis),
@@ -197,7 +193,6 @@ impl Writer<'_> {
             TagEnd::TableHead => {
                 if let Some(t) = self.table.as_mut() {
                     t.header = std::mem::take(&mut t.row);
-                    t.in_head = false;
                 }
             }
             TagEnd::TableRow => {
