@@ -147,30 +147,56 @@ fn pid_1_is_never_signalled() {
     assert!(stdout.contains("survived"), "pid 1 still runs: {stdout}");
 }
 
+/// A copy of the binary that `nobody` can run (the build directory may be closed to it),
+/// removed when dropped.
+struct NobodyCopy(std::path::PathBuf);
+
+impl NobodyCopy {
+    fn new(tag: &str) -> NobodyCopy {
+        let dir = std::env::temp_dir().join(format!("bindscope-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bin = dir.join("bindscope");
+        std::fs::copy(common::BIN, &bin).unwrap();
+        Command::new("chmod")
+            .args(["755"])
+            .arg(&dir)
+            .arg(&bin)
+            .status()
+            .unwrap();
+        NobodyCopy(dir)
+    }
+
+    fn bin(&self) -> String {
+        self.0.join("bindscope").to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for NobodyCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn says_how_to_see_the_owners(v: &serde_json::Value) -> bool {
+    v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["code"] == "owners_hidden" && n["message"].as_str().unwrap().contains("sudo"))
+}
+
 #[test]
 fn an_unprivileged_user_still_sees_every_socket() {
     if !common::netns::root("running as another user") {
         return;
     }
-    // The binary may sit under a directory nobody cannot enter: run a copy.
-    let dir = std::env::temp_dir().join(format!("bindscope-nobody-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join("bindscope");
-    std::fs::copy(common::BIN, &bin).unwrap();
-    Command::new("chmod")
-        .args(["755"])
-        .arg(&dir)
-        .arg(&bin)
-        .status()
-        .unwrap();
+    let copy = NobodyCopy::new("nobody");
     let held = hold(&[], &["tcp,127.0.0.1,0"]);
-    let bin_s = bin.to_str().unwrap();
     let run = common::run_bin(
-        bin_s,
+        &copy.bin(),
         &["runuser", "-u", "nobody", "--"],
         &["listeners", "--json"],
     );
-    let _ = std::fs::remove_dir_all(&dir);
     let v = run.code(0).json();
     let row = v["listeners"]
         .as_array()
@@ -184,9 +210,33 @@ fn an_unprivileged_user_still_sees_every_socket() {
         "the socket's owner is known from the kernel"
     );
     assert_eq!(v["owners_complete"], false);
-    assert!(v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|n| n["code"] == "owners_hidden" && n["message"].as_str().unwrap().contains("sudo")));
+    assert!(says_how_to_see_the_owners(&v), "{v}");
+}
+
+#[test]
+fn port_and_probe_as_an_unprivileged_user_find_the_socket_and_say_how_to_see_its_owner() {
+    // The probe connects to every address of the machine: a namespace of its own.
+    let Some(ns) = common::netns::Netns::new("nobody") else {
+        return;
+    };
+    let copy = NobodyCopy::new("nobody-ns");
+    let held = hold(&["ip", "netns", "exec", &ns.name], &["tcp,127.0.0.1,0"]);
+    let port = held.port(0).to_string();
+    let as_nobody = [
+        "ip", "netns", "exec", &ns.name, "runuser", "-u", "nobody", "--",
+    ];
+
+    let run = common::run_bin(&copy.bin(), &as_nobody, &["port", &port, "--json"]);
+    let v = run.code(1).json();
+    let socket = &v["sockets"][0];
+    assert_eq!(socket["ip"], "127.0.0.1", "{}", run.context());
+    assert_eq!(socket["owner_known"], false, "{}", run.context());
+    assert!(says_how_to_see_the_owners(&v), "{}", run.context());
+
+    let run = common::run_bin(&copy.bin(), &as_nobody, &["probe", "-p", &port, "--json"]);
+    let v = run.code(1).json();
+    assert_eq!(v["inferred_bind"], "loopback", "{}", run.context());
+    assert_eq!(v["listening_on"], serde_json::json!(["127.0.0.1"]));
+    assert!(says_how_to_see_the_owners(&v), "{}", run.context());
+    drop(held);
 }

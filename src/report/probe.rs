@@ -13,6 +13,7 @@ use crate::analysis::probe::{
     self, http_notes, infer, local_notes, InferredBind, LocalResult, ServerKind, Status,
     Unreachable,
 };
+use crate::analysis::sockets::owner_notes;
 use crate::analysis::topics::{read_next, Topic};
 use crate::i18n::Catalogue;
 use crate::model::{Host, Process, SocketTable};
@@ -161,6 +162,10 @@ pub fn local(
     let reach = probe::reach(&results);
     let mut notes = local_notes(port, &results, inferred_bind, table);
     notes.extend(http_notes_of(&attempts));
+    // Who holds the port, or how to see it when other users' processes hide it.
+    if inferred_bind != InferredBind::None {
+        notes.extend(owner_notes(host, Some(port), table));
+    }
     if reach > Reach::Host {
         notes.extend(interfaces::environment_notes(host));
     }
