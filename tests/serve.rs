@@ -49,12 +49,13 @@ fn get(port: u16, request: &[u8], limit: Duration) -> String {
     String::from_utf8_lossy(&answer).into_owned()
 }
 
-fn rss_kb(pid: u32) -> u64 {
+/// A memory figure of a process from /proc (`VmRSS`, `VmHWM`), in kB; 0 if unreadable.
+fn status_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
@@ -109,7 +110,7 @@ fn idle_connections_do_not_lock_out_a_new_visitor() {
         started.elapsed()
     );
     // Memory stays bounded with the connections open.
-    let rss = rss_kb(beacon.0.id());
+    let rss = status_kb(beacon.0.id(), "VmRSS");
     assert!(rss > 0 && rss < 32 * 1024, "RSS {rss} kB");
     // An oversized request head is refused, and the beacon carries on.
     let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
@@ -124,18 +125,6 @@ fn idle_connections_do_not_lock_out_a_new_visitor() {
     );
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     drop(idle);
-}
-
-/// The peak resident memory of a process, in kB.
-fn peak_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 #[test]
@@ -195,7 +184,7 @@ fn under_load_a_new_visitor_is_still_answered_within_a_second() {
         took < Duration::from_secs(30),
         "1,000 requests took {took:?}"
     );
-    let peak = peak_kb(beacon.0.id());
+    let peak = status_kb(beacon.0.id(), "VmHWM");
     assert!(peak > 0 && peak < 32 * 1024, "peak RSS {peak} kB");
     drop(idle);
     drop(beacon);
