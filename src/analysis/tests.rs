@@ -14,13 +14,17 @@ fn ip(s: &str) -> IpAddr {
 }
 
 fn bind(host: &Host, s: &str) -> Exposure {
+    bind_on(host, s, 5000)
+}
+
+fn bind_on(host: &Host, s: &str, port: u16) -> Exposure {
     expose(
         host,
         &Target::Ip {
             ip: ip(s),
             zone: None,
         },
-        5000,
+        port,
     )
 }
 
@@ -246,36 +250,15 @@ fn server_public_addresses_reach_the_internet() {
 #[test]
 fn privileged_ports_are_named() {
     let mut host = fixtures::server();
-    let e = expose(
-        &host,
-        &Target::Ip {
-            ip: ip("0.0.0.0"),
-            zone: None,
-        },
-        80,
-    );
+    let e = bind_on(&host, "0.0.0.0", 80);
     assert!(e.notes.contains(&Note::PrivilegedPort {
         port: 80,
         start: 1024
     }));
     host.privileged = true;
-    let e = expose(
-        &host,
-        &Target::Ip {
-            ip: ip("0.0.0.0"),
-            zone: None,
-        },
-        80,
-    );
+    let e = bind_on(&host, "0.0.0.0", 80);
     assert!(has(&e, "privileged_port_allowed"));
-    let e = expose(
-        &host,
-        &Target::Ip {
-            ip: ip("0.0.0.0"),
-            zone: None,
-        },
-        1024,
-    );
+    let e = bind_on(&host, "0.0.0.0", 1024);
     assert!(!has(&e, "privileged_port") && !has(&e, "privileged_port_allowed"));
 }
 
