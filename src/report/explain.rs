@@ -54,36 +54,55 @@ pub struct Placeholder<'a> {
     pub fallback: &'a str,
 }
 
-/// Splits `text` at its placeholders. An unknown name stays as written (a test keeps the pages
-/// free of them).
-pub fn pieces<'a>(text: &'a str, value: &dyn Fn(Var) -> Option<String>) -> Vec<Piece<'a>> {
+/// Text as written, or a placeholder with its text as written.
+enum Segment<'a> {
+    Text(&'a str),
+    Placeholder {
+        raw: &'a str,
+        placeholder: Placeholder<'a>,
+    },
+}
+
+/// Splits `text` at its `{{…}}`; an unclosed `{{` is text.
+fn segments(text: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
         let Some(len) = rest[start..].find("}}") else {
             break;
         };
-        let inner = &rest[start + 2..start + len];
         let end = start + len + 2;
-        let placeholder = parse_placeholder(inner);
-        match Var::find(placeholder.name) {
-            Some(var) => {
-                if start > 0 {
-                    out.push(Piece::Text(&rest[..start]));
-                }
-                out.push(match value(var) {
-                    Some(v) => Piece::Live(v),
-                    None => Piece::Fallback(placeholder.fallback),
-                });
-            }
-            None => out.push(Piece::Text(&rest[..end])),
+        if start > 0 {
+            out.push(Segment::Text(&rest[..start]));
         }
+        out.push(Segment::Placeholder {
+            raw: &rest[start..end],
+            placeholder: parse_placeholder(&rest[start + 2..start + len]),
+        });
         rest = &rest[end..];
     }
     if !rest.is_empty() {
-        out.push(Piece::Text(rest));
+        out.push(Segment::Text(rest));
     }
     out
+}
+
+/// Splits `text` at its placeholders, filled in. An unknown name stays as written (a test
+/// keeps the pages free of them).
+pub fn pieces<'a>(text: &'a str, value: &dyn Fn(Var) -> Option<String>) -> Vec<Piece<'a>> {
+    segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text(t) => Piece::Text(t),
+            Segment::Placeholder { raw, placeholder } => match Var::find(placeholder.name) {
+                Some(var) => match value(var) {
+                    Some(v) => Piece::Live(v),
+                    None => Piece::Fallback(placeholder.fallback),
+                },
+                None => Piece::Text(raw),
+            },
+        })
+        .collect()
 }
 
 fn parse_placeholder(inner: &str) -> Placeholder<'_> {
@@ -101,16 +120,13 @@ fn parse_placeholder(inner: &str) -> Placeholder<'_> {
 
 /// Every placeholder of a text, for the tests that keep pages honest.
 pub fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        out.push(parse_placeholder(&rest[start + 2..start + len]));
-        rest = &rest[start + len + 2..];
-    }
-    out
+    segments(text)
+        .into_iter()
+        .filter_map(|segment| match segment {
+            Segment::Placeholder { placeholder, .. } => Some(placeholder),
+            Segment::Text(_) => None,
+        })
+        .collect()
 }
 
 /// `text` with its placeholders filled in.
