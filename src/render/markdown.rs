@@ -65,10 +65,10 @@ struct Writer<'a> {
     /// The bullet of the current item, until its first block is written.
     bullet: Option<String>,
     quote: usize,
-    heading: Option<HeadingLevel>,
     code: Option<String>,
     table: Option<TableBuf>,
-    link: Option<String>,
+    /// The target of the link being read, and where its text starts among the spans.
+    link: Option<(String, usize)>,
     gap: bool,
 }
 
@@ -89,7 +89,6 @@ pub fn write_page(
         lists: Vec::new(),
         bullet: None,
         quote: 0,
-        heading: None,
         code: None,
         table: None,
         link: None,
@@ -124,7 +123,6 @@ impl Writer<'_> {
 
     fn start(&mut self, tag: Tag) -> io::Result<()> {
         match tag {
-            Tag::Heading { level, .. } => self.heading = Some(level),
             Tag::BlockQuote(_) => {
                 self.flush_item_text()?;
                 self.quote += 1;
@@ -162,7 +160,9 @@ impl Writer<'_> {
             }
             Tag::Strong => self.styles.push(Style::Strong),
             Tag::Emphasis => self.styles.push(Style::Emphasis),
-            Tag::Link { dest_url, .. } => self.link = Some(dest_url.to_string()),
+            Tag::Link { dest_url, .. } => {
+                self.link = Some((dest_url.to_string(), self.spans.len()));
+            }
             _ => {}
         }
         Ok(())
@@ -170,10 +170,7 @@ impl Writer<'_> {
 
     fn end(&mut self, tag: TagEnd) -> io::Result<()> {
         match tag {
-            TagEnd::Heading(level) => {
-                self.heading = None;
-                self.write_heading(level)?;
-            }
+            TagEnd::Heading(level) => self.write_heading(level)?,
             TagEnd::Paragraph => self.write_paragraph()?,
             TagEnd::BlockQuote(_) => self.quote = self.quote.saturating_sub(1),
             TagEnd::CodeBlock => {
@@ -216,9 +213,13 @@ impl Writer<'_> {
                 self.styles.pop();
             }
             TagEnd::Link => {
-                if let Some(url) = self.link.take() {
-                    let text: String = self.spans.iter().map(|s| s.text.as_str()).collect();
-                    if !text.ends_with(url.as_str()) {
+                // The target follows the text, unless the text is the target.
+                if let Some((url, start)) = self.link.take() {
+                    let text: String = self.spans[start.min(self.spans.len())..]
+                        .iter()
+                        .map(|s| s.text.as_str())
+                        .collect();
+                    if text != url {
                         self.text(&format!(" ({url})"), None);
                     }
                 }
@@ -323,9 +324,6 @@ impl Writer<'_> {
     }
 
     fn write_paragraph(&mut self) -> io::Result<()> {
-        if self.table.is_some() || self.heading.is_some() {
-            return Ok(());
-        }
         self.block_start()?;
         self.write_spans()
     }

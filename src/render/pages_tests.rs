@@ -390,3 +390,14 @@ fn values_read_here_replace_the_generic_words() {
         "{ports}"
     );
 }
+
+#[test]
+fn a_link_shows_its_target_unless_its_text_is_the_target() {
+    let mut out = Vec::new();
+    let source = "See [the docs](https://example.org/a) or <https://example.org/b>.\n";
+    super::markdown::write_page(&mut out, &ui(Lang::En, false), source, &|_| None).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "See the docs (https://example.org/a) or https://example.org/b.\n"
+    );
+}
