@@ -159,7 +159,7 @@ fn check(run: &Run) {
         "e.g.",
         "possible values",
         "at most",
-        "see",
+        "see bindscope --help",
         "topics:",
         "give",
         "write",

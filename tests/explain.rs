@@ -139,7 +139,11 @@ fn completions_for_every_shell_offer_the_commands_and_topics() {
 fn the_man_page_documents_every_command() {
     let run = bindscope(&["man"]);
     run.code(0);
-    assert!(run.stdout.starts_with(".ie") || run.stdout.contains(".TH bindscope"));
+    assert!(
+        run.stdout.contains("\n.TH bindscope 1 "),
+        "{}",
+        run.context()
+    );
     for command in [
         "interfaces",
         "expose",
@@ -153,7 +157,8 @@ fn the_man_page_documents_every_command() {
         "urls",
         "completions",
     ] {
-        assert!(run.stdout.contains(command), "the man page lacks {command}");
+        let entry = format!("bindscope\\-{command}(1)");
+        assert!(run.stdout.contains(&entry), "the man page lacks {entry}");
     }
     // man itself reads it, where man is installed.
     if Command::new("man").arg("--version").output().is_ok() {
