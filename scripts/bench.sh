@@ -110,15 +110,17 @@ hyperfine -N --warmup 5 --runs "$((RUNS / 4 + 10))" \
     "$IN_SOCKETS ss -ltnp" \
     "$IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP"
 
-echo "## start-up: the overview, expose and --version"
+echo "## start-up: the overview, expose, explain and --version"
 hyperfine -N --warmup 20 --runs "$RUNS" \
     --export-markdown "$OUT/startup.md" \
     "$BIN --version" \
     "$BIN --json" \
-    "$BIN expose 0.0.0.0 --json"
+    "$BIN expose 0.0.0.0 --json" \
+    "$BIN explain ports" \
+    "$BIN --lang ko explain loopback-vs-lan"
 
 echo "## peak memory (maximum resident set size)"
-for args in "--json" "interfaces --json" "expose :: --json" "urls --json"; do
+for args in "--json" "interfaces --json" "expose :: --json" "urls --json" "explain ports"; do
     # shellcheck disable=SC2086
     kb=$(/usr/bin/time -f '%M' "$BIN" $args 2>&1 >/dev/null | tail -1)
     echo "bindscope $args: ${kb} kB"
