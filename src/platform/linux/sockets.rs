@@ -20,7 +20,19 @@ use crate::platform::SocketQuery;
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
 
 pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
-    owned(dump(query)?)
+    let mut table = owned(dump(query)?);
+    // A socket whose owner was not found may have closed with its process between the dump and
+    // the /proc scan: a second dump tells, and only sockets still open are kept.
+    if table.sockets.iter().any(|s| s.pids.is_empty()) {
+        let open: HashSet<(Proto, Option<u64>, SocketAddr)> = dump(query)?
+            .iter()
+            .map(|s| (s.proto, s.inode, s.local))
+            .collect();
+        table
+            .sockets
+            .retain(|s| !s.pids.is_empty() || open.contains(&(s.proto, s.inode, s.local)));
+    }
+    Ok(table)
 }
 
 /// Whether any socket listens on `port`: the dump alone, without the /proc scan for owners.
@@ -81,20 +93,25 @@ fn dump(query: SocketQuery) -> io::Result<Vec<Socket>> {
     Ok(sockets)
 }
 
-/// The table: the sockets with every pid that holds each, and those processes.
-fn owned(mut sockets: Vec<Socket>) -> io::Result<SocketTable> {
+/// The table: the sockets with every pid that holds each, and those processes. A process that
+/// exits between the /proc scan and the reading of its details is left out.
+fn owned(mut sockets: Vec<Socket>) -> SocketTable {
     let inodes: HashSet<u64> = sockets.iter().filter_map(|s| s.inode).collect();
     let owners = procfs::owners(&inodes);
-    let mut pids: Vec<u32> = Vec::new();
-    for socket in sockets.iter_mut() {
-        if let Some(held_by) = socket.inode.and_then(|i| owners.by_inode.get(&i)) {
-            socket.pids = held_by.clone();
-            pids.extend(held_by);
-        }
-    }
+    let mut pids: Vec<u32> = owners.by_inode.values().flatten().copied().collect();
     pids.sort_unstable();
     pids.dedup();
     let processes = procfs::processes(&pids, &owners.uids);
+    let seen: HashSet<u32> = processes.iter().map(|p| p.pid).collect();
+    for socket in sockets.iter_mut() {
+        if let Some(held_by) = socket.inode.and_then(|i| owners.by_inode.get(&i)) {
+            socket.pids = held_by
+                .iter()
+                .copied()
+                .filter(|p| seen.contains(p))
+                .collect();
+        }
+    }
     let mut uids: Vec<u32> = sockets.iter().filter_map(|s| s.uid).collect();
     uids.sort_unstable();
     uids.dedup();
@@ -102,13 +119,13 @@ fn owned(mut sockets: Vec<Socket>) -> io::Result<SocketTable> {
         .into_iter()
         .filter_map(|uid| super::user_name(uid).map(|name| (uid, name)))
         .collect();
-    Ok(SocketTable {
+    SocketTable {
         sockets,
         processes,
         owners_complete: owners.unreadable == 0,
         unreadable: owners.unreadable,
         users,
-    })
+    }
 }
 
 fn socket(proto: Proto, response: &InetResponse) -> Option<Socket> {
