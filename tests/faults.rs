@@ -5,11 +5,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use common::hold;
 use common::netns::Netns;
+use common::{command, has_hangul, hold};
+use serde_json::Value;
 
 /// The short-lived socket holders of tests/helpers/churn.py, run under `prefix`; stopped when
 /// dropped.
@@ -98,4 +102,171 @@ fn processes_that_exit_during_the_scan_are_skipped() {
         "{rounds_with_ghosts} of {ROUNDS} rounds listed sockets of exited processes"
     );
     drop(churn);
+}
+
+/// `bindscope ARGS` with a pseudo-terminal for stdin, so that `port --kill` asks before it
+/// acts: the test changes the world while the question is open, then answers it.
+struct Asking {
+    child: Child,
+    answer: File,
+    stderr: mpsc::Receiver<String>,
+    said: String,
+}
+
+impl Asking {
+    fn start(args: &[&str]) -> Asking {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let terminal = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().expect("a path"))
+            .expect("the terminal end opens");
+        let mut child = command(&[])
+            .args(args)
+            .stdin(terminal)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bindscope runs");
+        let mut stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0
+                    || tx
+                        .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                        .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Asking {
+            child,
+            answer: File::from(master),
+            stderr: rx,
+            said: String::new(),
+        }
+    }
+
+    /// Waits (at most 10 s) until the question has been asked on stderr.
+    fn wait_for_question(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.said.contains("[y/N]") {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stderr.recv_timeout(left) {
+                Ok(chunk) => self.said.push_str(&chunk),
+                Err(_) => panic!("no question within 10 s; stderr so far: {}", self.said),
+            }
+        }
+    }
+
+    /// Answers, then waits (at most 10 s) for the exit: the exit code, stdout and the time
+    /// from the answer to the exit.
+    fn answer(mut self, text: &str) -> (i32, String, Duration) {
+        self.answer.write_all(text.as_bytes()).unwrap();
+        let answered = Instant::now();
+        let deadline = answered + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("bindscope did not finish within 10 s of the answer");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let took = answered.elapsed();
+        let mut stdout = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        (status.code().unwrap_or(-1), stdout, took)
+    }
+}
+
+impl Drop for Asking {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_owner_that_exits_before_the_signal_is_reported_not_signalled() {
+    let mut held = hold(&[], &["tcp,127.0.0.1,0"]);
+    let port = held.port(0).to_string();
+    let mut asking = Asking::start(&["port", &port, "--kill", "--json"]);
+    asking.wait_for_question();
+    // The owner stops on its own while the user reads the question.
+    held.child.kill().unwrap();
+    assert!(held.wait_exit(Duration::from_secs(5)));
+    let (code, stdout, _) = asking.answer("y\n");
+    let v: Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(code, 0, "{stdout}");
+    let kill = &v["kill"];
+    assert_eq!(kill["freed"], true, "{stdout}");
+    assert_eq!(kill["targets"][0]["pid"], held.pid());
+    assert_eq!(kill["targets"][0]["outcome"], "already_exited", "{stdout}");
+    assert_eq!(kill["targets"][0]["signals"], serde_json::json!([]));
+    assert_eq!(kill["taken_by"], serde_json::json!([]));
+}
+
+#[test]
+fn a_port_taken_again_before_the_signal_is_reported_and_the_newcomer_left_alone() {
+    let mut first = hold(&[], &["tcp,127.0.0.1,0"]);
+    let port = first.port(0);
+    for lang in ["en", "ko"] {
+        let mut asking = Asking::start(&["--lang", lang, "port", &port.to_string(), "--kill"]);
+        asking.wait_for_question();
+        // The owner is replaced by another program on the same port before the answer.
+        first.child.kill().unwrap();
+        assert!(first.wait_exit(Duration::from_secs(5)));
+        let mut second = hold(&[], &[&format!("tcp,127.0.0.1,{port}")]);
+        let (code, stdout, took) = asking.answer("y\n");
+        assert_eq!(code, 1, "{stdout}");
+        assert!(
+            !second.exited(),
+            "the newcomer was not asked about and must not be signalled"
+        );
+        let newcomer = format!("(pid {})", second.pid());
+        let verdict = stdout
+            .lines()
+            .find(|l| l.contains(&newcomer))
+            .unwrap_or_else(|| panic!("the newcomer is named\n{stdout}"));
+        assert!(
+            verdict.contains(&format!("bindscope port {port} --kill")),
+            "{stdout}"
+        );
+        assert_eq!(has_hangul(verdict), lang == "ko", "{verdict}");
+        // Nothing was signalled, so there is no grace period to wait out.
+        assert!(took < Duration::from_secs(2), "{took:?}");
+        first = second;
+    }
+
+    let mut asking = Asking::start(&["port", &port.to_string(), "--kill", "--json"]);
+    asking.wait_for_question();
+    let old = first.pid();
+    first.child.kill().unwrap();
+    assert!(first.wait_exit(Duration::from_secs(5)));
+    let second = hold(&[], &[&format!("tcp,127.0.0.1,{port}")]);
+    let (code, stdout, _) = asking.answer("y\n");
+    assert_eq!(code, 1, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    let kill = &v["kill"];
+    assert_eq!(kill["freed"], false);
+    assert_eq!(kill["targets"][0]["pid"], old);
+    assert_eq!(kill["targets"][0]["outcome"], "already_exited");
+    assert_eq!(kill["targets"][0]["signals"], serde_json::json!([]));
+    assert_eq!(kill["taken_by"][0]["pid"], second.pid(), "{stdout}");
+    assert_eq!(kill["taken_by"][0]["name"], "python3");
 }

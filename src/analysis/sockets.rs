@@ -161,6 +161,8 @@ pub enum Refusal {
 pub enum KillOutcome {
     /// The process is gone.
     Exited,
+    /// It had exited on its own between the check and the signal: nothing was sent.
+    AlreadyExited,
     StillRunning,
     /// It no longer held the socket (or was a new process with the same pid): left alone.
     NotVerified,

@@ -8,7 +8,7 @@ use crate::config::{FreeOptions, KillOptions, PortOptions};
 use crate::error::InputError;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Text;
-use crate::model::{Host, SocketTable};
+use crate::model::{Host, Process, SocketTable};
 use crate::platform::{self, Signal, SignalError, SocketQuery};
 use crate::render::{self, Ui};
 use crate::report::{self, KillOut, KillTarget, PortFindings, RefusedOut};
@@ -109,6 +109,7 @@ fn kill(
         forced: options.force,
         cancelled: false,
         freed: !table.sockets.iter().any(|s| s.state.is_listening()),
+        taken_by: Vec::new(),
     };
     if plan.targets.is_empty() {
         return Ok(out);
@@ -152,7 +153,16 @@ fn kill(
             Signal::Terminate,
         );
     }
-    out.freed = wait_until_free(port, options.grace);
+    // Nobody signalled (every owner had gone or changed): nothing to wait for.
+    let signalled = out.targets.iter().any(|t| !t.signals.is_empty());
+    out.freed = wait_until_free(
+        port,
+        if signalled {
+            options.grace
+        } else {
+            Duration::ZERO
+        },
+    );
     if !out.freed && options.force {
         for target in &mut out.targets {
             if !target.signals.is_empty() && platform::alive(target.pid) {
@@ -170,7 +180,33 @@ fn kill(
             };
         }
     }
+    if !out.freed {
+        out.taken_by = newcomers(port, table);
+    }
     Ok(out)
+}
+
+/// The processes listening on `port` now that did not hold it at the check (`before`): the
+/// port was taken again while the user was asked, or between the check and the signal.
+fn newcomers(port: u16, before: &SocketTable) -> Vec<Process> {
+    let Ok(now) = platform::socket_table(SocketQuery::Port(port)) else {
+        return Vec::new();
+    };
+    let known = |p: &Process| {
+        before
+            .process(p.pid)
+            .is_some_and(|b| b.start_time == p.start_time)
+    };
+    let listening: Vec<u32> = now
+        .sockets
+        .iter()
+        .filter(|s| s.state.is_listening())
+        .flat_map(|s| s.pids.iter().copied())
+        .collect();
+    now.processes
+        .into_iter()
+        .filter(|p| listening.contains(&p.pid) && !known(p))
+        .collect()
 }
 
 /// Signals one owner if it still is the process that holds the socket.
@@ -185,7 +221,11 @@ fn send(table: &SocketTable, target: &mut KillTarget, signal: Signal) {
     });
     if !verified {
         if target.signals.is_empty() {
-            target.outcome = KillOutcome::NotVerified;
+            target.outcome = if platform::alive(pid) {
+                KillOutcome::NotVerified
+            } else {
+                KillOutcome::AlreadyExited
+            };
         }
         return;
     }

@@ -164,6 +164,9 @@ impl Catalogue for En {
             Text::KillNotFreed { port, forced: false } => format!(
                 "Port {port} is still in use. --force sends SIGKILL when SIGTERM is not enough."
             ),
+            Text::KillTakenBy { port, who } => format!(
+                "Port {port} is in use again, by {who}: it took the port after the check, so it was left alone. `bindscope port {port} --kill` stops it."
+            ),
             Text::FreeVerdict { hosts } => {
                 format!("Free ports, each checked by binding {hosts}:")
             }
@@ -609,6 +612,7 @@ impl Catalogue for En {
     fn kill_outcome(&self, outcome: KillOutcome) -> &'static str {
         match outcome {
             KillOutcome::Exited => "stopped",
+            KillOutcome::AlreadyExited => "had already exited: nothing sent",
             KillOutcome::StillRunning => "still running",
             KillOutcome::NotVerified => "no longer holds the port: left alone",
             KillOutcome::Permission => "permission denied: run with sudo",

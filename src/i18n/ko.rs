@@ -168,6 +168,9 @@ impl Catalogue for Ko {
             Text::KillNotFreed { port, forced: false } => format!(
                 "{port}번 포트는 아직 사용 중입니다. SIGTERM으로 안 되면 --force가 SIGKILL을 보냅니다."
             ),
+            Text::KillTakenBy { port, who } => format!(
+                "{port}번 포트를 다시 {who}이(가) 쓰고 있습니다: 확인한 뒤에 포트를 잡은 프로세스라 건드리지 않았습니다. 멈추려면 `bindscope port {port} --kill`을 실행하세요."
+            ),
             Text::FreeVerdict { hosts } => {
                 format!("빈 포트 ({hosts}에 실제로 바인딩해 확인):")
             }
@@ -613,6 +616,7 @@ impl Catalogue for Ko {
     fn kill_outcome(&self, outcome: KillOutcome) -> &'static str {
         match outcome {
             KillOutcome::Exited => "멈춤",
+            KillOutcome::AlreadyExited => "이미 종료됨: 시그널 보내지 않음",
             KillOutcome::StillRunning => "아직 실행 중",
             KillOutcome::NotVerified => "이제 이 포트를 쓰지 않아 건드리지 않음",
             KillOutcome::Permission => "권한 없음: sudo로 실행하세요",

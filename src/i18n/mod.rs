@@ -201,6 +201,11 @@ pub enum Text<'a> {
         port: u16,
         forced: bool,
     },
+    /// The port was taken again, by processes that were not there at the check.
+    KillTakenBy {
+        port: u16,
+        who: &'a str,
+    },
     FreeVerdict {
         hosts: &'a str,
     },

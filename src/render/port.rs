@@ -137,6 +137,14 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
         (cat.text(&Text::NothingToKill { port }), Color::Green)
     } else if kill.freed {
         (cat.text(&Text::KillFreed { port }), Color::Green)
+    } else if !kill.taken_by.is_empty() {
+        let who = kill
+            .taken_by
+            .iter()
+            .map(|p| format!("{} (pid {})", clean(&p.name), p.pid))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (cat.text(&Text::KillTakenBy { port, who: &who }), Color::Red)
     } else {
         (
             cat.text(&Text::KillNotFreed {

@@ -13,7 +13,7 @@ use crate::analysis::interfaces::primary;
 use crate::analysis::topics::Topic;
 use crate::config::Families;
 use crate::i18n::Lang;
-use crate::model::Host;
+use crate::model::{Host, Process};
 use crate::report::{self, ExposeRequest, UrlsRequest};
 
 fn ui(lang: Lang) -> Ui {
@@ -435,31 +435,57 @@ fn kill_snapshots() {
     use crate::analysis::sockets::{KillOutcome, Refusal};
     use crate::platform::Signal;
     let table = fixtures::flask_port();
-    for (name, lang, freed) in [
-        ("kill_freed_en", Lang::En, true),
-        ("kill_not_freed_ko", Lang::Ko, false),
+    let target = |pid, outcome| report::KillTarget {
+        pid,
+        name: "python3".into(),
+        signals: if outcome == KillOutcome::AlreadyExited {
+            Vec::new()
+        } else {
+            vec![Signal::Terminate]
+        },
+        outcome,
+    };
+    let node = Process {
+        pid: 5100,
+        ppid: Some(1),
+        name: "node".into(),
+        uid: Some(1000),
+        user: Some("mina".into()),
+        cmdline: Some("node server.js".into()),
+        start_time: None,
+    };
+    // The parent stopped, the reloader's child still running; or both had exited before the
+    // signal and someone else took the port meanwhile.
+    for (name, lang, outcomes, taken_by) in [
+        (
+            "kill_freed_en",
+            Lang::En,
+            [KillOutcome::Exited, KillOutcome::Exited],
+            vec![],
+        ),
+        (
+            "kill_not_freed_ko",
+            Lang::Ko,
+            [KillOutcome::StillRunning, KillOutcome::Exited],
+            vec![],
+        ),
+        (
+            "kill_taken_again_en",
+            Lang::En,
+            [KillOutcome::AlreadyExited, KillOutcome::AlreadyExited],
+            vec![node.clone()],
+        ),
+        (
+            "kill_taken_again_ko",
+            Lang::Ko,
+            [KillOutcome::AlreadyExited, KillOutcome::AlreadyExited],
+            vec![node.clone()],
+        ),
     ] {
         let ui = ui(lang);
         let mut report = port_report(lang, &table, true);
         report.kill = Some(report::KillOut {
-            targets: vec![
-                report::KillTarget {
-                    pid: 4200,
-                    name: "python3".into(),
-                    signals: vec![Signal::Terminate],
-                    outcome: if freed {
-                        KillOutcome::Exited
-                    } else {
-                        KillOutcome::StillRunning
-                    },
-                },
-                report::KillTarget {
-                    pid: 4242,
-                    name: "python3".into(),
-                    signals: vec![Signal::Terminate],
-                    outcome: KillOutcome::Exited,
-                },
-            ],
+            targets: vec![target(4200, outcomes[0]), target(4242, outcomes[1])],
             refused: vec![report::RefusedOut {
                 pid: 1,
                 reason: Refusal::Init,
@@ -467,7 +493,8 @@ fn kill_snapshots() {
             }],
             forced: false,
             cancelled: false,
-            freed,
+            freed: outcomes.iter().all(|&o| o == KillOutcome::Exited),
+            taken_by,
         });
         let quiet = Ui { quiet: true, ..ui };
         insta::assert_snapshot!(name, text(|w| super::port::human(w, &report, &quiet)));

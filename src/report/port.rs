@@ -9,7 +9,7 @@ use crate::analysis::ports::{facts, PortClass, Service};
 use crate::analysis::sockets::{blockers, owner_notes, KillOutcome, Refusal};
 use crate::analysis::topics::{read_next, Topic};
 use crate::i18n::Catalogue;
-use crate::model::{Host, SockState, SocketTable};
+use crate::model::{Host, Process, SockState, SocketTable};
 use crate::platform::Signal;
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +62,9 @@ pub struct KillOut {
     pub cancelled: bool,
     /// No listening socket is left on the port.
     pub freed: bool,
+    /// When not freed: processes listening on the port now that were not there at the check
+    /// (the port was taken again between the check and the signal). They are left alone.
+    pub taken_by: Vec<Process>,
 }
 
 #[derive(Debug, Clone, Serialize)]
