@@ -120,10 +120,13 @@ hyperfine -N --warmup 20 --runs "$RUNS" \
     "$BIN --lang ko explain loopback-vs-lan"
 
 echo "## peak memory (maximum resident set size)"
+peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 for args in "--json" "interfaces --json" "expose :: --json" "urls --json" "explain ports"; do
     # shellcheck disable=SC2086
-    kb=$(/usr/bin/time -f '%M' "$BIN" $args 2>&1 >/dev/null | tail -1)
-    echo "bindscope $args: ${kb} kB"
+    echo "bindscope $args: $(peak "$BIN" $args) kB"
 done
-kb=$($IN_NS /usr/bin/time -f '%M' "$BIN" interfaces --json 2>&1 >/dev/null | tail -1)
-echo "bindscope interfaces --json (200 interfaces): ${kb} kB"
+echo "bindscope interfaces --json (200 interfaces): $(peak $IN_NS "$BIN" interfaces --json) kB"
+echo "bindscope probe -p 5000 --timeout 1s (201 addresses): $(peak $IN_NS "$BIN" probe -p 5000 --timeout 1s) kB"
+echo "bindscope listeners --tcp (2,000 sockets): $(peak $IN_SOCKETS "$BIN" listeners --tcp) kB"
+echo "ss -ltnp (2,000 sockets): $(peak $IN_SOCKETS ss -ltnp) kB"
+echo "lsof -iTCP -sTCP:LISTEN -nP (2,000 sockets): $(peak $IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP) kB"

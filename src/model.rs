@@ -227,6 +227,9 @@ pub struct SocketTable {
     pub owners_complete: bool,
     /// Processes whose open files could not be read (other users', without privileges).
     pub unreadable: usize,
+    /// Processes whose open files could not be read even as root: guarded by the system (a
+    /// sandbox's supervisor, a security module), so sudo would not help.
+    pub protected: usize,
     /// The names of the sockets' owner uids.
     pub users: Vec<(u32, String)>,
 }

@@ -245,6 +245,7 @@ pub fn laptop_sockets() -> SocketTable {
         ],
         owners_complete: true,
         unreadable: 0,
+        protected: 0,
         users: vec![(0, "root".to_string()), (1000, "student".to_string())],
     }
 }

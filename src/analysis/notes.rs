@@ -91,6 +91,8 @@ pub enum Note {
     ExcludedPortRange { port: u16 },
     /// Sockets of other users' processes are listed without their owners.
     OwnersHidden { processes: usize },
+    /// Processes that even root may not inspect: their sockets are listed without an owner.
+    OwnersProtected { processes: usize },
     /// Sockets that no visible process holds: the kernel's, or another namespace's.
     NoVisibleOwner,
     /// Connections in TIME_WAIT on the port: they do not stop a server that sets SO_REUSEADDR.
@@ -192,6 +194,7 @@ impl Note {
             Note::AirPlay { .. } => "airplay",
             Note::ExcludedPortRange { .. } => "excluded_port_range",
             Note::OwnersHidden { .. } => "owners_hidden",
+            Note::OwnersProtected { .. } => "owners_protected",
             Note::NoVisibleOwner => "no_visible_owner",
             Note::TimeWait => "time_wait",
             Note::EphemeralRange { .. } => "ephemeral_range",
@@ -256,6 +259,7 @@ impl Note {
             | Note::NoLanAddress
             | Note::BindSucceeded
             | Note::OwnersHidden { .. }
+            | Note::OwnersProtected { .. }
             | Note::NoVisibleOwner
             | Note::HttpsNotProbed => None,
         }

@@ -133,10 +133,17 @@ pub fn owner_notes(host: &Host, port: Option<u16>, table: &SocketTable) -> Vec<N
         notes.push(Note::OwnersHidden {
             processes: table.unreadable,
         });
-    } else if table
-        .sockets
-        .iter()
-        .any(|s| s.state.is_listening() && s.pids.is_empty())
+    }
+    if table.protected > 0 {
+        notes.push(Note::OwnersProtected {
+            processes: table.protected,
+        });
+    }
+    if table.unreadable + table.protected == 0
+        && table
+            .sockets
+            .iter()
+            .any(|s| s.state.is_listening() && s.pids.is_empty())
     {
         notes.push(Note::NoVisibleOwner);
     }
@@ -331,6 +338,7 @@ mod tests {
             ],
             owners_complete: true,
             unreadable: 0,
+            protected: 0,
             users: Vec::new(),
         };
         let notes = owner_notes(&host, Some(5000), &table);
@@ -356,6 +364,7 @@ mod tests {
             processes: vec![process(777, 1, "node")],
             owners_complete: false,
             unreadable: 3,
+            protected: 0,
             users: Vec::new(),
         };
         let plan = kill_plan(&table, 555);
@@ -379,6 +388,7 @@ mod tests {
             processes: vec![process(900, 1, "docker-proxy")],
             owners_complete: true,
             unreadable: 0,
+            protected: 0,
             users: Vec::new(),
         };
         assert_eq!(
@@ -391,10 +401,38 @@ mod tests {
             processes: vec![process(300, 1, "ControlCenter")],
             owners_complete: false,
             unreadable: 2,
+            protected: 0,
             users: Vec::new(),
         };
         let notes = owner_notes(&host, Some(5000), &airplay);
         assert!(notes.contains(&Note::AirPlay { port: 5000 }));
         assert!(notes.contains(&Note::OwnersHidden { processes: 2 }));
+    }
+
+    #[test]
+    fn unowned_sockets_are_explained_by_what_hid_their_owner() {
+        let host = fixtures::laptop();
+        let table = |unreadable, protected| SocketTable {
+            sockets: vec![listen("0.0.0.0:2024", None, &[])],
+            owners_complete: unreadable + protected == 0,
+            unreadable,
+            protected,
+            ..SocketTable::default()
+        };
+        // Nothing was hidden: the kernel's socket, or another namespace's.
+        assert_eq!(
+            owner_notes(&host, None, &table(0, 0)),
+            vec![Note::NoVisibleOwner]
+        );
+        // Other users' processes: sudo shows them.
+        assert_eq!(
+            owner_notes(&host, None, &table(2, 0)),
+            vec![Note::OwnersHidden { processes: 2 }]
+        );
+        // Guarded even from root: sudo would not help, so it is not offered.
+        assert_eq!(
+            owner_notes(&host, None, &table(0, 1)),
+            vec![Note::OwnersProtected { processes: 1 }]
+        );
     }
 }

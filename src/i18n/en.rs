@@ -328,8 +328,13 @@ impl Catalogue for En {
             Note::ExcludedPortRange { port } => format!(
                 "Windows reserves port {port} (an excluded port range, often Hyper-V's or WSL's): netsh interface ipv4 show excludedportrange protocol=tcp lists them; use a port outside."
             ),
+            Note::OwnersHidden { processes: 1 } => "1 process belongs to another user: its sockets are listed without an owner. Run with sudo to see who holds them.".into(),
             Note::OwnersHidden { processes } => format!(
                 "{processes} processes belong to other users: their sockets are listed without an owner. Run with sudo to see who holds them."
+            ),
+            Note::OwnersProtected { processes: 1 } => "1 process cannot be inspected even as root (the system guards it, like a sandbox's supervisor): its sockets are listed without an owner.".into(),
+            Note::OwnersProtected { processes } => format!(
+                "{processes} processes cannot be inspected even as root (the system guards them, like a sandbox's supervisor): their sockets are listed without an owner."
             ),
             Note::NoVisibleOwner => "Some sockets have no visible process: they belong to the kernel (NFS, WireGuard) or to another namespace, such as a container.".into(),
             Note::TimeWait => "Connections in TIME_WAIT linger for up to a minute after a server stops; they do not stop a new server, which sets SO_REUSEADDR.".into(),

@@ -331,6 +331,9 @@ impl Catalogue for Ko {
             Note::OwnersHidden { processes } => format!(
                 "다른 사용자의 프로세스 {processes}개는 들여다볼 수 없어, 그 소켓은 소유자 없이 표시됩니다. 누가 쓰는지 보려면 sudo로 실행하세요."
             ),
+            Note::OwnersProtected { processes } => format!(
+                "프로세스 {processes}개는 root로도 들여다볼 수 없어(샌드박스 관리 프로세스처럼 시스템이 보호함), 그 소켓은 소유자 없이 표시됩니다."
+            ),
             Note::NoVisibleOwner => "어떤 소켓은 보이는 프로세스가 없습니다: 커널(NFS, WireGuard)이나 컨테이너 같은 다른 네임스페이스의 소켓입니다.".into(),
             Note::TimeWait => "TIME_WAIT 상태의 연결은 서버가 멈춘 뒤 1분가량 남아 있지만, SO_REUSEADDR를 켜는 새 서버를 막지는 않습니다.".into(),
             Note::EphemeralRange { low, high } => format!(

@@ -150,6 +150,7 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
         Note::AirPlay { port: 5000 },
         Note::ExcludedPortRange { port: 50000 },
         Note::OwnersHidden { processes: 3 },
+        Note::OwnersProtected { processes: 1 },
         Note::NoVisibleOwner,
         Note::TimeWait,
         Note::EphemeralRange {
@@ -194,6 +195,7 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::AirPlay { .. }
             | Note::ExcludedPortRange { .. }
             | Note::OwnersHidden { .. }
+            | Note::OwnersProtected { .. }
             | Note::NoVisibleOwner
             | Note::TimeWait
             | Note::EphemeralRange { .. }

@@ -95,6 +95,7 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
         processes: processes.into_values().collect(),
         owners_complete: rustix::process::geteuid().is_root(),
         unreadable: 0,
+        protected: 0,
         users: Vec::new(),
     })
 }

@@ -109,6 +109,7 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
         processes,
         owners_complete: true,
         unreadable: 0,
+        protected: 0,
         users: Vec::new(),
     })
 }

@@ -21,6 +21,19 @@ pub struct Owners {
     pub uids: HashMap<u32, u32>,
     /// Processes whose open files could not be read.
     pub unreadable: usize,
+    /// Of those, the ones that could not be read although this process runs as root.
+    pub protected: usize,
+}
+
+impl Owners {
+    /// Counts a process whose open files cannot be read: as root, one the system guards.
+    fn refused(&mut self, as_root: bool) {
+        if as_root {
+            self.protected += 1;
+        } else {
+            self.unreadable += 1;
+        }
+    }
 }
 
 fn open_dir(at: impl AsFd, path: &str) -> rustix::io::Result<OwnedFd> {
@@ -91,13 +104,14 @@ pub fn owners(inodes: &HashSet<u64>) -> Owners {
 
 fn scan(proc: &OwnedFd, pids: &[u32], inodes: &HashSet<u64>) -> Owners {
     let mut found = Owners::default();
+    let as_root = rustix::process::geteuid().is_root();
     let mut link = [0u8; 64];
     let mut fds: Vec<u32> = Vec::with_capacity(64);
     for &pid in pids {
         let dir = match open_dir(proc, &format!("{pid}/fd")) {
             Ok(dir) => dir,
             Err(Errno::ACCESS) | Err(Errno::PERM) => {
-                found.unreadable += 1;
+                found.refused(as_root);
                 continue;
             }
             // Exited since /proc was listed, or a kernel thread: nothing to see.
@@ -116,8 +130,15 @@ fn scan(proc: &OwnedFd, pids: &[u32], inodes: &HashSet<u64>) -> Owners {
         for &fd in &fds {
             // The fd may close between listing and reading: then it is simply skipped. A link
             // longer than the buffer is cut short, and no socket link is that long.
-            let Ok(len) = readlinkat_raw(dir_fd, c_number(fd, &mut name), &mut link[..]) else {
-                continue;
+            let len = match readlinkat_raw(dir_fd, c_number(fd, &mut name), &mut link[..]) {
+                Ok(len) => len,
+                // The directory opened but its links may not be read (a process guarded
+                // against ptrace-style access): none of them will be.
+                Err(Errno::ACCESS) | Err(Errno::PERM) => {
+                    found.refused(as_root);
+                    break;
+                }
+                Err(_) => continue,
             };
             if let Some(inode) = socket_inode(&link[..len]).filter(|i| inodes.contains(i)) {
                 found.by_inode.entry(inode).or_default().push(pid);

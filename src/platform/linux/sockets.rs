@@ -122,8 +122,9 @@ fn owned(mut sockets: Vec<Socket>) -> SocketTable {
     SocketTable {
         sockets,
         processes,
-        owners_complete: owners.unreadable == 0,
+        owners_complete: owners.unreadable + owners.protected == 0,
         unreadable: owners.unreadable,
+        protected: owners.protected,
         users,
     }
 }
