@@ -19,9 +19,9 @@ pub struct Owners {
     pub by_inode: HashMap<u64, Vec<u32>>,
     /// The user of each process that holds one of the sockets.
     pub uids: HashMap<u32, u32>,
-    /// Processes whose open files could not be read.
+    /// Processes whose open files could not be read: other users', without root.
     pub unreadable: usize,
-    /// Of those, the ones that could not be read although this process runs as root.
+    /// Processes whose open files could not be read although this process runs as root.
     pub protected: usize,
 }
 
