@@ -61,7 +61,7 @@ fn processes_that_exit_during_the_scan_are_skipped() {
     let prefix = ["ip", "netns", "exec", ns.name.as_str()];
     let steady = hold(&prefix, &["tcp,127.0.0.1,0", "tcp,127.0.0.1,0"]);
     // Children that each listen on 20 ports and exit at once, one after another.
-    let churn = Churn::start(&prefix, 20, 20_000);
+    let mut churn = Churn::start(&prefix, 20, 20_000);
     const ROUNDS: usize = 40;
     let mut rounds_with_ghosts = 0;
     for round in 0..ROUNDS {
@@ -101,7 +101,10 @@ fn processes_that_exit_during_the_scan_are_skipped() {
         rounds_with_ghosts <= ROUNDS / 8,
         "{rounds_with_ghosts} of {ROUNDS} rounds listed sockets of exited processes"
     );
-    drop(churn);
+    assert!(
+        churn.0.try_wait().unwrap().is_none(),
+        "the churn must go on through every round"
+    );
 }
 
 /// `bindscope ARGS` with a pseudo-terminal for stdin, so that `port --kill` asks before it
