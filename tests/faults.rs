@@ -6,13 +6,13 @@
 mod common;
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::netns::Netns;
-use common::{command, has_hangul, hold};
+use common::{command, has_hangul, hold, python_helper};
 use serde_json::Value;
 
 /// The short-lived socket holders of tests/helpers/churn.py, run under `prefix`; stopped when
@@ -21,21 +21,8 @@ struct Churn(Child);
 
 impl Churn {
     fn start(prefix: &[&str], sockets_each: u32, limit: u32) -> Churn {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/helpers/churn.py");
-        let (program, rest) = prefix.split_first().expect("a prefix");
-        let mut child = Command::new(program)
-            .args(rest)
-            .arg("python3")
-            .arg(script)
-            .args([sockets_each.to_string(), limit.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("the churn helper starts");
+        let args = [sockets_each.to_string(), limit.to_string()];
+        let (child, line) = python_helper(prefix, "churn.py", &[&args[0], &args[1]]);
         assert_eq!(line.trim(), "ready");
         Churn(child)
     }

@@ -45,15 +45,7 @@ pub fn start(prefix: &[&str], port: u16, args: &[&str]) -> FlaskRun {
         "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route(\"/\")\ndef index():\n    return \"hello\"\n",
     )
     .unwrap();
-    let mut cmd = match prefix.split_first() {
-        Some((program, rest)) => {
-            let mut c = Command::new(program);
-            c.args(rest).arg("python3");
-            c
-        }
-        None => Command::new("python3"),
-    };
-    let leader = cmd
+    let leader = super::prefixed(prefix, "python3")
         .args([
             "-m",
             "flask",

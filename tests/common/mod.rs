@@ -57,15 +57,20 @@ pub fn command(prefix: &[&str]) -> Command {
     command_for(BIN, prefix)
 }
 
-fn command_for(bin: &str, prefix: &[&str]) -> Command {
-    let mut cmd = match prefix.split_first() {
-        Some((program, rest)) => {
-            let mut c = Command::new(program);
-            c.args(rest).arg(bin);
+/// `program` run under `prefix` (e.g. `ip netns exec NS`), or alone when it is empty.
+pub fn prefixed(prefix: &[&str], program: &str) -> Command {
+    match prefix.split_first() {
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(program);
             c
         }
-        None => Command::new(bin),
-    };
+        None => Command::new(program),
+    }
+}
+
+fn command_for(bin: &str, prefix: &[&str]) -> Command {
+    let mut cmd = prefixed(prefix, bin);
     for var in [
         "LC_ALL",
         "LC_MESSAGES",
@@ -153,20 +158,17 @@ impl Drop for Held {
     }
 }
 
-/// Starts the helper (under `prefix`, e.g. `ip netns exec NS`) and waits for its ports.
-pub fn hold(prefix: &[&str], args: &[&str]) -> Held {
+/// Starts tests/helpers/SCRIPT under `prefix` with stdin and stdout piped (closing stdin
+/// stops it), and returns it with the first line it prints, which says it is ready.
+pub fn python_helper(
+    prefix: &[&str],
+    script: &str,
+    args: &[&str],
+) -> (std::process::Child, String) {
     use std::io::BufRead;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/helpers/listen.py");
-    let mut cmd = match prefix.split_first() {
-        Some((program, rest)) => {
-            let mut c = Command::new(program);
-            c.args(rest).arg("python3");
-            c
-        }
-        None => Command::new("python3"),
-    };
-    let mut child = cmd
-        .arg(script)
+    let path = format!("{}/tests/helpers/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut child = prefixed(prefix, "python3")
+        .arg(path)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -175,7 +177,13 @@ pub fn hold(prefix: &[&str], args: &[&str]) -> Held {
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
-        .expect("the helper reports its ports");
+        .unwrap_or_else(|e| panic!("{script} did not say it was ready: {e}"));
+    (child, line)
+}
+
+/// Starts the helper (under `prefix`, e.g. `ip netns exec NS`) and waits for its ports.
+pub fn hold(prefix: &[&str], args: &[&str]) -> Held {
+    let (child, line) = python_helper(prefix, "listen.py", args);
     let numbers = line
         .split_whitespace()
         .map(|n| n.parse().expect("a number"))
