@@ -21,16 +21,22 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 
 pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
     let mut table = owned(dump(query)?);
-    // A socket whose owner was not found may have closed with its process between the dump and
-    // the /proc scan: a second dump tells, and only sockets still open are kept.
-    if table.sockets.iter().any(|s| s.pids.is_empty()) {
+    // A socket whose owner was not found although it could have been (it has an inode, and
+    // this process may read its creator's /proc entries) may have closed with its process
+    // between the dump and the /proc scan: a second dump tells, and only those still open are
+    // kept. Other users' sockets, hidden without root, are not worth a second dump.
+    let euid = rustix::process::geteuid();
+    let suspect = |s: &Socket| {
+        s.pids.is_empty() && s.inode.is_some() && (euid.is_root() || s.uid == Some(euid.as_raw()))
+    };
+    if table.sockets.iter().any(suspect) {
         let open: HashSet<(Proto, Option<u64>, SocketAddr)> = dump(query)?
             .iter()
             .map(|s| (s.proto, s.inode, s.local))
             .collect();
         table
             .sockets
-            .retain(|s| !s.pids.is_empty() || open.contains(&(s.proto, s.inode, s.local)));
+            .retain(|s| !suspect(s) || open.contains(&(s.proto, s.inode, s.local)));
     }
     Ok(table)
 }
