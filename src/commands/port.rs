@@ -118,15 +118,11 @@ fn kill(
         if !interactive {
             return Err(InputError::KillNeedsConfirmation { port }.into());
         }
-        let who = plan
-            .targets
-            .iter()
-            .map(|&pid| {
-                let name = table.process(pid).map_or("?", |p| p.name.as_str());
-                format!("{} (pid {pid})", render::clean(name))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let who = render::port::who(
+            plan.targets
+                .iter()
+                .map(|&pid| (table.process(pid).map_or("?", |p| p.name.as_str()), pid)),
+        );
         eprint!("{}", ui.cat.text(&Text::KillConfirm { port, who: &who }));
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;

@@ -138,12 +138,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
     } else if kill.freed {
         (cat.text(&Text::KillFreed { port }), Color::Green)
     } else if !kill.taken_by.is_empty() {
-        let who = kill
-            .taken_by
-            .iter()
-            .map(|p| format!("{} (pid {})", clean(&p.name), p.pid))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let who = who(kill.taken_by.iter().map(|p| (p.name.as_str(), p.pid)));
         (cat.text(&Text::KillTakenBy { port, who: &who }), Color::Red)
     } else {
         (
@@ -155,4 +150,12 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
         )
     };
     writeln!(w, "{}", ui.paint(&text, color))
+}
+
+/// `python3 (pid 4200), node (pid 5100)`: the processes a kill question or verdict names.
+pub fn who<'a>(processes: impl Iterator<Item = (&'a str, u32)>) -> String {
+    processes
+        .map(|(name, pid)| format!("{} (pid {pid})", clean(name)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
