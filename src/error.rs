@@ -1,12 +1,8 @@
 //! The errors bindscope means to explain. Their text lives in the catalogues (`i18n`), so
-//! the same error reads in English or Korean; `Display` is the English one, for logs.
-
-use crate::i18n::{Catalogue, En};
-use crate::parse::Arg;
+//! the same error reads in English or Korean; `Display` (in `i18n`) is the English one, for logs.
 
 /// Bad input: exit code 2, one line on stderr, before anything touches the network.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", En.input_error(self))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputError {
     Empty {
         what: Arg,
@@ -123,9 +119,29 @@ pub enum InputError {
 }
 
 /// The system refused: exit code 3.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", En.system_error(self))]
+#[derive(Debug)]
 pub enum SystemError {
-    Interfaces(#[source] std::io::Error),
-    Sockets(#[source] std::io::Error),
+    Interfaces(std::io::Error),
+    Sockets(std::io::Error),
+}
+
+/// What an argument is, for errors that apply to every kind of argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg {
+    Port,
+    Host,
+    Path,
+    Range,
+    Count,
+    Duration,
+}
+
+impl std::error::Error for InputError {}
+
+impl std::error::Error for SystemError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SystemError::Interfaces(e) | SystemError::Sockets(e) => Some(e),
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //! The platform layer fills a [`Host`] once; everything after that is a pure function of it,
 //! so a laptop, a WSL2 VM or a server with 200 interfaces can be described in a unit test.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -245,4 +246,122 @@ impl SocketTable {
             .find(|(u, _)| *u == uid)
             .map(|(_, name)| name.as_str())
     }
+}
+
+/// A bind host after names have been resolved (resolution is the platform layer's job).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Ip {
+        ip: IpAddr,
+        zone: Option<String>,
+    },
+    Localhost {
+        resolved: Vec<IpAddr>,
+    },
+    Hostname {
+        name: String,
+        resolved: Vec<IpAddr>,
+    },
+    Interface {
+        name: String,
+    },
+    /// Every address of both families: what `urls` assumes when no host is given.
+    Everything,
+}
+
+/// Why a real bind failed, by the OS's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindError {
+    InUse,
+    NotLocal,
+    Permission,
+    Other(String),
+}
+
+impl BindError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BindError::InUse => "in_use",
+            BindError::NotLocal => "not_local",
+            BindError::Permission => "permission",
+            BindError::Other(_) => "other",
+        }
+    }
+}
+
+/// Which sockets to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketQuery {
+    /// Listening TCP sockets and bound UDP sockets.
+    Listening,
+    /// Every socket whose local port is this one, in any state.
+    Port(u16),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    Terminate,
+    Kill,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignalError {
+    /// The process is gone.
+    Gone,
+    Permission,
+    /// This platform cannot signal processes yet.
+    Unsupported,
+    Other(String),
+}
+
+/// How a connection attempt ended, by the OS's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Open,
+    /// RST: nothing listens there (or a firewall REJECT).
+    Refused,
+    /// No answer before the deadline: dropped packets.
+    Timeout,
+    /// ICMP host unreachable, or no device answered ARP/ND.
+    HostUnreachable,
+    /// No route to that network from here.
+    NetworkUnreachable,
+    Error(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectAttempt {
+    pub outcome: Outcome,
+    pub elapsed: Duration,
+}
+
+/// What an HTTP server answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub reason: String,
+    pub server: Option<String>,
+    pub content_type: Option<String>,
+}
+
+/// What the beacon learns of one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    /// Who connected.
+    pub peer: SocketAddr,
+    /// Which of this machine's addresses they reached.
+    pub local: SocketAddr,
+    pub method: String,
+    pub path: String,
+    /// The client asked for HTML (a browser) rather than anything (curl).
+    pub wants_html: bool,
+    pub accept_language: Option<String>,
+}
+
+/// The answer to a visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub content_type: &'static str,
+    pub body: String,
 }

@@ -5,7 +5,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::error::InputError;
+use crate::error::{Arg, InputError};
 
 /// Longest argument we look at; anything longer is rejected before parsing.
 pub const MAX_ARG_LEN: usize = 1024;
@@ -23,17 +23,6 @@ pub fn shown(value: &str) -> String {
         out.push('…');
     }
     out
-}
-
-/// What an argument is, for errors that apply to every kind of argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Arg {
-    Port,
-    Host,
-    Path,
-    Range,
-    Count,
-    Duration,
 }
 
 fn check_text(value: &str, what: Arg) -> Result<(), InputError> {

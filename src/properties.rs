@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
-use crate::analysis::address::Reach;
-use crate::analysis::expose::{expose, Target};
-use crate::analysis::probe::{infer, InferredBind, LocalResult, Status};
+use crate::analysis::expose::expose;
+use crate::analysis::probe::{infer, LocalResult};
+use crate::analysis::vocab::Reach;
+use crate::analysis::vocab::{InferredBind, Status};
+use crate::model::Target;
 use crate::model::{Device, Host, IfAddress, Interface, Os, Sysctls};
 use crate::parse::{self, HostSpec};
 
@@ -260,7 +262,7 @@ proptest! {
         let mut probed: Vec<IpAddr> = Vec::new();
         for (_, a) in host.addresses() {
             let link_local = crate::analysis::address::classify(a.ip)
-                == crate::analysis::address::AddrKind::LinkLocal;
+                == crate::analysis::vocab::AddrKind::LinkLocal;
             if !link_local && !probed.contains(&a.ip) {
                 probed.push(a.ip);
             }

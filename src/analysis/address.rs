@@ -2,65 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use serde::Serialize;
-
-/// The class of an address, from the IANA special-purpose registries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AddrKind {
-    Loopback,
-    /// RFC 1918: 10/8, 172.16/12, 192.168/16.
-    Private,
-    /// 169.254/16 and fe80::/10: valid on one link only.
-    LinkLocal,
-    /// 100.64/10, shared address space: carrier-grade NAT, and Tailscale's tailnet.
-    Cgnat,
-    /// fc00::/7, IPv6's private addresses.
-    Ula,
-    /// 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32, 3fff::/20.
-    Documentation,
-    /// Everything else that is not routed on the internet (0/8, 240/4, benchmarking,
-    /// multicast, unspecified…).
-    Reserved,
-    Public,
-}
-
-/// Who can open a connection to an address, from nobody to the whole internet.
-/// The order is the order of exposure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reach {
-    None,
-    /// This machine only (and the containers and VMs it runs).
-    Host,
-    /// Devices on the same link only (link-local).
-    Link,
-    /// Devices on the local network.
-    Lan,
-    /// Anyone on the internet, unless a firewall stops them.
-    Internet,
-}
-
-/// How much a bind exposes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Risk {
-    None,
-    Low,
-    Medium,
-    High,
-}
-
-impl Reach {
-    pub fn risk(self) -> Risk {
-        match self {
-            Reach::None => Risk::None,
-            Reach::Host => Risk::Low,
-            Reach::Link | Reach::Lan => Risk::Medium,
-            Reach::Internet => Risk::High,
-        }
-    }
-}
+use super::vocab::{AddrKind, Reach};
 
 pub fn classify(ip: IpAddr) -> AddrKind {
     match ip {
@@ -138,6 +80,7 @@ pub fn in_prefix(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::vocab::Risk;
 
     fn kind(s: &str) -> AddrKind {
         classify(s.parse().unwrap())

@@ -4,56 +4,14 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::address::{classify, in_prefix, AddrKind, Reach, Risk};
-use super::interfaces::{self, address_reach, not_shareable, NotShareable, Role};
+use super::address::{classify, in_prefix};
+use super::interfaces::{self, address_reach, not_shareable};
 use super::notes::Note;
+use super::vocab::BindKind;
+use super::vocab::{AddrKind, Reach, Risk};
+use super::vocab::{NotShareable, Role};
+use crate::model::Target;
 use crate::model::{Host, IfAddress, Interface, Os};
-
-/// A bind host after names have been resolved (resolution is the platform layer's job).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Ip {
-        ip: IpAddr,
-        zone: Option<String>,
-    },
-    Localhost {
-        resolved: Vec<IpAddr>,
-    },
-    Hostname {
-        name: String,
-        resolved: Vec<IpAddr>,
-    },
-    Interface {
-        name: String,
-    },
-    /// Every address of both families: what `urls` assumes when no host is given.
-    Everything,
-}
-
-/// The kind of bind, as the comparison tables of the seeds know them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BindKind {
-    Loopback,
-    All,
-    Lan,
-    Public,
-    LinkLocal,
-    Virtual,
-    NotLocal,
-}
-
-impl BindKind {
-    pub const ALL: [BindKind; 7] = [
-        BindKind::Loopback,
-        BindKind::All,
-        BindKind::Lan,
-        BindKind::Public,
-        BindKind::LinkLocal,
-        BindKind::Virtual,
-        BindKind::NotLocal,
-    ];
-}
 
 /// One local address a server would accept connections on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,67 +4,11 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::address::{classify, natural_reach, AddrKind, Reach};
+use super::address::{classify, natural_reach};
 use super::notes::Note;
+use super::vocab::{AddrKind, Reach};
+use super::vocab::{NotShareable, Role};
 use crate::model::{Device, Family, Host, IfAddress, Interface, Os, WslMode};
-
-/// What an interface is for, as far as a server bound to its address is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Loopback,
-    /// A real network link: Wi-Fi, Ethernet, or a container's or namespace's own uplink.
-    Network,
-    /// Docker, Podman or CNI bridge: only containers on this machine use it.
-    ContainerBridge,
-    /// libvirt, VirtualBox or VMware host-only networks and other internal bridges.
-    VmBridge,
-    /// The host side of a container's or VM's virtual cable (veth, tap on a bridge).
-    ContainerPort,
-    /// A VPN tunnel (WireGuard, OpenVPN, utun…): only the VPN's peers use it.
-    Vpn,
-    /// Tailscale: devices signed in to the same tailnet.
-    Tailnet,
-    /// WSL2's virtual NIC in NAT mode: Windows reaches it, the LAN does not.
-    WslNat,
-    /// A Hyper-V virtual switch on Windows (WSL, Default Switch).
-    HyperV,
-    /// Apple's peer-to-peer links (AirDrop, Continuity).
-    PeerToPeer,
-}
-
-impl Role {
-    /// Interfaces whose addresses are not for your phone.
-    pub fn is_virtual(self) -> bool {
-        !matches!(self, Role::Loopback | Role::Network)
-    }
-
-    /// The most a server bound to an address of this interface can be reached by.
-    fn reach_cap(self) -> Reach {
-        match self {
-            Role::ContainerBridge
-            | Role::VmBridge
-            | Role::ContainerPort
-            | Role::WslNat
-            | Role::HyperV => Reach::Host,
-            Role::PeerToPeer => Reach::Link,
-            Role::Loopback | Role::Network | Role::Vpn | Role::Tailnet => Reach::Internet,
-        }
-    }
-}
-
-/// Why an address is not offered as a URL for other devices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NotShareable {
-    Loopback,
-    LinkLocal,
-    Down,
-    /// Not a unicast address another device could connect to.
-    Reserved,
-    /// The interface is virtual: its role says who can use it.
-    Virtual,
-}
 
 pub fn role(host: &Host, iface: &Interface) -> Role {
     let name = iface.name.as_str();

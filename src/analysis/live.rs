@@ -6,9 +6,11 @@
 
 use std::net::IpAddr;
 
-use super::address::{classify, AddrKind};
+use super::address::classify;
 use super::expose::v6only_by_default;
-use super::interfaces::{primary, role, Primary, Role};
+use super::interfaces::{primary, role, Primary};
+use super::vocab::AddrKind;
+use super::vocab::Role;
 use crate::model::{Host, Os, SocketTable, WslMode};
 
 /// The values a page can name.

@@ -9,6 +9,7 @@ pub mod ports;
 pub mod probe;
 pub mod sockets;
 pub mod topics;
+pub mod vocab;
 
 #[cfg(test)]
 pub mod fixtures;

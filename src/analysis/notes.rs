@@ -3,8 +3,9 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use super::interfaces::Role;
 use super::topics::Topic;
+use super::vocab::Role;
+use crate::model::BindError;
 use crate::model::Os;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,154 +139,128 @@ pub enum Conflict {
     DualStackNeedsIpv4,
 }
 
-/// Why a real bind failed, by the OS's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BindError {
-    InUse,
-    NotLocal,
-    Permission,
-    Other(String),
-}
-
-impl BindError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            BindError::InUse => "in_use",
-            BindError::NotLocal => "not_local",
-            BindError::Permission => "permission",
-            BindError::Other(_) => "other",
-        }
-    }
-}
-
 impl Note {
+    /// What the program knows of each note besides its words, in one place: its stable name in
+    /// `--json`, the `explain` page that says more, and whether it warns. A new note is one line
+    /// here and one sentence in each catalogue.
+    fn meta(&self) -> (&'static str, Option<Topic>, Severity) {
+        use Severity::{Info, Warning};
+        use Topic as T;
+        #[rustfmt::skip]
+        let meta = match self {
+            Note::LoopbackOnly => ("loopback_only", Some(T::LoopbackVsLan), Info),
+            Note::AllInterfaces => ("all_interfaces", Some(T::BindAll), Info),
+            Note::DualStack => ("dual_stack", Some(T::Ipv6), Info),
+            Note::V6Only { .. } => ("v6_only", Some(T::Ipv6), Info),
+            Note::AlsoVirtual { .. } => ("also_virtual", Some(T::Docker), Info),
+            Note::AlsoVpn { .. } => ("also_vpn", Some(T::Firewall), Info),
+            Note::Public { .. } => ("public_address", Some(T::Firewall), Warning),
+            Note::FirewallDecides => ("firewall_decides", Some(T::Firewall), Info),
+            Note::VirtualAddress { role, .. } => ("virtual_address", Some(match role { Role::WslNat | Role::HyperV => T::Wsl, Role::Vpn | Role::Tailnet => T::Firewall, _ => T::Docker }), Info),
+            Note::NotLocal { .. } => ("not_local", Some(T::LoopbackVsLan), Warning),
+            Note::NonlocalBindAllowed => ("nonlocal_bind_allowed", None, Info),
+            Note::LinkLocalNeedsZone { .. } => ("link_local_needs_zone", Some(T::Ipv6), Warning),
+            Note::LinkLocalNoUrl => ("link_local_no_url", Some(T::Ipv6), Info),
+            Note::PrivilegedPort { .. } => ("privileged_port", Some(T::Ports), Warning),
+            Note::PrivilegedPortAllowed { .. } => ("privileged_port_allowed", Some(T::Ports), Info),
+            Note::Localhost { .. } => ("localhost", Some(T::Ipv6), Info),
+            Note::Hostname { .. } => ("hostname", None, Info),
+            Note::InterfaceName { .. } => ("interface_name", None, Info),
+            Note::InterfaceWithoutAddress { .. } => ("interface_without_address", None, Warning),
+            Note::WslNat => ("wsl_nat", Some(T::Wsl), Warning),
+            Note::WslMirrored => ("wsl_mirrored", Some(T::Wsl), Info),
+            Note::InContainer { .. } => ("in_container", Some(T::Docker), Info),
+            Note::FullTunnelVpn { .. } => ("full_tunnel_vpn", Some(T::Firewall), Info),
+            Note::NoLanAddress => ("no_lan_address", None, Info),
+            Note::BindFailed { .. } => ("bind_failed", Some(T::Ports), Warning),
+            Note::BindSucceeded => ("bind_succeeded", None, Info),
+            Note::Conflict { .. } => ("conflict", Some(T::Ports), Info),
+            Note::Reloader { .. } => ("reloader", Some(T::Debugging), Info),
+            Note::DockerProxy { .. } => ("docker_proxy", Some(T::Docker), Info),
+            Note::AirPlay { .. } => ("airplay", Some(T::Macos), Warning),
+            Note::ExcludedPortRange { .. } => ("excluded_port_range", Some(T::Ports), Warning),
+            Note::OwnersHidden { .. } => ("owners_hidden", None, Warning),
+            Note::OwnersProtected { .. } => ("owners_protected", None, Info),
+            Note::NoVisibleOwner => ("no_visible_owner", None, Info),
+            Note::TimeWait => ("time_wait", Some(T::Ports), Info),
+            Note::EphemeralRange { .. } => ("ephemeral_range", Some(T::Ports), Info),
+            Note::NothingListens { .. } => ("nothing_listens", Some(T::Ports), Warning),
+            Note::LoopbackFix { .. } => ("loopback_fix", Some(T::LoopbackVsLan), Warning),
+            Note::SplitLocalhost { .. } => ("split_localhost", Some(T::Ipv6), Warning),
+            Note::SelfTestOnly { .. } => ("self_test_only", Some(T::Firewall), Info),
+            Note::DebuggerExposed { .. } => ("debugger_exposed", Some(T::Debugging), Warning),
+            Note::DevServerExposed { .. } => ("dev_server_exposed", Some(T::Debugging), Warning),
+            Note::AirPlayAnswered => ("airplay_answered", Some(T::Macos), Warning),
+            Note::LocalFirewall { .. } => ("local_firewall", Some(T::Firewall), Warning),
+            Note::HttpsNotProbed => ("https_not_probed", None, Info),
+            Note::FirewallPrompt { .. } => ("firewall_prompt", Some(T::Firewall), Info),
+        };
+        meta
+    }
+
     /// The stable name of the note in `--json`.
     pub fn code(&self) -> &'static str {
-        match self {
-            Note::LoopbackOnly => "loopback_only",
-            Note::AllInterfaces => "all_interfaces",
-            Note::DualStack => "dual_stack",
-            Note::V6Only { .. } => "v6_only",
-            Note::AlsoVirtual { .. } => "also_virtual",
-            Note::AlsoVpn { .. } => "also_vpn",
-            Note::Public { .. } => "public_address",
-            Note::FirewallDecides => "firewall_decides",
-            Note::VirtualAddress { .. } => "virtual_address",
-            Note::NotLocal { .. } => "not_local",
-            Note::NonlocalBindAllowed => "nonlocal_bind_allowed",
-            Note::LinkLocalNeedsZone { .. } => "link_local_needs_zone",
-            Note::LinkLocalNoUrl => "link_local_no_url",
-            Note::PrivilegedPort { .. } => "privileged_port",
-            Note::PrivilegedPortAllowed { .. } => "privileged_port_allowed",
-            Note::Localhost { .. } => "localhost",
-            Note::Hostname { .. } => "hostname",
-            Note::InterfaceName { .. } => "interface_name",
-            Note::InterfaceWithoutAddress { .. } => "interface_without_address",
-            Note::WslNat => "wsl_nat",
-            Note::WslMirrored => "wsl_mirrored",
-            Note::InContainer { .. } => "in_container",
-            Note::FullTunnelVpn { .. } => "full_tunnel_vpn",
-            Note::NoLanAddress => "no_lan_address",
-            Note::BindFailed { .. } => "bind_failed",
-            Note::BindSucceeded => "bind_succeeded",
-            Note::Conflict { .. } => "conflict",
-            Note::Reloader { .. } => "reloader",
-            Note::DockerProxy { .. } => "docker_proxy",
-            Note::AirPlay { .. } => "airplay",
-            Note::ExcludedPortRange { .. } => "excluded_port_range",
-            Note::OwnersHidden { .. } => "owners_hidden",
-            Note::OwnersProtected { .. } => "owners_protected",
-            Note::NoVisibleOwner => "no_visible_owner",
-            Note::TimeWait => "time_wait",
-            Note::EphemeralRange { .. } => "ephemeral_range",
-            Note::NothingListens { .. } => "nothing_listens",
-            Note::LoopbackFix { .. } => "loopback_fix",
-            Note::SplitLocalhost { .. } => "split_localhost",
-            Note::SelfTestOnly { .. } => "self_test_only",
-            Note::DebuggerExposed { .. } => "debugger_exposed",
-            Note::DevServerExposed { .. } => "dev_server_exposed",
-            Note::AirPlayAnswered => "airplay_answered",
-            Note::LocalFirewall { .. } => "local_firewall",
-            Note::HttpsNotProbed => "https_not_probed",
-            Note::FirewallPrompt { .. } => "firewall_prompt",
-        }
+        self.meta().0
     }
 
     /// The `explain` page that says more about what this note says, if one does.
     pub fn topic(&self) -> Option<Topic> {
-        match self {
-            Note::LoopbackOnly | Note::LoopbackFix { .. } | Note::NotLocal { .. } => {
-                Some(Topic::LoopbackVsLan)
-            }
-            Note::AllInterfaces => Some(Topic::BindAll),
-            Note::DualStack
-            | Note::V6Only { .. }
-            | Note::LinkLocalNeedsZone { .. }
-            | Note::LinkLocalNoUrl
-            | Note::Localhost { .. }
-            | Note::SplitLocalhost { .. } => Some(Topic::Ipv6),
-            Note::AlsoVirtual { .. } | Note::InContainer { .. } | Note::DockerProxy { .. } => {
-                Some(Topic::Docker)
-            }
-            Note::Public { .. }
-            | Note::FirewallDecides
-            | Note::FullTunnelVpn { .. }
-            | Note::AlsoVpn { .. }
-            | Note::SelfTestOnly { .. }
-            | Note::LocalFirewall { .. }
-            | Note::FirewallPrompt { .. } => Some(Topic::Firewall),
-            Note::WslNat | Note::WslMirrored => Some(Topic::Wsl),
-            Note::VirtualAddress { role, .. } => Some(match role {
-                Role::WslNat | Role::HyperV => Topic::Wsl,
-                Role::Vpn | Role::Tailnet => Topic::Firewall,
-                _ => Topic::Docker,
-            }),
-            Note::AirPlay { .. } | Note::AirPlayAnswered => Some(Topic::Macos),
-            Note::PrivilegedPort { .. }
-            | Note::PrivilegedPortAllowed { .. }
-            | Note::BindFailed { .. }
-            | Note::Conflict { .. }
-            | Note::TimeWait
-            | Note::EphemeralRange { .. }
-            | Note::ExcludedPortRange { .. }
-            | Note::NothingListens { .. } => Some(Topic::Ports),
-            Note::Reloader { .. }
-            | Note::DebuggerExposed { .. }
-            | Note::DevServerExposed { .. } => Some(Topic::Debugging),
-            Note::NonlocalBindAllowed
-            | Note::Hostname { .. }
-            | Note::InterfaceName { .. }
-            | Note::InterfaceWithoutAddress { .. }
-            | Note::NoLanAddress
-            | Note::BindSucceeded
-            | Note::OwnersHidden { .. }
-            | Note::OwnersProtected { .. }
-            | Note::NoVisibleOwner
-            | Note::HttpsNotProbed => None,
-        }
+        self.meta().1
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.meta().2
     }
 
     /// Notes that warn rather than inform are shown in the accent colour for problems.
     pub fn is_warning(&self) -> bool {
-        matches!(
-            self,
-            Note::Public { .. }
-                | Note::NotLocal { .. }
-                | Note::LinkLocalNeedsZone { .. }
-                | Note::PrivilegedPort { .. }
-                | Note::WslNat
-                | Note::BindFailed { .. }
-                | Note::InterfaceWithoutAddress { .. }
-                | Note::AirPlay { .. }
-                | Note::ExcludedPortRange { .. }
-                | Note::OwnersHidden { .. }
-                | Note::NothingListens { .. }
-                | Note::LoopbackFix { .. }
-                | Note::SplitLocalhost { .. }
-                | Note::DebuggerExposed { .. }
-                | Note::DevServerExposed { .. }
-                | Note::AirPlayAnswered
-                | Note::LocalFirewall { .. }
-        )
+        self.severity() == Severity::Warning
+    }
+}
+
+/// How much a note matters to the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+}
+
+/// How many pages a verdict points at, at most.
+const MAX_POINTERS: usize = 3;
+
+/// The pages to read next: the verdict's own first, then those its notes speak of, warnings
+/// before the rest.
+pub fn read_next(first: Topic, notes: &[Note]) -> Vec<Topic> {
+    let mut topics = vec![first];
+    let warnings = notes.iter().filter(|n| n.is_warning());
+    let others = notes.iter().filter(|n| !n.is_warning());
+    for topic in warnings.chain(others).filter_map(Note::topic) {
+        if topics.len() == MAX_POINTERS {
+            break;
+        }
+        if !topics.contains(&topic) {
+            topics.push(topic);
+        }
+    }
+    topics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_points_at_its_page_then_at_those_of_its_notes() {
+        let notes = [Note::FirewallDecides, Note::WslNat, Note::DualStack];
+        assert_eq!(
+            read_next(Topic::BindAll, &notes),
+            [Topic::BindAll, Topic::Wsl, Topic::Firewall],
+            "a warning's page comes first"
+        );
+        assert_eq!(
+            read_next(Topic::Firewall, &[Note::SelfTestOnly { port: 1 }]),
+            [Topic::Firewall]
+        );
     }
 }

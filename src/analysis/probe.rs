@@ -2,47 +2,11 @@
 
 use std::net::IpAddr;
 
-use serde::Serialize;
-
-use super::address::{classify, AddrKind, Reach};
+use super::address::classify;
 use super::notes::Note;
+use super::vocab::{AddrKind, Reach};
+use super::vocab::{InferredBind, ServerKind, Status};
 use crate::model::{Family, Process, SocketTable};
-
-/// How a connection attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Open,
-    Refused,
-    Timeout,
-    Unreachable,
-    Unresolved,
-    Error,
-}
-
-/// Which kind of unreachable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unreachable {
-    /// No device answered for that address, or an ICMP host-unreachable.
-    Host,
-    /// No route from here to that network.
-    Network,
-}
-
-/// The bind that local probe results reveal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InferredBind {
-    /// Only loopback answered: 127.0.0.1 or ::1.
-    Loopback,
-    /// Every address of a family answered: 0.0.0.0 or ::.
-    All,
-    /// Some addresses beyond loopback answered, not all: one address.
-    Specific,
-    /// Nothing answered.
-    None,
-}
 
 /// One probe of one of this machine's addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,17 +111,6 @@ pub fn local_notes(
         notes.push(Note::SelfTestOnly { port });
     }
     notes
-}
-
-/// What an HTTP answer tells about the server behind it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ServerKind {
-    /// Werkzeug's development server (Flask's `flask run`, `app.run()`).
-    Werkzeug,
-    /// macOS's AirPlay Receiver, answering on 5000 and 7000 instead of the user's app.
-    AirPlay,
-    Other,
 }
 
 pub fn server_kind(server: Option<&str>) -> ServerKind {

@@ -5,9 +5,9 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::Serialize;
 
-use super::address::Reach;
 use super::expose::{listeners_for, v6only_by_default};
 use super::notes::{Conflict, Note};
+use super::vocab::Reach;
 use crate::model::{Host, Os, Proto, SockState, Socket, SocketTable};
 
 /// Who can reach a listening socket: the reach of a bind to its address, with the socket's

@@ -2,11 +2,14 @@
 
 use std::net::IpAddr;
 
-use super::address::{Reach, Risk};
-use super::expose::{expose, url, BindKind, Exposure, Target};
+use super::expose::{expose, url, Exposure};
 use super::fixtures;
-use super::interfaces::{self, full_tunnel_vpn, primary, Role};
+use super::interfaces::{self, full_tunnel_vpn, primary};
 use super::notes::Note;
+use super::vocab::BindKind;
+use super::vocab::Role;
+use super::vocab::{Reach, Risk};
+use crate::model::Target;
 use crate::model::{Host, Os};
 
 fn ip(s: &str) -> IpAddr {

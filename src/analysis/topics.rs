@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 
-use super::expose::BindKind;
-use super::notes::Note;
-use super::probe::{InferredBind, Status};
+use super::vocab::BindKind;
+use super::vocab::{InferredBind, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Topic {
@@ -117,26 +116,6 @@ impl Serialize for Topic {
     }
 }
 
-/// How many pages a verdict points at, at most.
-const MAX_POINTERS: usize = 3;
-
-/// The pages to read next: the verdict's own first, then those its notes speak of, warnings
-/// before the rest.
-pub fn read_next(first: Topic, notes: &[Note]) -> Vec<Topic> {
-    let mut topics = vec![first];
-    let warnings = notes.iter().filter(|n| n.is_warning());
-    let others = notes.iter().filter(|n| !n.is_warning());
-    for topic in warnings.chain(others).filter_map(Note::topic) {
-        if topics.len() == MAX_POINTERS {
-            break;
-        }
-        if !topics.contains(&topic) {
-            topics.push(topic);
-        }
-    }
-    topics
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,19 +137,5 @@ mod tests {
         }
         assert_eq!(Topic::find("nonsense"), None);
         assert_eq!(Topic::find(""), None);
-    }
-
-    #[test]
-    fn a_verdict_points_at_its_page_then_at_those_of_its_notes() {
-        let notes = [Note::FirewallDecides, Note::WslNat, Note::DualStack];
-        assert_eq!(
-            read_next(Topic::BindAll, &notes),
-            [Topic::BindAll, Topic::Wsl, Topic::Firewall],
-            "a warning's page comes first"
-        );
-        assert_eq!(
-            read_next(Topic::Firewall, &[Note::SelfTestOnly { port: 1 }]),
-            [Topic::Firewall]
-        );
     }
 }

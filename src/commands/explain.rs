@@ -3,7 +3,8 @@ use std::io::Write;
 use crate::analysis::live::{live, Live};
 use crate::analysis::topics::Topic;
 use crate::exit_codes::ExitCode;
-use crate::platform::{self, SocketQuery};
+use crate::model::SocketQuery;
+use crate::platform::{self};
 use crate::render::{self, Ui};
 use crate::report::explain;
 

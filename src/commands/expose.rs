@@ -1,12 +1,13 @@
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, SocketAddrV6};
 
-use crate::analysis::expose::{expose, Target};
-use crate::analysis::notes::BindError;
+use crate::analysis::expose::expose;
 use crate::config::ExposeOptions;
 use crate::error::InputError;
 use crate::exit_codes::ExitCode;
+use crate::model::BindError;
 use crate::model::Host;
+use crate::model::Target;
 use crate::parse::{is_hostname, HostSpec};
 use crate::platform;
 use crate::render::{self, Ui};

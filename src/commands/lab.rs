@@ -1,11 +1,12 @@
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 
-use crate::analysis::expose::{expose, Target};
+use crate::analysis::expose::expose;
 use crate::analysis::interfaces::primary;
 use crate::analysis::probe::{infer, reach};
 use crate::config::LabOptions;
 use crate::exit_codes::ExitCode;
+use crate::model::Target;
 use crate::platform;
 use crate::render::{self, Ui};
 use crate::report::expose::Comparison;

@@ -2,7 +2,8 @@ use std::io::Write;
 
 use crate::config::{Families, ListenersOptions};
 use crate::exit_codes::ExitCode;
-use crate::platform::{self, SocketQuery};
+use crate::model::SocketQuery;
+use crate::platform::{self};
 use crate::render::{self, Ui};
 use crate::report::{self, ListenersView};
 

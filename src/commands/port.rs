@@ -2,14 +2,15 @@ use std::io::{BufRead, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use crate::analysis::notes::BindError;
 use crate::analysis::sockets::{kill_plan, KillOutcome};
 use crate::config::{FreeOptions, KillOptions, PortOptions};
 use crate::error::InputError;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Text;
+use crate::model::BindError;
 use crate::model::{Host, Process, SocketTable};
-use crate::platform::{self, Signal, SignalError, SocketQuery};
+use crate::model::{Signal, SignalError, SocketQuery};
+use crate::platform::{self};
 use crate::render::{self, Ui};
 use crate::report::{self, KillOut, KillTarget, PortFindings, RefusedOut};
 

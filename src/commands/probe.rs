@@ -3,15 +3,19 @@ use std::net::{IpAddr, SocketAddr, SocketAddrV6};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::analysis::address::{classify, AddrKind};
-use crate::analysis::probe::{server_kind, ServerKind, Status, Unreachable};
+use crate::analysis::address::classify;
+use crate::analysis::probe::server_kind;
+use crate::analysis::vocab::AddrKind;
+use crate::analysis::vocab::{ServerKind, Status, Unreachable};
 use crate::config::ProbeOptions;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Text;
+use crate::model::Outcome;
+use crate::model::SocketQuery;
 use crate::model::{Host, SocketTable};
 use crate::parse::{HostInput, HostSpec};
-use crate::platform::net::{connect_all, http_get_all, Outcome};
-use crate::platform::{self, SocketQuery};
+use crate::platform::net::{connect_all, http_get_all};
+use crate::platform::{self};
 use crate::render::{self, Ui};
 use crate::report::probe::{self, Attempt, HttpOut};
 
@@ -58,7 +62,7 @@ fn local(
     } else {
         render::probe::local(w, &report, ui)?;
     }
-    Ok(if report.reach > crate::analysis::address::Reach::Host {
+    Ok(if report.reach > crate::analysis::vocab::Reach::Host {
         ExitCode::Success
     } else {
         ExitCode::Problem

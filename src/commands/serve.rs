@@ -3,12 +3,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
-use crate::analysis::expose::{expose, Target};
+use crate::analysis::expose::expose;
 use crate::analysis::interfaces::primary;
-use crate::analysis::notes::BindError;
 use crate::config::{Families, ServeOptions};
 use crate::exit_codes::ExitCode;
 use crate::i18n::Text;
+use crate::model::BindError;
+use crate::model::Target;
 use crate::platform::server::{serve, Limits};
 use crate::platform::{self};
 use crate::render::{self, Ui};

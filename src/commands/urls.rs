@@ -1,9 +1,10 @@
 use std::io::Write;
 
-use crate::analysis::expose::{expose, Target};
+use crate::analysis::expose::expose;
 use crate::analysis::interfaces::primary;
 use crate::config::UrlsOptions;
 use crate::exit_codes::ExitCode;
+use crate::model::Target;
 use crate::platform;
 use crate::render::{self, Ui};
 use crate::report::{self, UrlsRequest};

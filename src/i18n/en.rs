@@ -1,17 +1,18 @@
 //! English.
 
 use super::{list, Catalogue, Label, Row, Text};
-use crate::analysis::address::{AddrKind, Reach, Risk};
-use crate::analysis::expose::BindKind;
-use crate::analysis::interfaces::{NotShareable, Role};
-use crate::analysis::notes::{BindError, Conflict, Note};
+use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
-use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
 use crate::analysis::topics::Topic;
-use crate::error::{InputError, SystemError};
+use crate::analysis::vocab::BindKind;
+use crate::analysis::vocab::{AddrKind, Reach, Risk};
+use crate::analysis::vocab::{InferredBind, Status, Unreachable};
+use crate::analysis::vocab::{NotShareable, Role};
+use crate::error::{Arg, InputError, SystemError};
+use crate::model::BindError;
 use crate::model::{Device, Os, WslMode};
-use crate::parse::{Arg, MAX_ARG_LEN};
+use crate::parse::MAX_ARG_LEN;
 
 pub struct En;
 

@@ -12,14 +12,15 @@ use std::net::IpAddr;
 pub use en::En;
 pub use ko::Ko;
 
-use crate::analysis::address::{AddrKind, Reach, Risk};
-use crate::analysis::expose::BindKind;
-use crate::analysis::interfaces::{NotShareable, Role};
-use crate::analysis::notes::{BindError, Note};
+use crate::analysis::notes::Note;
 use crate::analysis::ports::{PortClass, Service};
-use crate::analysis::probe::{InferredBind, Status, Unreachable};
 use crate::analysis::sockets::{KillOutcome, Refusal};
+use crate::analysis::vocab::BindKind;
+use crate::analysis::vocab::{AddrKind, Reach, Risk};
+use crate::analysis::vocab::{InferredBind, Status, Unreachable};
+use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{InputError, SystemError};
+use crate::model::BindError;
 use crate::model::{Device, Os, WslMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -332,3 +333,16 @@ pub(crate) fn list(ips: &[IpAddr]) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The English sentence, for logs and `anyhow` chains; users read the catalogue of their language.
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&En.input_error(self))
+    }
+}
+
+impl std::fmt::Display for SystemError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&En.system_error(self))
+    }
+}

@@ -1,7 +1,7 @@
 use std::net::IpAddr;
 
 use super::*;
-use crate::analysis::expose::BindKind;
+use crate::analysis::vocab::BindKind;
 
 fn has_hangul(s: &str) -> bool {
     s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
@@ -56,7 +56,7 @@ fn korean_row_labels_follow_the_seeds() {
 
 #[test]
 fn reaches_read_in_both_languages() {
-    use crate::analysis::address::Reach;
+    use crate::analysis::vocab::Reach;
     for reach in [
         Reach::None,
         Reach::Host,
@@ -72,8 +72,9 @@ fn reaches_read_in_both_languages() {
 /// One of every note. The `match` below has no wildcard: a new variant does not compile until
 /// it is added here, and then it is checked for both languages and for docs/json.md.
 fn every_note() -> Vec<crate::analysis::notes::Note> {
-    use crate::analysis::interfaces::Role;
-    use crate::analysis::notes::{BindError, Conflict, Note};
+    use crate::analysis::notes::{Conflict, Note};
+    use crate::analysis::vocab::Role;
+    use crate::model::BindError;
     let ip: IpAddr = "192.168.1.23".parse().unwrap();
     let notes = vec![
         Note::LoopbackOnly,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io;
 
 pub use super::unix::{hostname, signal};
-use super::SocketQuery;
+use crate::model::SocketQuery;
 use crate::model::{
     DefaultRoute, EnvHints, Interface, Os, Process, Proto, SockState, Socket, SocketTable, Sysctls,
 };

@@ -7,9 +7,10 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use socket2::{Domain, Protocol, Type};
 
-use crate::analysis::notes::BindError;
 use crate::error::SystemError;
+use crate::model::BindError;
 use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
+use crate::model::{Signal, SignalError, SocketQuery};
 
 #[cfg(target_os = "linux")]
 #[path = "linux/mod.rs"]
@@ -32,15 +33,6 @@ mod unix;
 
 pub mod net;
 pub mod server;
-
-/// Which sockets to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SocketQuery {
-    /// Listening TCP sockets and bound UDP sockets.
-    Listening,
-    /// Every socket whose local port is this one, in any state.
-    Port(u16),
-}
 
 /// The machine's sockets and the processes holding them. Sockets whose owner cannot be read
 /// stay in the table with no pids.
@@ -67,23 +59,6 @@ pub fn still_holds(process: &Process, socket: &Socket) -> bool {
 /// Whether a process with this pid is running.
 pub fn alive(pid: u32) -> bool {
     os::alive(pid)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Signal {
-    Terminate,
-    Kill,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SignalError {
-    /// The process is gone.
-    Gone,
-    Permission,
-    /// This platform cannot signal processes yet.
-    Unsupported,
-    Other(String),
 }
 
 pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {

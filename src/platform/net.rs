@@ -11,26 +11,7 @@ use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-/// How a connection attempt ended, by the OS's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Open,
-    /// RST: nothing listens there (or a firewall REJECT).
-    Refused,
-    /// No answer before the deadline: dropped packets.
-    Timeout,
-    /// ICMP host unreachable, or no device answered ARP/ND.
-    HostUnreachable,
-    /// No route to that network from here.
-    NetworkUnreachable,
-    Error(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attempt {
-    pub outcome: Outcome,
-    pub elapsed: Duration,
-}
+use crate::model::{ConnectAttempt, HttpAnswer, Outcome};
 
 pub(super) fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -51,7 +32,7 @@ fn outcome(e: &io::Error) -> Outcome {
 
 /// Connects to every target at once and closes each connection that opens; every attempt
 /// stops at `timeout`.
-pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<Attempt>> {
+pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<ConnectAttempt>> {
     let runtime = runtime()?;
     Ok(runtime.block_on(async {
         let tasks: Vec<_> = targets
@@ -65,7 +46,7 @@ pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<
                             Ok(Err(e)) => outcome(&e),
                             Err(_) => Outcome::Timeout,
                         };
-                    Attempt {
+                    ConnectAttempt {
                         outcome,
                         elapsed: start.elapsed(),
                     }
@@ -74,22 +55,13 @@ pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<
             .collect();
         let mut attempts = Vec::with_capacity(tasks.len());
         for task in tasks {
-            attempts.push(task.await.unwrap_or(Attempt {
+            attempts.push(task.await.unwrap_or(ConnectAttempt {
                 outcome: Outcome::Error("the probe task failed".into()),
                 elapsed: Duration::ZERO,
             }));
         }
         attempts
     }))
-}
-
-/// What an HTTP server answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpAnswer {
-    pub status: u16,
-    pub reason: String,
-    pub server: Option<String>,
-    pub content_type: Option<String>,
 }
 
 /// One GET for each `(address, Host header, path)`, all at once, each within `timeout`.

@@ -4,7 +4,6 @@
 
 use std::convert::Infallible;
 use std::io;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,26 +15,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
 
-/// What the beacon learns of one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Visit {
-    /// Who connected.
-    pub peer: SocketAddr,
-    /// Which of this machine's addresses they reached.
-    pub local: SocketAddr,
-    pub method: String,
-    pub path: String,
-    /// The client asked for HTML (a browser) rather than anything (curl).
-    pub wants_html: bool,
-    pub accept_language: Option<String>,
-}
-
-/// The answer to a visit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    pub content_type: &'static str,
-    pub body: String,
-}
+use crate::model::{Page, Visit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

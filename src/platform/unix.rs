@@ -1,6 +1,6 @@
 //! What Linux and macOS do alike.
 
-use crate::platform::{Signal, SignalError};
+use crate::model::{Signal, SignalError};
 
 pub fn hostname() -> Option<String> {
     let uname = rustix::system::uname();

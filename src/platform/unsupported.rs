@@ -2,8 +2,8 @@
 
 use std::io;
 
-use super::{Signal, SignalError, SocketQuery};
 use crate::model::{DefaultRoute, EnvHints, Interface, Os, SocketTable, Sysctls};
+use crate::model::{Signal, SignalError, SocketQuery};
 
 pub const OS: Os = Os::Other;
 

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use super::{Signal, SignalError, SocketQuery};
 use crate::model::{
     DefaultRoute, EnvHints, Interface, Os, Process, Proto, SockState, Socket, SocketTable, Sysctls,
 };
+use crate::model::{Signal, SignalError, SocketQuery};
 
 pub const OS: Os = Os::Windows;
 

@@ -2,7 +2,7 @@ use std::io::{self, Write};
 
 use super::table::{Cell, Table};
 use super::{reach_color, Ui};
-use crate::analysis::probe::Status;
+use crate::analysis::vocab::Status;
 use crate::i18n::{Label, Row, Text};
 use crate::report::lab::LabReport;
 

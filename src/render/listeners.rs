@@ -4,7 +4,7 @@ use super::table::{Cell, Table};
 use colored::Color;
 
 use super::{clean, reach_color, write_notes, Ui};
-use crate::analysis::address::Reach;
+use crate::analysis::vocab::Reach;
 use crate::i18n::{Label, Text};
 use crate::report::{ListenersReport, SocketOut};
 

@@ -20,7 +20,7 @@ use std::io::{self, Write};
 use colored::{Color, Colorize};
 use serde::Serialize;
 
-use crate::analysis::address::Reach;
+use crate::analysis::vocab::Reach;
 use crate::config::Output;
 use crate::i18n::Catalogue;
 use crate::report::{Envelope, NoteOut, SCHEMA};

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use unicode_width::UnicodeWidthStr;
 
 use super::Ui;
-use crate::analysis::expose::BindKind;
 use crate::analysis::fixtures;
 use crate::analysis::live::{live, Live, Var};
 use crate::analysis::topics::Topic;
+use crate::analysis::vocab::BindKind;
 use crate::i18n::{pages, Lang, Row};
 use crate::report::explain::{explain, placeholders, title_and_summary};
 

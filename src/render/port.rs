@@ -6,7 +6,7 @@ use colored::Color;
 use super::listeners::socket_table;
 use super::{clean, write_notes, Ui};
 use crate::i18n::{Label, Text};
-use crate::platform::Signal;
+use crate::model::Signal;
 use crate::report::{KillOut, PortReport};
 
 pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> {

@@ -4,8 +4,8 @@ use colored::Color;
 
 use super::table::{Cell, Table};
 use super::{clean, reach_color, write_notes, Ui};
-use crate::analysis::address::Reach;
-use crate::analysis::probe::{InferredBind, Status};
+use crate::analysis::vocab::Reach;
+use crate::analysis::vocab::{InferredBind, Status};
 use crate::i18n::{Label, Text};
 use crate::report::probe::{HttpOut, LocalProbeReport, ProbeRow, RemoteProbeReport};
 

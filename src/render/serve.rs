@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use super::clean;
 use super::Ui;
 use crate::i18n::{Catalogue, Text};
-use crate::platform::server::Page;
+use crate::model::Page;
 use crate::report::serve::VisitReport;
 
 /// The beacon's answer: plain text for curl, a small HTML page for a browser.

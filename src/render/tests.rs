@@ -7,12 +7,13 @@ use std::net::IpAddr;
 use unicode_width::UnicodeWidthStr;
 
 use super::Ui;
-use crate::analysis::expose::{expose, Target};
+use crate::analysis::expose::expose;
 use crate::analysis::fixtures;
 use crate::analysis::interfaces::primary;
 use crate::analysis::topics::Topic;
 use crate::config::Families;
 use crate::i18n::Lang;
+use crate::model::Target;
 use crate::model::{Host, Process};
 use crate::report::{self, ExposeRequest, UrlsRequest};
 
@@ -390,7 +391,7 @@ fn listeners(lang: Lang) -> String {
 }
 
 fn port_report(lang: Lang, table: &crate::model::SocketTable, taken: bool) -> report::PortReport {
-    use crate::analysis::notes::BindError;
+    use crate::model::BindError;
     let result = |ok: bool| if ok { Ok(()) } else { Err(BindError::InUse) };
     let bind_test = [
         ("127.0.0.1".parse().unwrap(), result(!taken)),
@@ -433,7 +434,7 @@ fn socket_snapshots() {
 #[test]
 fn kill_snapshots() {
     use crate::analysis::sockets::{KillOutcome, Refusal};
-    use crate::platform::Signal;
+    use crate::model::Signal;
     let table = fixtures::flask_port();
     let target = |pid, outcome| report::KillTarget {
         pid,
@@ -526,7 +527,7 @@ fn attempt(
     ip: &str,
     port: u16,
     interface: &str,
-    status: crate::analysis::probe::Status,
+    status: crate::analysis::vocab::Status,
 ) -> report::probe::Attempt {
     report::probe::Attempt {
         ip: Some(ip.parse().unwrap()),
@@ -534,7 +535,7 @@ fn attempt(
         interface: (!interface.is_empty()).then(|| interface.to_string()),
         status,
         unreachable: None,
-        elapsed_ms: if status == crate::analysis::probe::Status::Timeout {
+        elapsed_ms: if status == crate::analysis::vocab::Status::Timeout {
             1000
         } else {
             0
@@ -545,7 +546,7 @@ fn attempt(
 }
 
 fn local_probe(lang: Lang, all: bool) -> String {
-    use crate::analysis::probe::Status::{Open, Refused};
+    use crate::analysis::vocab::Status::{Open, Refused};
     let ui = ui(lang);
     let lan = if all { Open } else { Refused };
     let attempts = vec![
@@ -571,7 +572,7 @@ fn local_probe(lang: Lang, all: bool) -> String {
 }
 
 fn remote_probe(lang: Lang) -> String {
-    use crate::analysis::probe::{ServerKind, Status};
+    use crate::analysis::vocab::{ServerKind, Status};
     let ui = ui(lang);
     let mut open = attempt("192.168.1.23", 5000, "", Status::Open);
     open.http = Some(report::probe::HttpOut {
@@ -606,15 +607,15 @@ fn probe_snapshots() {
 }
 
 fn lab(lang: Lang) -> String {
-    use crate::analysis::address::Reach;
-    use crate::analysis::expose::BindKind;
-    use crate::analysis::probe::{
+    use crate::analysis::vocab::BindKind;
+    use crate::analysis::vocab::Reach;
+    use crate::analysis::vocab::{
         InferredBind,
         Status::{Open, Refused},
     };
     let ui = ui(lang);
     let step =
-        |bind: &str, kind, statuses: [crate::analysis::probe::Status; 3], inferred, reach| {
+        |bind: &str, kind, statuses: [crate::analysis::vocab::Status; 3], inferred, reach| {
             let port = 40000;
             let rows = [
                 ("127.0.0.1", "lo"),
@@ -674,7 +675,7 @@ fn lab_snapshots() {
 
 #[test]
 fn the_beacon_page_says_who_reached_what() {
-    use crate::platform::server::Visit;
+    use crate::model::Visit;
     let host = fixtures::laptop();
     let visit = Visit {
         peer: "192.168.1.77:51234".parse().unwrap(),

@@ -3,11 +3,14 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::NoteOut;
-use crate::analysis::address::{AddrKind, Reach, Risk};
-use crate::analysis::expose::{url, BindKind, Candidate, Exposure};
-use crate::analysis::notes::{BindError, Note};
-use crate::analysis::topics::{read_next, Topic};
+use crate::analysis::expose::{url, Candidate, Exposure};
+use crate::analysis::notes::read_next;
+use crate::analysis::notes::Note;
+use crate::analysis::topics::Topic;
+use crate::analysis::vocab::BindKind;
+use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::i18n::{Catalogue, Row};
+use crate::model::BindError;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ExposeReport {

@@ -3,10 +3,10 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::NoteOut;
-use crate::analysis::address::{classify, AddrKind, Reach};
-use crate::analysis::interfaces::{
-    self, address_reach, host_notes, not_shareable, NotShareable, Primary, Role,
-};
+use crate::analysis::address::classify;
+use crate::analysis::interfaces::{self, address_reach, host_notes, not_shareable, Primary};
+use crate::analysis::vocab::{AddrKind, Reach};
+use crate::analysis::vocab::{NotShareable, Role};
 use crate::config::Families;
 use crate::i18n::Catalogue;
 use crate::model::{Device, Host};

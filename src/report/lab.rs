@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use super::expose::Comparison;
 use super::probe::ProbeRow;
-use crate::analysis::address::Reach;
-use crate::analysis::expose::BindKind;
-use crate::analysis::probe::InferredBind;
+use crate::analysis::vocab::BindKind;
+use crate::analysis::vocab::InferredBind;
+use crate::analysis::vocab::Reach;
 
 /// One throwaway server of the lesson, and what every address of this machine saw of it.
 #[derive(Debug, Clone, Serialize)]

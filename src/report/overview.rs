@@ -4,11 +4,13 @@ use serde::Serialize;
 
 use super::interfaces::{interfaces, InterfaceOut};
 use super::NoteOut;
-use crate::analysis::address::{AddrKind, Reach, Risk};
-use crate::analysis::expose::{expose, url, BindKind, Target};
+use crate::analysis::expose::{expose, url};
 use crate::analysis::interfaces::{host_notes, primary, Primary};
+use crate::analysis::vocab::BindKind;
+use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::config::Families;
 use crate::i18n::Catalogue;
+use crate::model::Target;
 use crate::model::{Host, Os, WslMode};
 
 #[derive(Debug, Clone, Serialize)]

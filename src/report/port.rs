@@ -4,13 +4,15 @@ use serde::Serialize;
 
 use super::sockets::{SocketOut, SocketRows};
 use super::NoteOut;
-use crate::analysis::notes::{BindError, Conflict, Note};
+use crate::analysis::notes::read_next;
+use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{facts, PortClass, Service};
 use crate::analysis::sockets::{blockers, owner_notes, KillOutcome, Refusal};
-use crate::analysis::topics::{read_next, Topic};
+use crate::analysis::topics::Topic;
 use crate::i18n::Catalogue;
+use crate::model::BindError;
+use crate::model::Signal;
 use crate::model::{Host, Process, SockState, SocketTable};
-use crate::platform::Signal;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PortReport {

@@ -5,16 +5,15 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::NoteOut;
-use crate::analysis::address::Reach;
 use crate::analysis::expose::url;
 use crate::analysis::interfaces;
+use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
-use crate::analysis::probe::{
-    self, http_notes, infer, local_notes, InferredBind, LocalResult, ServerKind, Status,
-    Unreachable,
-};
+use crate::analysis::probe::{self, http_notes, infer, local_notes, LocalResult};
 use crate::analysis::sockets::owner_notes;
-use crate::analysis::topics::{read_next, Topic};
+use crate::analysis::topics::Topic;
+use crate::analysis::vocab::Reach;
+use crate::analysis::vocab::{InferredBind, ServerKind, Status, Unreachable};
 use crate::i18n::Catalogue;
 use crate::model::{Host, Process, SocketTable};
 

@@ -2,11 +2,13 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::analysis::address::{classify, AddrKind};
-use crate::analysis::interfaces::{self, Role};
+use crate::analysis::address::classify;
+use crate::analysis::interfaces::{self};
+use crate::analysis::vocab::AddrKind;
+use crate::analysis::vocab::Role;
 use crate::i18n::{Catalogue, Lang, Text};
 use crate::model::Host;
-use crate::platform::server::Visit;
+use crate::model::Visit;
 
 /// What one visit to the beacon proves, in one language.
 #[derive(Debug, Clone, Serialize)]

@@ -5,10 +5,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::NoteOut;
-use crate::analysis::address::Reach;
 use crate::analysis::interfaces::environment_notes;
+use crate::analysis::notes::read_next;
 use crate::analysis::sockets::{dual_stack, owner_notes, reach};
-use crate::analysis::topics::{read_next, Topic};
+use crate::analysis::topics::Topic;
+use crate::analysis::vocab::Reach;
 use crate::i18n::Catalogue;
 use crate::model::{Host, Process, Proto, SockState, Socket, SocketTable};
 

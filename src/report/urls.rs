@@ -2,9 +2,10 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::analysis::address::AddrKind;
 use crate::analysis::expose::{url, Exposure};
-use crate::analysis::interfaces::{NotShareable, Primary, Role};
+use crate::analysis::interfaces::Primary;
+use crate::analysis::vocab::AddrKind;
+use crate::analysis::vocab::{NotShareable, Role};
 use crate::config::Families;
 use crate::i18n::Catalogue;
 

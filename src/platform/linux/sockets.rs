@@ -14,8 +14,8 @@ use netlink_packet_sock_diag::{SockDiagMessage, AF_INET, AF_INET6, IPPROTO_TCP, 
 use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 
 use super::{netlink, procfs};
+use crate::model::SocketQuery;
 use crate::model::{Proto, SockState, Socket, SocketTable};
-use crate::platform::SocketQuery;
 
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
 
