@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::analysis::topics::Topic;
 use crate::i18n::Lang;
+pub use crate::model::Families;
 use crate::model::Proto;
 use crate::parse::{HostInput, HostSpec};
 
@@ -30,23 +31,6 @@ pub struct Output {
     pub tty: bool,
     /// The columns text wraps at on a terminal; 0 when piped (no wrapping).
     pub width: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Families {
-    Both,
-    V4,
-    V6,
-}
-
-impl Families {
-    pub fn admits(self, ip: std::net::IpAddr) -> bool {
-        match self {
-            Families::Both => true,
-            Families::V4 => ip.is_ipv4(),
-            Families::V6 => ip.is_ipv6(),
-        }
-    }
 }
 
 pub const DEFAULT_PORT: u16 = 5000;

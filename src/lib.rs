@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod exit_codes;
+pub mod gather;
 pub mod i18n;
 pub mod model;
 pub mod parse;

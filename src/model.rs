@@ -278,7 +278,24 @@ pub enum BindError {
     Other(String),
 }
 
+/// In `--json`, a bind error is its code: `in_use`, `not_local`, `permission`, `other`.
+impl Serialize for BindError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
 impl BindError {
+    /// The bind error an OS error stands for.
+    pub fn from_io(e: &std::io::Error) -> BindError {
+        match e.kind() {
+            std::io::ErrorKind::AddrInUse => BindError::InUse,
+            std::io::ErrorKind::AddrNotAvailable => BindError::NotLocal,
+            std::io::ErrorKind::PermissionDenied => BindError::Permission,
+            _ => BindError::Other(e.to_string()),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             BindError::InUse => "in_use",
@@ -327,6 +344,8 @@ pub enum Outcome {
     HostUnreachable,
     /// No route to that network from here.
     NetworkUnreachable,
+    /// The name did not resolve: nothing was attempted.
+    Unresolved,
     Error(String),
 }
 
@@ -364,4 +383,80 @@ pub struct Visit {
 pub struct Page {
     pub content_type: &'static str,
     pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Families {
+    Both,
+    V4,
+    V6,
+}
+
+impl Families {
+    pub fn admits(self, ip: std::net::IpAddr) -> bool {
+        match self {
+            Families::Both => true,
+            Families::V4 => ip.is_ipv4(),
+            Families::V6 => ip.is_ipv6(),
+        }
+    }
+}
+
+/// What became of a process `--kill` meant to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KillOutcome {
+    /// The process is gone.
+    Exited,
+    /// It had exited on its own between the check and the signal: nothing was sent.
+    AlreadyExited,
+    StillRunning,
+    /// It no longer held the socket (or was a new process with the same pid): left alone.
+    NotVerified,
+    /// Not allowed to signal it.
+    Permission,
+    /// This platform cannot signal processes yet.
+    Unsupported,
+}
+
+/// One probe of one address and port, as gathered: how the connect ended and, with `--http`,
+/// what the server answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// `None` when the name did not resolve.
+    pub ip: Option<IpAddr>,
+    pub port: u16,
+    /// This machine's interface holding `ip` (local probes).
+    pub interface: Option<String>,
+    pub outcome: Outcome,
+    pub elapsed_ms: u64,
+    pub http: Option<HttpProbe>,
+}
+
+/// What one HTTP request to an open address brought back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpProbe {
+    /// The answer, or why there is none.
+    pub answer: Result<HttpAnswer, String>,
+    /// Werkzeug's debugger answered its own resource (asked only of Werkzeug).
+    pub debugger: Option<bool>,
+}
+
+/// What was done to one owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signalled {
+    pub pid: u32,
+    /// The signals sent, in order.
+    pub signals: Vec<Signal>,
+    pub outcome: KillOutcome,
+}
+
+/// What the sequence did, and the port afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KillRun {
+    pub targets: Vec<Signalled>,
+    /// No listening socket is left on the port.
+    pub freed: bool,
+    /// When not freed: processes listening on the port now that did not hold it at the check.
+    pub taken_by: Vec<Process>,
 }

@@ -236,3 +236,24 @@ fn it_stops_by_itself_and_reports_its_visits() {
     assert_eq!(visit["same_machine"], true);
     assert_eq!(visit["interface"], "lo");
 }
+
+#[test]
+fn a_taken_port_is_one_json_document_and_exit_1() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let args = ["serve", "--host", "127.0.0.1", "-p", &port, "--for", "2s"];
+    let json = [&args[..], &["--json"]].concat();
+    let run = common::bindscope(&json);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["command"], "serve", "{}", run.context());
+    assert_eq!(v["bind_error"], "in_use", "{}", run.context());
+    assert_eq!(v["urls"]["network"].as_array().map(Vec::len), Some(0));
+    let human = common::bindscope(&args);
+    human.code(1);
+    assert!(
+        human.stdout.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        human.context()
+    );
+}

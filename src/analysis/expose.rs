@@ -327,15 +327,7 @@ fn describe(
     if beyond_host {
         notes.extend(interfaces::environment_notes(host));
     }
-    if let Some(start) = host.sysctls.unprivileged_port_start {
-        if port < start {
-            notes.push(if host.privileged {
-                Note::PrivilegedPortAllowed { port, start }
-            } else {
-                Note::PrivilegedPort { port, start }
-            });
-        }
-    }
+    notes.extend(super::ports::privilege_note(host, port));
 }
 
 /// The URL of a server on `ip`: IPv6 in brackets, the port left out when it is the scheme's

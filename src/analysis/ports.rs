@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::notes::Note;
 use crate::model::Host;
 
 /// The IANA ranges, as the seeds list them.
@@ -113,6 +114,17 @@ pub fn facts(host: &Host, port: u16) -> PortFacts {
             .map(|(lo, hi)| (lo..=hi).contains(&port)),
         service: Service::of(port),
     }
+}
+
+/// A port below the unprivileged start needs root or CAP_NET_BIND_SERVICE: whether this
+/// process has it.
+pub fn privilege_note(host: &Host, port: u16) -> Option<Note> {
+    let start = host.sysctls.unprivileged_port_start?;
+    (port < start).then_some(if host.privileged {
+        Note::PrivilegedPortAllowed { port, start }
+    } else {
+        Note::PrivilegedPort { port, start }
+    })
 }
 
 /// Ports to try instead of `port`, nearest first (above before below at equal distance),

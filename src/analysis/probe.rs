@@ -5,8 +5,8 @@ use std::net::IpAddr;
 use super::address::classify;
 use super::notes::Note;
 use super::vocab::{AddrKind, Reach};
-use super::vocab::{InferredBind, ServerKind, Status};
-use crate::model::{Family, Process, SocketTable};
+use super::vocab::{InferredBind, ServerKind, Status, Unreachable};
+use crate::model::{Family, Outcome, Process, SocketTable};
 
 /// One probe of one of this machine's addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +113,20 @@ pub fn local_notes(
     notes
 }
 
+/// The status of a connect, and for a failure the kind of unreachable or the OS's words.
+pub fn status_of(outcome: &Outcome) -> (Status, Option<Unreachable>, Option<String>) {
+    match outcome {
+        Outcome::Open => (Status::Open, None, None),
+        Outcome::Refused => (Status::Refused, None, None),
+        Outcome::Timeout => (Status::Timeout, None, None),
+        Outcome::HostUnreachable => (Status::Unreachable, Some(Unreachable::Host), None),
+        Outcome::NetworkUnreachable => (Status::Unreachable, Some(Unreachable::Network), None),
+        Outcome::Unresolved => (Status::Unresolved, None, None),
+        Outcome::Error(e) => (Status::Error, None, Some(e.clone())),
+    }
+}
+
+/// What an HTTP `Server` header tells about the server behind it.
 pub fn server_kind(server: Option<&str>) -> ServerKind {
     match server {
         Some(s) if s.starts_with("Werkzeug") => ServerKind::Werkzeug,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::expose::{listeners_for, v6only_by_default};
 use super::notes::{Conflict, Note};
 use super::vocab::Reach;
-use crate::model::{Host, Os, Proto, SockState, Socket, SocketTable};
+use crate::model::{BindError, Host, Os, Proto, SockState, Socket, SocketTable};
 
 /// Who can reach a listening socket: the reach of a bind to its address, with the socket's
 /// own IPV6_V6ONLY where the OS reports it.
@@ -150,6 +150,50 @@ pub fn owner_notes(host: &Host, port: Option<u16>, table: &SocketTable) -> Vec<N
     notes
 }
 
+/// What `port` says about a port beyond its table: why each trial bind that failed failed,
+/// who holds it, the privilege it needs, Windows' excluded ranges, TIME_WAIT, the ephemeral
+/// range.
+pub fn port_notes(
+    host: &Host,
+    port: u16,
+    bind_test: &[(IpAddr, Result<(), BindError>)],
+    table: &SocketTable,
+) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for (trial, result) in bind_test {
+        if let Err(BindError::InUse) = result {
+            // The same address needs no explaining: the table shows who holds it.
+            let explained = blockers(host, *trial, &table.sockets)
+                .into_iter()
+                .filter(|(_, rule)| *rule != Conflict::Same);
+            for (blocker, rule) in explained {
+                notes.push(Note::Conflict {
+                    trial: *trial,
+                    blocker,
+                    rule,
+                });
+            }
+        }
+    }
+    notes.extend(owner_notes(host, Some(port), table));
+    notes.extend(super::ports::privilege_note(host, port));
+    let refused = bind_test
+        .iter()
+        .any(|(_, r)| matches!(r, Err(BindError::Permission)));
+    let listening = table.sockets.iter().any(|s| s.state.is_listening());
+    if refused && host.os == Os::Windows && !listening {
+        notes.push(Note::ExcludedPortRange { port });
+    }
+    if table.sockets.iter().any(|s| s.state == SockState::TimeWait) {
+        notes.push(Note::TimeWait);
+    }
+    let f = super::ports::facts(host, port);
+    if let (Some(true), Some((low, high))) = (f.in_ephemeral_range, host.sysctls.ephemeral_range) {
+        notes.push(Note::EphemeralRange { low, high });
+    }
+    notes
+}
+
 /// Why a pid is never signalled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,23 +204,6 @@ pub enum Refusal {
     Init,
     /// bindscope itself.
     Itself,
-}
-
-/// What became of a process `--kill` meant to stop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KillOutcome {
-    /// The process is gone.
-    Exited,
-    /// It had exited on its own between the check and the signal: nothing was sent.
-    AlreadyExited,
-    StillRunning,
-    /// It no longer held the socket (or was a new process with the same pid): left alone.
-    NotVerified,
-    /// Not allowed to signal it.
-    Permission,
-    /// This platform cannot signal processes yet.
-    Unsupported,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,27 +1,15 @@
-use std::io::Write;
+//! `explain [TOPIC]`: a concept page with this machine's values, or the list of pages.
 
+use super::Context;
 use crate::analysis::live::{live, Live};
 use crate::analysis::topics::Topic;
-use crate::exit_codes::ExitCode;
 use crate::model::SocketQuery;
-use crate::platform::{self};
-use crate::render::{self, Ui};
-use crate::report::explain;
+use crate::platform;
+use crate::report::explain::{self, ExplainOut};
 
-pub fn run(
-    topic: Option<Topic>,
-    json: bool,
-    ui: &Ui,
-    w: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
+pub fn run(topic: Option<Topic>, cx: &Context) -> ExplainOut {
     let Some(topic) = topic else {
-        let report = explain::topics(ui.lang);
-        if json {
-            render::write_json(w, ui, "explain", &report)?;
-        } else {
-            render::explain::topics(w, &report, ui)?;
-        }
-        return Ok(ExitCode::Success);
+        return ExplainOut::Topics(explain::topics(cx.ui.lang));
     };
     // The pages are worth reading without this machine's values: what cannot be read falls
     // back to the page's own words.
@@ -34,11 +22,5 @@ pub fn run(
         }
         Err(_) => Live::default(),
     };
-    let report = explain::explain(topic, ui.lang, &live);
-    if json {
-        render::write_json(w, ui, "explain", &report)?;
-    } else {
-        render::explain::page(w, &report, ui)?;
-    }
-    Ok(ExitCode::Success)
+    ExplainOut::Page(explain::explain(topic, cx.ui.lang, &live))
 }

@@ -1,23 +1,11 @@
-use std::io::Write;
+//! `interfaces`: every interface and address, with its kind and who can reach it.
 
-use crate::config::Families;
-use crate::exit_codes::ExitCode;
-use crate::render::{self, Ui};
-use crate::{platform, report};
+use super::Context;
+use crate::model::Families;
+use crate::platform;
+use crate::report::{self, InterfacesReport};
 
-pub fn run(
-    all: bool,
-    families: Families,
-    json: bool,
-    ui: &Ui,
-    w: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
+pub fn run(all: bool, families: Families, cx: &Context) -> anyhow::Result<InterfacesReport> {
     let host = platform::snapshot()?;
-    let report = report::interfaces(&host, all, families, ui.cat);
-    if json {
-        render::write_json(w, ui, "interfaces", &report)?;
-    } else {
-        render::interfaces::human(w, &report, ui)?;
-    }
-    Ok(ExitCode::Success)
+    Ok(report::interfaces(&host, all, families, cx.ui.cat))
 }

@@ -1,4 +1,6 @@
-//! One module per command, each reading top to bottom: gather, analyse, report, render.
+//! One module per command, each reading top to bottom: gather, analyse, report. The one
+//! dispatch below hands every report to `render::emit`, which writes it and returns its exit
+//! code: no command writes its answer or picks an exit code itself.
 
 mod explain;
 mod expose;
@@ -14,33 +16,67 @@ mod urls;
 
 use std::io::Write;
 
-use crate::config::{Action, Config};
+use crate::config::{Action, Config, Output};
 use crate::exit_codes::ExitCode;
-use crate::render::Ui;
+use crate::render::{emit, Ui};
+use crate::report::Generated;
+
+/// What a command may know of how it was run, besides its options.
+pub struct Context<'a> {
+    pub ui: &'a Ui,
+    /// stdin is a terminal: bindscope may ask before it acts (`port --kill`).
+    pub interactive: bool,
+    /// stderr is a terminal and the output is for people: a slow wait may show progress.
+    pub progress: bool,
+}
 
 /// Runs the command `config` asks for, writing its output to `w`.
 pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let ui = Ui::new(&config.output);
-    let json = config.output.json;
-    match &config.action {
-        Action::Overview { port } => overview::run(*port, json, &ui, w),
-        Action::Interfaces { all, families } => interfaces::run(*all, *families, json, &ui, w),
-        Action::Expose(options) => expose::run(options, json, &ui, w),
-        Action::Urls(options) => urls::run(options, json, &ui, w),
-        Action::Listeners(options) => listeners::run(options, json, &ui, w),
-        Action::Port(options) => port::run(options, config.interactive, json, &ui, w),
-        Action::Free(options) => free::run(options, json, &ui, w),
-        Action::Probe(options) => probe::run(options, config.progress, json, &ui, w),
-        Action::Serve(options) => serve::run(options, json, &ui, w),
-        Action::Lab(options) => lab::run(options, json, &ui, w),
-        Action::Explain { topic } => explain::run(*topic, json, &ui, w),
-        Action::Generated { name, text } => {
-            if json {
-                crate::render::write_json(w, &ui, name, &crate::report::Generated { text })?;
-            } else {
-                w.write_all(text.as_bytes())?;
-            }
-            Ok(ExitCode::Success)
+    let ui = ui(&config.output);
+    let cx = Context {
+        ui: &ui,
+        interactive: config.interactive,
+        progress: config.progress,
+    };
+    let code = match &config.action {
+        Action::Overview { port } => emit(w, &ui, &overview::run(*port, &cx)?)?,
+        Action::Interfaces { all, families } => {
+            emit(w, &ui, &interfaces::run(*all, *families, &cx)?)?
         }
+        Action::Expose(options) => emit(w, &ui, &expose::run(options, &cx)?)?,
+        Action::Urls(options) => emit(w, &ui, &urls::run(options, &cx)?)?,
+        Action::Listeners(options) => emit(w, &ui, &listeners::run(options, &cx)?)?,
+        Action::Port(options) => emit(w, &ui, &port::run(options, &cx)?)?,
+        Action::Free(options) => emit(w, &ui, &free::run(options, &cx)?)?,
+        Action::Probe(options) => emit(w, &ui, &probe::run(options, &cx)?)?,
+        Action::Serve(options) => {
+            let report = serve::run(options, &cx, w)?;
+            emit(w, &ui, &report)?
+        }
+        Action::Lab(options) => emit(w, &ui, &lab::run(options, &cx)?)?,
+        Action::Explain { topic } => emit(w, &ui, &explain::run(*topic, &cx))?,
+        Action::Generated { name, text } => emit(
+            w,
+            &ui,
+            &Generated {
+                name,
+                text: text.clone(),
+            },
+        )?,
+    };
+    Ok(code)
+}
+
+/// How to render, from what the CLI decided.
+fn ui(output: &Output) -> Ui {
+    Ui {
+        json: output.json,
+        lang: output.lang,
+        cat: output.lang.catalogue(),
+        color: output.color,
+        verbose: output.verbose,
+        quiet: output.quiet,
+        tty: output.tty,
+        width: output.width,
     }
 }

@@ -1,16 +1,11 @@
-use std::io::Write;
+//! The overview: this machine, its interfaces, and who could reach a server bound to each of
+//! the typical hosts.
 
-use crate::exit_codes::ExitCode;
-use crate::render::{self, Ui};
-use crate::{platform, report};
+use super::Context;
+use crate::platform;
+use crate::report::{self, OverviewReport};
 
-pub fn run(port: u16, json: bool, ui: &Ui, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub fn run(port: u16, cx: &Context) -> anyhow::Result<OverviewReport> {
     let host = platform::snapshot()?;
-    let report = report::overview(&host, port, ui.cat);
-    if json {
-        render::write_json(w, ui, "overview", &report)?;
-    } else {
-        render::overview::human(w, &report, ui)?;
-    }
-    Ok(ExitCode::Success)
+    Ok(report::overview(&host, port, cx.ui.cat))
 }

@@ -1,39 +1,30 @@
-use std::io::Write;
+//! `urls`: the URLs to share, dev-server style.
 
+use super::Context;
 use crate::analysis::expose::expose;
 use crate::analysis::interfaces::primary;
 use crate::config::UrlsOptions;
-use crate::exit_codes::ExitCode;
+use crate::gather::targets::target;
 use crate::model::Target;
 use crate::platform;
-use crate::render::{self, Ui};
-use crate::report::{self, UrlsRequest};
+use crate::report::{self, UrlsReport, UrlsRequest};
 
-pub fn run(args: &UrlsOptions, json: bool, ui: &Ui, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub fn run(options: &UrlsOptions, cx: &Context) -> anyhow::Result<UrlsReport> {
     let host = platform::snapshot()?;
-    let target = match &args.host {
-        Some(input) => super::expose::target(&host, &input.host)?.0,
+    let target = match &options.host {
+        Some(input) => target(&host, &input.host)?.0,
         None => Target::Everything,
     };
-    let exposure = expose(&host, &target, args.port);
+    let exposure = expose(&host, &target, options.port);
     let primary = primary(&host);
     let request = UrlsRequest {
-        port: args.port,
-        scheme: &args.scheme,
-        path: &args.path,
-        all: args.all,
-        families: args.families,
+        port: options.port,
+        scheme: &options.scheme,
+        path: &options.path,
+        all: options.all,
+        qr: options.qr,
+        families: options.families,
         primary: primary.as_ref(),
     };
-    let report = report::urls(&request, &exposure, ui.cat);
-    if json {
-        render::write_json(w, ui, "urls", &report)?;
-    } else {
-        render::urls::human(w, &report, ui, args.qr)?;
-    }
-    Ok(if report.network.is_empty() {
-        ExitCode::Problem
-    } else {
-        ExitCode::Success
-    })
+    Ok(report::urls(&request, &exposure, cx.ui.cat))
 }

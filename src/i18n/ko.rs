@@ -3,7 +3,7 @@
 use super::{list, Catalogue, Label, Row, Text};
 use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
-use crate::analysis::sockets::{KillOutcome, Refusal};
+use crate::analysis::sockets::Refusal;
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
@@ -11,6 +11,7 @@ use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{Arg, InputError, SystemError};
 use crate::model::BindError;
+use crate::model::KillOutcome;
 use crate::model::{Device, Os, WslMode};
 use crate::parse::MAX_ARG_LEN;
 
@@ -667,5 +668,9 @@ impl Catalogue for Ko {
             InferredBind::Specific => "주소 하나",
             InferredBind::None => "없음",
         }
+    }
+
+    fn yes(&self) -> &'static [&'static str] {
+        &["예", "네", "응", "ㅇ"]
     }
 }

@@ -14,13 +14,14 @@ pub use ko::Ko;
 
 use crate::analysis::notes::Note;
 use crate::analysis::ports::{PortClass, Service};
-use crate::analysis::sockets::{KillOutcome, Refusal};
+use crate::analysis::sockets::Refusal;
 use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{InputError, SystemError};
 use crate::model::BindError;
+use crate::model::KillOutcome;
 use crate::model::{Device, Os, WslMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -321,6 +322,14 @@ pub trait Catalogue: Sync {
     /// What a probe status means.
     fn meaning(&self, status: Status, unreachable: Option<Unreachable>) -> &'static str;
     fn inferred_bind(&self, bind: InferredBind) -> &'static str;
+    /// The answers that mean yes to a question such as `--kill`'s, in lower case.
+    fn yes(&self) -> &'static [&'static str];
+
+    /// Whether `answer` says yes, in this language or in English.
+    fn is_yes(&self, answer: &str) -> bool {
+        let answer = answer.trim().to_lowercase();
+        self.yes().iter().chain(En.yes()).any(|y| *y == answer)
+    }
 }
 
 /// Joins addresses for a sentence: `127.0.0.1, ::1`.

@@ -5,7 +5,15 @@ use unicode_width::UnicodeWidthStr;
 use super::Ui;
 use crate::analysis::topics::Topic;
 use crate::i18n::{Label, Text};
-use crate::report::explain::{ExplainReport, TopicsReport};
+use crate::report::explain::{ExplainOut, ExplainReport, TopicsReport};
+
+/// A page, or the list of pages.
+pub fn human(w: &mut dyn Write, report: &ExplainOut, ui: &Ui) -> io::Result<()> {
+    match report {
+        ExplainOut::Page(page) => self::page(w, page, ui),
+        ExplainOut::Topics(list) => topics(w, list, ui),
+    }
+}
 
 pub fn page(w: &mut dyn Write, report: &ExplainReport, ui: &Ui) -> io::Result<()> {
     let value = |var| report.values.get(&var).cloned().flatten();

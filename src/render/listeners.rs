@@ -6,31 +6,23 @@ use colored::Color;
 use super::{clean, reach_color, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::i18n::{Label, Text};
-use crate::report::{ListenersReport, SocketOut};
+use crate::report::{ListenersReport, ListenersVerdict, SocketOut};
 
 pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
-    let verdict = if report.total == 0 {
-        ui.paint(&cat.text(&Text::NothingListens), Color::Green)
-    } else {
-        let text = cat.text(&Text::ListenersVerdict {
-            total: report.total,
-            exposed: report.exposed,
-        });
-        let widest = report
-            .listeners
-            .iter()
-            .filter_map(|l| l.reach)
-            .max()
-            .unwrap_or(Reach::Host);
-        ui.paint(
-            &text,
-            if report.exposed == 0 {
-                Color::Green
-            } else {
-                reach_color(widest)
-            },
-        )
+    let counts = Text::ListenersVerdict {
+        total: report.total,
+        exposed: report.exposed,
+    };
+    let verdict = match report.verdict {
+        ListenersVerdict::NothingListens => {
+            ui.paint(&cat.text(&Text::NothingListens), Color::Green)
+        }
+        ListenersVerdict::NoneExposed => ui.paint(&cat.text(&counts), Color::Green),
+        ListenersVerdict::Exposed => ui.paint(
+            &cat.text(&counts),
+            reach_color(report.widest_reach.unwrap_or(Reach::Lan)),
+        ),
     };
     writeln!(w, "{verdict}")?;
     if ui.quiet || report.listeners.is_empty() {

@@ -21,15 +21,17 @@ use colored::{Color, Colorize};
 use serde::Serialize;
 
 use crate::analysis::vocab::Reach;
-use crate::config::Output;
-use crate::i18n::Catalogue;
-use crate::report::{Envelope, NoteOut, SCHEMA};
+use crate::exit_codes::ExitCode;
+use crate::i18n::{Catalogue, Lang};
+use crate::report::{Envelope, NoteOut, Report, SCHEMA};
 use table::Cell;
 
-/// How to render: the language and the answers of `Output`.
+/// How to render: the language, colour, width and the rest of what the CLI decided once.
 #[derive(Clone, Copy)]
 pub struct Ui {
-    pub lang: crate::i18n::Lang,
+    /// One JSON document instead of the human view.
+    pub json: bool,
+    pub lang: Lang,
     pub cat: &'static dyn Catalogue,
     pub color: bool,
     pub verbose: u8,
@@ -40,18 +42,6 @@ pub struct Ui {
 }
 
 impl Ui {
-    pub fn new(output: &Output) -> Ui {
-        Ui {
-            lang: output.lang,
-            cat: output.lang.catalogue(),
-            color: output.color,
-            verbose: output.verbose,
-            quiet: output.quiet,
-            tty: output.tty,
-            width: output.width,
-        }
-    }
-
     /// `text` in `color` when colours are on.
     pub fn paint(&self, text: &str, color: Color) -> String {
         if self.color {
@@ -106,9 +96,25 @@ pub fn write_notes(w: &mut dyn Write, ui: &Ui, notes: &[NoteOut]) -> io::Result<
     Ok(())
 }
 
+/// The human view of a report. Each report's view lives in the module named after its command;
+/// this is the one table of which view belongs to which report.
+pub trait Human {
+    fn human(&self, w: &mut dyn Write, ui: &Ui) -> io::Result<()>;
+}
+
+/// The one output path: the report as JSON or as its human view, and the exit code it earns.
+pub fn emit<R: Report + Human>(w: &mut dyn Write, ui: &Ui, report: &R) -> io::Result<ExitCode> {
+    if ui.json {
+        write_json(w, ui, report.command(), report)?;
+    } else {
+        report.human(w, ui)?;
+    }
+    Ok(report.exit_code())
+}
+
 /// One JSON document: `schema`, `command`, then the report's fields. Indented on a terminal,
 /// compact when a program reads it (2,000 listeners are 40% smaller and quicker to write).
-pub fn write_json<T: Serialize>(
+fn write_json<T: Serialize>(
     w: &mut dyn Write,
     ui: &Ui,
     command: &'static str,
@@ -127,13 +133,9 @@ pub fn write_json<T: Serialize>(
     writeln!(w)
 }
 
-/// The wildcard bind that serves a URL: `::` for an IPv6 one, else `0.0.0.0`.
-pub fn wildcard_for(url: &str) -> &'static str {
-    if url.contains("://[") {
-        "::"
-    } else {
-        "0.0.0.0"
-    }
+/// A wildcard bind as a sentence names it: `0.0.0.0` or `::`.
+pub fn wildcard(bind: Option<std::net::IpAddr>) -> String {
+    bind.map_or_else(|| "0.0.0.0".to_string(), |ip| ip.to_string())
 }
 
 /// A name from the OS, safe to print: control characters escaped.
@@ -149,3 +151,33 @@ pub fn clean(name: &str) -> String {
 mod pages_tests;
 #[cfg(test)]
 mod tests;
+
+macro_rules! human_views {
+    ($($report:ty => $view:path),* $(,)?) => {
+        $(impl Human for $report {
+            fn human(&self, w: &mut dyn Write, ui: &Ui) -> io::Result<()> {
+                $view(w, self, ui)
+            }
+        })*
+    };
+}
+
+human_views! {
+    crate::report::OverviewReport => overview::human,
+    crate::report::InterfacesReport => interfaces::human,
+    crate::report::ExposeReport => expose::human,
+    crate::report::UrlsReport => urls::human,
+    crate::report::ListenersReport => listeners::human,
+    crate::report::PortReport => port::human,
+    crate::report::FreeReport => free::human,
+    crate::report::probe::ProbeReport => probe::human,
+    crate::report::serve::ServeReport => serve::ended,
+    crate::report::lab::LabReport => lab::human,
+    crate::report::explain::ExplainOut => explain::human,
+    crate::report::Generated => generated,
+}
+
+/// Completions and the man page, as generated.
+fn generated(w: &mut dyn Write, report: &crate::report::Generated, _ui: &Ui) -> io::Result<()> {
+    w.write_all(report.text.as_bytes())
+}

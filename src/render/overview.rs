@@ -3,21 +3,20 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{clean, interfaces, wildcard_for, write_notes, Ui};
+use super::{clean, interfaces, wildcard, write_notes, Ui};
 use crate::i18n::{Label, Text};
-use crate::model::WslMode;
-use crate::report::OverviewReport;
+use crate::report::overview::{OverviewReport, OverviewVerdict};
 
 pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
-    let verdict = match (&report.primary, &report.recommended_url, report.wsl) {
-        (Some(p), _, Some(WslMode::Nat)) => {
+    let verdict = match (report.verdict, &report.primary, &report.recommended_url) {
+        (OverviewVerdict::WslNat, Some(p), _) => {
             ui.paint(&cat.text(&Text::OverviewWsl { ip: p.ip }), Color::Yellow)
         }
-        (_, Some(url), _) => ui.paint(
+        (OverviewVerdict::Share, _, Some(url)) => ui.paint(
             &cat.text(&Text::OverviewVerdict {
                 url,
-                wildcard: wildcard_for(url),
+                wildcard: &wildcard(report.recommended_bind),
             }),
             Color::Green,
         ),

@@ -17,6 +17,7 @@ const LANGS: [Lang; 2] = [Lang::En, Lang::Ko];
 
 fn ui(lang: Lang, tty: bool) -> Ui {
     Ui {
+        json: false,
         lang,
         cat: lang.catalogue(),
         color: false,

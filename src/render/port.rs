@@ -7,6 +7,7 @@ use super::listeners::socket_table;
 use super::{clean, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::model::Signal;
+use crate::report::port::{KillVerdict, PortVerdict};
 use crate::report::{KillOut, PortReport};
 
 pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> {
@@ -19,30 +20,23 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
         .map(|t| t.host.to_string())
         .collect();
     let failed = failed.join(", ");
-    let (verdict, color) = if report.free {
-        (cat.text(&Text::PortFree { port }), Color::Green)
-    } else if report.bind_test.iter().any(|t| t.error == Some("in_use")) {
-        (
+    let (verdict, color) = match report.verdict {
+        PortVerdict::Free => (cat.text(&Text::PortFree { port }), Color::Green),
+        PortVerdict::Taken => (
             cat.text(&Text::PortTaken {
                 port,
                 failed: &failed,
             }),
             Color::Red,
-        )
-    } else if report
-        .bind_test
-        .iter()
-        .any(|t| t.error == Some("permission"))
-    {
-        (cat.text(&Text::PortRestricted { port }), Color::Yellow)
-    } else {
-        (
+        ),
+        PortVerdict::Restricted => (cat.text(&Text::PortRestricted { port }), Color::Yellow),
+        PortVerdict::Unbindable => (
             cat.text(&Text::PortUnbindable {
                 port,
                 failed: &failed,
             }),
             Color::Yellow,
-        )
+        ),
     };
     writeln!(w, "{}", ui.paint(&verdict, color))?;
     if ui.quiet && report.kill.is_none() {
@@ -92,7 +86,7 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
 
 fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
-    if kill.cancelled {
+    if kill.verdict == KillVerdict::Cancelled {
         return writeln!(w, "{}", cat.text(&Text::KillCancelled));
     }
     if !kill.targets.is_empty() {
@@ -133,21 +127,20 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
             r.message
         )?;
     }
-    let (text, color) = if kill.freed && kill.targets.is_empty() && kill.refused.is_empty() {
-        (cat.text(&Text::NothingToKill { port }), Color::Green)
-    } else if kill.freed {
-        (cat.text(&Text::KillFreed { port }), Color::Green)
-    } else if !kill.taken_by.is_empty() {
-        let who = who(kill.taken_by.iter().map(|p| (p.name.as_str(), p.pid)));
-        (cat.text(&Text::KillTakenBy { port, who: &who }), Color::Red)
-    } else {
-        (
+    let (text, color) = match kill.verdict {
+        KillVerdict::NothingToKill => (cat.text(&Text::NothingToKill { port }), Color::Green),
+        KillVerdict::Freed => (cat.text(&Text::KillFreed { port }), Color::Green),
+        KillVerdict::TakenAgain => {
+            let who = who(kill.taken_by.iter().map(|p| (p.name.as_str(), p.pid)));
+            (cat.text(&Text::KillTakenBy { port, who: &who }), Color::Red)
+        }
+        KillVerdict::NotFreed | KillVerdict::Cancelled => (
             cat.text(&Text::KillNotFreed {
                 port,
                 forced: kill.forced,
             }),
             Color::Red,
-        )
+        ),
     };
     writeln!(w, "{}", ui.paint(&text, color))
 }

@@ -5,9 +5,12 @@ use colored::Color;
 use super::table::{Cell, Table};
 use super::{clean, reach_color, write_notes, Ui};
 use crate::analysis::vocab::Reach;
-use crate::analysis::vocab::{InferredBind, Status};
+use crate::analysis::vocab::Status;
 use crate::i18n::{Label, Text};
-use crate::report::probe::{HttpOut, LocalProbeReport, ProbeRow, RemoteProbeReport};
+use crate::report::probe::{
+    HttpOut, LocalProbeReport, LocalVerdict, ProbeReport, ProbeRow, RemoteProbeReport,
+    RemoteVerdict,
+};
 
 fn status_color(status: Status) -> Color {
     match status {
@@ -67,13 +70,20 @@ fn results_table(rows: &[ProbeRow], ui: &Ui, local: bool) -> Table {
     table
 }
 
+pub fn human(w: &mut dyn Write, report: &ProbeReport, ui: &Ui) -> io::Result<()> {
+    match report {
+        ProbeReport::Local(local) => self::local(w, local, ui),
+        ProbeReport::Remote(remote) => self::remote(w, remote, ui),
+    }
+}
+
 pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
     let port = report.port;
-    let (verdict, color) = match report.inferred_bind {
-        InferredBind::None => (cat.text(&Text::ProbeNone { port }), Color::Red),
-        InferredBind::Loopback => (cat.text(&Text::ProbeLoopback { port }), Color::Yellow),
-        InferredBind::All | InferredBind::Specific => (
+    let (verdict, color) = match report.verdict {
+        LocalVerdict::NothingAnswers => (cat.text(&Text::ProbeNone { port }), Color::Red),
+        LocalVerdict::LoopbackOnly => (cat.text(&Text::ProbeLoopback { port }), Color::Yellow),
+        LocalVerdict::Reachable => (
             cat.text(&Text::ProbeReachable {
                 port,
                 reach: report.reach,
@@ -120,17 +130,16 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
 
 pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
-    let open = report.open();
-    let total = report.results.len();
+    let (open, total) = (report.open, report.results.len());
     let verdict = cat.text(&Text::RemoteVerdict {
         target: &clean(&report.target),
         open,
         total,
     });
-    let color = match open {
-        0 => Color::Red,
-        n if n == total => Color::Green,
-        _ => Color::Yellow,
+    let color = match report.verdict {
+        RemoteVerdict::NoneOpen => Color::Red,
+        RemoteVerdict::AllOpen => Color::Green,
+        RemoteVerdict::SomeOpen => Color::Yellow,
     };
     writeln!(w, "{}", ui.paint(&verdict, color))?;
     if ui.quiet {

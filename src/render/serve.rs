@@ -4,7 +4,7 @@ use super::clean;
 use super::Ui;
 use crate::i18n::{Catalogue, Text};
 use crate::model::Page;
-use crate::report::serve::VisitReport;
+use crate::report::serve::{ServeReport, VisitReport};
 
 /// The beacon's answer: plain text for curl, a small HTML page for a browser.
 pub fn page(report: &VisitReport, html: bool, cat: &dyn Catalogue) -> Page {
@@ -68,23 +68,30 @@ pub fn visit_line(w: &mut dyn Write, report: &VisitReport, ui: &Ui) -> io::Resul
 }
 
 /// What the beacon prints when it starts: where it listens, for how long, the URLs.
-pub fn started(
-    w: &mut dyn Write,
-    address: &std::net::SocketAddr,
-    seconds: u64,
-    urls: &crate::report::UrlsReport,
-    qr: bool,
-    ui: &Ui,
-) -> io::Result<()> {
+pub fn started(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<()> {
     let text = ui.cat.text(&Text::ServeStarted {
-        addr: &address.to_string(),
-        seconds,
+        addr: &report.address().to_string(),
+        seconds: report.seconds,
     });
     writeln!(w, "{}", ui.bold(&text))?;
     writeln!(w)?;
-    super::urls::url_table(urls, ui).write(w, ui.color)?;
-    if qr {
-        super::urls::qr_block(w, urls, ui)?;
+    super::urls::url_table(&report.urls, ui).write(w, ui.color)?;
+    if report.urls.qr {
+        super::urls::qr_block(w, &report.urls, ui)?;
     }
     writeln!(w)
+}
+
+/// The last line: how many visits, or why the beacon could not listen at all.
+pub fn ended(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<()> {
+    let text = match &report.bind_message {
+        Some(reason) => ui.cat.text(&Text::ServeCannotBind {
+            addr: &report.address().to_string(),
+            reason,
+        }),
+        None => ui.cat.text(&Text::ServeEnded {
+            visits: report.visits.len(),
+        }),
+    };
+    writeln!(w, "{text}")
 }

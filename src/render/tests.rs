@@ -11,14 +11,15 @@ use crate::analysis::expose::expose;
 use crate::analysis::fixtures;
 use crate::analysis::interfaces::primary;
 use crate::analysis::topics::Topic;
-use crate::config::Families;
 use crate::i18n::Lang;
+use crate::model::Families;
 use crate::model::Target;
 use crate::model::{Host, Process};
 use crate::report::{self, ExposeRequest, UrlsRequest};
 
 fn ui(lang: Lang) -> Ui {
     Ui {
+        json: false,
         lang,
         cat: lang.catalogue(),
         color: false,
@@ -83,11 +84,12 @@ fn urls_with(host: &Host, all: bool, ui: &Ui, qr: bool) -> String {
         scheme: "http",
         path: "",
         all,
+        qr,
         families: Families::Both,
         primary: primary.as_ref(),
     };
     let report = report::urls(&request, &exposure, ui.cat);
-    text(|w| super::urls::human(w, &report, ui, qr))
+    text(|w| super::urls::human(w, &report, ui))
 }
 
 #[test]
@@ -377,6 +379,7 @@ fn listeners(lang: Lang) -> String {
     let ui = ui(lang);
     let view = crate::report::ListenersView {
         exposed_only: false,
+        fail_on_exposed: false,
         proto: None,
         ipv4: true,
         ipv6: true,
@@ -433,7 +436,8 @@ fn socket_snapshots() {
 
 #[test]
 fn kill_snapshots() {
-    use crate::analysis::sockets::{KillOutcome, Refusal};
+    use crate::analysis::sockets::Refusal;
+    use crate::model::KillOutcome;
     use crate::model::Signal;
     let table = fixtures::flask_port();
     let target = |pid, outcome| report::KillTarget {
@@ -485,7 +489,13 @@ fn kill_snapshots() {
     ] {
         let ui = ui(lang);
         let mut report = port_report(lang, &table, true);
+        let freed = outcomes.iter().all(|&o| o == KillOutcome::Exited);
         report.kill = Some(report::KillOut {
+            verdict: match (freed, taken_by.is_empty()) {
+                (true, _) => report::port::KillVerdict::Freed,
+                (false, false) => report::port::KillVerdict::TakenAgain,
+                (false, true) => report::port::KillVerdict::NotFreed,
+            },
             targets: vec![target(4200, outcomes[0]), target(4242, outcomes[1])],
             refused: vec![report::RefusedOut {
                 pid: 1,
@@ -494,7 +504,7 @@ fn kill_snapshots() {
             }],
             forced: false,
             cancelled: false,
-            freed: outcomes.iter().all(|&o| o == KillOutcome::Exited),
+            freed,
             taken_by,
         });
         let quiet = Ui { quiet: true, ..ui };
@@ -528,19 +538,22 @@ fn attempt(
     port: u16,
     interface: &str,
     status: crate::analysis::vocab::Status,
-) -> report::probe::Attempt {
-    report::probe::Attempt {
+) -> crate::model::Attempt {
+    use crate::analysis::vocab::Status;
+    use crate::model::Outcome;
+    crate::model::Attempt {
         ip: Some(ip.parse().unwrap()),
         port,
         interface: (!interface.is_empty()).then(|| interface.to_string()),
-        status,
-        unreachable: None,
-        elapsed_ms: if status == crate::analysis::vocab::Status::Timeout {
-            1000
-        } else {
-            0
+        outcome: match status {
+            Status::Open => Outcome::Open,
+            Status::Refused => Outcome::Refused,
+            Status::Timeout => Outcome::Timeout,
+            Status::Unreachable => Outcome::HostUnreachable,
+            Status::Unresolved => Outcome::Unresolved,
+            Status::Error => Outcome::Error("error".into()),
         },
-        error: None,
+        elapsed_ms: if status == Status::Timeout { 1000 } else { 0 },
         http: None,
     }
 }
@@ -572,28 +585,31 @@ fn local_probe(lang: Lang, all: bool) -> String {
 }
 
 fn remote_probe(lang: Lang) -> String {
-    use crate::analysis::vocab::{ServerKind, Status};
+    use crate::analysis::vocab::Status;
     let ui = ui(lang);
     let mut open = attempt("192.168.1.23", 5000, "", Status::Open);
-    open.http = Some(report::probe::HttpOut {
-        status: Some(200),
-        reason: Some("OK".into()),
-        server: Some("Werkzeug/3.1.3 Python/3.11.7".into()),
-        server_kind: ServerKind::Werkzeug,
+    open.http = Some(crate::model::HttpProbe {
+        answer: Ok(crate::model::HttpAnswer {
+            status: 200,
+            reason: "OK".into(),
+            server: Some("Werkzeug/3.1.3 Python/3.11.7".into()),
+            content_type: Some("text/html; charset=utf-8".into()),
+        }),
         debugger: Some(true),
-        error: None,
     });
     let attempts = vec![
         open,
         attempt("192.168.1.23", 8000, "", Status::Refused),
         attempt("192.168.1.23", 8080, "", Status::Timeout),
     ];
-    let report = report::probe::remote(
-        "192.168.1.23",
-        std::time::Duration::from_secs(1),
-        attempts,
-        ui.cat,
-    );
+    let target = crate::parse::host_input("192.168.1.23").unwrap();
+    let request = report::probe::RemoteRequest {
+        target: &target,
+        ports: &[5000, 8000, 8080],
+        timeout: std::time::Duration::from_secs(1),
+        https_not_probed: false,
+    };
+    let report = report::probe::remote(&request, attempts, ui.cat);
     text(|w| super::probe::remote(w, &report, &ui))
 }
 

@@ -5,13 +5,14 @@ use colored::Color;
 use qrcode::render::unicode::Dense1x2;
 use qrcode::QrCode;
 
-use super::{clean, wildcard_for, Ui};
+use super::{clean, wildcard, Ui};
 use crate::i18n::{Label, Text};
+use crate::report::urls::UrlsVerdict;
 use crate::report::{UrlScope, UrlsReport};
 
 /// On a terminal: Local/Network lines. Piped (or `-q`): URLs only, one a line, those for
 /// other devices first, so that `bindscope urls | head -1` is the one to share.
-pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::Result<()> {
+pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> {
     if ui.quiet || !ui.tty {
         for scope in [UrlScope::Network, UrlScope::Local, UrlScope::Other] {
             for e in report.entries.iter().filter(|e| e.scope == scope) {
@@ -21,15 +22,15 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::R
         return Ok(());
     }
     let cat = ui.cat;
-    let verdict = match &report.recommended {
-        Some(url) => ui.paint(
+    let verdict = match (report.verdict, &report.recommended) {
+        (UrlsVerdict::Share, Some(url)) => ui.paint(
             &cat.text(&Text::UrlsVerdict {
                 url,
-                wildcard: wildcard_for(url),
+                wildcard: &wildcard(report.recommended_bind),
             }),
             Color::Green,
         ),
-        None => ui.paint(&cat.text(&Text::NoNetworkUrl), Color::Yellow),
+        _ => ui.paint(&cat.text(&Text::NoNetworkUrl), Color::Yellow),
     };
     writeln!(w, "{verdict}")?;
     writeln!(w)?;
@@ -43,7 +44,7 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui, qr: bool) -> io::R
         writeln!(w)?;
         writeln!(w, "  {}", ui.dim(&cat.text(&Text::Ipv6NeedsDualStack)))?;
     }
-    if qr {
+    if report.qr {
         qr_block(w, report, ui)?;
     }
     Ok(())

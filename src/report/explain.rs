@@ -4,9 +4,29 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::Report;
 use crate::analysis::live::{Holders, Live, Var};
 use crate::analysis::topics::Topic;
+use crate::exit_codes::ExitCode;
 use crate::i18n::{pages, Catalogue, Lang, Text};
+
+/// `explain`'s answer: one page, or the list of them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ExplainOut {
+    Page(ExplainReport),
+    Topics(TopicsReport),
+}
+
+impl Report for ExplainOut {
+    fn command(&self) -> &'static str {
+        "explain"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        ExitCode::Success
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ExplainReport {

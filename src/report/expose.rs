@@ -2,18 +2,30 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::NoteOut;
+use super::{NoteOut, Report};
 use crate::analysis::expose::{url, Candidate, Exposure};
 use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
+use crate::exit_codes::ExitCode;
 use crate::i18n::{Catalogue, Row};
 use crate::model::BindError;
 
+/// The first line of `expose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExposeVerdict {
+    /// A server could bind this host; `reach` and `risk` say who could connect.
+    Reaches,
+    /// No server can bind it here: it listens on nothing.
+    CannotBind,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ExposeReport {
+    pub verdict: ExposeVerdict,
     /// The host as given, with its port: `0.0.0.0:5000`, `[::1]:8000`, `localhost:5000`.
     pub display: String,
     pub bind: Bind,
@@ -25,7 +37,7 @@ pub struct ExposeReport {
     pub risk: Risk,
     /// Whether a real bind succeeded; `null` without `--try`.
     pub bindable: Option<bool>,
-    pub bind_error: Option<&'static str>,
+    pub bind_error: Option<BindError>,
     /// For `::`: whether IPv4 clients are accepted too.
     pub dual_stack: Option<bool>,
     /// What a name resolved to.
@@ -110,6 +122,11 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
         format!("{}:{}", request.host, request.port)
     };
     ExposeReport {
+        verdict: if exposure.listens_on.is_empty() {
+            ExposeVerdict::CannotBind
+        } else {
+            ExposeVerdict::Reaches
+        },
         display,
         bind: Bind {
             host: request.host.to_string(),
@@ -136,7 +153,7 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
             .tried
             .as_ref()
             .and_then(|t| t.as_ref().err())
-            .map(BindError::code),
+            .cloned(),
         dual_stack: exposure.dual_stack,
         candidates: exposure.candidates.clone(),
         explain: read_next(
@@ -148,5 +165,19 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
         ),
         notes: NoteOut::all(&notes, cat),
         comparison: Comparison::new(exposure.kind, cat),
+    }
+}
+
+impl Report for ExposeReport {
+    fn command(&self) -> &'static str {
+        "expose"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.verdict == ExposeVerdict::CannotBind || self.bindable == Some(false) {
+            ExitCode::Problem
+        } else {
+            ExitCode::Success
+        }
     }
 }

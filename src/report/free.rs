@@ -2,6 +2,9 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use super::Report;
+use crate::exit_codes::ExitCode;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FreeReport {
     /// Free ports, nearest to `near` first, each verified by binding every host.
@@ -11,4 +14,18 @@ pub struct FreeReport {
     pub range: (u16, u16),
     /// How many were asked for; fewer in `ports` means the range ran out.
     pub requested: usize,
+}
+
+impl Report for FreeReport {
+    fn command(&self) -> &'static str {
+        "free"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.ports.len() == self.requested {
+            ExitCode::Success
+        } else {
+            ExitCode::Problem
+        }
+    }
 }

@@ -2,13 +2,14 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::NoteOut;
+use super::{NoteOut, Report};
 use crate::analysis::address::classify;
 use crate::analysis::interfaces::{self, address_reach, host_notes, not_shareable, Primary};
 use crate::analysis::vocab::{AddrKind, Reach};
 use crate::analysis::vocab::{NotShareable, Role};
-use crate::config::Families;
+use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
+use crate::model::Families;
 use crate::model::{Device, Host};
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,5 +95,15 @@ pub fn interfaces(
         notes: NoteOut::all(&host_notes(host), cat),
         primary,
         interfaces: rows,
+    }
+}
+
+impl Report for InterfacesReport {
+    fn command(&self) -> &'static str {
+        "interfaces"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        ExitCode::Success
     }
 }

@@ -6,12 +6,12 @@ pub mod expose;
 mod free;
 mod interfaces;
 pub mod lab;
-mod overview;
-mod port;
+pub mod overview;
+pub mod port;
 pub mod probe;
 pub mod serve;
 mod sockets;
-mod urls;
+pub mod urls;
 
 use serde::Serialize;
 
@@ -20,11 +20,22 @@ pub use free::FreeReport;
 pub use interfaces::{interfaces, InterfaceOut, InterfacesReport};
 pub use overview::{overview, OverviewReport};
 pub use port::{port, BindTest, KillOut, KillTarget, PortFindings, PortReport, RefusedOut};
-pub use sockets::{listeners, ListenersReport, ListenersView, SocketOut};
+pub use sockets::{listeners, ListenersReport, ListenersVerdict, ListenersView, SocketOut};
 pub use urls::{urls, UrlScope, UrlsReport, UrlsRequest};
 
 use crate::analysis::notes::Note;
+use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
+
+/// What every command's answer is: serialisable as the JSON document, named, and the judge of
+/// its own exit code. The human view is `render`'s; one `render::emit` writes either.
+pub trait Report: Serialize {
+    /// The command's name in the JSON envelope.
+    fn command(&self) -> &'static str;
+
+    /// The exit code this answer earns, from its own fields.
+    fn exit_code(&self) -> ExitCode;
+}
 
 /// The version of the JSON documents; see docs/json.md.
 pub const SCHEMA: u32 = 1;
@@ -51,10 +62,22 @@ impl NoteOut {
     }
 }
 
-/// Text generated from the command-line definition (completions, the man page), for `--json`.
+/// Text generated from the command-line definition (completions, the man page).
 #[derive(Serialize)]
-pub struct Generated<'a> {
-    pub text: &'a str,
+pub struct Generated {
+    /// `completions` or `man`.
+    #[serde(skip)]
+    pub name: &'static str,
+    pub text: String,
+}
+
+impl Report for Generated {
+    fn command(&self) -> &'static str {
+        self.name
+    }
+    fn exit_code(&self) -> ExitCode {
+        ExitCode::Success
+    }
 }
 
 /// The JSON document around a report.

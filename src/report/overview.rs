@@ -3,25 +3,41 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::Serialize;
 
 use super::interfaces::{interfaces, InterfaceOut};
-use super::NoteOut;
+use super::urls::wildcard_for;
+use super::{NoteOut, Report};
 use crate::analysis::expose::{expose, url};
 use crate::analysis::interfaces::{host_notes, primary, Primary};
 use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
-use crate::config::Families;
+use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
+use crate::model::Families;
 use crate::model::Target;
 use crate::model::{Host, Os, WslMode};
 
+/// The overview's first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverviewVerdict {
+    /// Bind `recommended_bind` and share `recommended_url`.
+    Share,
+    /// WSL2 behind NAT: the LAN reaches Windows, not this VM.
+    WslNat,
+    /// No address another device could use.
+    NoPrimary,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OverviewReport {
+    pub verdict: OverviewVerdict,
     pub hostname: Option<String>,
     pub os: Os,
     pub wsl: Option<WslMode>,
     pub port: u16,
     pub primary: Option<Primary>,
-    /// The URL to give another device once the server binds 0.0.0.0.
+    /// The URL to give another device once the server binds `recommended_bind`.
     pub recommended_url: Option<String>,
+    pub recommended_bind: Option<IpAddr>,
     pub interfaces: Vec<InterfaceOut>,
     /// Who could reach a server bound to each typical host.
     pub binds: Vec<BindSummary>,
@@ -75,7 +91,18 @@ pub fn overview(host: &Host, port: u16, cat: &dyn Catalogue) -> OverviewReport {
         .as_ref()
         .filter(|_| host.env.wsl != Some(WslMode::Nat))
         .and_then(|p| url("http", p.ip, port, ""));
+    let wsl_nat = host.env.wsl == Some(WslMode::Nat);
+    let verdict = match (&primary, &recommended_url) {
+        (Some(_), _) if wsl_nat => OverviewVerdict::WslNat,
+        (_, Some(_)) => OverviewVerdict::Share,
+        _ => OverviewVerdict::NoPrimary,
+    };
     OverviewReport {
+        verdict,
+        recommended_bind: primary
+            .as_ref()
+            .filter(|_| recommended_url.is_some())
+            .map(|p| wildcard_for(p.ip)),
         hostname: host.hostname.clone(),
         os: host.os,
         wsl: host.env.wsl,
@@ -85,5 +112,15 @@ pub fn overview(host: &Host, port: u16, cat: &dyn Catalogue) -> OverviewReport {
         primary,
         recommended_url,
         binds,
+    }
+}
+
+impl Report for OverviewReport {
+    fn command(&self) -> &'static str {
+        "overview"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        ExitCode::Success
     }
 }

@@ -1,22 +1,37 @@
+//! `port P`: the sockets on a port, the trial binds, what the port is, and what `--kill` did.
+
 use std::net::IpAddr;
 
 use serde::Serialize;
 
 use super::sockets::{SocketOut, SocketRows};
-use super::NoteOut;
-use crate::analysis::notes::read_next;
-use crate::analysis::notes::{Conflict, Note};
+use super::{NoteOut, Report};
+use crate::analysis::notes::{read_next, Note};
 use crate::analysis::ports::{facts, PortClass, Service};
-use crate::analysis::sockets::{blockers, owner_notes, KillOutcome, Refusal};
+use crate::analysis::sockets::{port_notes, KillPlan, Refusal};
 use crate::analysis::topics::Topic;
+use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::BindError;
-use crate::model::Signal;
-use crate::model::{Host, Process, SockState, SocketTable};
+use crate::model::{BindError, Host, KillOutcome, KillRun, Process, Signal, SocketTable};
+
+/// The answer to "can a server take this port now?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortVerdict {
+    /// Every trial bind succeeded.
+    Free,
+    /// Something holds it.
+    Taken,
+    /// Refused for want of privilege (or, on Windows, an excluded range).
+    Restricted,
+    /// Failed for another reason.
+    Unbindable,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PortReport {
     pub port: u16,
+    pub verdict: PortVerdict,
     pub class: PortClass,
     /// Below `ip_unprivileged_port_start`: root or CAP_NET_BIND_SERVICE needed.
     pub needs_privilege: bool,
@@ -49,13 +64,30 @@ pub struct BindTest {
     pub host: IpAddr,
     pub ok: bool,
     /// `in_use`, `not_local`, `permission`, `other`.
-    pub error: Option<&'static str>,
+    pub error: Option<BindError>,
     /// The result in the user's language.
     pub message: String,
 }
 
+/// How `--kill` ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KillVerdict {
+    /// No process held the port: nothing to stop.
+    NothingToKill,
+    /// The user answered no: nothing was signalled.
+    Cancelled,
+    /// The port is free now.
+    Freed,
+    /// Someone else took the port between the check and the signal.
+    TakenAgain,
+    /// The port is still held.
+    NotFreed,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct KillOut {
+    pub verdict: KillVerdict,
     pub targets: Vec<KillTarget>,
     pub refused: Vec<RefusedOut>,
     /// SIGKILL was allowed (`--force`).
@@ -93,59 +125,49 @@ pub struct PortFindings<'a> {
     pub suggestions: Vec<u16>,
 }
 
+impl Report for PortReport {
+    fn command(&self) -> &'static str {
+        "port"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        let fine = match &self.kill {
+            Some(kill) => kill.freed,
+            None => self.verdict == PortVerdict::Free,
+        };
+        if fine {
+            ExitCode::Success
+        } else {
+            ExitCode::Problem
+        }
+    }
+}
+
+fn verdict(bind_test: &[(IpAddr, Result<(), BindError>)]) -> PortVerdict {
+    let failed = |e: &BindError| bind_test.iter().any(|(_, r)| r.as_ref().err() == Some(e));
+    if bind_test.iter().all(|(_, r)| r.is_ok()) {
+        PortVerdict::Free
+    } else if failed(&BindError::InUse) {
+        PortVerdict::Taken
+    } else if failed(&BindError::Permission) {
+        PortVerdict::Restricted
+    } else {
+        PortVerdict::Unbindable
+    }
+}
+
 pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortReport {
     let port = found.port;
     let f = facts(host, port);
-    let mut notes = Vec::new();
-    for (trial, result) in found.bind_test {
-        if let Err(BindError::InUse) = result {
-            // The same address needs no explaining: the table shows who holds it.
-            let explained = blockers(host, *trial, &found.table.sockets)
-                .into_iter()
-                .filter(|(_, rule)| *rule != Conflict::Same);
-            for (blocker, rule) in explained {
-                notes.push(Note::Conflict {
-                    trial: *trial,
-                    blocker,
-                    rule,
-                });
-            }
-        }
-    }
-    notes.extend(owner_notes(host, Some(port), found.table));
-    if let (true, Some(start)) = (f.needs_privilege, host.sysctls.unprivileged_port_start) {
-        notes.push(if host.privileged {
-            Note::PrivilegedPortAllowed { port, start }
-        } else {
-            Note::PrivilegedPort { port, start }
-        });
-    }
-    let refused = found
-        .bind_test
-        .iter()
-        .any(|(_, r)| matches!(r, Err(BindError::Permission)));
-    let listening = found.table.sockets.iter().any(|s| s.state.is_listening());
-    if refused && host.os == crate::model::Os::Windows && !listening {
-        notes.push(Note::ExcludedPortRange { port });
-    }
-    if found
-        .table
-        .sockets
-        .iter()
-        .any(|s| s.state == SockState::TimeWait)
-    {
-        notes.push(Note::TimeWait);
-    }
-    if let (Some(true), Some((low, high))) = (f.in_ephemeral_range, host.sysctls.ephemeral_range) {
-        notes.push(Note::EphemeralRange { low, high });
-    }
-
+    let notes: Vec<Note> = port_notes(host, port, found.bind_test, found.table);
     // Listening sockets first, then the rest by state.
     let mut rows = SocketRows::new(host, found.table);
     let mut sockets: Vec<SocketOut> = found.table.sockets.iter().map(|s| rows.row(s)).collect();
     sockets.sort_by_key(|s| (!s.state.is_listening(), s.proto, s.ip));
+    let verdict = verdict(found.bind_test);
     PortReport {
         port,
+        verdict,
         class: f.class,
         needs_privilege: f.needs_privilege,
         in_ephemeral_range: f.in_ephemeral_range,
@@ -161,14 +183,70 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
             .map(|(host, result)| BindTest {
                 host: *host,
                 ok: result.is_ok(),
-                error: result.as_ref().err().map(BindError::code),
+                error: result.as_ref().err().cloned(),
                 message: cat.bind_result(result.as_ref().err()),
             })
             .collect(),
-        free: found.bind_test.iter().all(|(_, r)| r.is_ok()),
+        free: verdict == PortVerdict::Free,
         suggestions: found.suggestions.clone(),
         explain: read_next(Topic::Ports, &notes),
         notes: NoteOut::all(&notes, cat),
         kill: None,
+    }
+}
+
+/// What `--kill` did: `run` is `None` when nothing was signalled (nobody to stop, or the user
+/// said no).
+pub fn kill(
+    table: &SocketTable,
+    plan: &KillPlan,
+    run: Option<KillRun>,
+    forced: bool,
+    cat: &dyn Catalogue,
+) -> KillOut {
+    let cancelled = run.is_none() && !plan.targets.is_empty();
+    let run = run.unwrap_or(KillRun {
+        targets: Vec::new(),
+        freed: !table.sockets.iter().any(|s| s.state.is_listening()),
+        taken_by: Vec::new(),
+    });
+    let verdict = if cancelled {
+        KillVerdict::Cancelled
+    } else if run.freed && run.targets.is_empty() && plan.refused.is_empty() {
+        KillVerdict::NothingToKill
+    } else if run.freed {
+        KillVerdict::Freed
+    } else if !run.taken_by.is_empty() {
+        KillVerdict::TakenAgain
+    } else {
+        KillVerdict::NotFreed
+    };
+    KillOut {
+        verdict,
+        targets: run
+            .targets
+            .into_iter()
+            .map(|t| KillTarget {
+                pid: t.pid,
+                name: table
+                    .process(t.pid)
+                    .map_or_else(|| "?".to_string(), |p| p.name.clone()),
+                signals: t.signals,
+                outcome: t.outcome,
+            })
+            .collect(),
+        refused: plan
+            .refused
+            .iter()
+            .map(|&(pid, reason)| RefusedOut {
+                pid,
+                reason,
+                message: cat.refusal(reason),
+            })
+            .collect(),
+        forced,
+        cancelled,
+        freed: run.freed,
+        taken_by: run.taken_by,
     }
 }

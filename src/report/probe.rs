@@ -4,18 +4,22 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::NoteOut;
+use super::{NoteOut, Report};
 use crate::analysis::expose::url;
 use crate::analysis::interfaces;
 use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
-use crate::analysis::probe::{self, http_notes, infer, local_notes, LocalResult};
+use crate::analysis::probe::{
+    self, http_notes, infer, local_notes, server_kind, status_of, LocalResult,
+};
 use crate::analysis::sockets::owner_notes;
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
 use crate::analysis::vocab::{InferredBind, ServerKind, Status, Unreachable};
+use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::{Host, Process, SocketTable};
+use crate::model::{Attempt, Host, HttpProbe, Process, SocketTable};
+use crate::parse::{HostInput, HostSpec};
 
 /// One connection attempt.
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +56,7 @@ pub struct HttpOut {
 /// `probe -p PORT`: this machine's own addresses.
 #[derive(Debug, Clone, Serialize)]
 pub struct LocalProbeReport {
+    pub verdict: LocalVerdict,
     pub port: u16,
     pub timeout_ms: u64,
     pub results: Vec<ProbeRow>,
@@ -71,8 +76,11 @@ pub struct LocalProbeReport {
 /// `probe TARGET`: any host, from wherever bindscope runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct RemoteProbeReport {
+    pub verdict: RemoteVerdict,
     /// The target as given.
     pub target: String,
+    /// How many of `results` opened.
+    pub open: usize,
     pub timeout_ms: u64,
     /// One entry per resolved address and port.
     pub results: Vec<ProbeRow>,
@@ -81,46 +89,94 @@ pub struct RemoteProbeReport {
     pub explain: Vec<Topic>,
 }
 
-impl RemoteProbeReport {
-    pub fn open(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|r| r.status == Status::Open)
-            .count()
+/// `probe`'s answer: of this machine, or of a target.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ProbeReport {
+    Local(LocalProbeReport),
+    Remote(RemoteProbeReport),
+}
+
+impl Report for ProbeReport {
+    fn command(&self) -> &'static str {
+        "probe"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        let reached = match self {
+            ProbeReport::Local(local) => local.reach > Reach::Host,
+            ProbeReport::Remote(remote) => remote.open > 0,
+        };
+        if reached {
+            ExitCode::Success
+        } else {
+            ExitCode::Problem
+        }
     }
 }
 
-/// One connection attempt as gathered.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    pub ip: Option<IpAddr>,
-    pub port: u16,
-    pub interface: Option<String>,
-    pub status: Status,
-    pub unreachable: Option<Unreachable>,
-    pub elapsed_ms: u64,
-    pub error: Option<String>,
-    pub http: Option<HttpOut>,
+/// The first line of a probe of this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalVerdict {
+    /// No address answered: nothing listens, or it is not running.
+    NothingAnswers,
+    /// Only loopback answered: this machine only.
+    LoopbackOnly,
+    /// Addresses beyond loopback answered: `reach` says who can connect.
+    Reachable,
+}
+
+/// The first line of a probe of a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemoteVerdict {
+    AllOpen,
+    SomeOpen,
+    NoneOpen,
 }
 
 pub fn row(attempt: Attempt, cat: &dyn Catalogue) -> ProbeRow {
+    let (status, unreachable, error) = status_of(&attempt.outcome);
     ProbeRow {
-        meaning: cat.meaning(attempt.status, attempt.unreachable),
+        meaning: cat.meaning(status, unreachable),
         ip: attempt.ip,
         port: attempt.port,
         interface: attempt.interface,
-        status: attempt.status,
-        unreachable: attempt.unreachable,
+        status,
+        unreachable,
         elapsed_ms: attempt.elapsed_ms,
-        error: attempt.error,
-        http: attempt.http,
+        error,
+        http: attempt.http.map(http_out),
+    }
+}
+
+/// An HTTP answer with what it tells about the server.
+fn http_out(probe: HttpProbe) -> HttpOut {
+    match probe.answer {
+        Ok(a) => HttpOut {
+            status: Some(a.status),
+            reason: Some(a.reason),
+            server_kind: server_kind(a.server.as_deref()),
+            server: a.server,
+            debugger: probe.debugger,
+            error: None,
+        },
+        Err(e) => HttpOut {
+            status: None,
+            reason: None,
+            server: None,
+            server_kind: ServerKind::Other,
+            debugger: None,
+            error: Some(e),
+        },
     }
 }
 
 /// The notes that HTTP answers earn, once each.
-fn http_notes_of(attempts: &[Attempt]) -> Vec<Note> {
+fn http_notes_of(rows: &[ProbeRow]) -> Vec<Note> {
     let mut notes: Vec<Note> = Vec::new();
-    for a in attempts {
+    for a in rows {
         if let (Some(ip), Some(http)) = (a.ip, &a.http) {
             for note in http_notes(ip, http.server_kind, http.debugger == Some(true)) {
                 if !notes.contains(&note) {
@@ -140,7 +196,7 @@ pub fn local_results(host: &Host, attempts: &[Attempt]) -> Vec<LocalResult> {
             let ip = a.ip?;
             Some(LocalResult {
                 ip,
-                status: a.status,
+                status: status_of(&a.outcome).0,
                 reach: interfaces::reach_of(host, ip),
             })
         })
@@ -159,8 +215,9 @@ pub fn local(
     let results = local_results(host, &attempts);
     let inferred_bind = infer(&results);
     let reach = probe::reach(&results);
+    let rows: Vec<ProbeRow> = attempts.into_iter().map(|a| row(a, cat)).collect();
     let mut notes = local_notes(port, &results, inferred_bind, table);
-    notes.extend(http_notes_of(&attempts));
+    notes.extend(http_notes_of(&rows));
     // Who holds the port, or how to see it when other users' processes hide it.
     if inferred_bind != InferredBind::None {
         notes.extend(owner_notes(host, Some(port), table));
@@ -194,10 +251,16 @@ pub fn local(
         .collect();
     listening_on.sort();
     listening_on.dedup();
+    let verdict = match inferred_bind {
+        InferredBind::None => LocalVerdict::NothingAnswers,
+        InferredBind::Loopback => LocalVerdict::LoopbackOnly,
+        InferredBind::All | InferredBind::Specific => LocalVerdict::Reachable,
+    };
     LocalProbeReport {
+        verdict,
         port,
         timeout_ms: timeout.as_millis() as u64,
-        results: attempts.into_iter().map(|a| row(a, cat)).collect(),
+        results: rows,
         inferred_bind,
         reach,
         listening_on,
@@ -208,16 +271,41 @@ pub fn local(
     }
 }
 
+/// What `probe TARGET` was asked.
+pub struct RemoteRequest<'a> {
+    pub target: &'a HostInput,
+    pub ports: &'a [u16],
+    pub timeout: Duration,
+    /// `--http` of an https target: only the TCP result is known.
+    pub https_not_probed: bool,
+}
+
+/// The target as the user would recognise it: with its port when there is one port.
+fn shown(request: &RemoteRequest) -> String {
+    let host = match &request.target.host {
+        HostSpec::Ip { ip, .. } => ip.to_string(),
+        HostSpec::Name(name) => name.clone(),
+    };
+    match request.target.port {
+        Some(port) if request.ports.len() == 1 && host.contains(':') => format!("[{host}]:{port}"),
+        Some(port) if request.ports.len() == 1 => format!("{host}:{port}"),
+        _ => host,
+    }
+}
+
 pub fn remote(
-    target: &str,
-    timeout: Duration,
+    request: &RemoteRequest,
     attempts: Vec<Attempt>,
     cat: &dyn Catalogue,
 ) -> RemoteProbeReport {
-    let notes = http_notes_of(&attempts);
+    let rows: Vec<ProbeRow> = attempts.into_iter().map(|a| row(a, cat)).collect();
+    let mut notes = http_notes_of(&rows);
+    if request.https_not_probed {
+        notes.push(Note::HttpsNotProbed);
+    }
     // The page for the worst outcome: a timeout says more than a refusal, a refusal more
     // than an open port.
-    let worst = attempts
+    let worst = rows
         .iter()
         .map(|a| a.status)
         .max_by_key(|s| match s {
@@ -229,10 +317,17 @@ pub fn remote(
         })
         .unwrap_or(Status::Open);
     let explain = read_next(Topic::for_status(worst), &notes);
+    let open = rows.iter().filter(|r| r.status == Status::Open).count();
     RemoteProbeReport {
-        target: target.to_string(),
-        timeout_ms: timeout.as_millis() as u64,
-        results: attempts.into_iter().map(|a| row(a, cat)).collect(),
+        verdict: match open {
+            0 => RemoteVerdict::NoneOpen,
+            n if n == rows.len() => RemoteVerdict::AllOpen,
+            _ => RemoteVerdict::SomeOpen,
+        },
+        open,
+        target: shown(request),
+        timeout_ms: request.timeout.as_millis() as u64,
+        results: rows,
         notes: NoteOut::all(&notes, cat),
         explain,
     }

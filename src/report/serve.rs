@@ -1,14 +1,16 @@
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use serde::Serialize;
 
+use super::Report;
 use crate::analysis::address::classify;
 use crate::analysis::interfaces::{self};
 use crate::analysis::vocab::AddrKind;
 use crate::analysis::vocab::Role;
+use crate::exit_codes::ExitCode;
 use crate::i18n::{Catalogue, Lang, Text};
-use crate::model::Host;
-use crate::model::Visit;
+use crate::model::{BindError, Host, Visit};
 
 /// What one visit to the beacon proves, in one language.
 #[derive(Debug, Clone, Serialize)]
@@ -80,14 +82,62 @@ pub fn visit(host: &Host, visit: &Visit, at_s: f64, cat: &dyn Catalogue) -> Visi
     }
 }
 
-/// What `serve --json` prints when it ends.
+/// What the beacon did: where it listened (or why it could not), who visited.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServeReport {
     pub host: IpAddr,
     pub port: u16,
     pub seconds: u64,
+    /// Why the beacon could not listen; `null` when it ran.
+    pub bind_error: Option<BindError>,
+    /// `bind_error` in the user's language.
+    pub bind_message: Option<String>,
     pub urls: super::UrlsReport,
     pub visits: Vec<VisitReport>,
     /// Connections answered 503 because the connection cap was reached.
     pub turned_away: usize,
+}
+
+impl ServeReport {
+    pub fn new(address: SocketAddr, duration: Duration, urls: super::UrlsReport) -> ServeReport {
+        ServeReport {
+            host: address.ip(),
+            port: address.port(),
+            seconds: duration.as_secs(),
+            bind_error: None,
+            bind_message: None,
+            urls,
+            visits: Vec::new(),
+            turned_away: 0,
+        }
+    }
+
+    /// The beacon could not listen: no URL will answer.
+    pub fn cannot_bind(mut self, error: BindError, cat: &dyn Catalogue) -> ServeReport {
+        self.bind_message = Some(cat.bind_result(Some(&error)));
+        self.bind_error = Some(error);
+        self.urls.local.clear();
+        self.urls.network.clear();
+        self.urls.entries.clear();
+        self.urls.recommended = None;
+        self
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        SocketAddr::new(self.host, self.port)
+    }
+}
+
+impl Report for ServeReport {
+    fn command(&self) -> &'static str {
+        "serve"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.bind_error.is_some() {
+            ExitCode::Problem
+        } else {
+            ExitCode::Success
+        }
+    }
 }

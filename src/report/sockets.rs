@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::NoteOut;
+use super::{NoteOut, Report};
 use crate::analysis::interfaces::environment_notes;
 use crate::analysis::notes::read_next;
 use crate::analysis::sockets::{dual_stack, owner_notes, reach};
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
+use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
 use crate::model::{Host, Process, Proto, SockState, Socket, SocketTable};
 
@@ -103,12 +104,28 @@ fn socket_out(
     }
 }
 
+/// The listeners' first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListenersVerdict {
+    NothingListens,
+    /// Nothing is reachable from beyond this machine.
+    NoneExposed,
+    /// `exposed` sockets are; `widest_reach` says how far the widest goes.
+    Exposed,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ListenersReport {
+    pub verdict: ListenersVerdict,
     /// Riskiest first: by reach, then port.
     pub listeners: Vec<SocketOut>,
     pub total: usize,
     pub exposed: usize,
+    /// How far the most exposed listener reaches.
+    pub widest_reach: Option<Reach>,
+    /// `--fail-on-exposed`: any exposed listener is a problem (exit 1).
+    pub fail_on_exposed: bool,
     /// Every owner could be seen (false without privileges when other users' processes
     /// hold sockets).
     pub owners_complete: bool,
@@ -120,6 +137,7 @@ pub struct ListenersReport {
 /// Filters for `listeners`.
 pub struct ListenersView {
     pub exposed_only: bool,
+    pub fail_on_exposed: bool,
     pub proto: Option<Proto>,
     pub ipv4: bool,
     pub ipv6: bool,
@@ -161,12 +179,34 @@ pub fn listeners(
     } else {
         Topic::LoopbackVsLan
     };
+    let verdict = match (total, exposed) {
+        (0, _) => ListenersVerdict::NothingListens,
+        (_, 0) => ListenersVerdict::NoneExposed,
+        _ => ListenersVerdict::Exposed,
+    };
     ListenersReport {
+        verdict,
+        widest_reach: rows.iter().filter_map(|l| l.reach).max(),
+        fail_on_exposed: view.fail_on_exposed,
         listeners: rows,
         total,
         exposed,
         owners_complete: table.owners_complete,
         explain: read_next(first, &notes),
         notes: NoteOut::all(&notes, cat),
+    }
+}
+
+impl Report for ListenersReport {
+    fn command(&self) -> &'static str {
+        "listeners"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.fail_on_exposed && self.exposed > 0 {
+            ExitCode::Problem
+        } else {
+            ExitCode::Success
+        }
     }
 }

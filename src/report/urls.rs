@@ -2,19 +2,34 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use super::Report;
 use crate::analysis::expose::{url, Exposure};
 use crate::analysis::interfaces::Primary;
 use crate::analysis::vocab::AddrKind;
 use crate::analysis::vocab::{NotShareable, Role};
-use crate::config::Families;
+use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
+use crate::model::Families;
+
+/// Whether there is a URL for another device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrlsVerdict {
+    /// Bind `recommended_bind` and share `recommended`.
+    Share,
+    /// This machine has no address another device could use.
+    NoNetworkUrl,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UrlsReport {
     pub port: u16,
     pub scheme: String,
+    pub verdict: UrlsVerdict,
     /// The URL to give another device; `null` when there is none.
     pub recommended: Option<String>,
+    /// The wildcard bind that serves `recommended`: `0.0.0.0`, or `::` for an IPv6 URL.
+    pub recommended_bind: Option<IpAddr>,
     /// URLs for this machine itself.
     pub local: Vec<String>,
     /// URLs for other devices, the recommended one first.
@@ -22,6 +37,30 @@ pub struct UrlsReport {
     /// Every URL with its address and interface; with `--all`, also those that will not work
     /// from another device, and why.
     pub entries: Vec<UrlEntry>,
+    /// Draw the recommended URL as a QR code (`--qr`).
+    #[serde(skip)]
+    pub qr: bool,
+}
+
+impl Report for UrlsReport {
+    fn command(&self) -> &'static str {
+        "urls"
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        match self.verdict {
+            UrlsVerdict::Share => ExitCode::Success,
+            UrlsVerdict::NoNetworkUrl => ExitCode::Problem,
+        }
+    }
+}
+
+/// The wildcard bind that serves an address of this family: `::` for IPv6, else `0.0.0.0`.
+pub fn wildcard_for(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => IpAddr::from([0, 0, 0, 0]),
+        IpAddr::V6(_) => IpAddr::from([0u16; 8]),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,6 +89,7 @@ pub struct UrlsRequest<'a> {
     pub scheme: &'a str,
     pub path: &'a str,
     pub all: bool,
+    pub qr: bool,
     pub families: Families,
     pub primary: Option<&'a Primary>,
 }
@@ -109,15 +149,20 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
             .map(|e| e.url.clone())
             .collect::<Vec<_>>()
     };
+    let recommended = entries.iter().find(|e| e.recommended);
     UrlsReport {
         port: request.port,
         scheme: request.scheme.to_string(),
-        recommended: entries
-            .iter()
-            .find(|e| e.recommended)
-            .map(|e| e.url.clone()),
+        verdict: if recommended.is_some() {
+            UrlsVerdict::Share
+        } else {
+            UrlsVerdict::NoNetworkUrl
+        },
+        recommended: recommended.map(|e| e.url.clone()),
+        recommended_bind: recommended.map(|e| wildcard_for(e.ip)),
         local: of(UrlScope::Local),
         network: of(UrlScope::Network),
         entries,
+        qr: request.qr,
     }
 }

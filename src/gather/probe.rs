@@ -1,0 +1,206 @@
+//! Connections to many addresses at once, and one HTTP request to each that opened: the local
+//! probe of this machine's own addresses (`probe`, `lab`) and the probe of a target from
+//! wherever bindscope runs.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::analysis::address::classify;
+use crate::analysis::probe::server_kind;
+use crate::analysis::vocab::{AddrKind, ServerKind};
+use crate::model::SocketQuery;
+use crate::model::{Attempt, Host, HttpProbe, Outcome, SocketTable};
+use crate::parse::{HostInput, HostSpec};
+use crate::platform;
+use crate::platform::net::{connect_all, http_get_all};
+
+use super::targets::socket_addr;
+
+/// The path whose answer tells whether Werkzeug's debugger is on: it serves its own style sheet
+/// there when it is, and the app answers otherwise.
+const DEBUGGER_PROBE: &str = "/?__debugger__=yes&cmd=resource&f=style.css";
+
+/// Shown on stderr while a slow probe waits, when there is a terminal to show it on.
+pub struct Progress<'a> {
+    pub enabled: bool,
+    pub message: &'a str,
+}
+
+/// Connects to `port` through every address of this machine at once, link-local ones aside
+/// (they need a zone and no one shares them); each attempt carries its interface.
+pub fn local(
+    host: &Host,
+    port: u16,
+    timeout: Duration,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Attempt>> {
+    let targets: Vec<(IpAddr, &str)> = host
+        .addresses()
+        .filter(|(i, a)| i.up && classify(a.ip) != AddrKind::LinkLocal)
+        .map(|(i, a)| (a.ip, i.name.as_str()))
+        .collect();
+    let addrs: Vec<SocketAddr> = targets
+        .iter()
+        .map(|(ip, _)| SocketAddr::new(*ip, port))
+        .collect();
+    let mut attempts = connect(&addrs, timeout, progress)?;
+    for (attempt, (_, interface)) in attempts.iter_mut().zip(targets) {
+        attempt.interface = Some(interface.to_string());
+    }
+    Ok(attempts)
+}
+
+/// The listening sockets on `port` and their owners. Owners make an answer better but are not
+/// needed for it: what cannot be read is an empty table.
+pub fn listening_on(port: u16) -> SocketTable {
+    let mut table = platform::socket_table(SocketQuery::Port(port)).unwrap_or_default();
+    table.sockets.retain(|s| s.state.is_listening());
+    let pids: Vec<u32> = table.sockets.iter().flat_map(|s| s.pids.clone()).collect();
+    table.processes.retain(|p| pids.contains(&p.pid));
+    table
+}
+
+/// Connects to every address of `target` on every port; a name that does not resolve gives one
+/// unresolved attempt per port.
+pub fn remote(
+    target: &HostInput,
+    ports: &[u16],
+    timeout: Duration,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Attempt>> {
+    let ips = match &target.host {
+        HostSpec::Ip { ip, .. } => vec![*ip],
+        HostSpec::Name(name) => platform::resolve(name).unwrap_or_default(),
+    };
+    if ips.is_empty() {
+        return Ok(ports.iter().map(|&port| unresolved(port)).collect());
+    }
+    let zone = match &target.host {
+        HostSpec::Ip { zone, .. } => zone.as_deref(),
+        HostSpec::Name(_) => None,
+    };
+    // Zones name interfaces of this machine; without a snapshot only an index can say.
+    let host = match zone {
+        Some(z) if z.parse::<u32>().is_err() => platform::snapshot().unwrap_or_default(),
+        _ => Host::default(),
+    };
+    let addrs: Vec<SocketAddr> = ips
+        .iter()
+        .flat_map(|&ip| ports.iter().map(move |&port| (ip, port)))
+        .map(|(ip, port)| socket_addr(&host, ip, zone.filter(|_| ip.is_ipv6()), port))
+        .collect();
+    connect(&addrs, timeout, progress)
+}
+
+fn unresolved(port: u16) -> Attempt {
+    Attempt {
+        ip: None,
+        port,
+        interface: None,
+        outcome: Outcome::Unresolved,
+        elapsed_ms: 0,
+        http: None,
+    }
+}
+
+/// Every connection at once; on a terminal, a line on stderr if the wait passes 300 ms.
+fn connect(
+    addrs: &[SocketAddr],
+    timeout: Duration,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Attempt>> {
+    let outcomes = with_progress(progress, || connect_all(addrs, timeout))?;
+    Ok(addrs
+        .iter()
+        .zip(outcomes)
+        .map(|(addr, attempt)| Attempt {
+            ip: Some(addr.ip()),
+            port: addr.port(),
+            interface: None,
+            outcome: attempt.outcome,
+            elapsed_ms: attempt.elapsed.as_millis() as u64,
+            http: None,
+        })
+        .collect())
+}
+
+/// One GET to each open address, with the Host header `host_header` gives for its address; for
+/// Werkzeug, a second one tells whether its debugger is on.
+pub fn add_http(
+    attempts: &mut [Attempt],
+    host_header: impl Fn(IpAddr) -> String,
+    timeout: Duration,
+) -> anyhow::Result<()> {
+    let open: Vec<usize> = (0..attempts.len())
+        .filter(|&n| attempts[n].outcome == Outcome::Open)
+        .collect();
+    let request = |n: usize, path: &str| {
+        let ip = attempts[n].ip?;
+        let addr = SocketAddr::new(ip, attempts[n].port);
+        Some((
+            addr,
+            format!("{}:{}", bracket(&host_header(ip)), addr.port()),
+            path.to_string(),
+        ))
+    };
+    let requests: Vec<_> = open.iter().filter_map(|&n| request(n, "/")).collect();
+    let answers = http_get_all(&requests, timeout)?;
+    let werkzeug: Vec<usize> = open
+        .iter()
+        .zip(&answers)
+        .filter(|(_, a)| {
+            a.as_ref()
+                .is_ok_and(|a| server_kind(a.server.as_deref()) == ServerKind::Werkzeug)
+        })
+        .map(|(&n, _)| n)
+        .collect();
+    let debugger_requests: Vec<_> = werkzeug
+        .iter()
+        .filter_map(|&n| request(n, DEBUGGER_PROBE))
+        .collect();
+    let debugger_answers = http_get_all(&debugger_requests, timeout)?;
+    for (&n, answer) in open.iter().zip(answers) {
+        let debugger = werkzeug.iter().position(|&m| m == n).map(|k| {
+            debugger_answers[k].as_ref().is_ok_and(|a| {
+                a.status == 200
+                    && a.content_type
+                        .as_deref()
+                        .is_some_and(|c| c.starts_with("text/css"))
+            })
+        });
+        attempts[n].http = Some(HttpProbe { answer, debugger });
+    }
+    Ok(())
+}
+
+fn bracket(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
+/// Runs `work`; if it takes longer than 300 ms and progress is enabled, shows the message on
+/// stderr meanwhile, and clears it after.
+fn with_progress<T>(progress: &Progress, work: impl FnOnce() -> T) -> T {
+    if !progress.enabled {
+        return work();
+    }
+    let (done, waiting) = mpsc::channel::<()>();
+    let message = progress.message.to_string();
+    let shower = std::thread::spawn(move || {
+        if waiting.recv_timeout(Duration::from_millis(300)).is_err() {
+            eprint!("{message}");
+            let _ = std::io::stderr().flush();
+            let _ = waiting.recv();
+            eprint!("\r\x1b[K");
+        }
+    });
+    let result = work();
+    let _ = done.send(());
+    let _ = shower.join();
+    result
+}
