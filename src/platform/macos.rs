@@ -5,49 +5,72 @@
 use std::collections::BTreeMap;
 use std::io;
 
-pub use super::unix::{hostname, signal};
-use crate::model::SocketQuery;
+use super::{unix, Platform};
 use crate::model::{
-    DefaultRoute, EnvHints, Interface, Os, Process, Proto, SockState, Socket, SocketTable, Sysctls,
+    Os, Process, Proto, Signal, SignalError, SockState, Socket, SocketQuery, SocketTable, Sysctls,
 };
 
-pub const OS: Os = Os::Macos;
+/// macOS: interfaces, environment hints and routes keep the contract's defaults.
+pub struct Current;
 
-/// Servers on macOS set SO_REUSEADDR as on every Unix.
-pub const SERVERS_SET_REUSEADDR: bool = true;
+impl Platform for Current {
+    const OS: Os = Os::Macos;
 
-/// Interfaces come from if-addrs (see `super::from_if_addrs`).
-pub fn interfaces() -> Option<Vec<Interface>> {
-    None
-}
+    /// Servers on macOS set SO_REUSEADDR as on every Unix.
+    const SERVERS_SET_REUSEADDR: bool = true;
 
-pub fn default_routes() -> Vec<DefaultRoute> {
-    Vec::new()
-}
-
-/// macOS has no privileged ports since 10.14 and `net.inet6.ip6.v6only` defaults to 0; the
-/// sysctls themselves are not read yet.
-pub fn sysctls() -> Sysctls {
-    Sysctls {
-        bindv6only: Some(false),
-        unprivileged_port_start: None,
-        ephemeral_range: None,
-        nonlocal_bind: None,
+    fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+        socket_table(query)
     }
-}
 
-pub fn env_hints(_interfaces: &[Interface]) -> EnvHints {
-    EnvHints::default()
-}
+    /// macOS has no socket inodes here: the pid must still hold a socket on the same port.
+    fn still_holds(process: &Process, socket: &Socket) -> bool {
+        let (pid, port) = (process.pid, socket.local.port());
+        listeners::get_all().is_ok_and(|all| {
+            all.iter()
+                .any(|l| l.process.pid == pid && l.socket.port() == port)
+        })
+    }
 
-pub fn privileged() -> bool {
-    rustix::process::geteuid().is_root()
+    /// Whether `pid` is still running (signal 0 delivers nothing and checks the pid).
+    fn alive(pid: u32) -> bool {
+        i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+            .is_some_and(|pid| match rustix::process::test_kill_process(pid) {
+                Ok(()) => true,
+                Err(e) => e == rustix::io::Errno::PERM,
+            })
+    }
+
+    fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
+        unix::signal(pid, signal)
+    }
+
+    fn hostname() -> Option<String> {
+        unix::hostname()
+    }
+
+    /// macOS has no privileged ports since 10.14 and `net.inet6.ip6.v6only` defaults to 0; the
+    /// sysctls themselves are not read yet.
+    fn sysctls() -> Sysctls {
+        Sysctls {
+            bindv6only: Some(false),
+            unprivileged_port_start: None,
+            ephemeral_range: None,
+            nonlocal_bind: None,
+        }
+    }
+
+    fn privileged() -> bool {
+        rustix::process::geteuid().is_root()
+    }
 }
 
 /// Sockets from the `listeners` crate (libproc: each process's socket descriptors). macOS
 /// shows a socket only through a process that holds it, so there are no sockets of unknown
 /// owner to keep; uid, inode and IPV6_V6ONLY are not reported.
-pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
     let all = listeners::get_all().map_err(|e| io::Error::other(e.to_string()))?;
     let mut sockets: BTreeMap<(Proto, std::net::SocketAddr, u8), Socket> = BTreeMap::new();
     let mut processes: BTreeMap<u32, Process> = BTreeMap::new();
@@ -116,31 +139,4 @@ fn state(proto: Proto, state: listeners::SocketState) -> SockState {
         (_, S::Closing) => SockState::Closing,
         _ => SockState::Other,
     }
-}
-
-/// macOS has no socket inodes here: the pid must still hold a socket on the same port.
-pub fn still_holds(pid: u32, _start_time: Option<u64>, _inode: Option<u64>, port: u16) -> bool {
-    listeners::get_all().is_ok_and(|all| {
-        all.iter()
-            .any(|l| l.process.pid == pid && l.socket.port() == port)
-    })
-}
-
-/// Whether `pid` is still running (signal 0 delivers nothing and checks the pid).
-pub fn alive(pid: u32) -> bool {
-    i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-        .is_some_and(|pid| match rustix::process::test_kill_process(pid) {
-            Ok(()) => true,
-            Err(e) => e == rustix::io::Errno::PERM,
-        })
-}
-
-/// Whether any socket listens on `port`.
-pub fn port_listening(port: u16) -> io::Result<bool> {
-    Ok(socket_table(SocketQuery::Port(port))?
-        .sockets
-        .iter()
-        .any(|s| s.state.is_listening()))
 }

@@ -1,6 +1,7 @@
 //! Everything that touches the operating system. Foreign types stop here: what leaves this
-//! module is our own plain data. Each OS module exports the same names; `cfg` appears nowhere
-//! else in the crate.
+//! module is our own plain data. The contract every OS fulfils is the `Platform` trait, which
+//! each OS module implements for its `Current`; the free functions here are the facade the
+//! rest of the crate calls. `cfg` appears nowhere else in the crate.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -9,6 +10,7 @@ use socket2::{Domain, Protocol, Type};
 
 use crate::error::SystemError;
 use crate::model::BindError;
+use crate::model::{DefaultRoute, EnvHints, Os, Sysctls};
 use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
 use crate::model::{Signal, SignalError, SocketQuery};
 
@@ -28,59 +30,142 @@ mod os;
 #[path = "unsupported.rs"]
 mod os;
 
+// Built with the tests everywhere, so that the contract's defaults alone keep compiling.
+#[cfg(all(
+    test,
+    any(target_os = "linux", target_os = "macos", target_os = "windows")
+))]
+#[path = "unsupported.rs"]
+mod unsupported;
+
 #[cfg(unix)]
 mod unix;
 
 pub mod net;
 pub mod server;
 
+use os::Current;
+
+/// What an OS module provides. The two constants are facts every platform must state; each
+/// method has a default that says plainly "not known here" or "not supported here", so a new
+/// OS compiles with the constants alone and the overrides it lacks are its to-do list.
+trait Platform {
+    /// Which OS this is, as reports name it.
+    const OS: Os;
+
+    /// Whether typical servers set SO_REUSEADDR before binding, so a trial bind does too.
+    /// No default: on Unix it only skips TIME_WAIT, on Windows it lets a socket take over a
+    /// port in use, and a guess would make every trial bind lie.
+    const SERVERS_SET_REUSEADDR: bool;
+
+    /// The machine's sockets and the processes holding them.
+    fn socket_table(_query: SocketQuery) -> io::Result<SocketTable> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "reading sockets is not supported on this system yet",
+        ))
+    }
+
+    /// Whether any socket listens on `port`. A platform with a cheaper way than the whole
+    /// table (no owners looked up) overrides it.
+    fn port_listening(port: u16) -> io::Result<bool> {
+        Ok(Self::socket_table(SocketQuery::Port(port))?
+            .sockets
+            .iter()
+            .any(|s| s.state.is_listening()))
+    }
+
+    /// Whether `process` is still the one that was seen and still holds `socket`. `false`
+    /// where it cannot be checked, so nothing is signalled on a guess.
+    fn still_holds(_process: &Process, _socket: &Socket) -> bool {
+        false
+    }
+
+    /// Whether a process with this pid is running.
+    fn alive(_pid: u32) -> bool {
+        false
+    }
+
+    /// Sends `signal` to the process `pid`.
+    fn signal(_pid: u32, _signal: Signal) -> Result<(), SignalError> {
+        Err(SignalError::Unsupported)
+    }
+
+    /// Interfaces with their addresses. The default reads getifaddrs (GetAdaptersAddresses on
+    /// Windows) and leaves devices to be told by their names.
+    fn interfaces() -> io::Result<Vec<Interface>> {
+        portable_interfaces()
+    }
+
+    fn hostname() -> Option<String> {
+        None
+    }
+
+    /// Environment hints (WSL, containers) from the machine and its interfaces.
+    fn env_hints(_interfaces: &[Interface]) -> EnvHints {
+        EnvHints::default()
+    }
+
+    /// Default routes; none known means `local_ip()` stands in for the route.
+    fn default_routes() -> Vec<DefaultRoute> {
+        Vec::new()
+    }
+
+    /// Kernel settings that change what a bind does; unknown ones stay `None`.
+    fn sysctls() -> Sysctls {
+        Sysctls::default()
+    }
+
+    /// Whether this process may bind privileged ports.
+    fn privileged() -> bool {
+        false
+    }
+}
+
 /// The machine's sockets and the processes holding them. Sockets whose owner cannot be read
 /// stay in the table with no pids.
 pub fn socket_table(query: SocketQuery) -> Result<SocketTable, SystemError> {
-    os::socket_table(query).map_err(SystemError::Sockets)
+    Current::socket_table(query).map_err(SystemError::Sockets)
 }
 
 /// Whether any socket listens on `port` (no owners looked up: cheap enough to poll).
 pub fn port_listening(port: u16) -> Result<bool, SystemError> {
-    os::port_listening(port).map_err(SystemError::Sockets)
+    Current::port_listening(port).map_err(SystemError::Sockets)
 }
 
 /// Whether `process` still holds `socket`: the same process (not a new one with its pid) with
 /// the same socket open. Checked right before a signal.
 pub fn still_holds(process: &Process, socket: &Socket) -> bool {
-    os::still_holds(
-        process.pid,
-        process.start_time,
-        socket.inode,
-        socket.local.port(),
-    )
+    Current::still_holds(process, socket)
 }
 
 /// Whether a process with this pid is running.
 pub fn alive(pid: u32) -> bool {
-    os::alive(pid)
+    Current::alive(pid)
 }
 
 pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
-    os::signal(pid, signal)
+    Current::signal(pid, signal)
 }
 
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.
 pub fn snapshot() -> Result<Host, SystemError> {
-    let interfaces = match os::interfaces() {
-        Some(interfaces) => interfaces,
-        None => from_if_addrs(if_addrs::get_if_addrs().map_err(SystemError::Interfaces)?),
-    };
+    let interfaces = Current::interfaces().map_err(SystemError::Interfaces)?;
     Ok(Host {
-        hostname: os::hostname(),
-        os: os::OS,
-        env: os::env_hints(&interfaces),
+        hostname: Current::hostname(),
+        os: Current::OS,
+        env: Current::env_hints(&interfaces),
         interfaces,
-        default_routes: os::default_routes(),
+        default_routes: Current::default_routes(),
         route_source: local_ip_address::local_ip().ok(),
-        sysctls: os::sysctls(),
-        privileged: os::privileged(),
+        sysctls: Current::sysctls(),
+        privileged: Current::privileged(),
     })
+}
+
+/// Interfaces through if-addrs: what macOS and Windows offer, and what Linux falls back to.
+fn portable_interfaces() -> io::Result<Vec<Interface>> {
+    Ok(from_if_addrs(if_addrs::get_if_addrs()?))
 }
 
 /// Interfaces from their addresses alone (getifaddrs, GetAdaptersAddresses): what macOS and
@@ -143,7 +228,7 @@ pub fn resolve(name: &str) -> io::Result<Vec<IpAddr>> {
 pub fn try_bind(addr: SocketAddr) -> Result<(), BindError> {
     let socket = socket2::Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
         .map_err(bind_error)?;
-    if os::SERVERS_SET_REUSEADDR {
+    if Current::SERVERS_SET_REUSEADDR {
         socket.set_reuse_address(true).map_err(bind_error)?;
     }
     socket.bind(&addr.into()).map_err(bind_error)?;
@@ -163,6 +248,69 @@ fn bind_error(e: io::Error) -> BindError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Proto, SockState};
+
+    /// A platform whose only override is a fixed socket table: one listener on 5000, one
+    /// connection in TIME_WAIT on 5001.
+    struct Fixture;
+
+    impl Platform for Fixture {
+        const OS: Os = Os::Other;
+        const SERVERS_SET_REUSEADDR: bool = true;
+
+        fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+            let socket = |port, state| Socket {
+                proto: Proto::Tcp,
+                local: SocketAddr::from(([127, 0, 0, 1], port)),
+                remote: None,
+                state,
+                v6only: None,
+                uid: None,
+                inode: None,
+                pids: Vec::new(),
+            };
+            let all = [
+                socket(5000, SockState::Listen),
+                socket(5001, SockState::TimeWait),
+            ];
+            Ok(SocketTable {
+                sockets: all
+                    .into_iter()
+                    .filter(|s| match query {
+                        SocketQuery::Listening => s.state.is_listening(),
+                        SocketQuery::Port(port) => s.local.port() == port,
+                    })
+                    .collect(),
+                ..SocketTable::default()
+            })
+        }
+    }
+
+    #[test]
+    fn the_default_port_listening_reads_the_socket_table() {
+        assert!(Fixture::port_listening(5000).unwrap());
+        assert!(!Fixture::port_listening(5001).unwrap());
+        assert!(!Fixture::port_listening(5002).unwrap());
+    }
+
+    #[test]
+    fn a_platform_with_only_the_defaults_says_what_it_cannot_do() {
+        use unsupported::Current as Bare;
+        let e = Bare::socket_table(SocketQuery::Listening).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::Unsupported);
+        let e = Bare::port_listening(5000).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::Unsupported);
+        assert_eq!(
+            Bare::signal(std::process::id(), Signal::Terminate),
+            Err(SignalError::Unsupported)
+        );
+        assert!(!Bare::alive(std::process::id()));
+        assert_eq!(Bare::hostname(), None);
+        assert_eq!(Bare::default_routes(), Vec::new());
+        assert_eq!(Bare::sysctls(), Sysctls::default());
+        let interfaces = Bare::interfaces().unwrap();
+        assert!(interfaces.iter().any(|i| i.device == Device::Loopback));
+    }
 
     #[test]
     fn the_portable_path_finds_loopback_too() {

@@ -7,46 +7,60 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use crate::model::{
-    DefaultRoute, EnvHints, Interface, Os, Process, Proto, SockState, Socket, SocketTable, Sysctls,
-};
-use crate::model::{Signal, SignalError, SocketQuery};
+use super::Platform;
+use crate::model::{Os, Process, Proto, SockState, Socket, SocketQuery, SocketTable, Sysctls};
 
-pub const OS: Os = Os::Windows;
+/// Windows: interfaces, environment hints and routes keep the contract's defaults, and so
+/// does `signal`: stopping processes is not supported here yet (`taskkill /PID N` does it).
+pub struct Current;
 
-/// On Windows SO_REUSEADDR lets a socket take over a port that is in use; servers do not
-/// set it, and neither does a trial bind.
-pub const SERVERS_SET_REUSEADDR: bool = false;
+impl Platform for Current {
+    const OS: Os = Os::Windows;
 
-/// Interfaces come from if-addrs (see `super::from_if_addrs`).
-pub fn interfaces() -> Option<Vec<Interface>> {
-    None
-}
+    /// On Windows SO_REUSEADDR lets a socket take over a port that is in use; servers do not
+    /// set it, and neither does a trial bind.
+    const SERVERS_SET_REUSEADDR: bool = false;
 
-pub fn default_routes() -> Vec<DefaultRoute> {
-    Vec::new()
-}
-
-/// Windows has no privileged ports, and its IPv6 sockets are v6-only by default.
-pub fn sysctls() -> Sysctls {
-    Sysctls {
-        bindv6only: Some(true),
-        unprivileged_port_start: None,
-        ephemeral_range: None,
-        nonlocal_bind: None,
+    fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+        socket_table(query)
     }
-}
 
-pub fn env_hints(_interfaces: &[Interface]) -> EnvHints {
-    EnvHints::default()
-}
+    /// The same pid (and start time) must still own a socket on the port.
+    fn still_holds(process: &Process, socket: &Socket) -> bool {
+        let (pid, port) = (process.pid, socket.local.port());
+        let holds = all_sockets().is_ok_and(|all| {
+            all.iter()
+                .any(|s| s.local_port() == port && s.associated_pids.contains(&pid))
+        });
+        holds
+            && (process.start_time.is_none()
+                || processes(&[pid]).first().and_then(|p| p.start_time) == process.start_time)
+    }
 
-pub fn privileged() -> bool {
-    false
-}
+    fn alive(pid: u32) -> bool {
+        use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System};
+        let mut system = System::new();
+        system.refresh_processes_specifics(
+            ProcessesToUpdate::Some(&[Pid::from_u32(pid)]),
+            true,
+            ProcessRefreshKind::nothing(),
+        );
+        system.process(Pid::from_u32(pid)).is_some()
+    }
 
-pub fn hostname() -> Option<String> {
-    std::env::var("COMPUTERNAME").ok().filter(|n| !n.is_empty())
+    fn hostname() -> Option<String> {
+        std::env::var("COMPUTERNAME").ok().filter(|n| !n.is_empty())
+    }
+
+    /// Windows has no privileged ports, and its IPv6 sockets are v6-only by default.
+    fn sysctls() -> Sysctls {
+        Sysctls {
+            bindv6only: Some(true),
+            unprivileged_port_start: None,
+            ephemeral_range: None,
+            nonlocal_bind: None,
+        }
+    }
 }
 
 fn all_sockets() -> io::Result<Vec<netstat2::SocketInfo>> {
@@ -58,7 +72,7 @@ fn all_sockets() -> io::Result<Vec<netstat2::SocketInfo>> {
     .map_err(|e| io::Error::other(e.to_string()))
 }
 
-pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
     use netstat2::ProtocolSocketInfo;
     let mut sockets = Vec::new();
     for info in all_sockets()? {
@@ -172,39 +186,4 @@ fn processes(pids: &[u32]) -> Vec<Process> {
         );
     }
     out.into_values().collect()
-}
-
-/// The same pid (and start time) must still own a socket on the port.
-pub fn still_holds(pid: u32, start_time: Option<u64>, _inode: Option<u64>, port: u16) -> bool {
-    let holds = all_sockets().is_ok_and(|all| {
-        all.iter()
-            .any(|s| s.local_port() == port && s.associated_pids.contains(&pid))
-    });
-    holds
-        && (start_time.is_none()
-            || processes(&[pid]).first().and_then(|p| p.start_time) == start_time)
-}
-
-pub fn alive(pid: u32) -> bool {
-    use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System};
-    let mut system = System::new();
-    system.refresh_processes_specifics(
-        ProcessesToUpdate::Some(&[Pid::from_u32(pid)]),
-        true,
-        ProcessRefreshKind::nothing(),
-    );
-    system.process(Pid::from_u32(pid)).is_some()
-}
-
-/// Stopping processes is not supported on Windows yet; `taskkill /PID N` does it.
-pub fn signal(_pid: u32, _signal: Signal) -> Result<(), SignalError> {
-    Err(SignalError::Unsupported)
-}
-
-/// Whether any socket listens on `port`.
-pub fn port_listening(port: u16) -> io::Result<bool> {
-    Ok(socket_table(SocketQuery::Port(port))?
-        .sockets
-        .iter()
-        .any(|s| s.state.is_listening()))
 }

@@ -5,17 +5,13 @@ mod netlink;
 mod procfs;
 mod sockets;
 
-pub use super::unix::{hostname, signal};
-pub use procfs::{alive, still_holds};
-pub use sockets::{port_listening, socket_table};
-
 /// The name of a user id (getpwuid, so users from LDAP or systemd-homed count too).
 pub fn user_name(uid: u32) -> Option<String> {
     uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned())
 }
 
 use std::fs;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
 
 use netlink_packet_core::{NlasIterator, Parseable, ParseableParametrized};
@@ -30,20 +26,122 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 const LINK_HEADER_LEN: usize = 16;
 use netlink_sys::protocols::NETLINK_ROUTE;
 
+use super::{portable_interfaces, unix, Platform};
 use crate::model::{
-    DefaultRoute, Device, EnvHints, Family, IfAddress, Interface, Os, Sysctls, WslMode,
+    DefaultRoute, Device, EnvHints, Family, IfAddress, Interface, Os, Process, Signal, SignalError,
+    Socket, SocketQuery, SocketTable, Sysctls, WslMode,
 };
 
-pub const OS: Os = Os::Linux;
+/// Linux, which overrides every default of the contract.
+pub struct Current;
 
-/// Python's socketserver, Werkzeug, Node and Go all set SO_REUSEADDR on Unix.
-pub const SERVERS_SET_REUSEADDR: bool = true;
+impl Platform for Current {
+    const OS: Os = Os::Linux;
+
+    /// Python's socketserver, Werkzeug, Node and Go all set SO_REUSEADDR on Unix.
+    const SERVERS_SET_REUSEADDR: bool = true;
+
+    fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
+        sockets::socket_table(query)
+    }
+
+    fn port_listening(port: u16) -> io::Result<bool> {
+        sockets::port_listening(port)
+    }
+
+    fn still_holds(process: &Process, socket: &Socket) -> bool {
+        procfs::still_holds(process.pid, process.start_time, socket.inode)
+    }
+
+    fn alive(pid: u32) -> bool {
+        procfs::alive(pid)
+    }
+
+    fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
+        unix::signal(pid, signal)
+    }
+
+    /// rtnetlink, or if-addrs where netlink fails (a seccomp filter, an old kernel).
+    fn interfaces() -> io::Result<Vec<Interface>> {
+        match netlink_interfaces() {
+            Some(interfaces) => Ok(interfaces),
+            None => portable_interfaces(),
+        }
+    }
+
+    fn hostname() -> Option<String> {
+        unix::hostname()
+    }
+
+    fn env_hints(interfaces: &[Interface]) -> EnvHints {
+        let release = read_sysctl("kernel/osrelease")
+            .unwrap_or_default()
+            .to_lowercase();
+        let wsl = (release.contains("microsoft") || release.contains("wsl")).then(|| {
+            if interfaces.iter().any(|i| i.name == "loopback0") {
+                WslMode::Mirrored
+            } else {
+                WslMode::Nat
+            }
+        });
+        let container = if Path::new("/.dockerenv").exists() {
+            Some("docker".to_string())
+        } else if Path::new("/run/.containerenv").exists() {
+            Some("podman".to_string())
+        } else {
+            std::env::var("container").ok().filter(|v| !v.is_empty())
+        };
+        EnvHints { wsl, container }
+    }
+
+    fn default_routes() -> Vec<DefaultRoute> {
+        let mut routes = Vec::new();
+        if let Some(text) = read_table("/proc/net/route") {
+            routes.extend(parse_route_v4(&text));
+        }
+        if let Some(text) = read_table("/proc/net/ipv6_route") {
+            routes.extend(parse_route_v6(&text));
+        }
+        routes
+    }
+
+    fn sysctls() -> Sysctls {
+        let flag = |p: &str| read_sysctl(p).map(|v| v == "1");
+        Sysctls {
+            bindv6only: flag("net/ipv6/bindv6only"),
+            unprivileged_port_start: read_sysctl("net/ipv4/ip_unprivileged_port_start")
+                .and_then(|v| v.parse().ok()),
+            ephemeral_range: read_sysctl("net/ipv4/ip_local_port_range").and_then(|v| {
+                let mut parts = v.split_whitespace().map(|p| p.parse::<u16>());
+                match (parts.next(), parts.next()) {
+                    (Some(Ok(lo)), Some(Ok(hi))) => Some((lo, hi)),
+                    _ => None,
+                }
+            }),
+            nonlocal_bind: flag("net/ipv4/ip_nonlocal_bind"),
+        }
+    }
+
+    /// Root, or CAP_NET_BIND_SERVICE in the effective set.
+    fn privileged() -> bool {
+        const CAP_NET_BIND_SERVICE: u32 = 10;
+        fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("CapEff:"))
+                    .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+            })
+            .is_some_and(|caps| caps & (1 << CAP_NET_BIND_SERVICE) != 0)
+    }
+}
 
 /// Every interface with its state, kind, bridge and addresses, from one RTM_GETLINK and one
 /// RTM_GETADDR dump over rtnetlink: what `ip addr` reads, with the index in every answer.
 /// (getifaddrs, behind if-addrs, costs a socket and an ioctl per address to learn the index.)
 /// `None` when netlink fails (a seccomp filter, an old kernel): if-addrs takes over.
-pub fn interfaces() -> Option<Vec<Interface>> {
+fn netlink_interfaces() -> Option<Vec<Interface>> {
     let socket = netlink::open(NETLINK_ROUTE).ok()?;
     let mut get_link = LinkMessage::default();
     get_link
@@ -198,17 +296,6 @@ fn device(name: &str, kind: Option<&InfoKind>, layer: LinkLayerType) -> Device {
     }
 }
 
-pub fn default_routes() -> Vec<DefaultRoute> {
-    let mut routes = Vec::new();
-    if let Some(text) = read_table("/proc/net/route") {
-        routes.extend(parse_route_v4(&text));
-    }
-    if let Some(text) = read_table("/proc/net/ipv6_route") {
-        routes.extend(parse_route_v6(&text));
-    }
-    routes
-}
-
 /// Reads a /proc table in as few reads as it allows. These files report a size of 0, so
 /// `read_to_string` starts at 32 bytes and doubles, and every read walks the kernel's table
 /// again: with 200 interfaces that was most of the run time.
@@ -262,58 +349,6 @@ fn read_sysctl(path: &str) -> Option<String> {
         .map(|s| s.trim().to_string())
 }
 
-pub fn sysctls() -> Sysctls {
-    let flag = |p: &str| read_sysctl(p).map(|v| v == "1");
-    Sysctls {
-        bindv6only: flag("net/ipv6/bindv6only"),
-        unprivileged_port_start: read_sysctl("net/ipv4/ip_unprivileged_port_start")
-            .and_then(|v| v.parse().ok()),
-        ephemeral_range: read_sysctl("net/ipv4/ip_local_port_range").and_then(|v| {
-            let mut parts = v.split_whitespace().map(|p| p.parse::<u16>());
-            match (parts.next(), parts.next()) {
-                (Some(Ok(lo)), Some(Ok(hi))) => Some((lo, hi)),
-                _ => None,
-            }
-        }),
-        nonlocal_bind: flag("net/ipv4/ip_nonlocal_bind"),
-    }
-}
-
-pub fn env_hints(interfaces: &[Interface]) -> EnvHints {
-    let release = read_sysctl("kernel/osrelease")
-        .unwrap_or_default()
-        .to_lowercase();
-    let wsl = (release.contains("microsoft") || release.contains("wsl")).then(|| {
-        if interfaces.iter().any(|i| i.name == "loopback0") {
-            WslMode::Mirrored
-        } else {
-            WslMode::Nat
-        }
-    });
-    let container = if Path::new("/.dockerenv").exists() {
-        Some("docker".to_string())
-    } else if Path::new("/run/.containerenv").exists() {
-        Some("podman".to_string())
-    } else {
-        std::env::var("container").ok().filter(|v| !v.is_empty())
-    };
-    EnvHints { wsl, container }
-}
-
-/// Root, or CAP_NET_BIND_SERVICE in the effective set.
-pub fn privileged() -> bool {
-    const CAP_NET_BIND_SERVICE: u32 = 10;
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("CapEff:"))
-                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
-        })
-        .is_some_and(|caps| caps & (1 << CAP_NET_BIND_SERVICE) != 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,7 +382,7 @@ mod tests {
 
     #[test]
     fn loopback_is_found_up_with_its_address() {
-        let interfaces = interfaces().expect("rtnetlink answers");
+        let interfaces = netlink_interfaces().expect("rtnetlink answers");
         let lo = interfaces
             .iter()
             .find(|i| i.name == "lo")

@@ -252,7 +252,7 @@ fn parse_stat(stat: &str) -> Option<(String, u32, u64)> {
 
 /// Whether `pid` is still the process that was seen (same start time) and still holds the
 /// socket `inode`: checked right before it is signalled.
-pub fn still_holds(pid: u32, start_time: Option<u64>, inode: Option<u64>, _port: u16) -> bool {
+pub fn still_holds(pid: u32, start_time: Option<u64>, inode: Option<u64>) -> bool {
     let Some(now) = fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|s| parse_stat(&s))
@@ -329,7 +329,8 @@ mod tests {
     fn our_own_listening_socket_is_found_with_our_pid() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let table = super::super::socket_table(crate::platform::SocketQuery::Port(port)).unwrap();
+        let table =
+            super::super::sockets::socket_table(crate::platform::SocketQuery::Port(port)).unwrap();
         let socket = table
             .sockets
             .iter()
@@ -339,18 +340,12 @@ mod tests {
         assert_eq!(socket.pids, vec![std::process::id()]);
         let me = table.process(std::process::id()).expect("our process");
         assert!(me.start_time.is_some());
-        assert!(still_holds(
-            std::process::id(),
-            me.start_time,
-            socket.inode,
-            port
-        ));
+        assert!(still_holds(std::process::id(), me.start_time, socket.inode));
         drop(listener);
         assert!(!still_holds(
             std::process::id(),
             me.start_time,
-            socket.inode,
-            port
+            socket.inode
         ));
     }
 }
