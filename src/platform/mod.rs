@@ -237,12 +237,7 @@ pub fn try_bind(addr: SocketAddr) -> Result<(), BindError> {
 }
 
 fn bind_error(e: io::Error) -> BindError {
-    match e.kind() {
-        io::ErrorKind::AddrInUse => BindError::InUse,
-        io::ErrorKind::AddrNotAvailable => BindError::NotLocal,
-        io::ErrorKind::PermissionDenied => BindError::Permission,
-        _ => BindError::Other(e.to_string()),
-    }
+    BindError::from_io(&e)
 }
 
 #[cfg(test)]
