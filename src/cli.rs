@@ -5,6 +5,7 @@
 use clap::builder::PossibleValue;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::analysis::topics::Topic;
@@ -100,14 +101,7 @@ pub struct FamilyArgs {
 pub enum Command {
     /// Every interface and address: kind, who can reach it, the primary address marked
     #[command(visible_alias = "ifaces")]
-    Interfaces {
-        /// Also interfaces without addresses
-        #[arg(short, long)]
-        all: bool,
-
-        #[command(flatten)]
-        families: FamilyArgs,
-    },
+    Interfaces(InterfacesArgs),
 
     /// What a server bound to HOST would listen on, and who could reach it
     #[command(
@@ -115,101 +109,18 @@ pub enum Command {
         after_help = "HOST: 127.0.0.1, 0.0.0.0, ::, [::1]:8000, 192.168.1.5:5000, \
                       http://0.0.0.0:5000, localhost, a hostname, or an interface name (eth0)."
     )]
-    Expose {
-        /// The bind host: an address, HOST:PORT, a URL, localhost, a hostname or an interface
-        #[arg(value_name = "HOST", allow_hyphen_values = true)]
-        host: String,
-
-        /// The port (default 5000; a port in HOST counts too)
-        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
-        port: Option<String>,
-
-        /// Bind for real (and close at once) to say whether it would succeed now
-        #[arg(long = "try")]
-        try_bind: bool,
-    },
+    Expose(ExposeArgs),
 
     /// The URLs to share, dev-server style: Local and Network lines
-    Urls {
-        /// The server's port
-        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
-        port: Option<String>,
-
-        /// The server's bind host (default: every address, IPv4 and IPv6)
-        #[arg(long, value_name = "HOST", allow_hyphen_values = true)]
-        host: Option<String>,
-
-        /// Also virtual interfaces (containers, VPNs, WSL), with why they will not work
-        #[arg(short, long)]
-        all: bool,
-
-        /// URL scheme
-        #[arg(long, value_enum, default_value_t = Scheme::Http)]
-        scheme: Scheme,
-
-        /// Path to append, e.g. /app
-        #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
-        path: Option<String>,
-
-        /// Draw a QR code of the recommended URL
-        #[arg(long)]
-        qr: bool,
-
-        #[command(flatten)]
-        families: FamilyArgs,
-    },
+    Urls(UrlsArgs),
 
     /// Every listening TCP socket and bound UDP socket, with its processes, riskiest first
     #[command(visible_alias = "ls")]
-    Listeners {
-        /// Only sockets reachable from beyond this machine
-        #[arg(long)]
-        exposed: bool,
-
-        /// Exit 1 when any socket is reachable from beyond this machine (for audits and CI)
-        #[arg(long)]
-        fail_on_exposed: bool,
-
-        /// TCP only
-        #[arg(long, conflicts_with = "udp")]
-        tcp: bool,
-
-        /// UDP only
-        #[arg(long)]
-        udp: bool,
-
-        #[command(flatten)]
-        families: FamilyArgs,
-    },
+    Listeners(ListenersArgs),
 
     /// Everything about one port: who holds it, whether it binds now, nearby free ports
     #[command(visible_alias = "who")]
-    Port {
-        /// The port, e.g. 5000
-        #[arg(value_name = "PORT", allow_hyphen_values = true)]
-        port: String,
-
-        /// Stop the processes holding it: SIGTERM, asking first on a terminal
-        #[arg(long)]
-        kill: bool,
-
-        /// With --kill: SIGKILL the owners still running after the grace period
-        #[arg(long, requires = "kill")]
-        force: bool,
-
-        /// With --kill: do not ask (needed without a terminal)
-        #[arg(short = 'y', long, requires = "kill")]
-        yes: bool,
-
-        /// With --kill: how long to wait for the port to free after a signal
-        #[arg(
-            long,
-            value_name = "DURATION",
-            requires = "kill",
-            allow_hyphen_values = true
-        )]
-        grace: Option<String>,
-    },
+    Port(PortArgs),
 
     /// Is a running server reachable, and if not, why not
     #[command(
@@ -219,78 +130,16 @@ pub enum Command {
                       With TARGET (192.168.1.5:5000, [fe80::1%eth0]:8000, a URL, a hostname): \
                       run it on the other device, it says whether that address answers and why not."
     )]
-    Probe {
-        /// Where to connect: HOST:PORT, [V6]:PORT, a URL or a hostname
-        #[arg(value_name = "TARGET", allow_hyphen_values = true)]
-        target: Option<String>,
-
-        /// Port(s): 5000, or a list and ranges such as 5000,8000-8010 (with a TARGET)
-        #[arg(short, long, value_name = "PORTS", allow_hyphen_values = true)]
-        port: Option<String>,
-
-        /// How long to wait for each connection
-        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-        timeout: Option<String>,
-
-        /// Send one HTTP request to each open address: status and Server header
-        #[arg(long)]
-        http: bool,
-    },
+    Probe(ProbeArgs),
 
     /// A reachability beacon to open from another device: who you are, what you reached
-    Serve {
-        /// The port (default: a free one near 8000)
-        #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
-        port: Option<String>,
-
-        /// The address to listen on
-        #[arg(
-            long,
-            value_name = "HOST",
-            default_value = "0.0.0.0",
-            allow_hyphen_values = true
-        )]
-        host: String,
-
-        /// Stop by itself after this long
-        #[arg(
-            long = "for",
-            value_name = "DURATION",
-            default_value = "10m",
-            allow_hyphen_values = true
-        )]
-        duration: String,
-
-        /// Draw a QR code of the recommended URL
-        #[arg(long)]
-        qr: bool,
-    },
+    Serve(ServeArgs),
 
     /// The live lesson: binds 127.0.0.1, 0.0.0.0 and the LAN address in turn and probes each
-    Lab {
-        /// How long each probe may wait
-        #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-        timeout: Option<String>,
-    },
+    Lab(LabArgs),
 
     /// Free ports, each verified by a real bind: PORT=$(bindscope free)
-    Free {
-        /// Look outwards from this port (default 5000)
-        #[arg(long, value_name = "PORT", allow_hyphen_values = true)]
-        near: Option<String>,
-
-        /// How many ports (1 to 100)
-        #[arg(short = 'n', long, value_name = "N", allow_hyphen_values = true)]
-        count: Option<String>,
-
-        /// A host each port must bind on; repeatable (default 127.0.0.1 and 0.0.0.0)
-        #[arg(long = "host", value_name = "HOST", allow_hyphen_values = true)]
-        hosts: Vec<String>,
-
-        /// Only ports in this range, e.g. 8000-8100
-        #[arg(long, value_name = "A-B", allow_hyphen_values = true)]
-        range: Option<String>,
-    },
+    Free(FreeArgs),
 
     /// Concept pages: flask, 0.0.0.0, loopback-vs-lan, ports, debugging, ipv6, firewall…
     #[command(
@@ -298,21 +147,209 @@ pub enum Command {
         after_help = "Without TOPIC: the list of pages. The pages are docs/en and docs/ko of the \
                       source, with this machine's values filled in."
     )]
-    Explain {
-        /// The page, e.g. ports or 0.0.0.0
-        #[arg(value_name = "TOPIC", value_parser = TopicNames, allow_hyphen_values = true)]
-        topic: Option<String>,
-    },
+    Explain(ExplainArgs),
 
     /// Shell completions: bindscope completions bash > /etc/bash_completion.d/bindscope
-    Completions {
-        /// The shell
-        #[arg(value_enum, value_name = "SHELL")]
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
 
     /// The man page, generated from these options: bindscope man > bindscope.1
     Man,
+}
+
+// The argument structs carry no doc comment of their own: the variant's comment above is the
+// command's help, and a second one would compete with it.
+
+#[derive(Debug, Args)]
+pub struct InterfacesArgs {
+    /// Also interfaces without addresses
+    #[arg(short, long)]
+    pub all: bool,
+
+    #[command(flatten)]
+    pub families: FamilyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExposeArgs {
+    /// The bind host: an address, HOST:PORT, a URL, localhost, a hostname or an interface
+    #[arg(value_name = "HOST", allow_hyphen_values = true)]
+    pub host: String,
+
+    /// The port (default 5000; a port in HOST counts too)
+    #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+    pub port: Option<String>,
+
+    /// Bind for real (and close at once) to say whether it would succeed now
+    #[arg(long = "try")]
+    pub try_bind: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UrlsArgs {
+    /// The server's port
+    #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+    pub port: Option<String>,
+
+    /// The server's bind host (default: every address, IPv4 and IPv6)
+    #[arg(long, value_name = "HOST", allow_hyphen_values = true)]
+    pub host: Option<String>,
+
+    /// Also virtual interfaces (containers, VPNs, WSL), with why they will not work
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// URL scheme
+    #[arg(long, value_enum, default_value_t = Scheme::Http)]
+    pub scheme: Scheme,
+
+    /// Path to append, e.g. /app
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
+    pub path: Option<String>,
+
+    /// Draw a QR code of the recommended URL
+    #[arg(long)]
+    pub qr: bool,
+
+    #[command(flatten)]
+    pub families: FamilyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenersArgs {
+    /// Only sockets reachable from beyond this machine
+    #[arg(long)]
+    pub exposed: bool,
+
+    /// Exit 1 when any socket is reachable from beyond this machine (for audits and CI)
+    #[arg(long)]
+    pub fail_on_exposed: bool,
+
+    /// TCP only
+    #[arg(long, conflicts_with = "udp")]
+    pub tcp: bool,
+
+    /// UDP only
+    #[arg(long)]
+    pub udp: bool,
+
+    #[command(flatten)]
+    pub families: FamilyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PortArgs {
+    /// The port, e.g. 5000
+    #[arg(value_name = "PORT", allow_hyphen_values = true)]
+    pub port: String,
+
+    /// Stop the processes holding it: SIGTERM, asking first on a terminal
+    #[arg(long)]
+    pub kill: bool,
+
+    /// With --kill: SIGKILL the owners still running after the grace period
+    #[arg(long, requires = "kill")]
+    pub force: bool,
+
+    /// With --kill: do not ask (needed without a terminal)
+    #[arg(short = 'y', long, requires = "kill")]
+    pub yes: bool,
+
+    /// With --kill: how long to wait for the port to free after a signal
+    #[arg(
+        long,
+        value_name = "DURATION",
+        requires = "kill",
+        allow_hyphen_values = true
+    )]
+    pub grace: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Where to connect: HOST:PORT, [V6]:PORT, a URL or a hostname
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: Option<String>,
+
+    /// Port(s): 5000, or a list and ranges such as 5000,8000-8010 (with a TARGET)
+    #[arg(short, long, value_name = "PORTS", allow_hyphen_values = true)]
+    pub port: Option<String>,
+
+    /// How long to wait for each connection
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub timeout: Option<String>,
+
+    /// Send one HTTP request to each open address: status and Server header
+    #[arg(long)]
+    pub http: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port (default: a free one near 8000)
+    #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+    pub port: Option<String>,
+
+    /// The address to listen on
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "0.0.0.0",
+        allow_hyphen_values = true
+    )]
+    pub host: String,
+
+    /// Stop by itself after this long
+    #[arg(
+        long = "for",
+        value_name = "DURATION",
+        default_value = "10m",
+        allow_hyphen_values = true
+    )]
+    pub duration: String,
+
+    /// Draw a QR code of the recommended URL
+    #[arg(long)]
+    pub qr: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// How long each probe may wait
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub timeout: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FreeArgs {
+    /// Look outwards from this port (default 5000)
+    #[arg(long, value_name = "PORT", allow_hyphen_values = true)]
+    pub near: Option<String>,
+
+    /// How many ports (1 to 100)
+    #[arg(short = 'n', long, value_name = "N", allow_hyphen_values = true)]
+    pub count: Option<String>,
+
+    /// A host each port must bind on; repeatable (default 127.0.0.1 and 0.0.0.0)
+    #[arg(long = "host", value_name = "HOST", allow_hyphen_values = true)]
+    pub hosts: Vec<String>,
+
+    /// Only ports in this range, e.g. 8000-8100
+    #[arg(long, value_name = "A-B", allow_hyphen_values = true)]
+    pub range: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The page, e.g. ports or 0.0.0.0
+    #[arg(value_name = "TOPIC", value_parser = TopicNames, allow_hyphen_values = true)]
+    pub topic: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Takes any topic name (`config` explains a wrong one in the user's language) and offers
@@ -395,7 +432,34 @@ pub fn language(choice: Option<LangChoice>, env: &Env) -> Lang {
 }
 
 pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
-    let g = &cli.global;
+    let output = output(&cli.global, env);
+    let top = TopPort(cli.port.as_deref());
+    let action = match cli.command {
+        None => Action::Overview {
+            port: top.port()?.unwrap_or(DEFAULT_PORT),
+        },
+        Some(Command::Interfaces(args)) => args.action(top)?,
+        Some(Command::Expose(args)) => Action::Expose(args.options(top)?),
+        Some(Command::Urls(args)) => Action::Urls(args.options(top)?),
+        Some(Command::Listeners(args)) => Action::Listeners(args.options(top)?),
+        Some(Command::Port(args)) => Action::Port(args.options(top)?),
+        Some(Command::Probe(args)) => Action::Probe(args.options(top)?),
+        Some(Command::Serve(args)) => Action::Serve(args.options(top)?),
+        Some(Command::Lab(args)) => Action::Lab(args.options(top)?),
+        Some(Command::Free(args)) => Action::Free(args.options(top)?),
+        Some(Command::Explain(args)) => args.action(top)?,
+        Some(Command::Completions(args)) => args.action(top)?,
+        Some(Command::Man) => man_page(top)?,
+    };
+    Ok(Config {
+        output,
+        action,
+        interactive: env.stdin_tty,
+        progress: env.stderr_tty && !output.json && !output.quiet,
+    })
+}
+
+fn output(g: &GlobalArgs, env: &Env) -> Output {
     let color = !g.json
         && match g.color {
             ColorChoice::Always => true,
@@ -404,7 +468,7 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
                 env.stdout_tty && set(&env.no_color).is_none() && set(&env.term) != Some("dumb")
             }
         };
-    let output = Output {
+    Output {
         json: g.json,
         color,
         lang: language(Some(g.lang), env),
@@ -415,248 +479,304 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
             true => env.columns.unwrap_or(80).clamp(MIN_WIDTH, MAX_WIDTH),
             false => 0,
         },
-    };
-    // `bindscope -p 8000 urls` means the same as `bindscope urls -p 8000`.
-    let top_port = cli.port;
-    let action = match cli.command {
-        None => Action::Overview {
-            port: port_or_default(top_port.as_deref())?,
-        },
-        Some(Command::Interfaces { all, families }) => Action::Interfaces {
-            all,
-            families: families.into(),
-        },
-        Some(Command::Expose {
-            host,
-            port,
-            try_bind,
-        }) => {
-            let host = parse::host_input(&host)?;
-            let port = merged_port(&host, port.or(top_port).as_deref())?;
-            Action::Expose(ExposeOptions {
-                host,
-                port,
-                try_bind,
-            })
+    }
+}
+
+/// The `-p` given before the command: `bindscope -p 8000 urls` means `bindscope urls -p 8000`.
+/// A command with a port of its own takes it as that port, and both given must agree; the
+/// others ignore it, but only once it is known to be a port, so that a typo never passes
+/// silently.
+#[derive(Debug, Clone, Copy)]
+pub struct TopPort<'a>(Option<&'a str>);
+
+impl TopPort<'_> {
+    fn port(self) -> Result<Option<u16>, InputError> {
+        self.0.map(parse::port).transpose()
+    }
+
+    fn unused(self) -> Result<(), InputError> {
+        self.port().map(drop)
+    }
+
+    /// The command's own port, `option` (as the user writes it), checked against this one.
+    fn beside<T: PartialEq>(
+        self,
+        own: &str,
+        option: &'static str,
+        read: impl Fn(&str) -> Result<T, InputError>,
+    ) -> Result<T, InputError> {
+        let top = self.0.map(|t| read(t).map(|v| (t, v))).transpose()?;
+        let value = read(own)?;
+        match top {
+            Some((text, v)) if v != value => Err(InputError::PortGivenTwice {
+                top: parse::shown(text),
+                own: parse::shown(own),
+                option,
+            }),
+            _ => Ok(value),
         }
-        Some(Command::Listeners {
-            exposed,
-            fail_on_exposed,
-            tcp,
-            udp,
-            families,
-        }) => Action::Listeners(ListenersOptions {
-            exposed_only: exposed,
-            fail_on_exposed,
-            proto: match (tcp, udp) {
+    }
+
+    /// The command's optional port, or this one in its place.
+    fn or_own<T: PartialEq>(
+        self,
+        own: Option<&str>,
+        option: &'static str,
+        read: impl Fn(&str) -> Result<T, InputError>,
+    ) -> Result<Option<T>, InputError> {
+        match own {
+            Some(own) => self.beside(own, option, read).map(Some),
+            None => self.0.map(read).transpose(),
+        }
+    }
+}
+
+impl InterfacesArgs {
+    fn action(self, top: TopPort) -> Result<Action, InputError> {
+        top.unused()?;
+        Ok(Action::Interfaces {
+            all: self.all,
+            families: self.families.into(),
+        })
+    }
+}
+
+impl ExposeArgs {
+    fn options(self, top: TopPort) -> Result<ExposeOptions, InputError> {
+        let host = parse::host_input(&self.host)?;
+        let port = top.or_own(self.port.as_deref(), "expose -p", parse::port)?;
+        Ok(ExposeOptions {
+            port: merged_port(Some(&host), port)?,
+            host,
+            try_bind: self.try_bind,
+        })
+    }
+}
+
+impl UrlsArgs {
+    fn options(self, top: TopPort) -> Result<UrlsOptions, InputError> {
+        let host = self.host.as_deref().map(parse::host_input).transpose()?;
+        let port = top.or_own(self.port.as_deref(), "urls -p", parse::port)?;
+        let port = merged_port(host.as_ref(), port)?;
+        // A URL given as the host (`--host https://0.0.0.0:8443`) brings its own scheme.
+        let scheme = match host.as_ref().and_then(|h| h.scheme.clone()) {
+            Some(s) => s,
+            None => self.scheme.name().to_string(),
+        };
+        let path = match self.path {
+            Some(p) => parse::url_path(&p)?,
+            None => String::new(),
+        };
+        Ok(UrlsOptions {
+            port,
+            host,
+            all: self.all,
+            scheme,
+            path,
+            qr: self.qr,
+            families: self.families.into(),
+        })
+    }
+}
+
+impl ListenersArgs {
+    fn options(self, top: TopPort) -> Result<ListenersOptions, InputError> {
+        top.unused()?;
+        Ok(ListenersOptions {
+            exposed_only: self.exposed,
+            fail_on_exposed: self.fail_on_exposed,
+            proto: match (self.tcp, self.udp) {
                 (true, _) => Some(Proto::Tcp),
                 (_, true) => Some(Proto::Udp),
                 _ => None,
             },
-            families: families.into(),
-        }),
-        Some(Command::Port {
+            families: self.families.into(),
+        })
+    }
+}
+
+impl PortArgs {
+    fn options(self, top: TopPort) -> Result<PortOptions, InputError> {
+        let port = top.beside(&self.port, "port", parse::port)?;
+        let grace = duration_or(self.grace.as_deref(), MAX_GRACE, Duration::from_secs(5))?;
+        Ok(PortOptions {
             port,
-            kill,
-            force,
-            yes,
-            grace,
-        }) => Action::Port(PortOptions {
-            port: parse::port(&port)?,
-            kill: match kill {
-                false => None,
-                true => Some(KillOptions {
-                    force,
-                    yes,
-                    grace: match grace {
-                        Some(g) => parse::duration(&g, MAX_GRACE)?,
-                        None => Duration::from_secs(5),
-                    },
-                }),
-            },
-        }),
-        Some(Command::Free {
+            kill: self.kill.then_some(KillOptions {
+                force: self.force,
+                yes: self.yes,
+                grace,
+            }),
+        })
+    }
+}
+
+impl ProbeArgs {
+    fn options(self, top: TopPort) -> Result<ProbeOptions, InputError> {
+        let target = self.target.as_deref().map(parse::host_input).transpose()?;
+        let listed = top.or_own(self.port.as_deref(), "probe -p", |p| {
+            parse::port_list(p, MAX_PROBE_PORTS)
+        })?;
+        Ok(ProbeOptions {
+            ports: probe_ports(target.as_ref(), listed)?,
+            target,
+            timeout: duration_or(self.timeout.as_deref(), MAX_TIMEOUT, Duration::from_secs(1))?,
+            http: self.http,
+        })
+    }
+}
+
+/// A target's own port and `-p` must agree; this machine is probed on one port only.
+fn probe_ports(
+    target: Option<&HostInput>,
+    listed: Option<Vec<u16>>,
+) -> Result<Vec<u16>, InputError> {
+    match (target, listed) {
+        (Some(t), Some(list)) => match t.port {
+            Some(p) if list != [p] => Err(InputError::ConflictingPorts {
+                in_host: p,
+                option: list[0],
+            }),
+            _ => Ok(list),
+        },
+        (Some(t), None) => Ok(vec![t.port.unwrap_or(DEFAULT_PORT)]),
+        (None, Some(list)) if list.len() > 1 => Err(InputError::OneLocalPort),
+        (None, Some(list)) => Ok(list),
+        (None, None) => Ok(vec![DEFAULT_PORT]),
+    }
+}
+
+impl ServeArgs {
+    fn options(self, top: TopPort) -> Result<ServeOptions, InputError> {
+        Ok(ServeOptions {
+            host: address(&self.host)?,
+            port: top.or_own(self.port.as_deref(), "serve -p", parse::port)?,
+            duration: parse::duration(&self.duration, MAX_SERVE)?,
+            qr: self.qr,
+        })
+    }
+}
+
+impl LabArgs {
+    fn options(self, top: TopPort) -> Result<LabOptions, InputError> {
+        top.unused()?;
+        Ok(LabOptions {
+            timeout: duration_or(
+                self.timeout.as_deref(),
+                MAX_TIMEOUT,
+                Duration::from_millis(500),
+            )?,
+        })
+    }
+}
+
+impl FreeArgs {
+    fn options(self, top: TopPort) -> Result<FreeOptions, InputError> {
+        let range = match self.range {
+            Some(r) => parse::port_range(&r)?,
+            None => (1, 65535),
+        };
+        // `bindscope -p 8000 free` asks for a port like 8000: it is `--near 8000`.
+        let near = top.or_own(self.near.as_deref(), "free --near", parse::port)?;
+        let near = match near {
+            Some(n) => n,
+            None if (range.0..=range.1).contains(&DEFAULT_PORT) => DEFAULT_PORT,
+            None => range.0,
+        };
+        let hosts = match self.hosts.is_empty() {
+            true => FreeOptions::default_hosts(),
+            false => self
+                .hosts
+                .iter()
+                .map(|h| address(h))
+                .collect::<Result<_, _>>()?,
+        };
+        let count = match self.count {
+            Some(c) => parse::count(&c, MAX_FREE_COUNT)?,
+            None => 1,
+        };
+        Ok(FreeOptions {
             near,
             count,
             hosts,
             range,
-        }) => {
-            let range = match range {
-                Some(r) => parse::port_range(&r)?,
-                None => (1, 65535),
-            };
-            let near = match near {
-                Some(n) => parse::port(&n)?,
-                None if (range.0..=range.1).contains(&DEFAULT_PORT) => DEFAULT_PORT,
-                None => range.0,
-            };
-            let hosts = if hosts.is_empty() {
-                FreeOptions::default_hosts()
-            } else {
-                hosts
-                    .iter()
-                    .map(|h| {
-                        let parsed = parse::host_input(h)?;
-                        ip_of(&parsed).ok_or_else(|| InputError::HostNotIp {
-                            value: parse::shown(h),
-                        })
-                    })
-                    .collect::<Result<_, _>>()?
-            };
-            Action::Free(FreeOptions {
-                near,
-                count: match count {
-                    Some(c) => parse::count(&c, MAX_FREE_COUNT)?,
-                    None => 1,
-                },
-                hosts,
-                range,
-            })
-        }
-        Some(Command::Probe {
-            target,
-            port,
-            timeout,
-            http,
-        }) => {
-            let target = target.as_deref().map(parse::host_input).transpose()?;
-            let listed = port
-                .or(top_port)
-                .map(|p| parse::port_list(&p, MAX_PROBE_PORTS))
-                .transpose()?;
-            let ports = match (&target, listed) {
-                (Some(t), Some(list)) => match t.port {
-                    Some(p) if list != [p] => {
-                        return Err(InputError::ConflictingPorts {
-                            in_host: p,
-                            option: list[0],
-                        })
-                    }
-                    _ => list,
-                },
-                (Some(t), None) => vec![t.port.unwrap_or(DEFAULT_PORT)],
-                (None, Some(list)) if list.len() > 1 => return Err(InputError::OneLocalPort),
-                (None, Some(list)) => list,
-                (None, None) => vec![DEFAULT_PORT],
-            };
-            Action::Probe(ProbeOptions {
-                target,
-                ports,
-                timeout: match timeout {
-                    Some(t) => parse::duration(&t, MAX_TIMEOUT)?,
-                    None => Duration::from_secs(1),
-                },
-                http,
-            })
-        }
-        Some(Command::Serve {
-            port,
-            host,
-            duration,
-            qr,
-        }) => {
-            let parsed = parse::host_input(&host)?;
-            Action::Serve(ServeOptions {
-                host: ip_of(&parsed).ok_or_else(|| InputError::HostNotIp {
-                    value: parse::shown(&host),
-                })?,
-                port: port.or(top_port).as_deref().map(parse::port).transpose()?,
-                duration: parse::duration(&duration, MAX_SERVE)?,
-                qr,
-            })
-        }
-        Some(Command::Lab { timeout }) => Action::Lab(LabOptions {
-            timeout: match timeout {
-                Some(t) => parse::duration(&t, MAX_TIMEOUT)?,
-                None => Duration::from_millis(500),
-            },
-        }),
-        Some(Command::Explain { topic }) => Action::Explain {
-            topic: topic
-                .map(|t| {
-                    Topic::find(&t).ok_or_else(|| InputError::UnknownTopic {
-                        value: parse::shown(&t),
-                    })
+        })
+    }
+}
+
+impl ExplainArgs {
+    fn action(self, top: TopPort) -> Result<Action, InputError> {
+        top.unused()?;
+        let topic = self
+            .topic
+            .map(|t| {
+                Topic::find(&t).ok_or_else(|| InputError::UnknownTopic {
+                    value: parse::shown(&t),
                 })
-                .transpose()?,
-        },
-        Some(Command::Completions { shell }) => {
-            let mut text = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "bindscope", &mut text);
-            Action::Generated {
-                name: "completions",
-                text: String::from_utf8_lossy(&text).into_owned(),
-            }
-        }
-        Some(Command::Man) => {
-            let mut text = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut text)
-                .expect("writing to memory cannot fail");
-            Action::Generated {
-                name: "man",
-                text: String::from_utf8_lossy(&text).into_owned(),
-            }
-        }
-        Some(Command::Urls {
-            port,
-            host,
-            all,
-            scheme,
-            path,
-            qr,
-            families,
-        }) => {
-            let host = host.as_deref().map(parse::host_input).transpose()?;
-            let port = port.or(top_port);
-            let port = match &host {
-                Some(h) => merged_port(h, port.as_deref())?,
-                None => port_or_default(port.as_deref())?,
-            };
-            let scheme = host.as_ref().and_then(|h| h.scheme.clone()).unwrap_or(
-                match scheme {
-                    Scheme::Http => "http",
-                    Scheme::Https => "https",
-                }
-                .to_string(),
-            );
-            let path = match path {
-                Some(p) => parse::url_path(&p)?,
-                None => String::new(),
-            };
-            Action::Urls(UrlsOptions {
-                port,
-                host,
-                all,
-                scheme,
-                path,
-                qr,
-                families: families.into(),
             })
-        }
-    };
-    Ok(Config {
-        output,
-        action,
-        interactive: env.stdin_tty,
-        progress: env.stderr_tty && !output.json && !output.quiet,
+            .transpose()?;
+        Ok(Action::Explain { topic })
+    }
+}
+
+impl CompletionsArgs {
+    fn action(self, top: TopPort) -> Result<Action, InputError> {
+        top.unused()?;
+        let mut text = Vec::new();
+        clap_complete::generate(self.shell, &mut Cli::command(), "bindscope", &mut text);
+        Ok(generated("completions", text))
+    }
+}
+
+fn man_page(top: TopPort) -> Result<Action, InputError> {
+    top.unused()?;
+    let mut text = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut text)
+        .expect("writing to memory cannot fail");
+    Ok(generated("man", text))
+}
+
+fn generated(name: &'static str, text: Vec<u8>) -> Action {
+    Action::Generated {
+        name,
+        text: String::from_utf8_lossy(&text).into_owned(),
+    }
+}
+
+/// An optional duration with its default.
+fn duration_or(
+    value: Option<&str>,
+    max: Duration,
+    default: Duration,
+) -> Result<Duration, InputError> {
+    value.map_or(Ok(default), |v| parse::duration(v, max))
+}
+
+/// A host where only an address will do: a literal, without a port.
+fn address(value: &str) -> Result<IpAddr, InputError> {
+    ip_of(&parse::host_input(value)?).ok_or_else(|| InputError::HostNotIp {
+        value: parse::shown(value),
     })
 }
 
-fn port_or_default(value: Option<&str>) -> Result<u16, InputError> {
-    value.map(parse::port).unwrap_or(Ok(DEFAULT_PORT))
-}
-
 /// A port may come in the host (`0.0.0.0:8000`, a URL) or with `-p`; both must agree.
-fn merged_port(host: &HostInput, option: Option<&str>) -> Result<u16, InputError> {
-    let option = option.map(parse::port).transpose()?;
-    match (host.port, option) {
+fn merged_port(host: Option<&HostInput>, option: Option<u16>) -> Result<u16, InputError> {
+    match (host.and_then(|h| h.port), option) {
         (Some(a), Some(b)) if a != b => Err(InputError::ConflictingPorts {
             in_host: a,
             option: b,
         }),
         (Some(p), _) | (None, Some(p)) => Ok(p),
         (None, None) => Ok(DEFAULT_PORT),
+    }
+}
+
+impl Scheme {
+    fn name(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
     }
 }
 
@@ -803,5 +923,144 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn every_command_reaches_its_action() {
+        let e = env(&[], false);
+        let action = |args: &[&str]| parse(args, &e).unwrap().action;
+        assert!(matches!(action(&[]), Action::Overview { port: 5000 }));
+        assert!(matches!(action(&["ifaces"]), Action::Interfaces { .. }));
+        assert!(matches!(action(&["bind", "::"]), Action::Expose(_)));
+        assert!(matches!(action(&["urls"]), Action::Urls(_)));
+        assert!(matches!(action(&["ls"]), Action::Listeners(_)));
+        assert!(matches!(action(&["who", "5000"]), Action::Port(_)));
+        assert!(matches!(action(&["check"]), Action::Probe(_)));
+        assert!(matches!(action(&["serve"]), Action::Serve(_)));
+        assert!(matches!(action(&["lab"]), Action::Lab(_)));
+        assert!(matches!(action(&["free"]), Action::Free(_)));
+        assert!(matches!(
+            action(&["learn"]),
+            Action::Explain { topic: None }
+        ));
+        assert!(matches!(
+            action(&["completions", "bash"]),
+            Action::Generated {
+                name: "completions",
+                ..
+            }
+        ));
+        assert!(matches!(
+            action(&["man"]),
+            Action::Generated { name: "man", .. }
+        ));
+    }
+
+    #[test]
+    fn the_port_before_the_command_is_checked_for_every_command() {
+        let e = env(&[], false);
+        let commands: &[&[&str]] = &[
+            &[],
+            &["interfaces"],
+            &["expose", "::"],
+            &["urls"],
+            &["listeners"],
+            &["port", "5000"],
+            &["probe"],
+            &["serve"],
+            &["lab"],
+            &["free"],
+            &["explain"],
+            &["completions", "bash"],
+            &["man"],
+        ];
+        for command in commands {
+            let args: Vec<&str> = ["-p", "abc"].iter().chain(*command).copied().collect();
+            assert_eq!(
+                parse(&args, &e).unwrap_err(),
+                InputError::PortNotNumber {
+                    value: "abc".into()
+                },
+                "{args:?}"
+            );
+            // A valid one is accepted everywhere, even where no port is used.
+            let args: Vec<&str> = ["-p", "5000"].iter().chain(*command).copied().collect();
+            assert!(parse(&args, &e).is_ok(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_port_before_the_command_stands_for_its_own_and_must_agree() {
+        let e = env(&[], false);
+        let action = |args: &[&str]| parse(args, &e).unwrap().action;
+        let twice = |args: &[&str], top: &str, own: &str, option| {
+            assert_eq!(
+                parse(args, &e).unwrap_err(),
+                InputError::PortGivenTwice {
+                    top: top.into(),
+                    own: own.into(),
+                    option
+                },
+                "{args:?}"
+            );
+        };
+        assert!(matches!(
+            action(&["-p", "7000", "port", "7000"]),
+            Action::Port(PortOptions { port: 7000, .. })
+        ));
+        twice(&["-p", "1", "port", "2"], "1", "2", "port");
+        assert!(matches!(
+            action(&["-p", "8000", "free"]),
+            Action::Free(FreeOptions { near: 8000, .. })
+        ));
+        assert!(matches!(
+            action(&["-p", "8000", "free", "--near", "8000"]),
+            Action::Free(FreeOptions { near: 8000, .. })
+        ));
+        twice(
+            &["-p", "8000", "free", "--near", "9000"],
+            "8000",
+            "9000",
+            "free --near",
+        );
+        assert!(matches!(
+            action(&["-p", "8000", "serve"]),
+            Action::Serve(ServeOptions {
+                port: Some(8000),
+                ..
+            })
+        ));
+        twice(
+            &["-p", "8000", "serve", "-p", "8001"],
+            "8000",
+            "8001",
+            "serve -p",
+        );
+        twice(&["-p", "1", "urls", "-p", "2"], "1", "2", "urls -p");
+        twice(
+            &["-p", "1", "expose", "::", "-p", "2"],
+            "1",
+            "2",
+            "expose -p",
+        );
+        // Before probe, -p is probe's: a list of ports with a TARGET.
+        match action(&["-p", "5000,5001", "probe", "127.0.0.1"]) {
+            Action::Probe(ProbeOptions { ports, .. }) => assert_eq!(ports, [5000, 5001]),
+            other => panic!("{other:?}"),
+        }
+        twice(
+            &["-p", "5000", "probe", "-p", "5001"],
+            "5000",
+            "5001",
+            "probe -p",
+        );
+        // The host's own port is checked against it too, as against the command's -p.
+        assert_eq!(
+            parse(&["-p", "1", "expose", "0.0.0.0:2"], &e).unwrap_err(),
+            InputError::ConflictingPorts {
+                in_host: 2,
+                option: 1
+            }
+        );
     }
 }

@@ -69,6 +69,13 @@ pub enum InputError {
         in_host: u16,
         option: u16,
     },
+    /// The `-p` before the command and the command's own port disagree: `-p 1 port 2`.
+    PortGivenTwice {
+        top: String,
+        own: String,
+        /// How the command's port was given, as typed: `port`, `urls -p`, `free --near`.
+        option: &'static str,
+    },
     UnknownZone {
         zone: String,
     },

@@ -397,6 +397,7 @@ impl Catalogue for En {
             InputError::BadHost { value } => format!("'{value}' is not an IP address, a hostname or an interface of this machine; e.g. 127.0.0.1, 0.0.0.0, ::, localhost or eth0 (see: bindscope interfaces)"),
             InputError::Unresolved { name } => format!("the name '{name}' does not resolve to any address; check its spelling, or give an IP address"),
             InputError::ConflictingPorts { in_host, option } => format!("two ports given: {in_host} in the host and {option} with -p; give one"),
+            InputError::PortGivenTwice { top, own, option } => format!("two ports given: -p {top} before the command and {option} {own}; give only one, e.g. bindscope {option} {own}"),
             InputError::UnknownZone { zone } => format!("the zone '{zone}' is not an interface of this machine; give one of its interfaces, e.g. fe80::1%eth0 (list: bindscope interfaces)"),
             InputError::RangeReversed { low, high } => format!("the range {low}-{high} is reversed; write the smaller port first, e.g. {high}-{low}"),
             InputError::CountNotNumber { value } => format!("'{value}' is not a count: give a whole number, e.g. --count 3"),

@@ -395,6 +395,7 @@ impl Catalogue for Ko {
             InputError::BadHost { value } => format!("'{value}'은(는) IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)"),
             InputError::Unresolved { name } => format!("'{name}' 이름으로 찾은 주소가 없습니다. 철자를 확인하거나 IP 주소를 주세요"),
             InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요"),
+            InputError::PortGivenTwice { top, own, option } => format!("포트를 두 번 주었습니다: 명령 앞의 -p {top}, 그리고 {option} {own}. 하나만 주세요. 예: bindscope {option} {own}"),
             InputError::UnknownZone { zone } => format!("존 '{zone}'은 이 컴퓨터의 인터페이스가 아닙니다. 이 컴퓨터의 인터페이스를 쓰세요. 예: fe80::1%eth0 (목록: bindscope interfaces)"),
             InputError::RangeReversed { low, high } => format!("범위 {low}-{high}이(가) 거꾸로입니다. 작은 포트를 먼저 쓰세요. 예: {high}-{low}"),
             InputError::CountNotNumber { value } => format!("'{value}'은(는) 개수가 아닙니다. 정수를 주세요. 예: --count 3"),
