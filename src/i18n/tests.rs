@@ -161,6 +161,18 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
         Note::FirewallPrompt {
             os: crate::model::Os::Windows,
         },
+        Note::NothingListens { port: 5000 },
+        Note::LoopbackFix { flask: true },
+        Note::SplitLocalhost {
+            v4: "python3".into(),
+            v6: "node".into(),
+        },
+        Note::SelfTestOnly { port: 5000 },
+        Note::DebuggerExposed { ip },
+        Note::DevServerExposed { ip },
+        Note::AirPlayAnswered,
+        Note::LocalFirewall { ips: vec![ip] },
+        Note::HttpsNotProbed,
     ];
     for note in &notes {
         match note {
@@ -224,6 +236,16 @@ fn every_note_reads_in_both_languages_and_is_documented() {
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), notes.len(), "one code per note");
+    // The table in `Note::meta` has one arm per variant (the compiler sees to that): every
+    // code it names must have an example here.
+    let table = include_str!("../analysis/notes.rs");
+    let mut declared: Vec<&str> = table
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Note::") && l.contains("=> (\""))
+        .filter_map(|l| l.split("=> (\"").nth(1)?.split('"').next())
+        .collect();
+    declared.sort();
+    assert_eq!(codes, declared, "every note of Note::meta has an example here");
     for note in &notes {
         let (en, ko) = (En.note(note), Ko.note(note));
         assert!(!has_hangul(&en) && !en.is_empty(), "{note:?}: {en}");
