@@ -5,19 +5,19 @@
 //! `cli` is the only module that knows clap.
 #![deny(unsafe_code)]
 
-pub mod analysis;
+mod analysis;
 pub mod cli;
 pub mod commands;
-pub mod config;
+mod config;
 pub mod error;
 pub mod exit_codes;
-pub mod gather;
+mod gather;
 pub mod i18n;
-pub mod model;
+mod model;
 pub mod parse;
-pub mod platform;
-pub mod render;
-pub mod report;
+mod platform;
+mod render;
+mod report;
 
 #[cfg(test)]
 mod properties;

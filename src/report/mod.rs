@@ -19,7 +19,9 @@ pub use expose::{expose, ExposeReport, Request as ExposeRequest};
 pub use free::FreeReport;
 pub use interfaces::{interfaces, InterfaceOut, InterfacesReport};
 pub use overview::{overview, OverviewReport};
-pub use port::{port, BindTest, KillOut, KillTarget, PortFindings, PortReport, RefusedOut};
+pub use port::{port, KillOut, PortFindings, PortReport};
+#[cfg(test)]
+pub use port::{KillTarget, RefusedOut};
 pub use sockets::{listeners, ListenersReport, ListenersVerdict, ListenersView, SocketOut};
 pub use urls::{urls, UrlScope, UrlsReport, UrlsRequest};
 

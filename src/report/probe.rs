@@ -130,6 +130,7 @@ pub enum LocalVerdict {
 /// The first line of a probe of a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[allow(clippy::enum_variant_names)] // `all_open`, `some_open`, `none_open` read best in JSON
 pub enum RemoteVerdict {
     AllOpen,
     SomeOpen,
