@@ -1,3 +1,6 @@
+//! The binary: parse the command line, run the command, map the outcome to an exit code, and
+//! write errors as one line in the user's language.
+
 use std::io::{self, IsTerminal, Write};
 
 use clap::error::ErrorKind;

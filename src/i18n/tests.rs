@@ -1,3 +1,6 @@
+//! The catalogues held to their promise: every sentence in both languages, Korean in Hangul,
+//! every note documented in docs/json.md.
+
 use std::net::IpAddr;
 
 use super::*;

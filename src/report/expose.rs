@@ -1,3 +1,5 @@
+//! `expose HOST`: what a bind would listen on, who could reach it, and the seeds' comparison.
+
 use std::net::IpAddr;
 
 use serde::Serialize;

@@ -1,3 +1,5 @@
+//! `free`: the ports found free, and how they were checked.
+
 use std::net::IpAddr;
 
 use serde::Serialize;

@@ -1,3 +1,5 @@
+//! `interfaces`: every interface and address, with its kind, reach and role.
+
 use std::net::IpAddr;
 
 use serde::Serialize;

@@ -1,3 +1,5 @@
+//! `lab`: each throwaway server of the lesson and what every address saw of it.
+
 use std::net::IpAddr;
 
 use serde::Serialize;

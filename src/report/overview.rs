@@ -1,3 +1,5 @@
+//! The overview: this machine, its interfaces, and who could reach each typical bind.
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::Serialize;

@@ -1,3 +1,6 @@
+//! `probe`: the attempts, the bind they reveal (of this machine) or what each status means (of a
+//! target), and the verdict.
+
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,3 +1,5 @@
+//! `serve`: what each visit proves, in the visitor's language and ours, and the beacon's summary.
+
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 

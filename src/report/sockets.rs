@@ -1,3 +1,5 @@
+//! `listeners`, and the socket rows `port` shares: each socket with its owners and its reach.
+
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;

@@ -1,3 +1,5 @@
+//! `urls`: the URLs to share, which one to recommend, and why the others are not for a phone.
+
 use std::net::IpAddr;
 
 use serde::Serialize;
