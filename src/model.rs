@@ -322,6 +322,9 @@ pub enum Signal {
     Kill,
 }
 
+// Every platform builds this enum, but one that cannot signal yet (Windows today) only ever
+// says `Unsupported`.
+#[allow(dead_code)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignalError {
     /// The process is gone.
