@@ -20,4 +20,4 @@ mod render;
 mod report;
 
 #[cfg(test)]
-mod properties;
+mod test_support;

@@ -367,12 +367,13 @@ pub fn url_path(value: &str) -> Result<String, InputError> {
 }
 
 #[cfg(test)]
+#[path = "parse_properties.rs"]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_support::ip;
 
     fn host(s: &str) -> HostInput {
         host_input(s).unwrap_or_else(|e| panic!("{s}: {e:?}"))

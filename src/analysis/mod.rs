@@ -14,4 +14,6 @@ pub mod vocab;
 #[cfg(test)]
 pub mod fixtures;
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

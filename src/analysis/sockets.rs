@@ -258,6 +258,7 @@ mod tests {
     use super::*;
     use crate::analysis::fixtures;
     use crate::model::Process;
+    use crate::test_support::ip;
 
     fn listen(addr: &str, v6only: Option<bool>, pids: &[u32]) -> Socket {
         Socket {
@@ -282,10 +283,6 @@ mod tests {
             cmdline: None,
             start_time: Some(1),
         }
-    }
-
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
     }
 
     #[test]

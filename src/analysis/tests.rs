@@ -1,6 +1,6 @@
 //! The analysis core, run against machines described in `fixtures`.
 
-use std::net::IpAddr;
+use crate::test_support::ip;
 
 use super::expose::{expose, url, Exposure};
 use super::fixtures;
@@ -11,10 +11,6 @@ use super::vocab::Role;
 use super::vocab::{Reach, Risk};
 use crate::model::Target;
 use crate::model::{Host, Os};
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
-}
 
 fn bind(host: &Host, s: &str) -> Exposure {
     bind_on(host, s, 5000)

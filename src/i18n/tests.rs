@@ -1,14 +1,11 @@
 //! The catalogues held to their promise: every sentence in both languages, Korean in Hangul,
 //! every note documented in docs/json.md.
 
+use crate::test_support::has_hangul;
 use std::net::IpAddr;
 
 use super::*;
 use crate::analysis::vocab::BindKind;
-
-fn has_hangul(s: &str) -> bool {
-    s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
-}
 
 #[test]
 fn locale_strings_pick_the_language() {
@@ -248,7 +245,10 @@ fn every_note_reads_in_both_languages_and_is_documented() {
         .filter_map(|l| l.split("=> (\"").nth(1)?.split('"').next())
         .collect();
     declared.sort();
-    assert_eq!(codes, declared, "every note of Note::meta has an example here");
+    assert_eq!(
+        codes, declared,
+        "every note of Note::meta has an example here"
+    );
     for note in &notes {
         let (en, ko) = (En.note(note), Ko.note(note));
         assert!(!has_hangul(&en) && !en.is_empty(), "{note:?}: {en}");

@@ -1,6 +1,7 @@
 //! The `explain` pages: both languages, the seeds' rows in the seeds' order, values filled in,
 //! tables aligned on a terminal and plain when piped.
 
+use crate::test_support::has_hangul;
 use std::collections::BTreeSet;
 
 use unicode_width::UnicodeWidthStr;
@@ -37,10 +38,6 @@ fn render(topic: Topic, lang: Lang, tty: bool, live: &Live) -> String {
     let mut out = Vec::new();
     super::explain::page(&mut out, &report, &ui(lang, tty)).unwrap();
     String::from_utf8(out).unwrap()
-}
-
-fn has_hangul(s: &str) -> bool {
-    s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
 }
 
 /// The heading of every page's last section, which points at the commands that show it live.
