@@ -17,6 +17,7 @@ pub mod parse;
 pub mod platform;
 pub mod render;
 pub mod report;
+pub mod sanitize;
 
 #[cfg(test)]
 mod properties;
