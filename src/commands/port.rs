@@ -124,7 +124,8 @@ fn kill(
                 .iter()
                 .map(|&pid| (table.process(pid).map_or("?", |p| p.name.as_str()), pid)),
         );
-        eprint!("{}", ui.cat.text(&Text::KillConfirm { port, who: &who }));
+        let question = ui.cat.text(&Text::KillConfirm { port, who: &who });
+        eprint!("{}", crate::sanitize::escape(&question));
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         if !matches!(
