@@ -18,6 +18,7 @@ pub mod parse;
 mod platform;
 mod render;
 mod report;
+pub mod sanitize;
 
 #[cfg(test)]
 mod test_support;

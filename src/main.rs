@@ -10,6 +10,10 @@ use bindscope::cli::{self, Cli, Env};
 use bindscope::error::{InputError, SystemError};
 use bindscope::exit_codes::ExitCode;
 use bindscope::i18n::Lang;
+use bindscope::sanitize::{escape, shorten_quoted};
+
+/// How much of a value clap quotes back an error line repeats.
+const QUOTED_LEN: usize = 80;
 
 fn main() -> std::process::ExitCode {
     let env = Env::from_process(
@@ -40,7 +44,14 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// clap's own errors (unknown flags, missing arguments) on one line; help and version as is.
+/// Every error line goes out here, made safe: it may quote what the user typed or what the
+/// system said.
+fn say(message: &str) {
+    eprintln!("bindscope: {}", escape(message));
+}
+
+/// clap's own errors (unknown flags, missing arguments) on one line, the values it quotes cut
+/// short; help and version as is.
 fn usage_error(e: &clap::Error) -> ExitCode {
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
@@ -63,12 +74,16 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     if let Some(values) = lines.iter().find(|l| l.starts_with("[possible values:")) {
         message = format!("{message} {values}");
     }
-    eprintln!("bindscope: {message}; see bindscope --help");
+    let message = escape(&message);
+    say(&format!(
+        "{}; see bindscope --help",
+        shorten_quoted(&message, QUOTED_LEN)
+    ));
     ExitCode::BadInput
 }
 
 fn input_error(e: &InputError, lang: Lang) -> ExitCode {
-    eprintln!("bindscope: {}", lang.catalogue().input_error(e));
+    say(&lang.catalogue().input_error(e));
     ExitCode::BadInput
 }
 
@@ -77,7 +92,7 @@ fn failure(e: &anyhow::Error, lang: Lang) -> ExitCode {
         return input_error(input, lang);
     }
     if let Some(system) = e.downcast_ref::<SystemError>() {
-        eprintln!("bindscope: {}", lang.catalogue().system_error(system));
+        say(&lang.catalogue().system_error(system));
         return ExitCode::System;
     }
     // A closed pipe (`bindscope urls | head -1`) is not an error.
@@ -87,6 +102,6 @@ fn failure(e: &anyhow::Error, lang: Lang) -> ExitCode {
     {
         return ExitCode::Success;
     }
-    eprintln!("bindscope: {e:#}");
+    say(&format!("{e:#}"));
     ExitCode::System
 }

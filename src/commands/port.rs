@@ -76,7 +76,7 @@ fn stop_owners(
 
 /// Asks on stderr and reads one answer from stdin: yes in the user's language (or English).
 fn ask(question: &str, cx: &Context) -> anyhow::Result<bool> {
-    eprint!("{question}");
+    eprint!("{}", crate::sanitize::escape(question));
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(cx.ui.cat.is_yes(answer.trim()))

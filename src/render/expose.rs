@@ -3,19 +3,19 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{clean, reach_color, write_notes, Ui};
+use super::{line, reach_color, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::i18n::{Label, Text};
 use crate::report::ExposeReport;
 
 pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
-    let display = clean(&report.display);
+    let display = report.display.as_str();
     let verdict = if report.listens_on.is_empty() {
-        ui.paint(&cat.text(&Text::ExposeFails { bind: &display }), Color::Red)
+        ui.paint(&cat.text(&Text::ExposeFails { bind: display }), Color::Red)
     } else {
         let text = cat.text(&Text::ExposeVerdict {
-            bind: &display,
+            bind: display,
             reach: report.reach,
             risk: report.risk,
         });
@@ -31,12 +31,11 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
 
     if !report.candidates.is_empty() {
         writeln!(w)?;
-        writeln!(
+        line(
             w,
-            "{}",
-            cat.text(&Text::ResolvesTo {
-                name: &clean(&report.bind.host)
-            })
+            &cat.text(&Text::ResolvesTo {
+                name: &report.bind.host,
+            }),
         )?;
         let mut table = Table::new(&[
             cat.label(Label::Address),
@@ -73,7 +72,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
         for l in &report.listens_on {
             let mut row = vec![
                 Cell::new(l.ip),
-                Cell::new(clean(&l.interface)),
+                Cell::new(&l.interface),
                 ui.reach_cell(l.reach),
                 Cell::new(l.url.as_deref().unwrap_or("—")),
             ];

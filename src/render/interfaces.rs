@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{clean, write_notes, Ui};
+use super::{write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::{InterfaceOut, InterfacesReport};
 
@@ -18,7 +18,7 @@ pub fn human(w: &mut dyn Write, report: &InterfacesReport, ui: &Ui) -> io::Resul
         Some(p) => ui.paint(
             &ui.cat.text(&Text::PrimaryVerdict {
                 ip: p.ip,
-                interface: &clean(&p.interface),
+                interface: &p.interface,
             }),
             Color::Green,
         ),
@@ -51,7 +51,7 @@ pub fn table(interfaces: &[InterfaceOut], ui: &Ui) -> Table {
         let device = cat.device(iface.device);
         if iface.addresses.is_empty() {
             let mut row = vec![
-                Cell::new(clean(&iface.name)),
+                Cell::new(&iface.name),
                 Cell::new(state),
                 Cell::new(cat.label(Label::NoAddress)),
                 Cell::new(""),
@@ -69,11 +69,7 @@ pub fn table(interfaces: &[InterfaceOut], ui: &Ui) -> Table {
                 address.push_str(" ★");
             }
             let mut row = vec![
-                Cell::new(if first {
-                    clean(&iface.name)
-                } else {
-                    String::new()
-                }),
+                Cell::new(if first { iface.name.as_str() } else { "" }),
                 Cell::new(if first { state } else { "" }),
                 Cell::new(address),
                 Cell::new(cat.addr_kind(a.kind)),
@@ -98,7 +94,7 @@ pub fn legend(w: &mut dyn Write, interfaces: &[InterfaceOut], ui: &Ui) -> io::Re
     }
     for iface in interfaces.iter().filter(|i| i.is_virtual) {
         let line = ui.cat.text(&Text::InterfaceRole {
-            name: &clean(&iface.name),
+            name: &iface.name,
             role: iface.role,
         });
         writeln!(w, "  {}", ui.dim(&line))?;

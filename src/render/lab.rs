@@ -57,7 +57,7 @@ pub fn human(w: &mut dyn Write, report: &LabReport, ui: &Ui) -> io::Result<()> {
         let mut cells = vec![Cell::new(cat.row(row))];
         for c in &report.comparison {
             let text = c.rows.iter().find(|r| r.row == row).map_or("", |r| r.text);
-            cells.push(Cell::new(textwrap::fill(text, CELL_WIDTH)));
+            cells.push(Cell::lines(textwrap::wrap(text, CELL_WIDTH)));
         }
         seeds.add_row(cells);
     }

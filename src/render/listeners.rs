@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{clean, reach_color, write_notes, Ui};
+use super::{reach_color, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::i18n::{Label, Text};
 use crate::report::{ListenersReport, ListenersVerdict, SocketOut};
@@ -43,7 +43,7 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
             Cell::new(address(l)),
             Cell::new(l.port),
             l.reach.map_or_else(|| Cell::new("—"), |r| ui.reach_cell(r)),
-            Cell::new(l.user.as_deref().map(clean).unwrap_or_default()),
+            Cell::new(l.user.as_deref().unwrap_or_default()),
             Cell::new(processes(l, ui)),
         ]);
     }
@@ -77,7 +77,7 @@ pub fn processes(s: &SocketOut, ui: &Ui) -> String {
     }
     s.processes
         .iter()
-        .map(|p| format!("{} ({})", clean(&p.name), p.pid))
+        .map(|p| format!("{} ({})", p.name, p.pid))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -105,7 +105,7 @@ pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
         }
         row.extend([
             s.reach.map_or_else(|| Cell::new("—"), |r| ui.reach_cell(r)),
-            Cell::new(s.user.as_deref().map(clean).unwrap_or_default()),
+            Cell::new(s.user.as_deref().unwrap_or_default()),
             Cell::new(processes(s, ui)),
         ]);
         table.add_row(row);

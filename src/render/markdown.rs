@@ -11,7 +11,7 @@ use colored::Colorize;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
 use unicode_width::UnicodeWidthStr;
 
-use super::table::Table;
+use super::table::{Cell, Table};
 use super::Ui;
 use crate::analysis::live::Var;
 use crate::report::explain::{pieces, Piece};
@@ -236,7 +236,7 @@ impl Writer<'_> {
         for piece in pieces(text, value) {
             let (text, style) = match piece {
                 Piece::Text(t) | Piece::Fallback(t) => (t.to_string(), style),
-                Piece::Live(v) => (super::clean(&v), Style::Live),
+                Piece::Live(v) => (crate::sanitize::escape(&v).into_owned(), Style::Live),
             };
             if let Some(code) = self.code.as_mut() {
                 code.push_str(&text);
@@ -416,7 +416,7 @@ impl Writer<'_> {
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let mut table = Table::new(&header);
         for row in &t.rows {
-            table.add_row(wrap(row));
+            table.add_row(wrap(row).iter().map(|cell| Cell::lines(cell.split('\n'))));
         }
         table.write(self.w, self.ui.color)
     }

@@ -1,5 +1,9 @@
 //! Human tables and JSON, written to any `Write`. Colour is an accent only: every coloured
 //! word also says what it means.
+//!
+//! Text is made safe where it is written (`crate::sanitize`): table cells, notes, and every
+//! line that goes through `paint`, `bold`, `dim` or `line` — escaped before it is painted, so
+//! that our colour codes survive and a name's do not.
 
 pub mod explain;
 pub mod expose;
@@ -24,6 +28,7 @@ use crate::analysis::vocab::Reach;
 use crate::exit_codes::ExitCode;
 use crate::i18n::{Catalogue, Lang};
 use crate::report::{Envelope, NoteOut, Report, SCHEMA};
+use crate::sanitize::{self, escape};
 use table::Cell;
 
 /// How to render: the language, colour, width and the rest of what the CLI decided once.
@@ -42,28 +47,31 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// `text` in `color` when colours are on.
+    /// `text` made safe, in `color` when colours are on.
     pub fn paint(&self, text: &str, color: Color) -> String {
+        let text = escape(text);
         if self.color {
             text.color(color).to_string()
         } else {
-            text.to_string()
+            text.into_owned()
         }
     }
 
     pub fn bold(&self, text: &str) -> String {
+        let text = escape(text);
         if self.color {
             text.bold().to_string()
         } else {
-            text.to_string()
+            text.into_owned()
         }
     }
 
     pub fn dim(&self, text: &str) -> String {
+        let text = escape(text);
         if self.color {
             text.dimmed().to_string()
         } else {
-            text.to_string()
+            text.into_owned()
         }
     }
 
@@ -83,15 +91,20 @@ pub fn reach_color(reach: Reach) -> Color {
     }
 }
 
-/// Notes as a bulleted list; warnings in yellow.
+/// A line of text with no accent, made safe: for lines that name what the machine or the
+/// user gave (the painted ones are made safe by `paint`).
+pub fn line(w: &mut dyn Write, text: &str) -> io::Result<()> {
+    writeln!(w, "{}", escape(text))
+}
+
+/// Notes as a bulleted list, made safe; warnings in yellow.
 pub fn write_notes(w: &mut dyn Write, ui: &Ui, notes: &[NoteOut]) -> io::Result<()> {
     for note in notes {
-        let text = if note.warning {
-            ui.paint(&note.message, Color::Yellow)
+        if note.warning {
+            writeln!(w, "  • {}", ui.paint(&note.message, Color::Yellow))?;
         } else {
-            note.message.clone()
-        };
-        writeln!(w, "  • {text}")?;
+            writeln!(w, "  • {}", escape(&note.message))?;
+        }
     }
     Ok(())
 }
@@ -125,10 +138,17 @@ fn write_json<T: Serialize>(
         command,
         report,
     };
+    // serde_json's layout and escapes, and `\uXXXX` for what it would leave raw (C1, bidi…).
     if ui.tty {
-        serde_json::to_writer_pretty(&mut *w, &envelope)?;
+        let formatter = sanitize::Json(serde_json::ser::PrettyFormatter::new());
+        envelope.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *w, formatter,
+        ))?;
     } else {
-        serde_json::to_writer(&mut *w, &envelope)?;
+        let formatter = sanitize::Json(serde_json::ser::CompactFormatter);
+        envelope.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *w, formatter,
+        ))?;
     }
     writeln!(w)
 }
@@ -138,17 +158,10 @@ pub fn wildcard(bind: Option<std::net::IpAddr>) -> String {
     bind.map_or_else(|| "0.0.0.0".to_string(), |ip| ip.to_string())
 }
 
-/// A name from the OS, safe to print: control characters escaped.
-pub fn clean(name: &str) -> String {
-    if name.chars().any(char::is_control) {
-        name.chars().flat_map(char::escape_debug).collect()
-    } else {
-        name.to_string()
-    }
-}
-
 #[cfg(test)]
 mod pages_tests;
+#[cfg(test)]
+mod sanitize_tests;
 #[cfg(test)]
 mod tests;
 

@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{clean, interfaces, wildcard, write_notes, Ui};
+use super::{interfaces, wildcard, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::overview::{OverviewReport, OverviewVerdict};
 
@@ -25,9 +25,9 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
     if ui.quiet {
         return writeln!(w, "{verdict}");
     }
-    let hostname = clean(report.hostname.as_deref().unwrap_or("?"));
+    let hostname = report.hostname.as_deref().unwrap_or("?");
     let title = cat.text(&Text::Title {
-        hostname: &hostname,
+        hostname,
         os: report.os,
         port: report.port,
     });
@@ -52,11 +52,11 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
             Cell::new(&bind.host),
             ui.reach_cell(bind.reach),
             Cell::new(cat.risk(bind.risk)),
-            Cell::new(if bind.urls.is_empty() {
-                "—".to_string()
+            if bind.urls.is_empty() {
+                Cell::new("—")
             } else {
-                bind.urls.join("\n")
-            }),
+                Cell::lines(&bind.urls)
+            },
         ]);
     }
     table.write(w, ui.color)?;

@@ -4,7 +4,7 @@ use super::table::{Cell, Table};
 use colored::Color;
 
 use super::listeners::socket_table;
-use super::{clean, write_notes, Ui};
+use super::{write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::model::Signal;
 use crate::report::port::{KillVerdict, PortVerdict};
@@ -51,10 +51,10 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
         writeln!(w)?;
         let mut binds = Table::new(&[cat.label(Label::Bind), cat.label(Label::Result)]);
         for t in &report.bind_test {
-            let painted = ui.paint(&t.message, if t.ok { Color::Green } else { Color::Red });
+            let color = if t.ok { Color::Green } else { Color::Red };
             binds.add_row(vec![
                 Cell::new(std::net::SocketAddr::new(t.host, port)),
-                Cell::new(painted),
+                Cell::colored(&t.message, color),
             ]);
         }
         binds.write(w, ui.color)?;
@@ -107,7 +107,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
                 .collect();
             table.add_row(vec![
                 Cell::new(t.pid),
-                Cell::new(clean(&t.name)),
+                Cell::new(&t.name),
                 Cell::new(if signals.is_empty() {
                     "—".to_string()
                 } else {
@@ -146,9 +146,10 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
 }
 
 /// `python3 (pid 4200), node (pid 5100)`: the processes a kill question or verdict names.
+/// Not yet safe to write: the sink that writes it escapes it.
 pub fn who<'a>(processes: impl Iterator<Item = (&'a str, u32)>) -> String {
     processes
-        .map(|(name, pid)| format!("{} (pid {pid})", clean(name)))
+        .map(|(name, pid)| format!("{name} (pid {pid})"))
         .collect::<Vec<_>>()
         .join(", ")
 }

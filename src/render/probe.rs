@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use colored::Color;
 
 use super::table::{Cell, Table};
-use super::{clean, reach_color, write_notes, Ui};
+use super::{line, reach_color, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::analysis::vocab::Status;
 use crate::i18n::{Label, Text};
@@ -28,7 +28,7 @@ fn http_cell(http: &Option<HttpOut>) -> String {
                 format!(
                     "{status} {} · {}",
                     h.reason.as_deref().unwrap_or(""),
-                    clean(server)
+                    server
                 )
             }
             (Some(status), None) => format!("{status} {}", h.reason.as_deref().unwrap_or("")),
@@ -55,7 +55,7 @@ fn results_table(rows: &[ProbeRow], ui: &Ui, local: bool) -> Table {
         let mut row = vec![
             Cell::new(r.ip.map_or_else(|| "—".to_string(), |ip| ip.to_string())),
             Cell::new(if local {
-                r.interface.as_deref().map(clean).unwrap_or_default()
+                r.interface.clone().unwrap_or_default()
             } else {
                 r.port.to_string()
             }),
@@ -96,7 +96,7 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
     };
     writeln!(w, "{}", ui.paint(&verdict, color))?;
     if let Some(url) = &report.url {
-        writeln!(w, "{}", cat.text(&Text::TryUrl { url }))?;
+        line(w, &cat.text(&Text::TryUrl { url }))?;
     }
     if ui.quiet {
         return Ok(());
@@ -112,14 +112,14 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
         let who: Vec<String> = report
             .processes
             .iter()
-            .map(|p| format!("{} ({})", clean(&p.name), p.pid))
+            .map(|p| format!("{} ({})", p.name, p.pid))
             .collect();
         writeln!(w)?;
-        let mut line = format!("  {} {}", cat.label(Label::Bound), on.join(", "));
+        let mut bound = format!("  {} {}", cat.label(Label::Bound), on.join(", "));
         if !who.is_empty() {
-            line.push_str(&format!("  ·  {}", who.join(", ")));
+            bound.push_str(&format!("  ·  {}", who.join(", ")));
         }
-        writeln!(w, "{line}")?;
+        line(w, &bound)?;
     }
     if !report.notes.is_empty() {
         writeln!(w)?;
@@ -132,7 +132,7 @@ pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Res
     let cat = ui.cat;
     let (open, total) = (report.open, report.results.len());
     let verdict = cat.text(&Text::RemoteVerdict {
-        target: &clean(&report.target),
+        target: &report.target,
         open,
         total,
     });
@@ -155,9 +155,9 @@ pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Res
             seen.push(r.status);
             let mut meaning = format!("{}: {}", cat.status(r.status), r.meaning);
             if let Some(error) = &r.error {
-                meaning.push_str(&format!(" ({})", clean(error)));
+                meaning.push_str(&format!(" ({error})"));
             }
-            writeln!(w, "  • {meaning}")?;
+            line(w, &format!("  • {meaning}"))?;
         }
     }
     write_notes(w, ui, &report.notes)?;

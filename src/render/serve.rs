@@ -1,18 +1,19 @@
 use std::io::{self, Write};
 
-use super::clean;
 use super::Ui;
 use crate::i18n::{Catalogue, Text};
 use crate::model::Page;
 use crate::report::serve::{ServeReport, VisitReport};
+use crate::sanitize::escape;
 
-/// The beacon's answer: plain text for curl, a small HTML page for a browser.
+/// The beacon's answer: plain text for curl, a small HTML page for a browser. Its lines are
+/// made safe: the page lands in a visitor's terminal as often as in a browser.
 pub fn page(report: &VisitReport, html: bool, cat: &dyn Catalogue) -> Page {
     let title = cat.text(&Text::PageTitle);
     if !html {
         let mut body = format!("{title}\n\n");
         for line in &report.lines {
-            body.push_str(line);
+            body.push_str(&escape(line));
             body.push('\n');
         }
         return Page {
@@ -20,7 +21,7 @@ pub fn page(report: &VisitReport, html: bool, cat: &dyn Catalogue) -> Page {
             body,
         };
     }
-    let escape = |s: &str| {
+    let html = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
@@ -30,10 +31,10 @@ pub fn page(report: &VisitReport, html: bool, cat: &dyn Catalogue) -> Page {
         "<!doctype html>\n<html><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{t}</title></head>\n<body style=\"font-family: sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em\">\n<h1>{t}</h1>\n",
-        t = escape(&title)
+        t = html(&title)
     );
     for line in &report.lines {
-        body.push_str(&format!("<p>{}</p>\n", escape(line)));
+        body.push_str(&format!("<p>{}</p>\n", html(&escape(line))));
     }
     body.push_str("</body></html>\n");
     Page {
@@ -45,19 +46,10 @@ pub fn page(report: &VisitReport, html: bool, cat: &dyn Catalogue) -> Page {
 /// One line a visit: when, who, which address and interface, what was asked.
 pub fn visit_line(w: &mut dyn Write, report: &VisitReport, ui: &Ui) -> io::Result<()> {
     let reached = std::net::SocketAddr::new(report.reached, report.port);
-    let interface = report
-        .interface
-        .as_deref()
-        .map(clean)
-        .unwrap_or_else(|| "?".into());
+    let interface = report.interface.as_deref().unwrap_or("?");
     let line = format!(
         "[+{:>4.0}s]  {} → {} ({})  {} {}",
-        report.at_s,
-        report.client,
-        reached,
-        interface,
-        clean(&report.method),
-        clean(&report.path)
+        report.at_s, report.client, reached, interface, report.method, report.path
     );
     let line = if report.same_machine {
         ui.dim(&line)
@@ -93,5 +85,5 @@ pub fn ended(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<()>
             visits: report.visits.len(),
         }),
     };
-    writeln!(w, "{text}")
+    super::line(w, &text)
 }

@@ -3,31 +3,72 @@
 //!
 //! comfy-table did this before and took 6–9 ms for `listeners`' 2,000 rows, a third of the
 //! command's run time; this takes a fraction of a millisecond (docs/benchmarks.md).
+//!
+//! Every cell is made safe here, once (`sanitize`): a cell is one line of text unless it is
+//! built from lines with [`Cell::lines`], so a name with a line feed cannot add a row.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use colored::{Color, Colorize};
 use unicode_width::UnicodeWidthStr;
 
-/// A cell: its text (lines split on `\n`) and an accent colour.
+use crate::sanitize;
+
+/// A cell: its text (lines split on `\n`, already escaped) and an accent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     text: String,
     color: Option<Color>,
+    dim: bool,
+}
+
+/// `text` safe to write as one line; the same string when nothing needed escaping.
+fn one_line(text: String) -> String {
+    match sanitize::escape(&text) {
+        Cow::Owned(escaped) => escaped,
+        Cow::Borrowed(_) => text,
+    }
 }
 
 impl Cell {
+    /// A one-line cell: a line feed in `text` is escaped like any control character.
     pub fn new(text: impl ToString) -> Cell {
         Cell {
-            text: text.to_string(),
+            text: one_line(text.to_string()),
             color: None,
+            dim: false,
         }
     }
 
     pub fn colored(text: impl ToString, color: Color) -> Cell {
         Cell {
-            text: text.to_string(),
             color: Some(color),
+            ..Cell::new(text)
+        }
+    }
+
+    /// Dimmed, for an aside.
+    pub fn dimmed(text: impl ToString) -> Cell {
+        Cell {
+            dim: true,
+            ..Cell::new(text)
+        }
+    }
+
+    /// A cell of several lines, each made safe on its own.
+    pub fn lines<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) -> Cell {
+        let mut text = String::new();
+        for (n, line) in lines.into_iter().enumerate() {
+            if n > 0 {
+                text.push('\n');
+            }
+            text.push_str(&sanitize::escape(line.as_ref()));
+        }
+        Cell {
+            text,
+            color: None,
+            dim: false,
         }
     }
 }
@@ -40,7 +81,7 @@ impl From<&str> for Cell {
 
 impl From<String> for Cell {
     fn from(text: String) -> Cell {
-        Cell { text, color: None }
+        Cell::new(text)
     }
 }
 
@@ -54,10 +95,13 @@ pub struct Table {
 const GAP: &str = "  ";
 
 impl Table {
-    /// A table with this header; an empty one has no header line.
+    /// A table with this header (lines split on `\n`); an empty one has no header line.
     pub fn new(header: &[&str]) -> Table {
         Table {
-            header: header.iter().map(|h| h.to_string()).collect(),
+            header: header
+                .iter()
+                .map(|h| sanitize::escape_lines(h).into_owned())
+                .collect(),
             rows: Vec::new(),
         }
     }
@@ -91,7 +135,15 @@ impl Table {
         }
         let mut line = String::new();
         if !self.header.is_empty() {
-            let header: Vec<Cell> = self.header.iter().map(Cell::new).collect();
+            let header: Vec<Cell> = self
+                .header
+                .iter()
+                .map(|h| Cell {
+                    text: h.clone(),
+                    color: None,
+                    dim: false,
+                })
+                .collect();
             for n in 0..height(&header) {
                 write_line(w, &mut line, &widths, &header, n, color, true)?;
             }
@@ -137,6 +189,7 @@ fn write_line(
         match (color, header, cell.color) {
             (true, true, _) => line.push_str(&text.bold().to_string()),
             (true, false, Some(accent)) => line.push_str(&text.color(accent).to_string()),
+            (true, false, None) if cell.dim => line.push_str(&text.dimmed().to_string()),
             _ => line.push_str(text),
         }
         if Some(c) != last {
@@ -172,9 +225,20 @@ mod tests {
     #[test]
     fn multi_line_cells_and_no_trailing_blanks() {
         let mut t = Table::new(&[]);
-        t.add_row(["a", "one\ntwo", ""]);
+        t.add_row([Cell::new("a"), Cell::lines(["one", "two"]), Cell::new("")]);
         t.add_row(["bb", "", ""]);
         assert_eq!(render(&t, false), "  a   one\n      two\n  bb\n");
+    }
+
+    #[test]
+    fn a_cell_is_made_safe_and_a_name_cannot_add_a_line() {
+        let mut t = Table::new(&["NAME", "X"]);
+        t.add_row(["e\u{1b}]0;x\u{7}\u{202e}", "a\nb"]);
+        t.add_row([Cell::lines(["u\u{200b}", "v\nw"]), Cell::new("z")]);
+        assert_eq!(
+            render(&t, false),
+            "  NAME                   X\n  e\\x1b]0;x\\x07\\u{202e}  a\\nb\n  u\\u{200b}              z\n  v\\nw\n"
+        );
     }
 
     #[test]

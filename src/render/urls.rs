@@ -5,7 +5,7 @@ use colored::Color;
 use qrcode::render::unicode::Dense1x2;
 use qrcode::QrCode;
 
-use super::{clean, wildcard, Ui};
+use super::{line, wildcard, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::urls::UrlsVerdict;
 use crate::report::{UrlScope, UrlsReport};
@@ -16,7 +16,7 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> 
     if ui.quiet || !ui.tty {
         for scope in [UrlScope::Network, UrlScope::Local, UrlScope::Other] {
             for e in report.entries.iter().filter(|e| e.scope == scope) {
-                writeln!(w, "{}", e.url)?;
+                line(w, &e.url)?;
             }
         }
         return Ok(());
@@ -67,23 +67,22 @@ pub fn url_table(report: &UrlsReport, ui: &Ui) -> Table {
             .enumerate()
         {
             let note = match (e.recommended, &e.why) {
-                (true, _) => ui.paint(
-                    &format!("← {}", cat.label(Label::Recommended)),
-                    Color::Green,
-                ),
-                (false, Some(why)) => ui.dim(why),
-                (false, None) => String::new(),
+                (true, _) => {
+                    Cell::colored(format!("← {}", cat.label(Label::Recommended)), Color::Green)
+                }
+                (false, Some(why)) => Cell::dimmed(why),
+                (false, None) => Cell::new(""),
             };
             let interface = if scope == UrlScope::Local {
-                String::new()
+                ""
             } else {
-                clean(&e.interface)
+                e.interface.as_str()
             };
             table.add_row(vec![
                 Cell::new(if n == 0 { cat.label(label) } else { "" }),
                 Cell::new(&e.url),
                 Cell::new(interface),
-                Cell::new(note),
+                note,
             ]);
         }
     }
@@ -96,7 +95,7 @@ pub fn qr_block(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<(
     match &report.recommended {
         Some(url) => {
             writeln!(w, "{}", qr_code(url))?;
-            writeln!(w, "  {}", ui.cat.text(&Text::QrFor { url }))
+            line(w, &format!("  {}", ui.cat.text(&Text::QrFor { url })))
         }
         None => writeln!(w, "  {}", ui.cat.text(&Text::NoQr)),
     }

@@ -3,11 +3,13 @@
 Each argument is PROTO,HOST,PORT[,OPTION...] (port 0: the OS picks), e.g.
     tcp,127.0.0.1,0   udp,::,0,v6only=0   tcp,::,0,v6only=1
 or a flag: --ignore-term (survive SIGTERM), --fork (a child process holds the sockets too,
-like Werkzeug's reloader; its pid is printed after the ports).
+like Werkzeug's reloader; its pid is printed after the ports), --name=NAME (the process name
+the kernel reports, its `comm`: at most 15 bytes, any but NUL).
 
 Prints the bound ports on one line once every socket is ready, then waits until stdin closes,
 at most 120 seconds, so that no helper outlives its test.
 """
+import ctypes
 import os
 import signal
 import socket
@@ -23,6 +25,12 @@ for arg in sys.argv[1:]:
         continue
     if arg == "--fork":
         fork = True
+        continue
+    if arg.startswith("--name="):
+        # PR_SET_NAME = 15; the kernel keeps the first 15 bytes.
+        name = os.fsencode(arg[len("--name="):])
+        if ctypes.CDLL(None, use_errno=True).prctl(15, ctypes.c_char_p(name), 0, 0, 0) != 0:
+            sys.exit("prctl(PR_SET_NAME) failed")
         continue
     proto, host, port, *options = arg.split(",")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
