@@ -1,3 +1,6 @@
+//! `explain`'s human view: a page rendered from Markdown, the list of pages, and the
+//! "read more" line other views end with.
+
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;

@@ -1,3 +1,5 @@
+//! `expose`'s human view: the verdict, the addresses a bind listens on, notes, the comparison.
+
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};

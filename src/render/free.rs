@@ -1,3 +1,5 @@
+//! `free`'s human view: the ports, or bare numbers when piped.
+
 use std::io::{self, Write};
 
 use colored::Color;

@@ -1,3 +1,5 @@
+//! `interfaces`' human view, and the interfaces table the overview shares.
+
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};

@@ -1,3 +1,5 @@
+//! `lab`'s human view: what each throwaway server showed, beside the seeds' table.
+
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};

@@ -1,3 +1,5 @@
+//! `listeners`' human view, and the sockets table `port` shares.
+
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};

@@ -1,3 +1,5 @@
+//! The overview's human view.
+
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};

@@ -1,3 +1,5 @@
+//! `port`'s human view: the verdict, sockets, trial binds, facts, and what `--kill` did.
+
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};

@@ -1,3 +1,5 @@
+//! `probe`'s human views: of this machine (the bind revealed) and of a target.
+
 use std::io::{self, Write};
 
 use colored::Color;

@@ -1,3 +1,5 @@
+//! The beacon's words: the page a visitor gets, the line a visit writes, the first and last lines.
+
 use std::io::{self, Write};
 
 use super::Ui;

@@ -1,3 +1,5 @@
+//! `urls`' human view: Local/Network lines on a terminal, bare URLs when piped, the QR code.
+
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};
