@@ -148,6 +148,8 @@ pub fn clean(name: &str) -> String {
 }
 
 #[cfg(test)]
+mod json_tests;
+#[cfg(test)]
 mod pages_tests;
 #[cfg(test)]
 mod tests;
