@@ -249,6 +249,8 @@ fn a_taken_port_is_one_json_document_and_exit_1() {
     assert_eq!(v["command"], "serve", "{}", run.context());
     assert_eq!(v["bind_error"], "in_use", "{}", run.context());
     assert_eq!(v["urls"]["network"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v["urls"]["verdict"], "no_network_url", "{}", run.context());
+    assert_eq!(v["urls"]["recommended_bind"], serde_json::Value::Null);
     let human = common::bindscope(&args);
     human.code(1);
     assert!(

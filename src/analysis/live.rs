@@ -32,6 +32,7 @@ pub enum Var {
     /// The first port an ordinary user may bind: `1024`.
     PrivilegedBelow,
     /// Who holds port 5000 now.
+    #[serde(rename = "port_5000")]
     Port5000,
     /// Whether `::` takes IPv4 too here.
     DualStack,

@@ -44,6 +44,7 @@ pub enum Service {
     Flask,
     Vite,
     Postgres,
+    #[serde(rename = "airplay")]
     AirPlay,
     Vnc,
     Redis,
@@ -53,7 +54,9 @@ pub enum Service {
     Jupyter,
     Elasticsearch,
     Memcached,
+    #[serde(rename = "mongodb")]
     MongoDb,
+    #[serde(rename = "rabbitmq")]
     RabbitMq,
 }
 

@@ -188,6 +188,7 @@ pub enum ServerKind {
     /// Werkzeug's development server (Flask's `flask run`, `app.run()`).
     Werkzeug,
     /// macOS's AirPlay Receiver, answering on 5000 and 7000 instead of the user's app.
+    #[serde(rename = "airplay")]
     AirPlay,
     Other,
 }

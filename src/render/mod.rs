@@ -159,6 +159,8 @@ pub fn wildcard(bind: Option<std::net::IpAddr>) -> String {
 }
 
 #[cfg(test)]
+mod json_tests;
+#[cfg(test)]
 mod pages_tests;
 #[cfg(test)]
 mod sanitize_tests;

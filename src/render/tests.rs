@@ -17,7 +17,7 @@ use crate::model::Target;
 use crate::model::{Host, Process};
 use crate::report::{self, ExposeRequest, UrlsRequest};
 
-fn ui(lang: Lang) -> Ui {
+pub(super) fn ui(lang: Lang) -> Ui {
     Ui {
         json: false,
         lang,
@@ -36,10 +36,21 @@ fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
     String::from_utf8(out).unwrap()
 }
 
+// The reports below are built once, for these views and for their JSON beside them
+// (`json_tests.rs`): both snapshots show the same answer.
+
+pub(super) fn overview_report(host: &Host, lang: Lang) -> report::OverviewReport {
+    report::overview(host, 5000, lang.catalogue())
+}
+
 fn overview(host: &Host, lang: Lang) -> String {
     let ui = ui(lang);
-    let report = report::overview(host, 5000, ui.cat);
+    let report = overview_report(host, lang);
     text(|w| super::overview::human(w, &report, &ui))
+}
+
+pub(super) fn interfaces_report(host: &Host, lang: Lang) -> report::InterfacesReport {
+    report::interfaces(host, true, Families::Both, lang.catalogue())
 }
 
 fn interfaces(host: &Host, lang: Lang, verbose: u8) -> String {
@@ -47,12 +58,17 @@ fn interfaces(host: &Host, lang: Lang, verbose: u8) -> String {
         verbose,
         ..ui(lang)
     };
-    let report = report::interfaces(host, true, Families::Both, ui.cat);
+    let report = interfaces_report(host, lang);
     text(|w| super::interfaces::human(w, &report, &ui))
 }
 
-fn expose_target(host: &Host, target: Target, shown: &str, port: u16, lang: Lang) -> String {
-    let ui = ui(lang);
+pub(super) fn expose_target_report(
+    host: &Host,
+    target: Target,
+    shown: &str,
+    port: u16,
+    lang: Lang,
+) -> report::ExposeReport {
     let exposure = expose(host, &target, port);
     let request = ExposeRequest {
         host: shown,
@@ -60,23 +76,42 @@ fn expose_target(host: &Host, target: Target, shown: &str, port: u16, lang: Lang
         scheme: "http",
         tried: None,
     };
-    let report = report::expose(&request, &exposure, ui.cat);
+    report::expose(&request, &exposure, lang.catalogue())
+}
+
+fn expose_target(host: &Host, target: Target, shown: &str, port: u16, lang: Lang) -> String {
+    let ui = ui(lang);
+    let report = expose_target_report(host, target, shown, port, lang);
     text(|w| super::expose::human(w, &report, &ui))
 }
 
-fn expose_ip(host: &Host, ip: &str, lang: Lang) -> String {
+pub(super) fn expose_ip_report(host: &Host, ip: &str, lang: Lang) -> report::ExposeReport {
     let target = Target::Ip {
         ip: ip.parse().unwrap(),
         zone: None,
     };
-    expose_target(host, target, ip, 5000, lang)
+    expose_target_report(host, target, ip, 5000, lang)
+}
+
+fn expose_ip(host: &Host, ip: &str, lang: Lang) -> String {
+    let ui = ui(lang);
+    let report = expose_ip_report(host, ip, lang);
+    text(|w| super::expose::human(w, &report, &ui))
+}
+
+/// `localhost` as the laptop resolves it: `::1` first, as glibc answers.
+pub(super) fn localhost() -> Target {
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    Target::Localhost {
+        resolved: vec![ip("::1"), ip("127.0.0.1")],
+    }
 }
 
 fn urls(host: &Host, all: bool, lang: Lang) -> String {
     urls_with(host, all, &ui(lang), false)
 }
 
-fn urls_with(host: &Host, all: bool, ui: &Ui, qr: bool) -> String {
+pub(super) fn urls_report(host: &Host, all: bool, lang: Lang, qr: bool) -> report::UrlsReport {
     let exposure = expose(host, &Target::Everything, 5000);
     let primary = primary(host);
     let request = UrlsRequest {
@@ -88,7 +123,11 @@ fn urls_with(host: &Host, all: bool, ui: &Ui, qr: bool) -> String {
         families: Families::Both,
         primary: primary.as_ref(),
     };
-    let report = report::urls(&request, &exposure, ui.cat);
+    report::urls(&request, &exposure, lang.catalogue())
+}
+
+fn urls_with(host: &Host, all: bool, ui: &Ui, qr: bool) -> String {
+    let report = urls_report(host, all, ui.lang, qr);
     text(|w| super::urls::human(w, &report, ui))
 }
 
@@ -152,14 +191,11 @@ fn expose_snapshots() {
         "expose_docker_en",
         expose_ip(&laptop, "172.17.0.1", Lang::En)
     );
-    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-    let localhost = Target::Localhost {
-        resolved: vec![ip("::1"), ip("127.0.0.1")],
-    };
     insta::assert_snapshot!(
         "expose_localhost_en",
-        expose_target(&laptop, localhost, "localhost", 5000, Lang::En)
+        expose_target(&laptop, localhost(), "localhost", 5000, Lang::En)
     );
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
     insta::assert_snapshot!(
         "expose_public_80_en",
         expose_target(
@@ -367,16 +403,19 @@ fn readme_examples_are_true() {
 }
 
 /// A page as the laptop fixture shows it, Flask's reloader holding port 5000.
-fn explain(topic: Topic, lang: Lang, tty: bool) -> String {
-    let ui = Ui { tty, ..ui(lang) };
+pub(super) fn explain_report(topic: Topic, lang: Lang) -> report::explain::ExplainReport {
     let table = fixtures::flask_port();
     let live = crate::analysis::live::live(&fixtures::laptop(), Some(&table));
-    let report = report::explain::explain(topic, lang, &live);
+    report::explain::explain(topic, lang, &live)
+}
+
+fn explain(topic: Topic, lang: Lang, tty: bool) -> String {
+    let ui = Ui { tty, ..ui(lang) };
+    let report = explain_report(topic, lang);
     text(|w| super::explain::page(w, &report, &ui))
 }
 
-fn listeners(lang: Lang) -> String {
-    let ui = ui(lang);
+pub(super) fn listeners_report(lang: Lang) -> report::ListenersReport {
     let view = crate::report::ListenersView {
         exposed_only: false,
         fail_on_exposed: false,
@@ -384,16 +423,25 @@ fn listeners(lang: Lang) -> String {
         ipv4: true,
         ipv6: true,
     };
-    let report = report::listeners(
+    report::listeners(
         &fixtures::laptop(),
         &fixtures::laptop_sockets(),
         &view,
-        ui.cat,
-    );
+        lang.catalogue(),
+    )
+}
+
+fn listeners(lang: Lang) -> String {
+    let ui = ui(lang);
+    let report = listeners_report(lang);
     text(|w| super::listeners::human(w, &report, &ui))
 }
 
-fn port_report(lang: Lang, table: &crate::model::SocketTable, taken: bool) -> report::PortReport {
+pub(super) fn port_report(
+    lang: Lang,
+    table: &crate::model::SocketTable,
+    taken: bool,
+) -> report::PortReport {
     use crate::model::BindError;
     let result = |ok: bool| if ok { Ok(()) } else { Err(BindError::InUse) };
     let bind_test = [
@@ -434,8 +482,10 @@ fn socket_snapshots() {
     insta::assert_snapshot!("port_free_en", port(Lang::En, false));
 }
 
-#[test]
-fn kill_snapshots() {
+/// `port 5000 --kill` on the laptop, Flask's reloader holding the port: the parent stopped,
+/// the reloader's child still running; or both had exited before the signal and someone else
+/// took the port meanwhile. Each case: its snapshot's name, its language, its report.
+pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
     use crate::analysis::sockets::Refusal;
     use crate::model::KillOutcome;
     use crate::model::Signal;
@@ -459,8 +509,7 @@ fn kill_snapshots() {
         cmdline: Some("node server.js".into()),
         start_time: None,
     };
-    // The parent stopped, the reloader's child still running; or both had exited before the
-    // signal and someone else took the port meanwhile.
+    let mut reports = Vec::new();
     for (name, lang, outcomes, taken_by) in [
         (
             "kill_freed_en",
@@ -487,7 +536,7 @@ fn kill_snapshots() {
             vec![node.clone()],
         ),
     ] {
-        let ui = ui(lang);
+        let cat = lang.catalogue();
         let mut report = port_report(lang, &table, true);
         let freed = outcomes.iter().all(|&o| o == KillOutcome::Exited);
         report.kill = Some(report::KillOut {
@@ -500,27 +549,42 @@ fn kill_snapshots() {
             refused: vec![report::RefusedOut {
                 pid: 1,
                 reason: Refusal::Init,
-                message: ui.cat.refusal(Refusal::Init),
+                message: cat.refusal(Refusal::Init),
             }],
             forced: false,
             cancelled: false,
             freed,
             taken_by,
         });
-        let quiet = Ui { quiet: true, ..ui };
+        reports.push((name, lang, report));
+    }
+    reports
+}
+
+#[test]
+fn kill_snapshots() {
+    for (name, lang, report) in kill_reports() {
+        let quiet = Ui {
+            quiet: true,
+            ..ui(lang)
+        };
         insta::assert_snapshot!(name, text(|w| super::port::human(w, &report, &quiet)));
     }
 }
 
-#[test]
-fn free_ports_on_a_terminal_and_piped() {
-    let report = report::FreeReport {
+pub(super) fn free_report() -> report::FreeReport {
+    report::FreeReport {
         ports: vec![5001, 5002],
         hosts: vec!["127.0.0.1".parse().unwrap(), "0.0.0.0".parse().unwrap()],
         near: 5000,
         range: (1, 65535),
         requested: 2,
-    };
+    }
+}
+
+#[test]
+fn free_ports_on_a_terminal_and_piped() {
+    let report = free_report();
     let tty = ui(Lang::Ko);
     insta::assert_snapshot!("free_ko", text(|w| super::free::human(w, &report, &tty)));
     let piped = Ui {
@@ -558,9 +622,8 @@ fn attempt(
     }
 }
 
-fn local_probe(lang: Lang, all: bool) -> String {
+pub(super) fn local_probe_report(lang: Lang, all: bool) -> report::probe::LocalProbeReport {
     use crate::analysis::vocab::Status::{Open, Refused};
-    let ui = ui(lang);
     let lan = if all { Open } else { Refused };
     let attempts = vec![
         attempt("127.0.0.1", 5000, "lo", Open),
@@ -573,20 +636,24 @@ fn local_probe(lang: Lang, all: bool) -> String {
     if all {
         table.sockets[0].local = "0.0.0.0:5000".parse().unwrap();
     }
-    let report = report::probe::local(
+    report::probe::local(
         &fixtures::laptop(),
         5000,
         std::time::Duration::from_secs(1),
         attempts,
         &table,
-        ui.cat,
-    );
+        lang.catalogue(),
+    )
+}
+
+fn local_probe(lang: Lang, all: bool) -> String {
+    let ui = ui(lang);
+    let report = local_probe_report(lang, all);
     text(|w| super::probe::local(w, &report, &ui))
 }
 
-fn remote_probe(lang: Lang) -> String {
+pub(super) fn remote_probe_report(lang: Lang) -> report::probe::RemoteProbeReport {
     use crate::analysis::vocab::Status;
-    let ui = ui(lang);
     let mut open = attempt("192.168.1.23", 5000, "", Status::Open);
     open.http = Some(crate::model::HttpProbe {
         answer: Ok(crate::model::HttpAnswer {
@@ -609,7 +676,12 @@ fn remote_probe(lang: Lang) -> String {
         timeout: std::time::Duration::from_secs(1),
         https_not_probed: false,
     };
-    let report = report::probe::remote(&request, attempts, ui.cat);
+    report::probe::remote(&request, attempts, lang.catalogue())
+}
+
+fn remote_probe(lang: Lang) -> String {
+    let ui = ui(lang);
+    let report = remote_probe_report(lang);
     text(|w| super::probe::remote(w, &report, &ui))
 }
 
@@ -622,14 +694,14 @@ fn probe_snapshots() {
     insta::assert_snapshot!("probe_remote_ko", remote_probe(Lang::Ko));
 }
 
-fn lab(lang: Lang) -> String {
+pub(super) fn lab_report(lang: Lang) -> report::lab::LabReport {
     use crate::analysis::vocab::BindKind;
     use crate::analysis::vocab::Reach;
     use crate::analysis::vocab::{
         InferredBind,
         Status::{Open, Refused},
     };
-    let ui = ui(lang);
+    let cat = lang.catalogue();
     let step =
         |bind: &str, kind, statuses: [crate::analysis::vocab::Status; 3], inferred, reach| {
             let port = 40000;
@@ -640,7 +712,7 @@ fn lab(lang: Lang) -> String {
             ]
             .iter()
             .zip(statuses)
-            .map(|((ip, i), s)| report::probe::row(attempt(ip, port, i, s), ui.cat))
+            .map(|((ip, i), s)| report::probe::row(attempt(ip, port, i, s), cat))
             .collect();
             report::lab::LabStep {
                 bind: bind.parse().unwrap(),
@@ -651,7 +723,7 @@ fn lab(lang: Lang) -> String {
                 reach,
             }
         };
-    let report = report::lab::LabReport {
+    report::lab::LabReport {
         steps: vec![
             step(
                 "127.0.0.1",
@@ -677,9 +749,14 @@ fn lab(lang: Lang) -> String {
         ],
         comparison: [BindKind::Loopback, BindKind::All, BindKind::Lan]
             .into_iter()
-            .map(|k| report::expose::Comparison::new(k, ui.cat))
+            .map(|k| report::expose::Comparison::new(k, cat))
             .collect(),
-    };
+    }
+}
+
+fn lab(lang: Lang) -> String {
+    let ui = ui(lang);
+    let report = lab_report(lang);
     text(|w| super::lab::human(w, &report, &ui))
 }
 
@@ -689,18 +766,23 @@ fn lab_snapshots() {
     insta::assert_snapshot!("lab_ko", lab(Lang::Ko));
 }
 
-#[test]
-fn the_beacon_page_says_who_reached_what() {
-    use crate::model::Visit;
-    let host = fixtures::laptop();
-    let visit = Visit {
+/// A phone on the Wi-Fi opening the laptop's beacon.
+pub(super) fn phone_visit() -> crate::model::Visit {
+    crate::model::Visit {
         peer: "192.168.1.77:51234".parse().unwrap(),
         local: "192.168.1.23:8000".parse().unwrap(),
         method: "GET".into(),
         path: "/".into(),
         wants_html: false,
         accept_language: None,
-    };
+    }
+}
+
+#[test]
+fn the_beacon_page_says_who_reached_what() {
+    use crate::model::Visit;
+    let host = fixtures::laptop();
+    let visit = phone_visit();
     let report = report::serve::visit(&host, &visit, 1.5, Lang::En.catalogue());
     assert_eq!(report.interface.as_deref(), Some("wlp2s0"));
     assert!(!report.same_machine);

@@ -122,6 +122,8 @@ impl ServeReport {
         self.urls.network.clear();
         self.urls.entries.clear();
         self.urls.recommended = None;
+        self.urls.recommended_bind = None;
+        self.urls.verdict = super::urls::UrlsVerdict::NoNetworkUrl;
         self
     }
 
