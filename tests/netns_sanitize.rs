@@ -5,6 +5,7 @@
 //! argument full of controls: one short line.
 //!
 //! Traffic stays inside the namespace (its loopback and its own links).
+#![cfg(unix)]
 
 mod common;
 
