@@ -20,7 +20,7 @@ pub fn run(options: &LabOptions, cx: &Context) -> anyhow::Result<LabReport> {
     }
     let quiet = Progress {
         enabled: false,
-        message: "",
+        message: &|_| String::new(),
     };
     let mut steps = Vec::new();
     for bind in binds {

@@ -21,9 +21,7 @@ pub fn run(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> 
 fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
     let port = options.ports[0];
     let host = platform::snapshot()?;
-    let message = cx.ui.cat.text(&Text::Probing {
-        count: host.addresses().count(),
-    });
+    let message = |count| cx.ui.cat.text(&Text::Probing { count });
     let progress = Progress {
         enabled: cx.progress,
         message: &message,
@@ -45,9 +43,7 @@ fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
 }
 
 fn remote(target: &HostInput, options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
-    let message = cx.ui.cat.text(&Text::Probing {
-        count: options.ports.len(),
-    });
+    let message = |count| cx.ui.cat.text(&Text::Probing { count });
     let progress = Progress {
         enabled: cx.progress,
         message: &message,

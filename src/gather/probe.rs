@@ -25,7 +25,8 @@ const DEBUGGER_PROBE: &str = "/?__debugger__=yes&cmd=resource&f=style.css";
 /// Shown on stderr while a slow probe waits, when there is a terminal to show it on.
 pub struct Progress<'a> {
     pub enabled: bool,
-    pub message: &'a str,
+    /// The line for a wait on this many connections.
+    pub message: &'a dyn Fn(usize) -> String,
 }
 
 /// Connects to `port` through every address of this machine at once, link-local ones aside
@@ -111,7 +112,7 @@ fn connect(
     timeout: Duration,
     progress: &Progress,
 ) -> anyhow::Result<Vec<Attempt>> {
-    let outcomes = with_progress(progress, || connect_all(addrs, timeout))?;
+    let outcomes = with_progress(progress, addrs.len(), || connect_all(addrs, timeout))?;
     Ok(addrs
         .iter()
         .zip(outcomes)
@@ -185,12 +186,12 @@ fn bracket(host: &str) -> String {
 
 /// Runs `work`; if it takes longer than 300 ms and progress is enabled, shows the message on
 /// stderr meanwhile, and clears it after.
-fn with_progress<T>(progress: &Progress, work: impl FnOnce() -> T) -> T {
+fn with_progress<T>(progress: &Progress, count: usize, work: impl FnOnce() -> T) -> T {
     if !progress.enabled {
         return work();
     }
     let (done, waiting) = mpsc::channel::<()>();
-    let message = progress.message.to_string();
+    let message = (progress.message)(count);
     let shower = std::thread::spawn(move || {
         if waiting.recv_timeout(Duration::from_millis(300)).is_err() {
             eprint!("{message}");
