@@ -3,11 +3,11 @@
 use std::io::BufRead;
 
 use super::Context;
-use crate::analysis::sockets::kill_plan;
+use crate::analysis::sockets::{kill_plan, KillPlan};
 use crate::config::{KillOptions, PortOptions};
 use crate::error::InputError;
 use crate::gather::{kill, ports};
-use crate::i18n::Text;
+use crate::i18n::{is_yes, Text};
 use crate::model::{SocketQuery, SocketTable};
 use crate::platform;
 use crate::render::port::who;
@@ -39,7 +39,8 @@ pub fn run(options: &PortOptions, cx: &Context) -> anyhow::Result<PortReport> {
     Ok(report)
 }
 
-/// `--kill`: confirmation first (on a terminal, unless `--yes`), then the kill sequence.
+/// `--kill`: confirmation first (on a terminal, unless `--yes`), then the kill sequence. No
+/// sequence (`None`) when there is nobody to stop or the user said no.
 fn stop_owners(
     port: u16,
     table: &SocketTable,
@@ -47,24 +48,8 @@ fn stop_owners(
     cx: &Context,
 ) -> anyhow::Result<report::KillOut> {
     let plan = kill_plan(table, std::process::id());
-    let confirmed = plan.targets.is_empty() || options.yes || {
-        if !cx.interactive {
-            return Err(InputError::KillNeedsConfirmation { port }.into());
-        }
-        let names = plan
-            .targets
-            .iter()
-            .map(|&pid| (table.process(pid).map_or("?", |p| p.name.as_str()), pid));
-        ask(
-            &cx.ui.cat.text(&Text::KillConfirm {
-                port,
-                who: &who(names),
-            }),
-            cx,
-        )?
-    };
-    let run = (confirmed && !plan.targets.is_empty())
-        .then(|| kill::stop(port, table, &plan.targets, options.force, options.grace));
+    let go = !plan.targets.is_empty() && (options.yes || confirm(port, table, &plan, cx)?);
+    let run = go.then(|| kill::stop(port, table, &plan.targets, options.force, options.grace));
     Ok(report::port::kill(
         table,
         &plan,
@@ -74,10 +59,21 @@ fn stop_owners(
     ))
 }
 
-/// Asks on stderr and reads one answer from stdin: yes in the user's language (or English).
-fn ask(question: &str, cx: &Context) -> anyhow::Result<bool> {
-    eprint!("{}", crate::sanitize::escape(question));
+/// Asks on the terminal whether to stop the planned owners; without a terminal, refuses.
+fn confirm(port: u16, table: &SocketTable, plan: &KillPlan, cx: &Context) -> anyhow::Result<bool> {
+    if !cx.interactive {
+        return Err(InputError::KillNeedsConfirmation { port }.into());
+    }
+    let names = plan
+        .targets
+        .iter()
+        .map(|&pid| (table.process(pid).map_or("?", |p| p.name.as_str()), pid));
+    let question = cx.ui.cat.text(&Text::KillConfirm {
+        port,
+        who: &who(names),
+    });
+    eprint!("{}", crate::sanitize::escape(&question));
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(cx.ui.cat.is_yes(answer.trim()))
+    Ok(is_yes(&answer))
 }

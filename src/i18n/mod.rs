@@ -324,12 +324,13 @@ pub trait Catalogue: Sync {
     fn inferred_bind(&self, bind: InferredBind) -> &'static str;
     /// The answers that mean yes to a question such as `--kill`'s, in lower case.
     fn yes(&self) -> &'static [&'static str];
+}
 
-    /// Whether `answer` says yes, in this language or in English.
-    fn is_yes(&self, answer: &str) -> bool {
-        let answer = answer.trim().to_lowercase();
-        self.yes().iter().chain(En.yes()).any(|y| *y == answer)
-    }
+/// Whether `answer` says yes, in either language: someone whose locale is English may still
+/// answer in Korean, and the reverse.
+pub fn is_yes(answer: &str) -> bool {
+    let answer = answer.trim().to_lowercase();
+    En.yes().iter().chain(Ko.yes()).any(|y| *y == answer)
 }
 
 /// Joins addresses for a sentence: `127.0.0.1, ::1`.

@@ -265,3 +265,13 @@ fn every_note_reads_in_both_languages_and_is_documented() {
     };
     assert!(En.note(&macos).contains("macOS") && has_hangul(&Ko.note(&macos)));
 }
+
+#[test]
+fn yes_is_understood_in_both_languages_and_nothing_else_is() {
+    for answer in ["y\n", " YES ", "예", "네\n", "응"] {
+        assert!(is_yes(answer), "{answer:?}");
+    }
+    for answer in ["", "\n", "n", "no", "아니요", "yess", "y y"] {
+        assert!(!is_yes(answer), "{answer:?}");
+    }
+}
