@@ -222,22 +222,19 @@ mod tests {
     }
 
     fn json(value: &str, pretty: bool) -> String {
-        use serde::Serialize;
-        let mut out = Vec::new();
-        if pretty {
-            let f = Json(serde_json::ser::PrettyFormatter::new());
-            let mut s = serde_json::Serializer::with_formatter(&mut out, f);
-            serde_json::json!({ "name": value, "n": [1] })
-                .serialize(&mut s)
-                .unwrap();
-        } else {
-            let f = Json(serde_json::ser::CompactFormatter);
-            let mut s = serde_json::Serializer::with_formatter(&mut out, f);
-            serde_json::json!({ "name": value, "n": [1] })
-                .serialize(&mut s)
-                .unwrap();
+        fn with<F: serde_json::ser::Formatter>(value: &serde_json::Value, f: F) -> String {
+            use serde::Serialize;
+            let mut out = Vec::new();
+            let mut s = serde_json::Serializer::with_formatter(&mut out, Json(f));
+            value.serialize(&mut s).unwrap();
+            String::from_utf8(out).unwrap()
         }
-        String::from_utf8(out).unwrap()
+        let value = serde_json::json!({ "name": value, "n": [1] });
+        if pretty {
+            with(&value, serde_json::ser::PrettyFormatter::new())
+        } else {
+            with(&value, serde_json::ser::CompactFormatter)
+        }
     }
 
     #[test]

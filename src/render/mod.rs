@@ -21,7 +21,7 @@ pub mod urls;
 
 use std::io::{self, Write};
 
-use colored::{Color, Colorize};
+use colored::{Color, ColoredString, Colorize};
 use serde::Serialize;
 
 use crate::analysis::vocab::Reach;
@@ -49,27 +49,23 @@ pub struct Ui {
 impl Ui {
     /// `text` made safe, in `color` when colours are on.
     pub fn paint(&self, text: &str, color: Color) -> String {
-        let text = escape(text);
-        if self.color {
-            text.color(color).to_string()
-        } else {
-            text.into_owned()
-        }
+        self.styled(text, |t| t.color(color))
     }
 
     pub fn bold(&self, text: &str) -> String {
-        let text = escape(text);
-        if self.color {
-            text.bold().to_string()
-        } else {
-            text.into_owned()
-        }
+        self.styled(text, |t| t.bold())
     }
 
     pub fn dim(&self, text: &str) -> String {
+        self.styled(text, |t| t.dimmed())
+    }
+
+    /// `text` made safe first, then styled when colours are on: our escape codes survive, a
+    /// name's do not.
+    fn styled(&self, text: &str, style: impl FnOnce(&str) -> ColoredString) -> String {
         let text = escape(text);
         if self.color {
-            text.dimmed().to_string()
+            style(&text).to_string()
         } else {
             text.into_owned()
         }
@@ -140,17 +136,20 @@ fn write_json<T: Serialize>(
     };
     // serde_json's layout and escapes, and `\uXXXX` for what it would leave raw (C1, bidi…).
     if ui.tty {
-        let formatter = sanitize::Json(serde_json::ser::PrettyFormatter::new());
-        envelope.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut *w, formatter,
-        ))?;
+        serialize(w, &envelope, serde_json::ser::PrettyFormatter::new())?;
     } else {
-        let formatter = sanitize::Json(serde_json::ser::CompactFormatter);
-        envelope.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut *w, formatter,
-        ))?;
+        serialize(w, &envelope, serde_json::ser::CompactFormatter)?;
     }
     writeln!(w)
+}
+
+fn serialize<T: Serialize, F: serde_json::ser::Formatter>(
+    w: &mut dyn Write,
+    value: &T,
+    layout: F,
+) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(w, sanitize::Json(layout));
+    Ok(value.serialize(&mut serializer)?)
 }
 
 /// A wildcard bind as a sentence names it: `0.0.0.0` or `::`.
