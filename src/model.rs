@@ -388,6 +388,7 @@ pub struct Page {
     pub body: String,
 }
 
+/// Which address families a command shows (`-4`, `-6`, or both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Families {
     Both,

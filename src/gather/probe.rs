@@ -90,7 +90,7 @@ pub fn remote(
     let addrs: Vec<SocketAddr> = ips
         .iter()
         .flat_map(|&ip| ports.iter().map(move |&port| (ip, port)))
-        .map(|(ip, port)| socket_addr(&host, ip, zone.filter(|_| ip.is_ipv6()), port))
+        .map(|(ip, port)| socket_addr(&host, ip, zone, port))
         .collect();
     connect(&addrs, timeout, progress)
 }

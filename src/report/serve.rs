@@ -118,12 +118,7 @@ impl ServeReport {
     pub fn cannot_bind(mut self, error: BindError, cat: &dyn Catalogue) -> ServeReport {
         self.bind_message = Some(cat.bind_result(Some(&error)));
         self.bind_error = Some(error);
-        self.urls.local.clear();
-        self.urls.network.clear();
-        self.urls.entries.clear();
-        self.urls.recommended = None;
-        self.urls.recommended_bind = None;
-        self.urls.verdict = super::urls::UrlsVerdict::NoNetworkUrl;
+        self.urls = super::UrlsReport::none(self.port, &self.urls.scheme);
         self
     }
 

@@ -44,6 +44,23 @@ pub struct UrlsReport {
     pub qr: bool,
 }
 
+impl UrlsReport {
+    /// No URL at all: nothing listens (a beacon that could not bind).
+    pub fn none(port: u16, scheme: &str) -> UrlsReport {
+        UrlsReport {
+            port,
+            scheme: scheme.to_string(),
+            verdict: UrlsVerdict::NoNetworkUrl,
+            recommended: None,
+            recommended_bind: None,
+            local: Vec::new(),
+            network: Vec::new(),
+            entries: Vec::new(),
+            qr: false,
+        }
+    }
+}
+
 impl Report for UrlsReport {
     fn command(&self) -> &'static str {
         "urls"
