@@ -105,16 +105,7 @@ struct Asking {
 
 impl Asking {
     fn start(args: &[&str]) -> Asking {
-        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
-        grantpt(&master).expect("grantpt");
-        unlockpt(&master).expect("unlockpt");
-        let name = ptsname(&master, Vec::new()).expect("ptsname");
-        let terminal = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(name.to_str().expect("a path"))
-            .expect("the terminal end opens");
+        let (answer, terminal) = common::pseudo_terminal();
         let mut child = command(&[])
             .args(args)
             .stdin(terminal)
@@ -122,24 +113,11 @@ impl Asking {
             .stderr(Stdio::piped())
             .spawn()
             .expect("bindscope runs");
-        let mut stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 512];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0
-                    || tx
-                        .send(String::from_utf8_lossy(&buf[..n]).into_owned())
-                        .is_err()
-                {
-                    break;
-                }
-            }
-        });
+        let stderr = common::chunks_of(child.stderr.take().unwrap());
         Asking {
             child,
-            answer: File::from(master),
-            stderr: rx,
+            answer,
+            stderr,
             said: String::new(),
         }
     }

@@ -221,16 +221,7 @@ fn serve_visit(ns: &Netns, prefix: &[&str]) {
 
 /// `port P --kill` on a terminal: the question names the owners.
 fn kill_prompt(prefix: &[&str], port: &str) {
-    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
-    grantpt(&master).expect("grantpt");
-    unlockpt(&master).expect("unlockpt");
-    let name = ptsname(&master, Vec::new()).expect("ptsname");
-    let terminal = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(name.to_str().expect("a path"))
-        .expect("the terminal end opens");
+    let (mut master, terminal) = common::pseudo_terminal();
     let mut child = Reaped(
         common::command(prefix)
             .args(["--color", "never", "port", port, "--kill"])
@@ -240,7 +231,7 @@ fn kill_prompt(prefix: &[&str], port: &str) {
             .spawn()
             .expect("bindscope runs"),
     );
-    let chunks = chunks_of(child.0.stderr.take().unwrap());
+    let chunks = common::chunks_of(child.0.stderr.take().unwrap());
     let mut said = String::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while !said.contains("[y/N]") {
@@ -251,7 +242,7 @@ fn kill_prompt(prefix: &[&str], port: &str) {
         }
     }
     // No: nothing is signalled.
-    std::fs::File::from(master).write_all(b"n\n").unwrap();
+    master.write_all(b"n\n").unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     while child.0.try_wait().unwrap().is_none() {
         assert!(
@@ -292,23 +283,6 @@ fn lines_of(out: impl Read + Send + 'static) -> mpsc::Receiver<String> {
             let mut line = String::from_utf8_lossy(&line).into_owned();
             line.push('\n');
             if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-fn chunks_of(mut out: impl Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 512];
-        while let Ok(n) = out.read(&mut buf) {
-            if n == 0
-                || tx
-                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
-                    .is_err()
-            {
                 break;
             }
         }

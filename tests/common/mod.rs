@@ -213,3 +213,40 @@ pub fn note_codes(v: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A pseudo-terminal: the end a test writes answers to, and the end a child takes as its
+/// stdin, so that bindscope sees a terminal and asks.
+#[cfg(unix)]
+pub fn pseudo_terminal() -> (std::fs::File, std::fs::File) {
+    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+    grantpt(&master).expect("grantpt");
+    unlockpt(&master).expect("unlockpt");
+    let name = ptsname(&master, Vec::new()).expect("ptsname");
+    let terminal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().expect("a path"))
+        .expect("the terminal end opens");
+    (std::fs::File::from(master), terminal)
+}
+
+/// What a child writes to `out`, in chunks as they arrive, read on a thread of its own.
+pub fn chunks_of(
+    mut out: impl std::io::Read + Send + 'static,
+) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0
+                || tx
+                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                    .is_err()
+            {
+                break;
+            }
+        }
+    });
+    rx
+}
