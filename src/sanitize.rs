@@ -111,6 +111,10 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Json<F> {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // serde_json has escaped C0 already: ASCII below DEL is safe as it is, without decoding.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (at, c) in fragment.char_indices().filter(|&(_, c)| is_unsafe(c)) {
             w.write_all(&fragment.as_bytes()[start..at])?;
