@@ -42,12 +42,7 @@ fn the_overview_is_the_main_job() {
     let v = bindscope(&["--json", "-p", "8000"]).code(0).json();
     assert_eq!(v["command"], "overview");
     assert_eq!(v["port"], 8000);
-    let binds: Vec<&str> = v["binds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["host"].as_str().unwrap())
-        .collect();
+    let binds: Vec<&str> = common::strings(&v["binds"], "host");
     assert_eq!(&binds[..3], ["127.0.0.1", "0.0.0.0", "::"]);
     assert_eq!(v["binds"][0]["reach"], "host");
     assert_eq!(strings(&v["binds"][0]["urls"]), ["http://127.0.0.1:8000"]);
@@ -106,12 +101,7 @@ fn expose_loopback_reaches_this_machine_only() {
     assert_eq!(listens[0]["url"], "http://127.0.0.1:5000");
     let codes = common::note_codes(&v);
     assert!(codes.contains(&"loopback_only".to_string()), "{codes:?}");
-    let rows: Vec<&str> = v["comparison"]["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["row"].as_str().unwrap())
-        .collect();
+    let rows: Vec<&str> = common::strings(&v["comparison"]["rows"], "row");
     assert_eq!(rows, ["meaning", "range", "outside", "use", "risk"]);
 }
 

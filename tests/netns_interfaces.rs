@@ -158,12 +158,7 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
     assert!(by_name("lan0p")["addresses"].as_array().unwrap().is_empty());
     // Without --all, links without addresses are left out.
     let v = ns.bindscope(&["interfaces", "--json"]).code(0).json();
-    let names: Vec<&str> = v["interfaces"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = common::strings(&v["interfaces"], "name");
     assert_eq!(names.len(), 4, "{names:?}");
 
     // expose 0.0.0.0: every IPv4 address, the bridge capped at this machine, tun0 down.

@@ -270,12 +270,7 @@ fn the_lab_observes_what_the_tables_say() {
         "{}",
         run.context()
     );
-    let kinds: Vec<&str> = v["comparison"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["kind"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = common::strings(&v["comparison"], "kind");
     assert_eq!(kinds, ["loopback", "all", "lan"]);
     // Nothing stays bound after the lesson.
     let after = ns.bindscope(&["listeners", "--json"]).json();

@@ -44,12 +44,7 @@ fn a_loopback_server_is_found_named_and_told_how_to_open_up() {
     assert!(result(&v, "127.0.0.1")["elapsed_ms"].is_u64());
     assert_eq!(v["processes"][0]["pid"], held.pid());
     assert_eq!(v["listening_on"], serde_json::json!(["127.0.0.1"]));
-    let codes: Vec<&str> = v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = common::strings(&v["notes"], "code");
     assert!(
         codes.contains(&"loopback_fix") && codes.contains(&"self_test_only"),
         "{codes:?}"

@@ -60,12 +60,7 @@ fn listeners_names_the_owner_and_the_reach_of_each_socket() {
         .iter()
         .all(|l| l["proto"] == "tcp"));
     // Riskiest first.
-    let reaches: Vec<&str> = v["listeners"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["reach"].as_str().unwrap())
-        .collect();
+    let reaches: Vec<&str> = common::strings(&v["listeners"], "reach");
     let rank = |r: &str| {
         ["none", "host", "link", "lan", "internet"]
             .iter()

@@ -250,3 +250,17 @@ pub fn chunks_of(
     });
     rx
 }
+
+/// The string field `key` of every item of a JSON list: the hosts of `binds`, the names of
+/// `interfaces`. Panics (failing the test) when `list` is not a list or an item lacks `key`.
+pub fn strings<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {key:?} in {item}"))
+        })
+        .collect()
+}
