@@ -18,14 +18,9 @@ const LANGS: [Lang; 2] = [Lang::En, Lang::Ko];
 
 fn ui(lang: Lang, tty: bool) -> Ui {
     Ui {
-        json: false,
-        lang,
-        cat: lang.catalogue(),
-        color: false,
-        verbose: 0,
-        quiet: false,
         tty,
         width: if tty { 80 } else { 0 },
+        ..super::tests::ui(lang)
     }
 }
 

@@ -68,14 +68,9 @@ fn names_from_the_machine_are_written_escaped_everywhere() {
     for lang in [Lang::En, Lang::Ko] {
         for color in [false, true] {
             let ui = Ui {
-                json: false,
-                lang,
-                cat: lang.catalogue(),
                 color,
                 verbose: 1,
-                quiet: false,
-                tty: true,
-                width: 80,
+                ..super::tests::ui(lang)
             };
             let mut outputs = Vec::new();
             let r = report::overview(&host, 5000, ui.cat);
