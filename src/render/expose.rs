@@ -61,12 +61,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
 
     if !report.listens_on.is_empty() {
         writeln!(w)?;
-        let mut header = vec![
-            cat.label(Label::Address),
-            cat.label(Label::Interface),
-            cat.label(Label::Reach),
-            cat.label(Label::Url),
-        ];
+        let mut header = ui.labels(&[Label::Address, Label::Interface, Label::Reach, Label::Url]);
         if ui.verbose > 0 {
             header.push(cat.label(Label::Kind));
         }

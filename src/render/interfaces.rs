@@ -37,13 +37,13 @@ pub fn human(w: &mut dyn Write, report: &InterfacesReport, ui: &Ui) -> io::Resul
 /// The interfaces table, shared with the overview.
 pub fn table(interfaces: &[InterfaceOut], ui: &Ui) -> Table {
     let cat = ui.cat;
-    let mut header = vec![
-        cat.label(Label::Interface),
-        cat.label(Label::State),
-        cat.label(Label::Address),
-        cat.label(Label::Kind),
-        cat.label(Label::Reach),
-    ];
+    let mut header = ui.labels(&[
+        Label::Interface,
+        Label::State,
+        Label::Address,
+        Label::Kind,
+        Label::Reach,
+    ]);
     if ui.verbose > 0 {
         header.push(cat.label(Label::Device));
     }

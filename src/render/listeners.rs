@@ -31,14 +31,14 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
         return Ok(());
     }
     writeln!(w)?;
-    let mut table = Table::new(&[
-        cat.label(Label::Proto),
-        cat.label(Label::Address),
-        cat.label(Label::Port),
-        cat.label(Label::Reach),
-        cat.label(Label::User),
-        cat.label(Label::Process),
-    ]);
+    let mut table = Table::new(&ui.labels(&[
+        Label::Proto,
+        Label::Address,
+        Label::Port,
+        Label::Reach,
+        Label::User,
+        Label::Process,
+    ]));
     for l in &report.listeners {
         table.add_row(vec![
             Cell::new(proto(l)),

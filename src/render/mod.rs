@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::analysis::vocab::Reach;
 use crate::exit_codes::ExitCode;
-use crate::i18n::{Catalogue, Lang};
+use crate::i18n::{Catalogue, Label, Lang};
 use crate::report::{Envelope, NoteOut, Report, SCHEMA};
 use crate::sanitize::{self, escape};
 use table::Cell;
@@ -69,6 +69,11 @@ impl Ui {
         } else {
             text.into_owned()
         }
+    }
+
+    /// A table's header: these labels in the user's language.
+    pub fn labels(&self, labels: &[Label]) -> Vec<&'static str> {
+        labels.iter().map(|&l| self.cat.label(l)).collect()
     }
 
     /// A table cell in the accent colour of a reach.

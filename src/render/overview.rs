@@ -43,12 +43,7 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
 
     writeln!(w)?;
     writeln!(w, "{}", ui.bold(cat.label(Label::IfYourServerBindsTo)))?;
-    let mut table = Table::new(&[
-        cat.label(Label::Bind),
-        cat.label(Label::Reach),
-        cat.label(Label::Risk),
-        cat.label(Label::Url),
-    ]);
+    let mut table = Table::new(&ui.labels(&[Label::Bind, Label::Reach, Label::Risk, Label::Url]));
     for bind in &report.binds {
         table.add_row(vec![
             Cell::new(&bind.host),

@@ -92,12 +92,8 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
         return writeln!(w, "{}", cat.text(&Text::KillCancelled));
     }
     if !kill.targets.is_empty() {
-        let mut table = Table::new(&[
-            cat.label(Label::Pid),
-            cat.label(Label::Process),
-            cat.label(Label::Signals),
-            cat.label(Label::Outcome),
-        ]);
+        let mut table =
+            Table::new(&ui.labels(&[Label::Pid, Label::Process, Label::Signals, Label::Outcome]));
         for t in &kill.targets {
             let signals: Vec<&str> = t
                 .signals
