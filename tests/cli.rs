@@ -59,12 +59,7 @@ fn interfaces_json_has_the_contract_fields() {
         .expect("lo is listed");
     assert_eq!(lo["up"], true);
     assert_eq!(lo["role"], "loopback");
-    let a = lo["addresses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["ip"] == "127.0.0.1")
-        .expect("127.0.0.1 on lo");
+    let a = common::find(&lo["addresses"], "ip", "127.0.0.1").expect("127.0.0.1 on lo");
     assert_eq!(a["prefix"], 8);
     assert_eq!(a["kind"], "loopback");
     assert_eq!(a["reach"], "host");

@@ -14,12 +14,7 @@ fn wait_for_holders(port: u16, holders: usize) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let v = bindscope(&["port", &port.to_string(), "--json"]).json();
-        let listening = v["sockets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["state"] == "listen")
-            .cloned();
+        let listening = common::find(&v["sockets"], "state", "listen").cloned();
         if let Some(s) = listening {
             if s["processes"].as_array().unwrap().len() == holders {
                 return v;
@@ -62,12 +57,7 @@ fn flask_with_its_reloader_two_pids_one_socket() {
     for p in processes {
         assert!(p["name"].as_str().unwrap().starts_with("python"), "{p}");
     }
-    let note = v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["code"] == "reloader")
-        .expect("the reloader is recognised");
+    let note = common::find(&v["notes"], "code", "reloader").expect("the reloader is recognised");
     let message = note["message"].as_str().unwrap();
     assert!(
         message.contains(&format!("pid {parent} watches")),
@@ -106,11 +96,7 @@ fn flask_on_all_interfaces_is_exposed() {
     let port = free_port();
     let _flask = start(&[], port, &["--host", "0.0.0.0", "--no-reload"]);
     let v = wait_for_holders(port, 1);
-    let socket = v["sockets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["state"] == "listen")
+    let socket = common::find(&v["sockets"], "state", "listen")
         .unwrap()
         .clone();
     assert_eq!(socket["ip"], "0.0.0.0");

@@ -197,12 +197,7 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
     for ip in ["::1", "fd42:203:7::2", "fe80::2", "127.0.0.1", "10.203.7.2"] {
         assert!(ips.contains(&ip.to_string()), "{ip} in {ips:?}");
     }
-    let link_local = v["listens_on"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["ip"] == "fe80::2")
-        .unwrap();
+    let link_local = common::find(&v["listens_on"], "ip", "fe80::2").unwrap();
     assert_eq!(
         link_local["url"],
         Value::Null,
@@ -238,12 +233,7 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
     let v = run.json();
     assert_eq!(v["bindable"], false);
     assert_eq!(v["bind_error"], "not_local");
-    let not_local = v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["code"] == "not_local")
-        .unwrap();
+    let not_local = common::find(&v["notes"], "code", "not_local").unwrap();
     assert!(
         not_local["message"]
             .as_str()

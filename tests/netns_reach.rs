@@ -166,12 +166,7 @@ fn a_laptop_and_a_phone_on_one_lan() {
         .code(0)
         .json();
     assert_eq!(v["inferred_bind"], "specific", "{v}");
-    let loopback = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["ip"] == "127.0.0.1")
-        .unwrap();
+    let loopback = common::find(&v["results"], "ip", "127.0.0.1").unwrap();
     assert_eq!(loopback["status"], "refused");
     let run = phone.bindscope(&["probe", &target, "--json"]);
     assert_eq!(status(&run), "open", "{}", run.context());

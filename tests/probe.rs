@@ -78,12 +78,7 @@ fn localhost_split_between_two_programs_is_caught() {
     let v = ns
         .bindscope(&["probe", "-p", &port.to_string(), "--json"])
         .json();
-    let split = v["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["code"] == "split_localhost")
-        .expect("the split is named");
+    let split = common::find(&v["notes"], "code", "split_localhost").expect("the split is named");
     let message = split["message"].as_str().unwrap();
     assert!(
         message.contains(&v4.pid().to_string()) && message.contains(&v6.pid().to_string()),

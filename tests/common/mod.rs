@@ -264,3 +264,16 @@ pub fn strings<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
         })
         .collect()
 }
+
+/// The first item of a JSON list whose field `key` is the string `value`: the note with a code,
+/// the address with an IP. Panics (failing the test) when `list` is not a list.
+pub fn find<'a>(
+    list: &'a serde_json::Value,
+    key: &str,
+    value: &str,
+) -> Option<&'a serde_json::Value> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .find(|item| item[key] == value)
+}
