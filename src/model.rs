@@ -71,10 +71,57 @@ pub struct Interface {
     pub addresses: Vec<IfAddress>,
 }
 
+/// An interface name as the kernel gives it, in bytes. Linux allows any byte but `/` and NUL:
+/// valid UTF-8 is kept, every other byte is written `\xNN`, so that no interface (and no
+/// address on it) is ever dropped, and the same bytes always give the same name.
+// Only Linux hands over names as bytes; elsewhere the OS gives text.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+pub fn interface_name(bytes: &[u8]) -> String {
+    let mut name = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        name.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            name.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    name
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IfAddress {
     pub ip: IpAddr,
     pub prefix: u8,
+    pub state: AddrState,
+}
+
+impl IfAddress {
+    /// An address ready for use, as most are.
+    pub fn new(ip: IpAddr, prefix: u8) -> Self {
+        IfAddress {
+            ip,
+            prefix,
+            state: AddrState::Ready,
+        }
+    }
+}
+
+/// Whether the kernel lets an address be used yet. IPv6 checks that no other device has the
+/// address (duplicate address detection) before it may be bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AddrState {
+    #[default]
+    Ready,
+    /// Duplicate address detection is still running (`IFA_F_TENTATIVE`): a bind fails.
+    Tentative,
+    /// Another device answered for the address (`IFA_F_DADFAILED`): it stays unusable.
+    DadFailed,
+}
+
+impl AddrState {
+    pub fn usable(self) -> bool {
+        self == AddrState::Ready
+    }
 }
 
 /// What kind of device the OS says an interface is. `Unknown` where the platform cannot tell;
@@ -175,6 +222,9 @@ pub enum SockState {
     CloseWait,
     LastAck,
     Closing,
+    /// TCP bound but neither listening nor connected: a server that crashed or paused between
+    /// `bind()` and `listen()`. Linux reports these since 6.5 when asked.
+    Bound,
     Other,
 }
 
@@ -195,6 +245,9 @@ pub struct Socket {
     pub state: SockState,
     /// For IPv6 sockets: IPV6_V6ONLY. `None` for IPv4 or where the OS does not say.
     pub v6only: Option<bool>,
+    /// The interface the socket is tied to (SO_BINDTODEVICE, or a link-local address's zone),
+    /// by index: it then accepts only what arrives through that interface.
+    pub device: Option<u32>,
     /// The socket's owner as the kernel records it; known even when its process is not.
     pub uid: Option<u32>,
     pub inode: Option<u64>,
@@ -463,4 +516,40 @@ pub struct KillRun {
     pub freed: bool,
     /// When not freed: processes listening on the port now that did not hold it at the check.
     pub taken_by: Vec<Process>,
+}
+
+/// What shows that Werkzeug's debugger is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DebugEvidence {
+    /// It answered its own resource (`?__debugger__=yes&cmd=resource`).
+    Answered,
+    /// The command line has `--debug` (`flask run --debug`).
+    CommandLine,
+    /// The environment has `FLASK_DEBUG=1`.
+    Environment,
+}
+
+/// Werkzeug's debugger found on in a process that holds a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebugFinding {
+    pub pid: u32,
+    pub evidence: DebugEvidence,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interface_names_keep_every_byte() {
+        assert_eq!(interface_name(b"wlp2s0"), "wlp2s0");
+        assert_eq!(interface_name("인터넷".as_bytes()), "인터넷");
+        assert_eq!(interface_name(b"bad\xff\xfe0"), "bad\\xff\\xfe0");
+        // A name cut inside a UTF-8 sequence is written, not dropped.
+        assert_eq!(interface_name(&"é".as_bytes()[..1]), "\\xc3");
+        // The same bytes always give the same name: in a dump and in a table.
+        let table = b"Iface\tDest\nbad\xff\t00000000\n";
+        assert!(interface_name(table).contains("bad\\xff\t"));
+    }
 }

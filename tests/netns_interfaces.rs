@@ -148,12 +148,14 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
     );
     assert_eq!(
         addresses(&by_name("docker0")),
-        vec![a("172.31.240.1", 24, "private", "host", false)]
+        // Linux accepts it from the LAN too, for whoever routes 172.31.240.0/24 here.
+        vec![a("172.31.240.1", 24, "private", "lan", false)]
     );
     assert_eq!(by_name("vethc0")["master"], "docker0");
     assert_eq!(
         addresses(&by_name("tun0")),
-        vec![a("100.100.7.1", 32, "cgnat", "none", false)]
+        // Down (no carrier), yet its local route stays: whoever routes to it here gets in.
+        vec![a("100.100.7.1", 32, "cgnat", "lan", false)]
     );
     assert!(by_name("lan0p")["addresses"].as_array().unwrap().is_empty());
     // Without --all, links without addresses are left out.
@@ -161,7 +163,8 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
     let names: Vec<&str> = common::strings(&v["interfaces"], "name");
     assert_eq!(names.len(), 4, "{names:?}");
 
-    // expose 0.0.0.0: every IPv4 address, the bridge capped at this machine, tun0 down.
+    // expose 0.0.0.0: every IPv4 address. Linux accepts packets for the bridge's address and
+    // for down tun0's from any interface: whoever routes to them here gets in.
     let v = ns
         .bindscope(&["expose", "0.0.0.0", "--json"])
         .code(0)
@@ -172,9 +175,9 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
         got,
         vec![
             l("10.203.7.2", "lan0", "lan"),
-            l("100.100.7.1", "tun0", "none"),
+            l("100.100.7.1", "tun0", "lan"),
             l("127.0.0.1", "lo", "host"),
-            l("172.31.240.1", "docker0", "host"),
+            l("172.31.240.1", "docker0", "lan"),
         ]
     );
     assert_eq!(v["reach"], "lan");
@@ -189,6 +192,7 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
         !common::note_codes(&v).contains(&"also_vpn".to_string()),
         "tun0 is down"
     );
+    assert!(common::note_codes(&v).contains(&"routed_only".to_string()));
 
     // expose :: is dual stack while bindv6only=0 …
     let v = ns.bindscope(&["expose", "::", "--json"]).code(0).json();
@@ -249,7 +253,8 @@ fn interfaces_expose_and_urls_inside_a_namespace() {
         .json();
     assert_eq!(v["bind_ip"], "172.31.240.1");
     assert_eq!(v["kind"], "virtual");
-    assert_eq!(v["reach"], "host");
+    assert_eq!(v["reach"], "lan");
+    assert_eq!(v["routed_network"], "172.31.240.0/24");
 
     // urls: loopback for this machine, the LAN link's for others, recommended first.
     let v = ns.bindscope(&["urls", "--json"]).code(0).json();

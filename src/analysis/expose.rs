@@ -11,7 +11,7 @@ use super::vocab::BindKind;
 use super::vocab::{AddrKind, Reach, Risk};
 use super::vocab::{NotShareable, Role};
 use crate::model::Target;
-use crate::model::{Host, IfAddress, Interface, Os};
+use crate::model::{AddrState, Host, IfAddress, Interface, Os};
 
 /// One local address a server would accept connections on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,12 @@ pub struct Listener {
     pub kind: AddrKind,
     pub role: Role,
     pub reach: Reach,
+    /// Only devices that route `network` through this machine reach it (see
+    /// [`interfaces::AddrReach`]).
+    pub routed_only: bool,
+    /// The address's network, as `ip/prefix` of its interface.
+    pub network: String,
+    pub state: AddrState,
     /// `None` when another device can be given this address.
     pub not_shareable: Option<NotShareable>,
 }
@@ -42,6 +48,9 @@ pub struct Exposure {
     pub kind: BindKind,
     pub listens_on: Vec<Listener>,
     pub reach: Reach,
+    /// The network whose routing `reach` depends on, when every address that reaches that far
+    /// does so only by routing through this machine (a bridge, `lo`, a down interface).
+    pub routed_network: Option<String>,
     pub risk: Risk,
     pub candidates: Vec<Candidate>,
     /// For `::`: whether IPv4 is accepted too.
@@ -121,7 +130,7 @@ pub fn expose(host: &Host, target: &Target, port: u16) -> Exposure {
                     Note::DualStack
                 });
             }
-            listeners_for(host, ip, None)
+            listeners_for(host, ip, None, None)
         }
         (_, Some(ip)) => specific(host, ip, zone.as_deref(), &mut notes),
     };
@@ -131,6 +140,12 @@ pub fn expose(host: &Host, target: &Target, port: u16) -> Exposure {
         .map(|l| l.reach)
         .max()
         .unwrap_or(Reach::None);
+    let widest: Vec<&Listener> = listens_on.iter().filter(|l| l.reach == reach).collect();
+    let routed_network = widest
+        .iter()
+        .all(|l| l.routed_only)
+        .then(|| widest.first().map(|l| l.network.clone()))
+        .flatten();
     let kind = bind_kind(bind_ip, target, &listens_on);
     describe(host, port, kind, &listens_on, &mut notes);
 
@@ -138,6 +153,7 @@ pub fn expose(host: &Host, target: &Target, port: u16) -> Exposure {
         bind_ip,
         kind,
         reach,
+        routed_network,
         risk: reach.risk(),
         listens_on,
         candidates,
@@ -169,49 +185,106 @@ fn all_of(host: &Host, family: impl Fn(IpAddr) -> bool) -> Vec<Listener> {
             i.addresses
                 .iter()
                 .filter(|a| family(a.ip))
-                .map(move |a| listener(i, role, a))
+                .map(move |a| listener(host, i, role, a))
         })
         .collect()
 }
 
-fn listener(iface: &Interface, role: Role, addr: &IfAddress) -> Listener {
+fn listener(host: &Host, iface: &Interface, role: Role, addr: &IfAddress) -> Listener {
+    let reach = address_reach(host, iface, role, addr);
     Listener {
         ip: addr.ip,
         interface: iface.name.clone(),
         kind: classify(addr.ip),
         role,
-        reach: address_reach(iface, role, addr),
+        reach: reach.reach,
+        routed_only: reach.routed_only,
+        network: network(addr.ip, addr.prefix),
+        state: addr.state,
         not_shareable: not_shareable(iface, role, addr),
     }
 }
 
-/// The addresses a socket bound to `ip` accepts connections on. For `::`, `v6only` is the
-/// socket's IPV6_V6ONLY where the OS reports it, else the system default.
-pub fn listeners_for(host: &Host, ip: IpAddr, v6only: Option<bool>) -> Vec<Listener> {
-    match ip {
-        IpAddr::V4(v4) if v4.is_unspecified() => all_of(host, |ip| ip.is_ipv4()),
-        IpAddr::V6(v6) if v6.is_unspecified() => {
-            let v6only = v6only.unwrap_or_else(|| v6only_by_default(host));
-            all_of(host, |ip| ip.is_ipv6() || !v6only)
+/// `ip`'s network in CIDR form: 172.17.0.1/16 gives 172.17.0.0/16.
+fn network(ip: IpAddr, prefix: u8) -> String {
+    let net = match ip {
+        IpAddr::V4(v4) => {
+            let bits = u32::from(prefix.min(32));
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            IpAddr::V4((u32::from(v4) & mask).into())
         }
-        _ => at(host, ip, None),
+        IpAddr::V6(v6) => {
+            let bits = u32::from(prefix.min(128));
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            IpAddr::V6((u128::from(v6) & mask).into())
+        }
+    };
+    format!("{net}/{prefix}")
+}
+
+/// The addresses a socket bound to `ip` accepts connections on. For `::`, `v6only` is the
+/// socket's IPV6_V6ONLY where the OS reports it, else the system default. A socket tied to an
+/// interface (`device`, SO_BINDTODEVICE) takes only what arrives through it: from outside,
+/// what that interface's link sends; from this machine, connections to that interface's
+/// addresses.
+pub fn listeners_for(
+    host: &Host,
+    ip: IpAddr,
+    v6only: Option<bool>,
+    device: Option<u32>,
+) -> Vec<Listener> {
+    let family = |addr: IpAddr| match ip {
+        IpAddr::V4(_) => addr.is_ipv4(),
+        IpAddr::V6(_) => addr.is_ipv6() || !v6only.unwrap_or_else(|| v6only_by_default(host)),
+    };
+    let bound = device.and_then(|index| host.interfaces.iter().find(|i| i.index == Some(index)));
+    if let Some(iface) = bound {
+        let role = interfaces::role(host, iface);
+        return iface
+            .addresses
+            .iter()
+            .filter(|a| {
+                if ip.is_unspecified() {
+                    family(a.ip)
+                } else {
+                    plain(a.ip) == plain(ip)
+                }
+            })
+            .map(|a| {
+                let mut l = listener(host, iface, role, a);
+                // Packets must come in through this interface: routing to it from elsewhere
+                // does not count.
+                if l.routed_only {
+                    l.reach = Reach::Host;
+                    l.routed_only = false;
+                }
+                l
+            })
+            .collect();
+    }
+    if ip.is_unspecified() {
+        all_of(host, family)
+    } else {
+        at(host, ip, None)
+    }
+}
+
+/// An IPv4-mapped IPv6 address stands for its IPv4 address.
+fn plain(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
     }
 }
 
 /// A specific address: the one listener on the interface that holds it, if any. An
 /// IPv4-mapped address on a dual-stack socket listens on the IPv4 address.
 fn at(host: &Host, ip: IpAddr, zone: Option<&str>) -> Vec<Listener> {
-    let ip = match ip {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map(IpAddr::V4)
-            .unwrap_or(IpAddr::V6(v6)),
-        v4 => v4,
-    };
+    let ip = plain(ip);
     locate(host, ip, zone)
-        .map(|iface| {
+        .map(|(iface, addr)| {
             let role = interfaces::role(host, iface);
-            listener(iface, role, &IfAddress { ip, prefix: 0 })
+            listener(host, iface, role, &addr)
         })
         .into_iter()
         .collect()
@@ -222,19 +295,56 @@ fn specific(host: &Host, ip: IpAddr, zone: Option<&str>, notes: &mut Vec<Note>) 
         notes.push(Note::LinkLocalNeedsZone { ip });
         return Vec::new();
     }
+    if plain(ip) != ip && v6only_by_default(host) {
+        notes.push(Note::MappedNeedsDualStack { ip: plain(ip) });
+        return Vec::new();
+    }
+    if let Some(edge) = loopback_edge(host, plain(ip)) {
+        notes.push(Note::NotUnicast { ip, network: edge });
+        return Vec::new();
+    }
     let found = at(host, ip, zone);
-    if found.is_empty() {
-        let lan = interfaces::primary(host).map(|p| (p.ip, p.interface));
-        notes.push(Note::NotLocal { ip, lan });
-        if ip.is_ipv4() && host.sysctls.nonlocal_bind == Some(true) {
-            notes.push(Note::NonlocalBindAllowed);
+    match found.first() {
+        None => {
+            let lan = interfaces::primary(host).map(|p| (p.ip, p.interface));
+            notes.push(Note::NotLocal { ip, lan });
+            if ip.is_ipv4() && host.sysctls.nonlocal_bind == Some(true) {
+                notes.push(Note::NonlocalBindAllowed);
+            }
         }
+        Some(l) if !l.state.usable() => notes.push(Note::AddressNotReady {
+            ip: l.ip,
+            failed: l.state == AddrState::DadFailed,
+        }),
+        Some(_) => {}
     }
     found
 }
 
-/// The interface that holds `ip`. On Linux the whole 127.0.0.0/8 lives on `lo`.
-fn locate<'h>(host: &'h Host, ip: IpAddr, zone: Option<&str>) -> Option<&'h Interface> {
+/// The broadcast address of a loopback range such as 127.0.0.0/8: a bind to it succeeds on
+/// Linux, but a connect fails with ENETUNREACH (the network address itself answers, measured).
+/// Gives the range.
+fn loopback_edge(host: &Host, ip: IpAddr) -> Option<String> {
+    let IpAddr::V4(v4) = ip else { return None };
+    host.interfaces
+        .iter()
+        .flat_map(|i| &i.addresses)
+        .filter(|a| classify(a.ip) == AddrKind::Loopback && a.ip.is_ipv4() && a.prefix < 31)
+        .filter(|a| in_prefix(ip, a.ip, a.prefix) && a.ip != ip)
+        .find_map(|a| {
+            let host_bits = 32 - u32::from(a.prefix);
+            let offset = u32::from(v4) & ((1u32 << host_bits) - 1);
+            (offset == (1u32 << host_bits) - 1).then(|| network(a.ip, a.prefix))
+        })
+}
+
+/// The interface that holds `ip`, and the address as it holds it. On Linux the whole
+/// 127.0.0.0/8 lives on `lo`.
+fn locate<'h>(
+    host: &'h Host,
+    ip: IpAddr,
+    zone: Option<&str>,
+) -> Option<(&'h Interface, IfAddress)> {
     let zone_matches = |i: &Interface| match zone {
         None => true,
         Some(z) => i.name == z || i.index.is_some_and(|n| z.parse() == Ok(n)),
@@ -242,17 +352,18 @@ fn locate<'h>(host: &'h Host, ip: IpAddr, zone: Option<&str>) -> Option<&'h Inte
     let link_local = classify(ip) == AddrKind::LinkLocal;
     host.interfaces
         .iter()
-        .find(|i| (!link_local || zone_matches(i)) && i.addresses.iter().any(|a| a.ip == ip))
+        .filter(|i| !link_local || zone_matches(i))
+        .find_map(|i| Some((i, *i.addresses.iter().find(|a| a.ip == ip)?)))
         .or_else(|| {
-            (host.os == Os::Linux && classify(ip) == AddrKind::Loopback && ip.is_ipv4())
-                .then(|| {
-                    host.interfaces.iter().find(|i| {
-                        i.addresses.iter().any(|a| {
-                            classify(a.ip) == AddrKind::Loopback && in_prefix(ip, a.ip, a.prefix)
-                        })
-                    })
-                })
-                .flatten()
+            if host.os != Os::Linux || classify(ip) != AddrKind::Loopback || !ip.is_ipv4() {
+                return None;
+            }
+            host.interfaces.iter().find_map(|i| {
+                let range = i.addresses.iter().find(|a| {
+                    classify(a.ip) == AddrKind::Loopback && in_prefix(ip, a.ip, a.prefix)
+                })?;
+                Some((i, IfAddress::new(ip, range.prefix)))
+            })
         })
 }
 
@@ -264,7 +375,9 @@ fn bind_kind(bind_ip: Option<IpAddr>, target: &Target, listens_on: &[Listener]) 
         return BindKind::NotLocal;
     };
     match (l.kind, l.role) {
-        (AddrKind::Loopback, _) | (_, Role::Loopback) => BindKind::Loopback,
+        (AddrKind::Loopback, _) => BindKind::Loopback,
+        // Not on a link another device is on: only routed traffic reaches it.
+        (_, Role::Loopback) => BindKind::Virtual,
         (_, Role::Vpn | Role::Tailnet) => BindKind::Lan,
         (_, role) if role.is_virtual() => BindKind::Virtual,
         (AddrKind::LinkLocal, _) => BindKind::LinkLocal,
@@ -290,6 +403,8 @@ fn describe(
                 .iter()
                 .filter(|l| l.role.is_virtual() && l.reach > Reach::None)
                 .filter(|l| matches!(l.role, Role::Vpn | Role::Tailnet) == vpn)
+                // A VPN that is down has no peers; what routes to it is said below.
+                .filter(|l| !(vpn && l.routed_only))
                 .map(|l| l.interface.clone())
                 .collect();
             names.dedup();
@@ -299,6 +414,9 @@ fn describe(
         if !virtual_ifaces.is_empty() {
             notes.push(Note::AlsoVirtual {
                 interfaces: virtual_ifaces,
+                routed: listens_on
+                    .iter()
+                    .any(|l| l.role.is_virtual() && l.routed_only),
             });
         }
         if !vpns.is_empty() {
@@ -310,6 +428,42 @@ fn describe(
             interface: l.interface.clone(),
             role: l.role,
         });
+    }
+    // Addresses no device is on a link with: on a down interface, or on `lo`. A bridge's are
+    // said by the notes above.
+    let bridged = |role: Role| {
+        matches!(
+            role,
+            Role::ContainerBridge | Role::VmBridge | Role::ContainerPort
+        )
+    };
+    for l in listens_on
+        .iter()
+        .filter(|l| l.routed_only && !bridged(l.role))
+    {
+        notes.push(Note::RoutedOnly {
+            ip: l.ip,
+            network: l.network.clone(),
+            interface: l.interface.clone(),
+            down: l.not_shareable == Some(NotShareable::Down),
+        });
+    }
+    if kind == BindKind::All {
+        for l in listens_on.iter().filter(|l| !l.state.usable()) {
+            notes.push(Note::AddressNotReady {
+                ip: l.ip,
+                failed: l.state == AddrState::DadFailed,
+            });
+        }
+    }
+    // One address beyond loopback: 127.0.0.1 and localhost do not reach it.
+    if kind != BindKind::All {
+        if let Some(l) = listens_on
+            .first()
+            .filter(|l| l.kind != AddrKind::Loopback && l.state.usable())
+        {
+            notes.push(Note::NotOnLocalhost { ip: l.ip, port });
+        }
     }
     if let Some(public) = listens_on.iter().find(|l| l.reach == Reach::Internet) {
         notes.push(Note::Public { ip: public.ip });

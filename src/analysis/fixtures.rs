@@ -16,10 +16,10 @@ pub fn iface(name: &str, device: Device, addrs: &[&str]) -> Interface {
             .iter()
             .map(|a| {
                 let (ip, prefix) = a.split_once('/').expect("fixture address has a prefix");
-                IfAddress {
-                    ip: ip.parse().expect("fixture ip"),
-                    prefix: prefix.parse().expect("fixture prefix"),
-                }
+                IfAddress::new(
+                    ip.parse().expect("fixture ip"),
+                    prefix.parse().expect("fixture prefix"),
+                )
             })
             .collect(),
     }
@@ -179,6 +179,7 @@ fn socket(
         remote: None,
         state,
         v6only,
+        device: None,
         uid: Some(uid),
         inode: Some(u64::from(pids.first().copied().unwrap_or(1)) * 10),
         pids: pids.to_vec(),

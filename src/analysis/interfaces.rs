@@ -105,23 +105,101 @@ fn bridges_a_physical_port(host: &Host, bridge: &str) -> bool {
     })
 }
 
-/// Who can reach `addr` on `iface` right now.
-pub fn address_reach(iface: &Interface, role: Role, addr: &IfAddress) -> Reach {
-    if !iface.up {
-        return Reach::None;
+/// Who can reach an address of this machine, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddrReach {
+    pub reach: Reach,
+    /// Only devices that route the address's network through this machine can reach it: it is
+    /// on no link another device is on (a bridge with only containers, a down interface, `lo`),
+    /// but the OS accepts packets for it on any interface (the weak host model).
+    pub routed_only: bool,
+}
+
+impl AddrReach {
+    const NOBODY: AddrReach = AddrReach {
+        reach: Reach::None,
+        routed_only: false,
+    };
+
+    fn direct(reach: Reach) -> AddrReach {
+        AddrReach {
+            reach,
+            routed_only: false,
+        }
     }
-    natural_reach(classify(addr.ip)).min(role.reach_cap())
+}
+
+/// Linux and macOS accept a packet for any of their addresses on any interface (the weak host
+/// model); Windows only on the interface that holds the address.
+pub fn weak_host(host: &Host) -> bool {
+    host.os != Os::Windows
+}
+
+/// Some interface links this machine to other devices, so that they could route through it.
+fn on_a_network(host: &Host) -> bool {
+    host.interfaces
+        .iter()
+        .any(|i| i.up && matches!(role(host, i), Role::Network | Role::Vpn | Role::Tailnet))
+}
+
+/// Who can reach `addr` on `iface` right now, by the kernel's rules: loopback addresses only
+/// from this machine (they are martians from outside), an address the kernel does not let be
+/// used yet by nobody, and any other address by the devices on its link, or, on a weak-host OS,
+/// by those that route to it through this machine.
+pub fn address_reach(host: &Host, iface: &Interface, role: Role, addr: &IfAddress) -> AddrReach {
+    if !addr.state.usable() {
+        return AddrReach::NOBODY;
+    }
+    let kind = classify(addr.ip);
+    if kind == AddrKind::Loopback {
+        return AddrReach::direct(Reach::Host);
+    }
+    let natural = natural_reach(kind);
+    let routed =
+        (weak_host(host) && kind != AddrKind::LinkLocal && on_a_network(host)).then(|| AddrReach {
+            reach: natural.min(Reach::Lan),
+            routed_only: true,
+        });
+    let on_link = iface.up && role != Role::Loopback;
+    if on_link {
+        let direct = AddrReach::direct(natural.min(role.reach_cap()));
+        // A bridge or a container's cable carries only this machine's guests, but the address
+        // is accepted from outside too. WSL's and Hyper-V's NAT stand between instead.
+        let internal = matches!(
+            role,
+            Role::ContainerBridge | Role::VmBridge | Role::ContainerPort
+        );
+        return match routed {
+            Some(r) if internal && r.reach > direct.reach => r,
+            _ => direct,
+        };
+    }
+    match routed {
+        Some(r) => r,
+        // This machine still connects to its own address on a down interface or on `lo`.
+        None if weak_host(host) || iface.up => AddrReach::direct(Reach::Host),
+        None => AddrReach::NOBODY,
+    }
 }
 
 /// Who can reach `ip`, one of this machine's addresses; `None` reach if it is not one.
-pub fn reach_of(host: &Host, ip: IpAddr) -> Reach {
+pub fn reach_of(host: &Host, ip: IpAddr) -> AddrReach {
     host.interfaces
         .iter()
         .find_map(|i| {
             let addr = i.addresses.iter().find(|a| a.ip == ip)?;
-            Some(address_reach(i, role(host, i), addr))
+            Some(address_reach(host, i, role(host, i), addr))
         })
-        .unwrap_or(Reach::None)
+        .unwrap_or(AddrReach::NOBODY)
+}
+
+/// Whether another device can be given `ip`, one of this machine's addresses.
+pub fn shareable(host: &Host, ip: IpAddr) -> bool {
+    host.interfaces.iter().any(|i| {
+        i.addresses
+            .iter()
+            .any(|a| a.ip == ip && not_shareable(i, role(host, i), a).is_none())
+    })
 }
 
 /// Why `addr` on `iface` should not be offered to another device, or `None` if it can be.
@@ -132,8 +210,12 @@ pub fn not_shareable(iface: &Interface, role: Role, addr: &IfAddress) -> Option<
         AddrKind::Reserved if !is_unicast_reserved(addr.ip) => return Some(NotShareable::Reserved),
         _ => {}
     }
-    if !iface.up {
+    if !addr.state.usable() {
+        Some(NotShareable::NotReady)
+    } else if !iface.up {
         Some(NotShareable::Down)
+    } else if role == Role::Loopback {
+        Some(NotShareable::OnLoopback)
     } else if role.is_virtual() {
         Some(NotShareable::Virtual)
     } else {
@@ -169,6 +251,9 @@ pub fn primary(host: &Host) -> Option<Primary> {
         .flat_map(|(n, i, _)| i.addresses.iter().map(move |a| (n, i, a)))
         .filter(|(_, _, a)| {
             let kind = classify(a.ip);
+            if !a.state.usable() {
+                return false;
+            }
             !matches!(kind, AddrKind::Loopback | AddrKind::LinkLocal)
                 && (kind != AddrKind::Reserved || is_unicast_reserved(a.ip))
         })

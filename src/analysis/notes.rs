@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use super::topics::Topic;
 use super::vocab::Role;
 use crate::model::BindError;
+use crate::model::DebugEvidence;
 use crate::model::Os;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +19,43 @@ pub enum Note {
     DualStack,
     /// `::` takes IPv6 only because `bindv6only=1` (or the OS defaults to it).
     V6Only { windows: bool },
-    /// A wildcard bind also listens on these container or VM networks.
-    AlsoVirtual { interfaces: Vec<String> },
+    /// A wildcard bind also listens on these container or VM networks; `routed`: devices that
+    /// route to them through this machine can connect too.
+    AlsoVirtual {
+        interfaces: Vec<String>,
+        routed: bool,
+    },
+    /// An address on no link another device is on (a down interface, `lo`), which the kernel
+    /// still accepts from any interface: devices that route `network` here reach it.
+    RoutedOnly {
+        ip: IpAddr,
+        network: String,
+        interface: String,
+        down: bool,
+    },
+    /// Duplicate address detection has not passed: a bind fails with EADDRNOTAVAIL.
+    AddressNotReady { ip: IpAddr, failed: bool },
+    /// `::ffff:a.b.c.d` needs a dual-stack socket; with IPv6-only sockets the bind fails.
+    MappedNeedsDualStack { ip: IpAddr },
+    /// The broadcast address of a loopback range: it binds, nothing reaches it.
+    NotUnicast { ip: IpAddr, network: String },
+    /// A bind to one address beyond loopback: 127.0.0.1 and `localhost` do not answer.
+    NotOnLocalhost { ip: IpAddr, port: u16 },
+    /// A socket tied to one interface (SO_BINDTODEVICE) accepts only what arrives through it.
+    BoundToDevice { socket: SocketAddr, device: String },
+    /// The socket table shows a listener, but no connection from this machine got through.
+    ListenerSilent { port: u16, sockets: Vec<SocketAddr> },
+    /// A TCP socket bound without listen(): a server that crashed or paused while starting.
+    BoundNotListening { port: u16, owner: Option<String> },
+    /// The server running on the port listens on loopback only: the network URLs will not
+    /// answer until it is restarted on 0.0.0.0.
+    ServerLoopbackOnly { port: u16, flask: bool },
+    /// Nothing listens on the port yet: the URLs are where it will answer once started there.
+    ServerNotRunning { port: u16 },
+    /// `urls --host` of a loopback bind: such a server has no network URL.
+    NoNetworkUrl { host: String },
+    /// A public address: binding 0.0.0.0 exposes the server to the internet.
+    PublicExposure { ip: IpAddr, port: u16 },
     /// A wildcard bind also listens on these VPN interfaces.
     AlsoVpn { interfaces: Vec<String> },
     /// An address of this bind is public: the internet can connect unless a firewall stops it.
@@ -108,8 +144,9 @@ pub enum Note {
     SplitLocalhost { v4: String, v6: String },
     /// A test from this machine shows the bind, not the firewall.
     SelfTestOnly { port: u16 },
-    /// Werkzeug's debugger answers beyond loopback: anyone who reaches it can run code.
-    DebuggerExposed { ip: IpAddr },
+    /// Werkzeug's debugger is on and reachable beyond loopback: anyone who reaches it can run
+    /// code. `ip` is the address it answers on or the socket's bind.
+    DebuggerExposed { ip: IpAddr, evidence: DebugEvidence },
     /// Werkzeug's development server answers beyond loopback.
     DevServerExposed { ip: IpAddr },
     /// macOS's AirPlay Receiver answered, not the user's app.
@@ -153,6 +190,18 @@ impl Note {
             Note::DualStack => ("dual_stack", Some(T::Ipv6), Info),
             Note::V6Only { .. } => ("v6_only", Some(T::Ipv6), Info),
             Note::AlsoVirtual { .. } => ("also_virtual", Some(T::Docker), Info),
+            Note::RoutedOnly { .. } => ("routed_only", Some(T::LoopbackVsLan), Info),
+            Note::AddressNotReady { .. } => ("address_not_ready", Some(T::Ipv6), Warning),
+            Note::MappedNeedsDualStack { .. } => ("mapped_needs_dual_stack", Some(T::Ipv6), Warning),
+            Note::NotUnicast { .. } => ("not_unicast", Some(T::LoopbackVsLan), Warning),
+            Note::NotOnLocalhost { .. } => ("not_on_localhost", Some(T::LoopbackVsLan), Warning),
+            Note::BoundToDevice { .. } => ("bound_to_device", Some(T::BindAll), Info),
+            Note::ListenerSilent { .. } => ("listener_silent", Some(T::Firewall), Warning),
+            Note::BoundNotListening { .. } => ("bound_not_listening", Some(T::Ports), Warning),
+            Note::ServerLoopbackOnly { .. } => ("server_loopback_only", Some(T::LoopbackVsLan), Warning),
+            Note::ServerNotRunning { .. } => ("server_not_running", None, Info),
+            Note::NoNetworkUrl { .. } => ("no_network_url", Some(T::LoopbackVsLan), Warning),
+            Note::PublicExposure { .. } => ("public_exposure", Some(T::Firewall), Warning),
             Note::AlsoVpn { .. } => ("also_vpn", Some(T::Firewall), Info),
             Note::Public { .. } => ("public_address", Some(T::Firewall), Warning),
             Note::FirewallDecides => ("firewall_decides", Some(T::Firewall), Info),

@@ -4,9 +4,11 @@ use std::net::IpAddr;
 
 use super::address::classify;
 use super::notes::Note;
+use super::sockets::{bound_not_listening, owner_name};
 use super::vocab::{AddrKind, Reach};
 use super::vocab::{InferredBind, ServerKind, Status, Unreachable};
-use crate::model::{Family, Outcome, Process, SocketTable};
+use crate::model::DebugEvidence;
+use crate::model::{Family, Host, Outcome, Process, Socket, SocketTable};
 
 /// One probe of one of this machine's addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +17,8 @@ pub struct LocalResult {
     pub status: Status,
     /// Who could reach this address (from the interface analysis).
     pub reach: Reach,
+    /// Another device can be given this address.
+    pub shareable: bool,
 }
 
 /// The bind behind a set of local results. Every family is judged on its own: all of one
@@ -52,15 +56,18 @@ pub fn reach(results: &[LocalResult]) -> Reach {
         .unwrap_or(Reach::None)
 }
 
-fn looks_like_flask(p: &Process) -> bool {
+/// A Python process, or one whose command line runs Flask: what Werkzeug's server runs in.
+pub fn looks_like_flask(p: &Process) -> bool {
     let name = p.name.to_ascii_lowercase();
     name.starts_with("python")
         || name.starts_with("flask")
         || p.cmdline.as_deref().is_some_and(|c| c.contains("flask"))
 }
 
-/// What the local probe of `port` means for the user.
+/// What the local probe of `port` means for the user. `table` holds the sockets on the port
+/// (listening, and TCP bound without listening) and their owners.
 pub fn local_notes(
+    host: &Host,
     port: u16,
     results: &[LocalResult],
     bind: InferredBind,
@@ -76,18 +83,52 @@ pub fn local_notes(
     if !silent.is_empty() {
         notes.push(Note::LocalFirewall { ips: silent });
     }
+    let listening: Vec<&Socket> = table
+        .sockets
+        .iter()
+        .filter(|s| s.state.is_listening())
+        .collect();
+    for s in listening.iter().filter(|s| s.device.is_some()) {
+        let device = s
+            .device
+            .and_then(|d| host.interfaces.iter().find(|i| i.index == Some(d)));
+        // A link-local address's zone ties it to its interface anyway.
+        if let (Some(iface), false) = (device, classify(s.local.ip()) == AddrKind::LinkLocal) {
+            notes.push(Note::BoundToDevice {
+                socket: s.local,
+                device: iface.name.clone(),
+            });
+        }
+    }
     let flask = table.processes.iter().any(looks_like_flask);
     match bind {
-        InferredBind::None => notes.push(Note::NothingListens { port }),
+        InferredBind::None if !listening.is_empty() => notes.push(Note::ListenerSilent {
+            port,
+            sockets: listening.iter().map(|s| s.local).collect(),
+        }),
+        InferredBind::None => match bound_not_listening(port, table) {
+            Some(note) => notes.push(note),
+            None => notes.push(Note::NothingListens { port }),
+        },
         InferredBind::Loopback => notes.push(Note::LoopbackFix { flask }),
         InferredBind::All | InferredBind::Specific => {}
     }
+    // One address beyond loopback answered, loopback did not: localhost does not reach it.
+    let loopback_open = results
+        .iter()
+        .any(|r| classify(r.ip) == AddrKind::Loopback && r.status == Status::Open);
+    let answered = results
+        .iter()
+        .filter(|r| r.status == Status::Open && classify(r.ip) != AddrKind::Loopback)
+        .max_by_key(|r| (r.shareable, r.ip.is_ipv4()));
+    if let (InferredBind::Specific, false, Some(r)) = (bind, loopback_open, answered) {
+        notes.push(Note::NotOnLocalhost { ip: r.ip, port });
+    }
     // 127.0.0.1 and ::1 held by different programs: `localhost` reaches either.
     let holders = |loopback: IpAddr| -> Vec<u32> {
-        table
-            .sockets
+        listening
             .iter()
-            .filter(|s| s.state.is_listening() && s.local.ip() == loopback)
+            .filter(|s| s.local.ip() == loopback)
             .flat_map(|s| s.pids.iter().copied())
             .collect()
     };
@@ -96,15 +137,9 @@ pub fn local_notes(
         holders(IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])),
     );
     if !v4.is_empty() && !v6.is_empty() && v4.iter().all(|p| !v6.contains(p)) {
-        let name = |pids: &[u32]| {
-            table.process(pids[0]).map_or_else(
-                || format!("pid {}", pids[0]),
-                |p| format!("{} ({})", p.name, p.pid),
-            )
-        };
         notes.push(Note::SplitLocalhost {
-            v4: name(&v4),
-            v6: name(&v6),
+            v4: owner_name(table, v4[0]),
+            v6: owner_name(table, v6[0]),
         });
     }
     if bind != InferredBind::None {
@@ -139,9 +174,10 @@ pub fn server_kind(server: Option<&str>) -> ServerKind {
 pub fn http_notes(ip: IpAddr, kind: ServerKind, debugger: bool) -> Vec<Note> {
     let beyond_loopback = classify(ip) != AddrKind::Loopback;
     match kind {
-        ServerKind::Werkzeug if debugger && beyond_loopback => {
-            vec![Note::DebuggerExposed { ip }]
-        }
+        ServerKind::Werkzeug if debugger && beyond_loopback => vec![Note::DebuggerExposed {
+            ip,
+            evidence: DebugEvidence::Answered,
+        }],
         ServerKind::Werkzeug if beyond_loopback => vec![Note::DevServerExposed { ip }],
         ServerKind::Werkzeug => Vec::new(),
         ServerKind::AirPlay => vec![Note::AirPlayAnswered],
@@ -158,6 +194,7 @@ mod tests {
             ip: ip.parse().unwrap(),
             status,
             reach,
+            shareable: reach >= Reach::Lan,
         }
     }
 
@@ -214,7 +251,14 @@ mod tests {
             r("127.0.0.1", Refused, Reach::Host),
             r("10.203.9.2", Timeout, Reach::Lan),
         ];
-        let notes = local_notes(5000, &results, infer(&results), &SocketTable::default());
+        let host = crate::analysis::fixtures::laptop();
+        let notes = local_notes(
+            &host,
+            5000,
+            &results,
+            infer(&results),
+            &SocketTable::default(),
+        );
         assert_eq!(
             notes[0],
             Note::LocalFirewall {
@@ -236,7 +280,10 @@ mod tests {
         let lo: IpAddr = "127.0.0.1".parse().unwrap();
         assert_eq!(
             http_notes(lan, ServerKind::Werkzeug, true),
-            vec![Note::DebuggerExposed { ip: lan }]
+            vec![Note::DebuggerExposed {
+                ip: lan,
+                evidence: DebugEvidence::Answered
+            }]
         );
         assert_eq!(
             http_notes(lan, ServerKind::Werkzeug, false),

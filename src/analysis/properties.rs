@@ -50,7 +50,7 @@ fn interface() -> impl Strategy<Value = Interface> {
             master: None,
             addresses: addrs
                 .into_iter()
-                .map(|(ip, prefix)| IfAddress { ip, prefix })
+                .map(|(ip, prefix)| IfAddress::new(ip, prefix))
                 .collect(),
         })
 }
@@ -65,14 +65,8 @@ fn host() -> impl Strategy<Value = Host> {
                 device: Device::Loopback,
                 master: None,
                 addresses: vec![
-                    IfAddress {
-                        ip: Ipv4Addr::LOCALHOST.into(),
-                        prefix: 8,
-                    },
-                    IfAddress {
-                        ip: Ipv6Addr::LOCALHOST.into(),
-                        prefix: 128,
-                    },
+                    IfAddress::new(Ipv4Addr::LOCALHOST.into(), 8),
+                    IfAddress::new(Ipv6Addr::LOCALHOST.into(), 128),
                 ],
             };
             interfaces.insert(0, lo);
@@ -184,7 +178,8 @@ proptest! {
             .map(|ip| LocalResult {
                 ip: *ip,
                 status: if open(ip) { Status::Open } else { Status::Refused },
-                reach: crate::analysis::interfaces::reach_of(&host, *ip),
+                reach: crate::analysis::interfaces::reach_of(&host, *ip).reach,
+                shareable: crate::analysis::interfaces::shareable(&host, *ip),
             })
             .collect();
         let v4_beyond = beyond.iter().any(IpAddr::is_ipv4);

@@ -7,13 +7,13 @@ use serde::Serialize;
 
 use super::expose::{listeners_for, v6only_by_default};
 use super::notes::{Conflict, Note};
-use super::vocab::Reach;
-use crate::model::{BindError, Host, Os, Proto, SockState, Socket, SocketTable};
+use super::vocab::{InferredBind, Reach};
+use crate::model::{BindError, DebugFinding, Host, Os, Proto, SockState, Socket, SocketTable};
 
 /// Who can reach a listening socket: the reach of a bind to its address, with the socket's
 /// own IPV6_V6ONLY where the OS reports it.
 pub fn reach(host: &Host, socket: &Socket) -> Reach {
-    listeners_for(host, socket.local.ip(), socket.v6only)
+    listeners_for(host, socket.local.ip(), socket.v6only, socket.device)
         .iter()
         .map(|l| l.reach)
         .max()
@@ -28,6 +28,41 @@ pub fn dual_stack(host: &Host, socket: &Socket) -> Option<bool> {
         }
         _ => None,
     }
+}
+
+/// The bind of the server running on a port, from its listening TCP sockets: `None` when no
+/// TCP socket listens there. A wildcard socket means all; only loopback addresses, loopback;
+/// anything else, specific addresses.
+pub fn running_bind(sockets: &[Socket]) -> Option<InferredBind> {
+    let listening: Vec<&Socket> = sockets
+        .iter()
+        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .collect();
+    if listening.is_empty() {
+        None
+    } else if listening
+        .iter()
+        .any(|s| s.local.ip().is_unspecified() && s.device.is_none())
+    {
+        Some(InferredBind::All)
+    } else if listening.iter().all(|s| plain(s.local.ip()).is_loopback()) {
+        Some(InferredBind::Loopback)
+    } else {
+        Some(InferredBind::Specific)
+    }
+}
+
+/// Whether a TCP server listening in `sockets` takes connections to `ip`, by the same rules
+/// as [`reach`]: its address, the wildcard with IPV6_V6ONLY, the interface it is tied to.
+pub fn answers_on(host: &Host, sockets: &[Socket], ip: IpAddr) -> bool {
+    sockets
+        .iter()
+        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .any(|s| {
+            listeners_for(host, s.local.ip(), s.v6only, s.device)
+                .iter()
+                .any(|l| l.ip == ip)
+        })
 }
 
 /// An IPv4-mapped IPv6 address stands for its IPv4 address.
@@ -70,6 +105,47 @@ pub fn blockers(host: &Host, trial: IpAddr, sockets: &[Socket]) -> Vec<(SocketAd
             Some((s.local, rule))
         })
         .collect()
+}
+
+/// DANGER: Werkzeug's debugger is on in a process whose socket reaches beyond this machine.
+/// One note per address it listens on.
+pub fn debugger_notes(host: &Host, findings: &[DebugFinding], table: &SocketTable) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for finding in findings {
+        let exposed = table.sockets.iter().filter(|s| {
+            s.proto == Proto::Tcp
+                && s.state == SockState::Listen
+                && s.pids.contains(&finding.pid)
+                && reach(host, s) > Reach::Host
+        });
+        for s in exposed {
+            let note = Note::DebuggerExposed {
+                ip: s.local.ip(),
+                evidence: finding.evidence,
+            };
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+    }
+    notes
+}
+
+/// `python3 (4200)`, or `pid 4200` when the process could not be read.
+pub fn owner_name(table: &SocketTable, pid: u32) -> String {
+    table.process(pid).map_or_else(
+        || format!("pid {pid}"),
+        |p| format!("{} ({})", p.name, p.pid),
+    )
+}
+
+/// A TCP socket bound without listen() on the port, with its owner.
+pub fn bound_not_listening(port: u16, table: &SocketTable) -> Option<Note> {
+    let bound = table.sockets.iter().find(|s| s.state == SockState::Bound)?;
+    Some(Note::BoundNotListening {
+        port,
+        owner: bound.pids.first().map(|&pid| owner_name(table, pid)),
+    })
 }
 
 fn looks_like_python(name: &str) -> bool {
@@ -175,6 +251,7 @@ pub fn port_notes(
             }
         }
     }
+    notes.extend(bound_not_listening(port, table));
     notes.extend(owner_notes(host, Some(port), table));
     notes.extend(super::ports::privilege_note(host, port));
     let refused = bind_test
@@ -267,6 +344,7 @@ mod tests {
             remote: None,
             state: SockState::Listen,
             v6only,
+            device: None,
             uid: Some(1000),
             inode: Some(1),
             pids: pids.to_vec(),
@@ -297,9 +375,10 @@ mod tests {
             reach(&host, &listen("[::1]:5000", Some(true), &[])),
             Reach::Host
         );
+        // docker0's address: Linux accepts it from any device that routes there.
         assert_eq!(
             reach(&host, &listen("172.17.0.1:5000", None, &[])),
-            Reach::Host
+            Reach::Lan
         );
         let server = fixtures::server();
         assert_eq!(

@@ -7,9 +7,11 @@ use super::fixtures;
 use super::interfaces::{self, full_tunnel_vpn, primary};
 use super::notes::Note;
 use super::vocab::BindKind;
+use super::vocab::NotShareable;
 use super::vocab::Role;
 use super::vocab::{Reach, Risk};
 use crate::model::Target;
+use crate::model::{AddrState, Device, IfAddress};
 use crate::model::{Host, Os};
 
 fn bind(host: &Host, s: &str) -> Exposure {
@@ -54,7 +56,7 @@ fn laptop_roles_and_primary() {
 }
 
 #[test]
-fn laptop_bind_all_ipv4_lists_every_ipv4_address_and_caps_docker_at_host() {
+fn laptop_bind_all_ipv4_lists_every_ipv4_address_and_docker_if_routed_here() {
     let host = fixtures::laptop();
     let e = bind(&host, "0.0.0.0");
     assert_eq!(e.kind, BindKind::All);
@@ -63,13 +65,18 @@ fn laptop_bind_all_ipv4_lists_every_ipv4_address_and_caps_docker_at_host() {
         vec![
             ("127.0.0.1".into(), "lo".into(), Reach::Host),
             ("192.168.1.23".into(), "wlp2s0".into(), Reach::Lan),
-            ("172.17.0.1".into(), "docker0".into(), Reach::Host),
+            // Linux accepts packets for docker0's address from the LAN too: a device that
+            // routes 172.17.0.0/16 through this machine reaches it.
+            ("172.17.0.1".into(), "docker0".into(), Reach::Lan),
         ]
     );
+    assert!(e.listens_on[2].routed_only && !e.listens_on[1].routed_only);
+    assert_eq!(e.listens_on[2].network, "172.17.0.0/16");
     assert_eq!(e.reach, Reach::Lan);
     assert_eq!(e.risk, Risk::Medium);
     assert!(e.notes.contains(&Note::AlsoVirtual {
-        interfaces: vec!["docker0".into()]
+        interfaces: vec!["docker0".into()],
+        routed: true,
     }));
     assert!(has(&e, "firewall_decides"));
 }
@@ -206,11 +213,18 @@ fn an_interface_name_binds_its_ipv4_address() {
 }
 
 #[test]
-fn docker_bridge_address_is_virtual() {
+fn docker_bridge_address_is_virtual_and_reached_by_what_routes_there() {
     let e = bind(&fixtures::laptop(), "172.17.0.1");
     assert_eq!(e.kind, BindKind::Virtual);
-    assert_eq!(e.reach, Reach::Host);
+    // Not a URL for the phone, yet the LAN reaches it through this machine.
+    assert_eq!(e.reach, Reach::Lan);
+    assert!(e.listens_on[0].routed_only);
     assert!(has(&e, "virtual_address"));
+    assert!(has(&e, "not_on_localhost"));
+    // Windows accepts it only on the bridge's own interface.
+    let mut windows = fixtures::laptop();
+    windows.os = Os::Windows;
+    assert_eq!(bind(&windows, "172.17.0.1").reach, Reach::Host);
 }
 
 #[test]
@@ -359,12 +373,132 @@ fn urls_bracket_ipv6_drop_default_ports_and_refuse_link_local() {
 }
 
 #[test]
-fn a_down_interface_is_reached_by_nobody() {
+fn a_down_interface_keeps_its_address_for_this_machine_and_routed_peers() {
+    // Linux keeps the local route of an address on a down interface: a bind succeeds, this
+    // machine connects, and a peer that routes to it through another link connects.
     let mut host = fixtures::laptop();
     host.interfaces[1].up = false;
     let e = bind(&host, "192.168.1.23");
+    assert_eq!(e.reach, Reach::Host, "no other link: only this machine");
+    assert!(primary(&host).is_none(), "not a URL for a phone");
+    host.interfaces.push(fixtures::iface(
+        "eth0",
+        Device::Ethernet,
+        &["10.203.1.5/24"],
+    ));
+    let e = bind(&host, "192.168.1.23");
+    assert_eq!(e.reach, Reach::Lan);
+    assert!(e.listens_on[0].routed_only);
+    assert!(e
+        .notes
+        .iter()
+        .any(|n| matches!(n, Note::RoutedOnly { down: true, .. })));
+    // Windows drops packets for an address on another interface (the strong host model).
+    host.os = Os::Windows;
+    assert_eq!(bind(&host, "192.168.1.23").reach, Reach::None);
+}
+
+#[test]
+fn a_lan_address_on_lo_is_not_loopback() {
+    let mut host = fixtures::laptop();
+    host.interfaces[0]
+        .addresses
+        .push(IfAddress::new(ip("10.1.2.3"), 32));
+    let e = bind(&host, "10.1.2.3");
+    assert_ne!(e.kind, BindKind::Loopback);
+    assert!(!has(&e, "loopback_only"));
+    assert_eq!(e.reach, Reach::Lan);
+    assert!(e.listens_on[0].routed_only);
+    assert_eq!(
+        e.listens_on[0].not_shareable,
+        Some(NotShareable::OnLoopback)
+    );
+    assert!(has(&e, "routed_only"));
+    // 127/8 stays this machine's: packets for it from outside are martians.
+    assert_eq!(bind(&host, "127.0.0.1").reach, Reach::Host);
+}
+
+#[test]
+fn tentative_and_failed_ipv6_addresses_reach_nobody() {
+    let mut host = fixtures::laptop();
+    let wlan = &mut host.interfaces[1];
+    wlan.addresses.push(IfAddress {
+        ip: ip("fd12:3456:789a::99"),
+        prefix: 64,
+        state: AddrState::DadFailed,
+    });
+    let e = bind(&host, "fd12:3456:789a::99");
     assert_eq!(e.reach, Reach::None);
-    assert!(primary(&host).is_none());
+    assert!(e.notes.contains(&Note::AddressNotReady {
+        ip: ip("fd12:3456:789a::99"),
+        failed: true
+    }));
+    assert!(!has(&e, "firewall_decides"));
+    let all = bind(&host, "::");
+    let failed = all
+        .listens_on
+        .iter()
+        .find(|l| l.ip == ip("fd12:3456:789a::99"))
+        .expect("listed, as not ready");
+    assert_eq!(failed.reach, Reach::None);
+    assert_eq!(failed.not_shareable, Some(NotShareable::NotReady));
+    assert!(has(&all, "address_not_ready"));
+}
+
+#[test]
+fn ipv4_mapped_needs_a_dual_stack_socket() {
+    let mut host = fixtures::laptop();
+    let e = bind(&host, "::ffff:127.0.0.1");
+    assert_eq!(
+        e.listens_on.len(),
+        1,
+        "bindv6only=0: it listens on 127.0.0.1"
+    );
+    assert_eq!(e.listens_on[0].ip, ip("127.0.0.1"));
+    host.sysctls.bindv6only = Some(true);
+    let e = bind(&host, "::ffff:127.0.0.1");
+    assert!(e.listens_on.is_empty(), "EINVAL with bindv6only=1");
+    assert!(has(&e, "mapped_needs_dual_stack"));
+}
+
+#[test]
+fn the_loopback_broadcast_address_binds_but_reaches_nobody() {
+    let host = fixtures::laptop();
+    let e = bind(&host, "127.255.255.255");
+    assert!(e.listens_on.is_empty());
+    assert!(has(&e, "not_unicast"));
+    assert!(!has(&e, "not_local"));
+    // 127.0.0.0 and 127.0.0.2 answer like 127.0.0.1.
+    for other in ["127.0.0.0", "127.0.0.2"] {
+        let e = bind(&host, other);
+        assert_eq!(e.kind, BindKind::Loopback, "{other}");
+        assert_eq!(e.reach, Reach::Host, "{other}");
+    }
+}
+
+#[test]
+fn a_socket_tied_to_an_interface_is_reached_only_through_it() {
+    use super::expose::listeners_for;
+    let mut host = fixtures::laptop();
+    for (n, i) in host.interfaces.iter_mut().enumerate() {
+        i.index = Some(n as u32 + 1);
+    }
+    let on_lo = listeners_for(&host, ip("0.0.0.0"), None, Some(1));
+    assert_eq!(
+        on_lo.iter().map(|l| l.ip).collect::<Vec<_>>(),
+        vec![ip("127.0.0.1")]
+    );
+    assert!(on_lo.iter().all(|l| l.reach == Reach::Host));
+    let on_wlan = listeners_for(&host, ip("0.0.0.0"), None, Some(2));
+    assert_eq!(
+        on_wlan.iter().map(|l| (l.ip, l.reach)).collect::<Vec<_>>(),
+        vec![(ip("192.168.1.23"), Reach::Lan)]
+    );
+    // Tied to the Docker bridge: only what arrives through it, so no routing from the LAN.
+    let on_docker = listeners_for(&host, ip("0.0.0.0"), None, Some(3));
+    assert!(on_docker
+        .iter()
+        .all(|l| l.reach == Reach::Host && !l.routed_only));
 }
 
 #[test]

@@ -118,6 +118,10 @@ pub enum NotShareable {
     Reserved,
     /// The interface is virtual: its role says who can use it.
     Virtual,
+    /// Duplicate address detection has not passed (tentative, or failed).
+    NotReady,
+    /// A non-loopback address on the loopback interface: only routed traffic reaches it.
+    OnLoopback,
 }
 
 /// The kind of bind, as the comparison tables of the seeds know them.

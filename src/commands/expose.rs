@@ -4,8 +4,13 @@ use super::Context;
 use crate::analysis::expose::expose;
 use crate::config::ExposeOptions;
 use crate::gather::targets::{socket_addr, target, zone_of};
-use crate::model::BindError;
+use std::net::IpAddr;
+
+use crate::analysis::sockets::{blockers, owner_name};
+use crate::gather::probe;
+use crate::model::{BindError, Host};
 use crate::platform;
+use crate::report::expose::Blocker;
 use crate::report::{self, ExposeReport, ExposeRequest};
 
 pub fn run(options: &ExposeOptions, cx: &Context) -> anyhow::Result<ExposeReport> {
@@ -17,11 +22,32 @@ pub fn run(options: &ExposeOptions, cx: &Context) -> anyhow::Result<ExposeReport
         Some(ip) => platform::try_bind(socket_addr(&host, ip, zone_of(&target), port)),
         None => Err(BindError::NotLocal),
     });
+    let blocked_by = match (&tried, exposure.bind_ip) {
+        (Some(Err(BindError::InUse)), Some(ip)) => blocker(&host, ip, port),
+        _ => None,
+    };
     let request = ExposeRequest {
         host: &shown,
         port,
         scheme: input.scheme.as_deref().unwrap_or("http"),
         tried,
+        blocked_by,
     };
     Ok(report::expose(&request, &exposure, cx.ui.cat))
+}
+
+/// The listening socket that stops a bind of `ip` on `port`, and its owner.
+fn blocker(host: &Host, ip: IpAddr, port: u16) -> Option<Blocker> {
+    let table = probe::listening_on(port);
+    let (socket, _) = blockers(host, ip, &table.sockets).into_iter().next()?;
+    let owner = table
+        .sockets
+        .iter()
+        .find(|s| s.local == socket)
+        .and_then(|s| s.pids.first())
+        .map(|&pid| owner_name(&table, pid));
+    Some(Blocker {
+        socket,
+        process: owner,
+    })
 }

@@ -8,7 +8,7 @@ use crate::analysis::expose::expose;
 use crate::analysis::interfaces::primary;
 use crate::config::LabOptions;
 use crate::gather::probe::{self, Progress};
-use crate::model::Target;
+use crate::model::{SocketTable, Target};
 use crate::platform;
 use crate::report::lab::{self, LabReport};
 
@@ -26,7 +26,13 @@ pub fn run(options: &LabOptions, cx: &Context) -> anyhow::Result<LabReport> {
     for bind in binds {
         let listener = TcpListener::bind(SocketAddr::new(bind, 0))?;
         let port = listener.local_addr()?.port();
-        let attempts = probe::local(&host, port, options.timeout, &quiet)?;
+        let attempts = probe::local(
+            &host,
+            port,
+            &SocketTable::default(),
+            options.timeout,
+            &quiet,
+        )?;
         drop(listener);
         let kind = expose(
             &host,

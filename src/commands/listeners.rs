@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::config::ListenersOptions;
+use crate::gather::debugger;
 use crate::model::{Families, SocketQuery};
 use crate::platform;
 use crate::report::{self, ListenersReport, ListenersView};
@@ -16,5 +17,6 @@ pub fn run(options: &ListenersOptions, cx: &Context) -> anyhow::Result<Listeners
         ipv4: options.families != Families::V6,
         ipv6: options.families != Families::V4,
     };
-    Ok(report::listeners(&host, &table, &view, cx.ui.cat))
+    let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
+    Ok(report::listeners(&host, &table, &view, &debug, cx.ui.cat))
 }

@@ -2,10 +2,18 @@
 //! the typical hosts.
 
 use super::Context;
+use crate::gather::{debugger, probe};
 use crate::platform;
+use crate::report::server::Running;
 use crate::report::{self, OverviewReport};
 
 pub fn run(port: u16, cx: &Context) -> anyhow::Result<OverviewReport> {
     let host = platform::snapshot()?;
-    Ok(report::overview(&host, port, cx.ui.cat))
+    let table = probe::listening_on(port);
+    let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
+    let running = Running {
+        table: &table,
+        debug: &debug,
+    };
+    Ok(report::overview(&host, port, Some(running), cx.ui.cat))
 }

@@ -6,7 +6,7 @@ use super::Context;
 use crate::analysis::sockets::{kill_plan, KillPlan};
 use crate::config::{KillOptions, PortOptions};
 use crate::error::InputError;
-use crate::gather::{kill, ports};
+use crate::gather::{debugger, kill, ports};
 use crate::i18n::{is_yes, Text};
 use crate::model::{SocketQuery, SocketTable};
 use crate::platform;
@@ -22,7 +22,9 @@ pub fn run(options: &PortOptions, cx: &Context) -> anyhow::Result<PortReport> {
     let table = platform::socket_table(SocketQuery::Port(port))?;
     let bind_test = ports::trial_binds(&host, port);
     let taken = bind_test.iter().any(|(_, r)| r.is_err());
+    let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
     let findings = PortFindings {
+        debug: &debug,
         port,
         table: &table,
         bind_test: &bind_test,

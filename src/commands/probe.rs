@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::Context;
 use crate::config::ProbeOptions;
+use crate::gather::debugger;
 use crate::gather::probe::{self, Progress};
 use crate::i18n::Text;
 use crate::parse::{HostInput, HostSpec};
@@ -26,19 +27,22 @@ fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
         enabled: cx.progress,
         message: &message,
     };
-    let mut attempts = probe::local(&host, port, options.timeout, &progress)?;
+    let listening = probe::listening_on(port);
+    let mut attempts = probe::local(&host, port, &listening, options.timeout, &progress)?;
     if options.http {
         let host_header = |ip: IpAddr| SocketAddr::new(ip, port).ip().to_string();
         probe::add_http(&mut attempts, host_header, options.timeout)?;
     }
-    let listening = probe::listening_on(port);
-    Ok(ProbeReport::Local(probe_report::local(
-        &host,
+    let debug = debugger::findings(&host, &listening, options.timeout);
+    let found = probe_report::LocalFindings {
         port,
-        options.timeout,
+        timeout: options.timeout,
         attempts,
-        &listening,
-        cx.ui.cat,
+        table: &listening,
+        debug: &debug,
+    };
+    Ok(ProbeReport::Local(probe_report::local(
+        &host, found, cx.ui.cat,
     )))
 }
 

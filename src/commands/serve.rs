@@ -32,6 +32,9 @@ pub fn run(
     };
     let primary = primary(&host);
     let request = UrlsRequest {
+        host: &host,
+        bind: None,
+        running: None,
         port,
         scheme: "http",
         path: "",

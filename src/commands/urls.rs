@@ -5,19 +5,32 @@ use crate::analysis::expose::expose;
 use crate::analysis::interfaces::primary;
 use crate::config::UrlsOptions;
 use crate::gather::targets::target;
+use crate::gather::{debugger, probe};
 use crate::model::Target;
 use crate::platform;
+use crate::report::server::Running;
 use crate::report::{self, UrlsReport, UrlsRequest};
 
 pub fn run(options: &UrlsOptions, cx: &Context) -> anyhow::Result<UrlsReport> {
     let host = platform::snapshot()?;
-    let target = match &options.host {
-        Some(input) => target(&host, &input.host)?.0,
-        None => Target::Everything,
+    let (target, shown) = match &options.host {
+        Some(input) => {
+            let (target, shown) = target(&host, &input.host)?;
+            (target, Some(shown))
+        }
+        None => (Target::Everything, None),
     };
     let exposure = expose(&host, &target, options.port);
     let primary = primary(&host);
+    let table = probe::listening_on(options.port);
+    let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
     let request = UrlsRequest {
+        host: &host,
+        bind: shown.as_deref(),
+        running: Some(Running {
+            table: &table,
+            debug: &debug,
+        }),
         port: options.port,
         scheme: &options.scheme,
         path: &options.path,

@@ -4,6 +4,7 @@
 //! for the decisions, and return plain data for the reports.
 
 pub mod beacon;
+pub mod debugger;
 pub mod kill;
 pub mod ports;
 pub mod probe;

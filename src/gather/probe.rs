@@ -11,16 +11,13 @@ use crate::analysis::address::classify;
 use crate::analysis::probe::server_kind;
 use crate::analysis::vocab::{AddrKind, ServerKind};
 use crate::model::SocketQuery;
-use crate::model::{Attempt, Host, HttpProbe, Outcome, SocketTable};
+use crate::model::{Attempt, Host, HttpProbe, Outcome, SockState, SocketTable};
 use crate::parse::{HostInput, HostSpec};
 use crate::platform;
 use crate::platform::net::{connect_all, http_get_all};
 
+use super::debugger::{is_debugger, DEBUGGER_PROBE};
 use super::targets::socket_addr;
-
-/// The path whose answer tells whether Werkzeug's debugger is on: it serves its own style sheet
-/// there when it is, and the app answers otherwise.
-const DEBUGGER_PROBE: &str = "/?__debugger__=yes&cmd=resource&f=style.css";
 
 /// Shown on stderr while a slow probe waits, when there is a terminal to show it on.
 pub struct Progress<'a> {
@@ -29,35 +26,81 @@ pub struct Progress<'a> {
     pub message: &'a dyn Fn(usize) -> String,
 }
 
-/// Connects to `port` through every address of this machine at once, link-local ones aside
-/// (they need a zone and no one shares them); each attempt carries its interface.
+/// Connects to `port` through every usable address of this machine at once, and through every
+/// address a socket on the port is bound to (127.0.0.2, a link-local address); each attempt
+/// carries its interface. Addresses that duplicate address detection has not passed are left
+/// out: a connect to them only times out, which would read as a firewall.
 pub fn local(
     host: &Host,
     port: u16,
+    table: &SocketTable,
     timeout: Duration,
     progress: &Progress,
 ) -> anyhow::Result<Vec<Attempt>> {
-    let targets: Vec<(IpAddr, &str)> = host
-        .addresses()
-        .filter(|(i, a)| i.up && classify(a.ip) != AddrKind::LinkLocal)
-        .map(|(i, a)| (a.ip, i.name.as_str()))
-        .collect();
-    let addrs: Vec<SocketAddr> = targets
+    let mut targets: Vec<(SocketAddr, Option<&str>)> = host
+        .interfaces
         .iter()
-        .map(|(ip, _)| SocketAddr::new(*ip, port))
+        .flat_map(|i| i.addresses.iter().map(move |a| (i, a)))
+        .filter(|(_, a)| a.state.usable())
+        .map(|(i, a)| {
+            (
+                with_zone(SocketAddr::new(a.ip, port), i.index),
+                Some(i.name.as_str()),
+            )
+        })
         .collect();
+    for s in table.sockets.iter().filter(|s| s.state.is_listening()) {
+        let ip = s.local.ip();
+        if ip.is_unspecified() || targets.iter().any(|(t, _)| t.ip() == ip) {
+            continue;
+        }
+        let interface = s
+            .device
+            .and_then(|d| host.interfaces.iter().find(|i| i.index == Some(d)))
+            .or_else(|| host.owner_of(ip))
+            .or_else(|| {
+                (classify(ip) == AddrKind::Loopback)
+                    .then(|| loopback(host))
+                    .flatten()
+            });
+        let addr = with_zone(SocketAddr::new(ip, port), s.device);
+        targets.push((addr, interface.map(|i| i.name.as_str())));
+    }
+    let addrs: Vec<SocketAddr> = targets.iter().map(|(a, _)| *a).collect();
     let mut attempts = connect(&addrs, timeout, progress)?;
     for (attempt, (_, interface)) in attempts.iter_mut().zip(targets) {
-        attempt.interface = Some(interface.to_string());
+        attempt.interface = interface.map(str::to_string);
     }
     Ok(attempts)
 }
 
-/// The listening sockets on `port` and their owners. Owners make an answer better but are not
-/// needed for it: what cannot be read is an empty table.
+/// A link-local IPv6 address reaches its interface only with the zone.
+fn with_zone(addr: SocketAddr, index: Option<u32>) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(mut v6) if classify(addr.ip()) == AddrKind::LinkLocal => {
+            v6.set_scope_id(index.unwrap_or(0));
+            SocketAddr::V6(v6)
+        }
+        other => other,
+    }
+}
+
+fn loopback(host: &Host) -> Option<&crate::model::Interface> {
+    host.interfaces.iter().find(|i| {
+        i.addresses
+            .iter()
+            .any(|a| classify(a.ip) == AddrKind::Loopback)
+    })
+}
+
+/// The sockets on `port` a server holds (listening, or TCP bound without listening) and their
+/// owners. Owners make an answer better but are not needed for it: what cannot be read is an
+/// empty table.
 pub fn listening_on(port: u16) -> SocketTable {
     let mut table = platform::socket_table(SocketQuery::Port(port)).unwrap_or_default();
-    table.sockets.retain(|s| s.state.is_listening());
+    table
+        .sockets
+        .retain(|s| s.state.is_listening() || s.state == SockState::Bound);
     let pids: Vec<u32> = table.sockets.iter().flat_map(|s| s.pids.clone()).collect();
     table.processes.retain(|p| pids.contains(&p.pid));
     table
@@ -163,14 +206,10 @@ pub fn add_http(
         .collect();
     let debugger_answers = http_get_all(&debugger_requests, timeout)?;
     for (&n, answer) in open.iter().zip(answers) {
-        let debugger = werkzeug.iter().position(|&m| m == n).map(|k| {
-            debugger_answers[k].as_ref().is_ok_and(|a| {
-                a.status == 200
-                    && a.content_type
-                        .as_deref()
-                        .is_some_and(|c| c.starts_with("text/css"))
-            })
-        });
+        let debugger = werkzeug
+            .iter()
+            .position(|&m| m == n)
+            .map(|k| debugger_answers[k].as_ref().is_ok_and(is_debugger));
         attempts[n].http = Some(HttpProbe { answer, debugger });
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{Arg, InputError, SystemError};
 use crate::model::BindError;
+use crate::model::DebugEvidence;
 use crate::model::KillOutcome;
 use crate::model::{Device, Os, WslMode};
 use crate::parse::MAX_ARG_LEN;
@@ -84,6 +85,9 @@ impl Catalogue for En {
             Label::Time => "TIME",
             Label::Http => "HTTP",
             Label::Bound => "Bound to:",
+            Label::RoutedOnly => "if routed here",
+            Label::Tentative => "not usable yet: duplicate address check",
+            Label::DadFailed => "unusable: duplicate address",
             Label::ReadMore => "Read more:",
         }
     }
@@ -99,6 +103,10 @@ impl Catalogue for En {
             Text::NoPrimary => {
                 "No network address: only this machine can reach a server here.".into()
             }
+            Text::ExposeRouted { bind, network, risk } => format!(
+                "{bind}: reachable only from devices that route {network} through this machine (normally none but its own containers and VMs), risk {}.",
+                self.risk(risk)
+            ),
             Text::ExposeVerdict { bind, reach, risk } => format!(
                 "{bind}: reachable from {}, risk {}.",
                 self.reach(reach),
@@ -107,6 +115,12 @@ impl Catalogue for En {
             Text::ExposeFails { bind } => {
                 format!("{bind}: a server cannot listen there on this machine.")
             }
+            Text::ExposeBindFails { bind, error, holder } => match holder {
+                Some((who, socket)) => {
+                    format!("{bind} cannot be bound now: {who} holds {socket}.")
+                }
+                None => format!("{bind} cannot be bound now: {error}."),
+            },
             Text::ResolvesTo { name } => format!("{name} resolves to:"),
             Text::Comparison { kind } => {
                 format!("What binding to {} means:", self.bind_kind(kind))
@@ -176,6 +190,31 @@ impl Catalogue for En {
                 format!("No free port between {low} and {high}.")
             }
             Text::ProbeNone { port } => format!("Nothing answers on port {port}."),
+            Text::ProbeSilent { port } => format!(
+                "Something listens on port {port}, but no connection from this machine got in."
+            ),
+            Text::ProbeBoundOnly { port } => format!(
+                "Port {port} is bound but nothing listens on it: the server did not finish starting."
+            ),
+            Text::DebuggerDanger { port } => format!(
+                "DANGER: Werkzeug's debugger on port {port} is reachable from other devices: anyone who reaches it can run code on this machine."
+            ),
+            Text::UrlsServing { url, port } => format!(
+                "Open {url} on another device on your network: your server on port {port} listens there."
+            ),
+            Text::UrlsLoopback => "No network URL: a server bound to loopback is for this machine only.".into(),
+            Text::UrlsNotLocal => "No URL: that address is not this machine's, so a server cannot bind it.".into(),
+            Text::NoQrNotAnswering => "No QR code yet: your server does not answer on that URL (see above).".into(),
+            Text::OverviewServing { url, port } => format!(
+                "Your server on port {port} answers on the network: share {url}"
+            ),
+            Text::OverviewPublic { ip, port } => format!(
+                "{ip} is a public address: a server bound to 0.0.0.0 on port {port} is open to the whole internet. Limit it before you share it (see below)."
+            ),
+            Text::DebuggerDangerAny => "DANGER: a Werkzeug debugger on this machine is reachable from other devices: anyone who reaches it can run code here.".into(),
+            Text::RemoteDanger { target } => format!(
+                "DANGER: {target} runs Werkzeug's debugger where this device can reach it: anyone who reaches it can run code on that machine."
+            ),
             Text::ProbeLoopback { port } => format!(
                 "Port {port} answers on loopback only: this machine can open it, other devices cannot."
             ),
@@ -243,9 +282,60 @@ impl Catalogue for En {
             Note::DualStack => "Dual stack: :: accepts IPv4 too here (net.ipv6.bindv6only=0), unless the server sets IPV6_V6ONLY, as nginx does by default.".into(),
             Note::V6Only { windows: true } => "On Windows a :: socket takes IPv6 only unless the server clears IPV6_V6ONLY: bind 0.0.0.0 too for IPv4 clients.".into(),
             Note::V6Only { windows: false } => ":: takes IPv6 only here (net.ipv6.bindv6only=1): bind 0.0.0.0 too for IPv4 clients.".into(),
-            Note::AlsoVirtual { interfaces } => format!(
-                "It also listens on {}: containers and VMs on this machine can connect.",
-                interfaces.join(", ")
+            Note::AlsoVirtual { interfaces, routed } => format!(
+                "It also listens on {}: containers and VMs on this machine can connect{}.",
+                interfaces.join(", "),
+                if *routed {
+                    ", and so can any device that routes those networks through this machine (this OS accepts them on every interface)"
+                } else {
+                    ""
+                }
+            ),
+            Note::RoutedOnly { ip, network, interface, down } => format!(
+                "{ip} is on {interface}{}, which no other device is plugged into, yet this machine accepts connections to it on every interface: a device that routes {network} through this machine can connect. It is not a URL for your phone.",
+                if *down { " (down)" } else { "" }
+            ),
+            Note::AddressNotReady { ip, failed: false } => format!(
+                "{ip} is not usable yet: duplicate address detection is still checking that no other device has it (about a second). Until then a bind fails with \"cannot assign requested address\" and nothing reaches it."
+            ),
+            Note::AddressNotReady { ip, failed: true } => format!(
+                "{ip} failed duplicate address detection: another device on the link already has it, so this machine does not use it. A bind fails with \"cannot assign requested address\"; remove the address or choose another."
+            ),
+            Note::MappedNeedsDualStack { ip } => format!(
+                "::ffff:{ip} is the IPv4 address {ip} written as IPv6; here an IPv6 socket takes IPv6 only (bindv6only=1, or Windows), so the bind fails (invalid argument). Bind {ip} instead."
+            ),
+            Note::NotUnicast { ip, network } => format!(
+                "{ip} is the broadcast address of {network}: a bind succeeds, but no connection can reach it (\"network is unreachable\"). Use 127.0.0.1."
+            ),
+            Note::NotOnLocalhost { ip, port } => format!(
+                "A server bound to {ip} listens there only: http://127.0.0.1:{port} and http://localhost:{port} do not answer, even on this machine. Open {}, or bind 0.0.0.0 to have both.",
+                crate::analysis::expose::url("http", *ip, *port, "").unwrap_or_else(|| ip.to_string())
+            ),
+            Note::BoundToDevice { socket, device } => format!(
+                "{socket} is tied to the interface {device} (SO_BINDTODEVICE): it accepts only connections that arrive through {device}."
+            ),
+            Note::ListenerSilent { port, sockets } => format!(
+                "Something listens on port {port} ({}), yet no connection from this machine got in. It may be tied to one interface, or a firewall here drops the packets: test from the other device.",
+                list(sockets)
+            ),
+            Note::BoundNotListening { port, owner } => format!(
+                "{} has bound port {port} but does not listen: it crashed or stopped while starting (between bind and listen). Nothing can connect, and a new server cannot take the port until it is stopped.",
+                owner.as_deref().unwrap_or("A program")
+            ),
+            Note::ServerLoopbackOnly { port, flask: true } => format!(
+                "Your server on port {port} listens on 127.0.0.1 only: the phone URL below will not answer until you restart it with flask run --host=0.0.0.0."
+            ),
+            Note::ServerLoopbackOnly { port, flask: false } => format!(
+                "Your server on port {port} listens on loopback only: the phone URL below will not answer until you restart it bound to 0.0.0.0."
+            ),
+            Note::ServerNotRunning { port } => format!(
+                "Nothing listens on port {port} yet: start your server bound to 0.0.0.0, then open the URL."
+            ),
+            Note::NoNetworkUrl { host } => format!(
+                "A server bound to {host} has no network URL: only this machine can open it. Bind 0.0.0.0 to get one."
+            ),
+            Note::PublicExposure { ip, port } => format!(
+                "{ip} is a public address: a server bound to 0.0.0.0 can be reached from the whole internet on port {port}. Allow the port only from your network in the firewall, put the app behind a reverse proxy, or bind a private address instead."
             ),
             Note::AlsoVpn { interfaces } => format!(
                 "It also listens on {}, a VPN: devices on that VPN can connect.",
@@ -354,8 +444,13 @@ impl Catalogue for En {
             Note::SelfTestOnly { port } => format!(
                 "A test from this machine goes through loopback: it shows the bind, not the firewall. To test from the phone, stop your app, run bindscope serve -p {port} and open its URL there (or run bindscope probe there)."
             ),
-            Note::DebuggerExposed { ip } => format!(
-                "DANGER: Werkzeug's debugger answers on {ip}. Anyone who can reach it can run code on this machine. Stop the server, or bind it to 127.0.0.1, or turn debug mode off."
+            Note::DebuggerExposed { ip, evidence } => format!(
+                "DANGER: Werkzeug's debugger is on ({}) and the server is reachable on {ip}. Anyone who can reach it can run code on the machine that runs it. Turn debug mode off, or bind it to 127.0.0.1 (flask run --debug without --host).",
+                match evidence {
+                    DebugEvidence::Answered => "it answered its own page",
+                    DebugEvidence::CommandLine => "its command line has --debug",
+                    DebugEvidence::Environment => "FLASK_DEBUG is set in its environment",
+                }
             ),
             Note::DevServerExposed { ip } => format!(
                 "Werkzeug's development server answers on {ip}: fine on your own network for testing, never for production (use gunicorn or waitress behind a proxy)."
@@ -501,6 +596,8 @@ impl Catalogue for En {
             NotShareable::Down => "the interface is down",
             NotShareable::Reserved => "not an address a device can connect to",
             NotShareable::Virtual => "virtual interface",
+            NotShareable::NotReady => "not usable (duplicate address detection)",
+            NotShareable::OnLoopback => "on the loopback interface: routed traffic only",
         }
     }
 

@@ -1,5 +1,6 @@
 //! 한국어.
 
+use super::particle::{object, subject, topic};
 use super::{list, Catalogue, Label, Row, Text};
 use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
@@ -11,6 +12,7 @@ use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{Arg, InputError, SystemError};
 use crate::model::BindError;
+use crate::model::DebugEvidence;
 use crate::model::KillOutcome;
 use crate::model::{Device, Os, WslMode};
 use crate::parse::MAX_ARG_LEN;
@@ -93,6 +95,9 @@ impl Catalogue for Ko {
             Label::Time => "시간",
             Label::Http => "HTTP",
             Label::Bound => "바인딩 주소:",
+            Label::RoutedOnly => "경로를 이 컴퓨터로 잡은 경우",
+            Label::Tentative => "아직 못 씀: 중복 주소 검사 중",
+            Label::DadFailed => "못 씀: 중복 주소",
             Label::ReadMore => "더 알아보기:",
         }
     }
@@ -108,6 +113,10 @@ impl Catalogue for Ko {
             Text::NoPrimary => {
                 "네트워크 주소가 없습니다: 이 컴퓨터의 서버에는 이 컴퓨터만 접속할 수 있습니다.".into()
             }
+            Text::ExposeRouted { bind, network, risk } => format!(
+                "{bind}: {network}로 가는 경로를 이 컴퓨터로 잡은 기기만 접속할 수 있습니다 (보통은 이 컴퓨터의 컨테이너와 VM뿐), 위험도 {}.",
+                self.risk(risk)
+            ),
             Text::ExposeVerdict { bind, reach, risk } => format!(
                 "{bind}: 접속 가능 범위는 {}, 위험도 {}.",
                 self.reach(reach),
@@ -116,6 +125,14 @@ impl Catalogue for Ko {
             Text::ExposeFails { bind } => {
                 format!("{bind}: 이 컴퓨터에서는 서버가 여기에 바인딩할 수 없습니다.")
             }
+            Text::ExposeBindFails { bind, error, holder } => match holder {
+                Some((who, socket)) => format!(
+                    "{bind}에는 지금 바인딩할 수 없습니다: {who}{} {socket}{} 쓰고 있습니다.",
+                    subject(who),
+                    object(&socket.to_string())
+                ),
+                None => format!("{bind}에는 지금 바인딩할 수 없습니다: {error}."),
+            },
             Text::ResolvesTo { name } => format!("{name} 이름을 조회한 결과:"),
             Text::Comparison { kind } => format!("{} 바인딩의 의미:", self.bind_kind(kind)),
             Text::UrlsVerdict { url, wildcard } => format!(
@@ -157,7 +174,7 @@ impl Catalogue for Ko {
                 format!("지금은 {port}번 포트를 {failed}에 바인딩할 수 없습니다.")
             }
             Text::KillConfirm { port, who } => {
-                format!("{port}번 포트를 쓰는 프로세스 {who}을(를) 멈출까요? [y/N] ")
+                format!("{port}번 포트를 쓰는 프로세스 {who}{} 멈출까요? [y/N] ", object(who))
             }
             Text::KillCancelled => "아무것도 멈추지 않았습니다.".into(),
             Text::NothingToKill { port } => {
@@ -180,6 +197,32 @@ impl Catalogue for Ko {
                 format!("{low}~{high} 사이에 빈 포트가 없습니다.")
             }
             Text::ProbeNone { port } => format!("{port}번 포트에서 응답이 없습니다."),
+            Text::ProbeSilent { port } => format!(
+                "{port}번 포트에서 기다리는 소켓은 있는데, 이 컴퓨터에서 한 접속은 하나도 들어가지 못했습니다."
+            ),
+            Text::ProbeBoundOnly { port } => format!(
+                "{port}번 포트에 바인딩은 되어 있지만 연결을 기다리는 프로그램이 없습니다: 서버가 시작을 끝내지 못했습니다."
+            ),
+            Text::DebuggerDanger { port } => format!(
+                "위험: {port}번 포트의 Werkzeug 디버거에 다른 기기가 접속할 수 있습니다. 여기에 닿는 사람은 누구나 이 컴퓨터에서 코드를 실행할 수 있습니다."
+            ),
+            Text::UrlsServing { url, port } => format!(
+                "같은 네트워크의 다른 기기에서 {url} 을 여세요: {port}번 포트의 서버가 거기서 기다리고 있습니다."
+            ),
+            Text::UrlsLoopback => "네트워크 URL 없음: 루프백에 바인딩한 서버는 이 컴퓨터 전용입니다.".into(),
+            Text::UrlsNotLocal => "URL 없음: 이 컴퓨터의 주소가 아니라서 서버가 바인딩할 수 없습니다.".into(),
+            Text::NoQrNotAnswering => "QR 코드는 아직 없습니다: 서버가 그 URL에서 응답하지 않습니다 (위 설명 참고).".into(),
+            Text::OverviewServing { url, port } => format!(
+                "{port}번 포트의 서버가 네트워크에서 응답합니다: {url} 을 공유하세요"
+            ),
+            Text::OverviewPublic { ip, port } => format!(
+                "{ip}{} 공인 주소입니다: 0.0.0.0에 바인딩한 {port}번 포트 서버는 인터넷 전체에 열립니다. 공유하기 전에 접근을 제한하세요 (아래 참고).",
+                topic(&ip.to_string())
+            ),
+            Text::DebuggerDangerAny => "위험: 이 컴퓨터의 Werkzeug 디버거에 다른 기기가 접속할 수 있습니다. 여기에 닿는 사람은 누구나 이 컴퓨터에서 코드를 실행할 수 있습니다.".into(),
+            Text::RemoteDanger { target } => format!(
+                "위험: {target}에서 Werkzeug 디버거가 이 기기에서 접속되는 곳에 열려 있습니다. 여기에 닿는 사람은 누구나 그 컴퓨터에서 코드를 실행할 수 있습니다."
+            ),
             Text::ProbeLoopback { port } => format!(
                 "{port}번 포트는 루프백에서만 응답합니다: 이 컴퓨터에서는 열리지만 다른 기기에서는 열리지 않습니다."
             ),
@@ -245,9 +288,69 @@ impl Catalogue for Ko {
             Note::DualStack => "듀얼 스택: 여기서는 ::가 IPv4 접속도 받습니다 (net.ipv6.bindv6only=0). 단, 서버가 IPV6_V6ONLY를 켜면 IPv6만 받습니다 (nginx의 기본값).".into(),
             Note::V6Only { windows: true } => "Windows에서 :: 소켓은 서버가 IPV6_V6ONLY를 끄지 않는 한 IPv6만 받습니다. IPv4 접속도 받으려면 0.0.0.0에도 바인딩하세요.".into(),
             Note::V6Only { windows: false } => "여기서는 ::가 IPv6만 받습니다 (net.ipv6.bindv6only=1). IPv4 접속도 받으려면 0.0.0.0에도 바인딩하세요.".into(),
-            Note::AlsoVirtual { interfaces } => format!(
-                "{}에서도 접속을 받습니다: 이 컴퓨터의 컨테이너와 VM도 접속할 수 있습니다.",
-                interfaces.join(", ")
+            Note::AlsoVirtual { interfaces, routed } => format!(
+                "{}에서도 접속을 받습니다: 이 컴퓨터의 컨테이너와 VM도 접속할 수 있습니다.{}",
+                interfaces.join(", "),
+                if *routed {
+                    " 이 OS는 모든 인터페이스에서 접속을 받으므로, 그 네트워크로 가는 경로를 이 컴퓨터로 잡은 기기도 접속할 수 있습니다."
+                } else {
+                    ""
+                }
+            ),
+            Note::RoutedOnly { ip, network, interface, down } => format!(
+                "{ip}{} {interface}{}에 있어서 다른 기기가 직접 연결된 곳은 없지만, 이 컴퓨터는 어느 인터페이스로 들어온 접속이든 받습니다: {network}로 가는 경로를 이 컴퓨터로 잡은 기기는 접속할 수 있습니다. 스마트폰에 줄 URL은 아닙니다.",
+                topic(&ip.to_string()),
+                if *down { "(꺼져 있음)" } else { "" }
+            ),
+            Note::AddressNotReady { ip, failed: false } => format!(
+                "{ip}{} 아직 쓸 수 없습니다: 다른 기기가 같은 주소를 쓰는지 확인하는 중복 주소 검사(DAD)가 진행 중입니다 (1초쯤 걸립니다). 그때까지는 바인딩이 \"cannot assign requested address\" 오류로 실패하고 아무 접속도 닿지 않습니다.",
+                topic(&ip.to_string())
+            ),
+            Note::AddressNotReady { ip, failed: true } => format!(
+                "{ip}{} 중복 주소 검사(DAD)에 실패했습니다: 같은 링크의 다른 기기가 이미 이 주소를 쓰고 있어서 이 컴퓨터는 이 주소를 쓰지 않습니다. 바인딩은 \"cannot assign requested address\" 오류로 실패하니 주소를 지우거나 다른 주소를 쓰세요.",
+                topic(&ip.to_string())
+            ),
+            Note::MappedNeedsDualStack { ip } => format!(
+                "::ffff:{ip}{} IPv4 주소 {ip}{} IPv6 형식으로 쓴 것입니다. 여기서는 IPv6 소켓이 IPv6만 받기 때문에 (bindv6only=1 또는 Windows) 바인딩이 실패합니다 (invalid argument). 대신 {ip}에 바인딩하세요.",
+                topic(&ip.to_string()),
+                object(&ip.to_string())
+            ),
+            Note::NotUnicast { ip, network } => format!(
+                "{ip}{} {network}의 브로드캐스트 주소입니다: 바인딩은 되지만 어떤 접속도 닿지 않습니다 (\"network is unreachable\"). 127.0.0.1을 쓰세요.",
+                topic(&ip.to_string())
+            ),
+            Note::NotOnLocalhost { ip, port } => format!(
+                "{ip}에 바인딩한 서버는 그 주소에서만 기다립니다: 이 컴퓨터에서도 http://127.0.0.1:{port}와 http://localhost:{port}는 응답하지 않습니다. {}로 열거나, 둘 다 되게 하려면 0.0.0.0에 바인딩하세요.",
+                crate::analysis::expose::url("http", *ip, *port, "").unwrap_or_else(|| ip.to_string())
+            ),
+            Note::BoundToDevice { socket, device } => format!(
+                "{socket}{} 인터페이스 {device}에 묶여 있습니다 (SO_BINDTODEVICE): {device}로 들어온 접속만 받습니다.",
+                topic(&socket.to_string())
+            ),
+            Note::ListenerSilent { port, sockets } => format!(
+                "{port}번 포트에서 기다리는 소켓({})이 있는데, 이 컴퓨터에서 한 접속은 하나도 들어가지 못했습니다. 소켓이 한 인터페이스에 묶여 있거나 이 컴퓨터의 방화벽이 패킷을 버리고 있을 수 있으니, 다른 기기에서 확인하세요.",
+                list(sockets)
+            ),
+            Note::BoundNotListening { port, owner } => format!(
+                "{}{} {port}번 포트에 바인딩만 하고 연결을 기다리지는 않습니다: 시작하다가 (bind와 listen 사이에서) 죽었거나 멈췄습니다. 아무도 접속할 수 없고, 이 프로그램을 멈추기 전에는 새 서버도 이 포트를 쓸 수 없습니다.",
+                owner.as_deref().unwrap_or("어떤 프로그램"),
+                owner.as_deref().map_or("이", |o| subject(o))
+            ),
+            Note::ServerLoopbackOnly { port, flask: true } => format!(
+                "{port}번 포트의 서버는 127.0.0.1에서만 기다립니다: flask run --host=0.0.0.0으로 다시 실행하기 전까지는 아래의 스마트폰용 URL이 응답하지 않습니다."
+            ),
+            Note::ServerLoopbackOnly { port, flask: false } => format!(
+                "{port}번 포트의 서버는 루프백에서만 기다립니다: 0.0.0.0에 바인딩해서 다시 실행하기 전까지는 아래의 스마트폰용 URL이 응답하지 않습니다."
+            ),
+            Note::ServerNotRunning { port } => format!(
+                "아직 {port}번 포트에서 기다리는 서버가 없습니다: 서버를 0.0.0.0에 바인딩해서 실행한 뒤 URL을 여세요."
+            ),
+            Note::NoNetworkUrl { host } => format!(
+                "{host}에 바인딩한 서버에는 네트워크 URL이 없습니다: 이 컴퓨터에서만 열 수 있습니다. URL이 필요하면 0.0.0.0에 바인딩하세요."
+            ),
+            Note::PublicExposure { ip, port } => format!(
+                "{ip}{} 공인 주소입니다: 0.0.0.0에 바인딩한 서버는 인터넷 어디에서나 {port}번 포트로 접속할 수 있습니다. 방화벽에서 내 네트워크만 이 포트를 허용하거나, 리버스 프록시 뒤에 두거나, 사설 주소에 바인딩하세요.",
+                topic(&ip.to_string())
             ),
             Note::AlsoVpn { interfaces } => format!(
                 "VPN인 {}에서도 접속을 받습니다: 그 VPN에 연결된 기기도 접속할 수 있습니다.",
@@ -287,7 +390,8 @@ impl Catalogue for Ko {
                 list(resolved)
             ),
             Note::InterfaceName { name, picked } => format!(
-                "서버는 인터페이스 이름이 아니라 주소에 바인딩합니다: {name} 대신 {picked}을(를) 쓰세요."
+                "서버는 인터페이스 이름이 아니라 주소에 바인딩합니다: {name} 대신 {picked}{} 쓰세요.",
+                object(&picked.to_string())
             ),
             Note::InterfaceWithoutAddress { name } => {
                 format!("{name}에는 서버가 바인딩할 수 있는 주소가 없습니다.")
@@ -347,13 +451,20 @@ impl Catalogue for Ko {
             Note::LoopbackFix { flask: true } => "Flask는 기본으로 127.0.0.1에서만 대기합니다. 스마트폰에서 열려면 flask run --host=0.0.0.0 또는 app.run(host=\"0.0.0.0\")로 실행하세요.".into(),
             Note::LoopbackFix { flask: false } => "다른 기기가 접속하게 하려면 서버를 127.0.0.1이나 localhost 대신 0.0.0.0에 바인딩하세요 (서버의 host 설정).".into(),
             Note::SplitLocalhost { v4, v6 } => format!(
-                "127.0.0.1에는 {v4}, ::1에는 {v6}이(가) 응답합니다: localhost는 둘 중 어느 프로그램으로든 갈 수 있습니다 (브라우저와 Node.js는 ::1을 먼저 시도)."
+                "127.0.0.1에는 {v4}, ::1에는 {v6}{} 응답합니다: localhost는 둘 중 어느 프로그램으로든 갈 수 있습니다 (브라우저와 Node.js는 ::1을 먼저 시도).",
+                subject(v6)
             ),
             Note::SelfTestOnly { port } => format!(
-                "이 컴퓨터에서 하는 테스트는 루프백을 거치므로 바인딩만 보여 주고 방화벽은 보여 주지 못합니다. 스마트폰에서 확인하려면 앱을 멈추고 bindscope serve -p {port}를 실행한 뒤 그 URL을 스마트폰에서 여세요 (또는 거기서 bindscope probe 실행)."
+                "이 컴퓨터에서 하는 테스트는 루프백을 거치므로 바인딩만 보여 주고 방화벽은 보여 주지 못합니다. 스마트폰에서 확인하려면 앱을 멈추고 bindscope serve -p {port}{} 실행한 뒤 그 URL을 스마트폰에서 여세요 (또는 거기서 bindscope probe 실행).",
+                object(&port.to_string())
             ),
-            Note::DebuggerExposed { ip } => format!(
-                "위험: Werkzeug 디버거가 {ip}에서 응답합니다. 여기에 닿는 사람은 누구나 이 컴퓨터에서 코드를 실행할 수 있습니다. 서버를 멈추거나, 127.0.0.1에 바인딩하거나, 디버그 모드를 끄세요."
+            Note::DebuggerExposed { ip, evidence } => format!(
+                "위험: Werkzeug 디버거가 켜져 있고({}) 서버에 {ip}로 접속할 수 있습니다. 여기에 닿는 사람은 누구나 그 서버가 도는 컴퓨터에서 코드를 실행할 수 있습니다. 디버그 모드를 끄거나, 127.0.0.1에 바인딩하세요 (--host 없이 flask run --debug).",
+                match evidence {
+                    DebugEvidence::Answered => "디버거 페이지가 응답함",
+                    DebugEvidence::CommandLine => "명령줄에 --debug가 있음",
+                    DebugEvidence::Environment => "환경 변수 FLASK_DEBUG가 켜져 있음",
+                }
             ),
             Note::DevServerExposed { ip } => format!(
                 "Werkzeug 개발 서버가 {ip}에서 응답합니다: 내 네트워크에서 테스트하기에는 괜찮지만 운영용으로는 절대 안 됩니다 (프록시 뒤에서 gunicorn이나 waitress를 쓰세요)."
@@ -493,6 +604,8 @@ impl Catalogue for Ko {
             NotShareable::Down => "인터페이스가 꺼져 있음",
             NotShareable::Reserved => "기기가 접속할 수 있는 주소가 아님",
             NotShareable::Virtual => "가상 인터페이스",
+            NotShareable::NotReady => "쓸 수 없는 주소 (중복 주소 검사)",
+            NotShareable::OnLoopback => "루프백 인터페이스에 있음: 경로를 잡아야만 닿음",
         }
     }
 

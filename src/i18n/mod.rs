@@ -7,7 +7,7 @@ mod en;
 mod ko;
 pub mod pages;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 pub use en::En;
 pub use ko::Ko;
@@ -100,6 +100,12 @@ pub enum Label {
     Http,
     Bound,
     ReadMore,
+    /// Reached only by devices that route the address's network through this machine.
+    RoutedOnly,
+    /// Duplicate address detection is still running.
+    Tentative,
+    /// Duplicate address detection failed.
+    DadFailed,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.
@@ -135,8 +141,21 @@ pub enum Text<'a> {
         reach: Reach,
         risk: Risk,
     },
+    /// The widest reach is only by routing through this machine: say on what it depends.
+    ExposeRouted {
+        bind: &'a str,
+        network: &'a str,
+        risk: Risk,
+    },
     ExposeFails {
         bind: &'a str,
+    },
+    /// `expose --try`: the real bind failed now.
+    ExposeBindFails {
+        bind: &'a str,
+        error: &'a str,
+        /// `python3 (4200) holds 127.0.0.1:5000`-style: the owner and the socket in the way.
+        holder: Option<(&'a str, SocketAddr)>,
     },
     ResolvesTo {
         name: &'a str,
@@ -220,6 +239,45 @@ pub enum Text<'a> {
     },
     ProbeLoopback {
         port: u16,
+    },
+    /// Nothing answered, but a socket listens on the port.
+    ProbeSilent {
+        port: u16,
+    },
+    /// A TCP socket is bound on the port without listening.
+    ProbeBoundOnly {
+        port: u16,
+    },
+    /// Werkzeug's debugger is reachable beyond loopback: the first line, in red.
+    DebuggerDanger {
+        port: u16,
+    },
+    /// `urls`: the running server answers on the URL.
+    UrlsServing {
+        url: &'a str,
+        port: u16,
+    },
+    /// `urls --host` of loopback.
+    UrlsLoopback,
+    /// `urls --host` of an address this machine lacks.
+    UrlsNotLocal,
+    /// The QR code is left out: the running server does not answer on the URL.
+    NoQrNotAnswering,
+    /// The overview: the running server already answers on the URL.
+    OverviewServing {
+        url: &'a str,
+        port: u16,
+    },
+    /// The overview: the primary address is public.
+    OverviewPublic {
+        ip: IpAddr,
+        port: u16,
+    },
+    /// The same, in `listeners`, of any port.
+    DebuggerDangerAny,
+    /// The same, from another device.
+    RemoteDanger {
+        target: &'a str,
     },
     ProbeReachable {
         port: u16,
@@ -334,12 +392,14 @@ pub fn is_yes(answer: &str) -> bool {
 }
 
 /// Joins addresses for a sentence: `127.0.0.1, ::1`.
-pub(crate) fn list(ips: &[IpAddr]) -> String {
+pub(crate) fn list<T: std::fmt::Display>(ips: &[T]) -> String {
     ips.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+mod particle;
 
 #[cfg(test)]
 mod tests;

@@ -83,7 +83,42 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
         Note::V6Only { windows: true },
         Note::AlsoVirtual {
             interfaces: vec!["docker0".into()],
+            routed: true,
         },
+        Note::RoutedOnly {
+            ip,
+            network: "10.1.2.3/32".into(),
+            interface: "lo".into(),
+            down: false,
+        },
+        Note::AddressNotReady { ip, failed: false },
+        Note::MappedNeedsDualStack { ip },
+        Note::NotUnicast {
+            ip,
+            network: "127.0.0.0/8".into(),
+        },
+        Note::NotOnLocalhost { ip, port: 5000 },
+        Note::BoundToDevice {
+            socket: "0.0.0.0:7000".parse().unwrap(),
+            device: "lo".into(),
+        },
+        Note::ListenerSilent {
+            port: 7000,
+            sockets: vec!["0.0.0.0:7000".parse().unwrap()],
+        },
+        Note::BoundNotListening {
+            port: 7030,
+            owner: Some("python3 (4200)".into()),
+        },
+        Note::ServerLoopbackOnly {
+            port: 5000,
+            flask: true,
+        },
+        Note::ServerNotRunning { port: 5000 },
+        Note::NoNetworkUrl {
+            host: "127.0.0.1".into(),
+        },
+        Note::PublicExposure { ip, port: 5000 },
         Note::AlsoVpn {
             interfaces: vec!["wg0".into()],
         },
@@ -168,7 +203,10 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             v6: "node".into(),
         },
         Note::SelfTestOnly { port: 5000 },
-        Note::DebuggerExposed { ip },
+        Note::DebuggerExposed {
+            ip,
+            evidence: crate::model::DebugEvidence::Answered,
+        },
         Note::DevServerExposed { ip },
         Note::AirPlayAnswered,
         Note::LocalFirewall { ips: vec![ip] },
@@ -181,6 +219,18 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::DualStack
             | Note::V6Only { .. }
             | Note::AlsoVirtual { .. }
+            | Note::RoutedOnly { .. }
+            | Note::AddressNotReady { .. }
+            | Note::MappedNeedsDualStack { .. }
+            | Note::NotUnicast { .. }
+            | Note::NotOnLocalhost { .. }
+            | Note::BoundToDevice { .. }
+            | Note::ListenerSilent { .. }
+            | Note::BoundNotListening { .. }
+            | Note::ServerLoopbackOnly { .. }
+            | Note::ServerNotRunning { .. }
+            | Note::NoNetworkUrl { .. }
+            | Note::PublicExposure { .. }
             | Note::AlsoVpn { .. }
             | Note::Public { .. }
             | Note::FirewallDecides

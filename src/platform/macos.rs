@@ -95,6 +95,7 @@ fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
                 remote: None,
                 state,
                 v6only: None,
+                device: None,
                 uid: None,
                 inode: None,
                 pids: Vec::new(),

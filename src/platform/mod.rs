@@ -86,6 +86,12 @@ trait Platform {
         false
     }
 
+    /// The value of the environment variable `name` of process `pid`, where it can be read
+    /// (on Linux: the same user's processes, or all as root).
+    fn env_var(_pid: u32, _name: &str) -> Option<String> {
+        None
+    }
+
     /// Sends `signal` to the process `pid`.
     fn signal(_pid: u32, _signal: Signal) -> Result<(), SignalError> {
         Err(SignalError::Unsupported)
@@ -142,6 +148,11 @@ pub fn still_holds(process: &Process, socket: &Socket) -> bool {
 /// Whether a process with this pid is running.
 pub fn alive(pid: u32) -> bool {
     Current::alive(pid)
+}
+
+/// An environment variable of another process, where the OS lets it be read.
+pub fn env_var(pid: u32, name: &str) -> Option<String> {
+    Current::env_var(pid, name)
 }
 
 pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
@@ -202,7 +213,7 @@ fn from_if_addrs(addrs: Vec<if_addrs::Interface>) -> Vec<Interface> {
         };
         let addresses = &mut interfaces[slot].addresses;
         if !addresses.iter().any(|x| x.ip == ip) {
-            addresses.push(IfAddress { ip, prefix });
+            addresses.push(IfAddress::new(ip, prefix));
         }
     }
     interfaces
@@ -260,6 +271,7 @@ mod tests {
                 remote: None,
                 state,
                 v6only: None,
+                device: None,
                 uid: None,
                 inode: None,
                 pids: Vec::new(),

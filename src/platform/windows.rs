@@ -105,6 +105,7 @@ fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
                 remote,
                 state,
                 v6only: None,
+                device: None,
                 uid: None,
                 inode: None,
                 pids,

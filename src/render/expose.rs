@@ -8,6 +8,7 @@ use colored::Color;
 use super::{line, reach_color, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::i18n::{Label, Text};
+use crate::report::expose::ExposeVerdict;
 use crate::report::ExposeReport;
 
 pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()> {
@@ -15,12 +16,36 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
     let display = report.display.as_str();
     let verdict = if report.listens_on.is_empty() {
         ui.paint(&cat.text(&Text::ExposeFails { bind: display }), Color::Red)
-    } else {
-        let text = cat.text(&Text::ExposeVerdict {
+    } else if let Some(error) = report.verdict.eq(&ExposeVerdict::BindFailsNow).then(|| {
+        report
+            .bind_error
+            .as_ref()
+            .map(|e| cat.bind_result(Some(e)))
+            .unwrap_or_default()
+    }) {
+        let holder = report
+            .blocked_by
+            .as_ref()
+            .and_then(|b| Some((b.process.as_deref()?, b.socket)));
+        let text = cat.text(&Text::ExposeBindFails {
             bind: display,
-            reach: report.reach,
-            risk: report.risk,
+            error: &error,
+            holder,
         });
+        ui.paint(&text, Color::Red)
+    } else {
+        let text = match &report.routed_network {
+            Some(network) => cat.text(&Text::ExposeRouted {
+                bind: display,
+                network,
+                risk: report.risk,
+            }),
+            None => cat.text(&Text::ExposeVerdict {
+                bind: display,
+                reach: report.reach,
+                risk: report.risk,
+            }),
+        };
         match report.reach {
             Reach::None => ui.paint(&text, Color::Red),
             reach => ui.paint(&text, reach_color(reach)),
@@ -70,7 +95,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
             let mut row = vec![
                 Cell::new(l.ip),
                 Cell::new(&l.interface),
-                ui.reach_cell(l.reach),
+                ui.reach_cell_for(l.reach, l.routed_only, l.state),
                 Cell::new(l.url.as_deref().unwrap_or("—")),
             ];
             if ui.verbose > 0 {

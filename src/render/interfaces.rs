@@ -75,7 +75,7 @@ pub fn table(interfaces: &[InterfaceOut], ui: &Ui) -> Table {
                 Cell::new(if first { state } else { "" }),
                 Cell::new(address),
                 Cell::new(cat.addr_kind(a.kind)),
-                ui.reach_cell(a.reach),
+                ui.reach_cell_for(a.reach, a.routed_only, a.state),
             ];
             if ui.verbose > 0 {
                 row.push(Cell::new(if first { device } else { "" }));

@@ -82,6 +82,10 @@ fn expose_json() {
         port: 5000,
         scheme: "http",
         tried: Some(Err(BindError::InUse)),
+        blocked_by: Some(crate::report::expose::Blocker {
+            socket: "127.0.0.1:5000".parse().unwrap(),
+            process: Some("python3 (4200)".into()),
+        }),
     };
     let tried = report::expose(
         &request,
@@ -162,6 +166,9 @@ fn serve_report() -> report::serve::ServeReport {
     };
     let urls = report::urls(
         &report::UrlsRequest {
+            host: &host,
+            bind: None,
+            running: None,
             port: 8000,
             scheme: "http",
             path: "",
@@ -233,7 +240,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
     use crate::analysis::sockets::Refusal;
     use crate::analysis::vocab::*;
     use crate::i18n::Row;
-    use crate::model::{Device, KillOutcome, Os, Proto, Signal, SockState, WslMode};
+    use crate::model::{AddrState, Device, KillOutcome, Os, Proto, Signal, SockState, WslMode};
     use crate::report::expose::ExposeVerdict;
     use crate::report::overview::OverviewVerdict;
     use crate::report::port::{KillVerdict, PortVerdict};
@@ -330,7 +337,9 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 LinkLocal,
                 Down,
                 Reserved,
-                Virtual
+                Virtual,
+                NotReady,
+                OnLoopback
             }),
         ),
         (
@@ -369,6 +378,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 CloseWait,
                 LastAck,
                 Closing,
+                Bound,
                 Other
             }),
         ),
@@ -462,6 +472,14 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
         ),
         ("`wsl`", spellings!(WslMode { Nat, Mirrored })),
         (
+            "address `state`",
+            spellings!(AddrState {
+                Ready,
+                Tentative,
+                DadFailed
+            }),
+        ),
+        (
             "url `scope`",
             spellings!(UrlScope {
                 Local,
@@ -484,6 +502,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
             "`overview` verdict",
             spellings!(OverviewVerdict {
                 Share,
+                Serving,
+                PublicAddress,
                 WslNat,
                 NoPrimary
             }),
@@ -492,19 +512,24 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
             "`urls` verdict",
             spellings!(UrlsVerdict {
                 Share,
-                NoNetworkUrl
+                Serving,
+                NoNetworkUrl,
+                LoopbackBind,
+                NotLocal
             }),
         ),
         (
             "`expose` verdict",
             spellings!(ExposeVerdict {
                 Reaches,
-                CannotBind
+                CannotBind,
+                BindFailsNow
             }),
         ),
         (
             "`listeners` verdict",
             spellings!(ListenersVerdict {
+                DebuggerExposed,
                 NothingListens,
                 NoneExposed,
                 Exposed
@@ -532,7 +557,10 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
         (
             "local `probe` verdict",
             spellings!(LocalVerdict {
+                DebuggerExposed,
                 NothingAnswers,
+                ListensButSilent,
+                BoundNotListening,
                 LoopbackOnly,
                 Reachable
             }),
@@ -540,6 +568,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
         (
             "remote `probe` verdict",
             spellings!(RemoteVerdict {
+                DebuggerExposed,
                 AllOpen,
                 SomeOpen,
                 NoneOpen

@@ -17,6 +17,9 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
         exposed: report.exposed,
     };
     let verdict = match report.verdict {
+        ListenersVerdict::DebuggerExposed => {
+            ui.paint(&cat.text(&Text::DebuggerDangerAny), Color::Red)
+        }
         ListenersVerdict::NothingListens => {
             ui.paint(&cat.text(&Text::NothingListens), Color::Green)
         }
@@ -64,11 +67,29 @@ pub fn proto(s: &SocketOut) -> &'static str {
     }
 }
 
-/// The address as `ss` would write it, `(+IPv4)` on a dual-stack `::`.
+/// The address as `ss` would write it: `%lo` for a socket tied to an interface, `(+IPv4)` on
+/// a dual-stack `::`.
 pub fn address(s: &SocketOut) -> String {
-    match s.dual_stack {
-        Some(true) => format!("{} (+IPv4)", s.ip),
-        _ => s.ip.to_string(),
+    let mut text = s.ip.to_string();
+    if let Some(device) = &s.device {
+        text.push('%');
+        text.push_str(device);
+    }
+    if s.dual_stack == Some(true) {
+        text.push_str(" (+IPv4)");
+    }
+    text
+}
+
+/// `127.0.0.1:5000`, `[::]%lo:7000`.
+fn with_port(s: &SocketOut) -> String {
+    let ip = match s.ip {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        v4 => v4.to_string(),
+    };
+    match &s.device {
+        Some(device) => format!("{ip}%{device}:{}", s.port),
+        None => format!("{ip}:{}", s.port),
     }
 }
 
@@ -98,10 +119,7 @@ pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
     ]);
     let mut table = Table::new(&header);
     for s in sockets {
-        let mut row = vec![
-            Cell::new(proto(s)),
-            Cell::new(std::net::SocketAddr::new(s.ip, s.port)),
-        ];
+        let mut row = vec![Cell::new(proto(s)), Cell::new(with_port(s))];
         if with_state {
             row.push(Cell::new(state(s)));
         }
@@ -130,6 +148,7 @@ fn state(s: &SocketOut) -> &'static str {
         S::CloseWait => "CLOSE-WAIT",
         S::LastAck => "LAST-ACK",
         S::Closing => "CLOSING",
+        S::Bound => "BOUND",
         S::Other => "?",
     }
 }

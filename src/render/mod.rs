@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::analysis::vocab::Reach;
 use crate::exit_codes::ExitCode;
 use crate::i18n::{Catalogue, Label, Lang};
+use crate::model::AddrState;
 use crate::report::{Envelope, NoteOut, Report, SCHEMA};
 use crate::sanitize::{self, escape};
 use table::Cell;
@@ -79,6 +80,23 @@ impl Ui {
     /// A table cell in the accent colour of a reach.
     pub fn reach_cell(&self, reach: Reach) -> Cell {
         Cell::colored(self.cat.reach(reach), reach_color(reach))
+    }
+
+    /// The reach of one address, with how it holds: only if routed here, or not usable yet.
+    pub fn reach_cell_for(&self, reach: Reach, routed_only: bool, state: AddrState) -> Cell {
+        let how = match state {
+            AddrState::Tentative => Some(Label::Tentative),
+            AddrState::DadFailed => Some(Label::DadFailed),
+            AddrState::Ready if routed_only => Some(Label::RoutedOnly),
+            AddrState::Ready => None,
+        };
+        match how {
+            Some(how) => Cell::colored(
+                format!("{} ({})", self.cat.reach(reach), self.cat.label(how)),
+                reach_color(reach),
+            ),
+            None => self.reach_cell(reach),
+        }
     }
 }
 

@@ -15,6 +15,20 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         (OverviewVerdict::WslNat, Some(p), _) => {
             ui.paint(&cat.text(&Text::OverviewWsl { ip: p.ip }), Color::Yellow)
         }
+        (OverviewVerdict::PublicAddress, Some(p), _) => ui.paint(
+            &cat.text(&Text::OverviewPublic {
+                ip: p.ip,
+                port: report.port,
+            }),
+            Color::Red,
+        ),
+        (OverviewVerdict::Serving, _, Some(url)) => ui.paint(
+            &cat.text(&Text::OverviewServing {
+                url,
+                port: report.port,
+            }),
+            Color::Green,
+        ),
         (OverviewVerdict::Share, _, Some(url)) => ui.paint(
             &cat.text(&Text::OverviewVerdict {
                 url,
@@ -24,7 +38,20 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         ),
         _ => ui.paint(&cat.text(&Text::NoPrimary), Color::Yellow),
     };
+    let danger = report
+        .server
+        .as_ref()
+        .filter(|s| s.debugger_exposed)
+        .map(|_| {
+            ui.paint(
+                &cat.text(&Text::DebuggerDanger { port: report.port }),
+                Color::Red,
+            )
+        });
     if ui.quiet {
+        if let Some(danger) = &danger {
+            writeln!(w, "{danger}")?;
+        }
         return writeln!(w, "{verdict}");
     }
     let hostname = report.hostname.as_deref().unwrap_or("?");
@@ -33,6 +60,9 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         os: report.os,
         port: report.port,
     });
+    if let Some(danger) = &danger {
+        writeln!(w, "{danger}")?;
+    }
     writeln!(w, "{}", ui.bold(&format!("bindscope · {title}")))?;
     writeln!(w, "{verdict}")?;
 
@@ -63,7 +93,9 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         write_notes(w, ui, &report.notes)?;
     }
     writeln!(w)?;
+    let probe = format!("bindscope probe -p {}", report.port);
     let next = [
+        probe.as_str(),
         "bindscope expose 0.0.0.0",
         "bindscope urls --qr",
         "bindscope interfaces --all",

@@ -40,6 +40,10 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
             Color::Yellow,
         ),
     };
+    if report.debugger_exposed {
+        let danger = cat.text(&Text::DebuggerDanger { port });
+        writeln!(w, "{}", ui.paint(&danger, Color::Red))?;
+    }
     writeln!(w, "{}", ui.paint(&verdict, color))?;
     if ui.quiet && report.kill.is_none() {
         return Ok(());

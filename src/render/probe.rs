@@ -83,7 +83,10 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
     let cat = ui.cat;
     let port = report.port;
     let (verdict, color) = match report.verdict {
+        LocalVerdict::DebuggerExposed => (cat.text(&Text::DebuggerDanger { port }), Color::Red),
         LocalVerdict::NothingAnswers => (cat.text(&Text::ProbeNone { port }), Color::Red),
+        LocalVerdict::ListensButSilent => (cat.text(&Text::ProbeSilent { port }), Color::Red),
+        LocalVerdict::BoundNotListening => (cat.text(&Text::ProbeBoundOnly { port }), Color::Red),
         LocalVerdict::LoopbackOnly => (cat.text(&Text::ProbeLoopback { port }), Color::Yellow),
         LocalVerdict::Reachable => (
             cat.text(&Text::ProbeReachable {
@@ -133,13 +136,18 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
 pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
     let (open, total) = (report.open, report.results.len());
-    let verdict = cat.text(&Text::RemoteVerdict {
-        target: &report.target,
-        open,
-        total,
-    });
+    let verdict = match report.verdict {
+        RemoteVerdict::DebuggerExposed => cat.text(&Text::RemoteDanger {
+            target: &report.target,
+        }),
+        _ => cat.text(&Text::RemoteVerdict {
+            target: &report.target,
+            open,
+            total,
+        }),
+    };
     let color = match report.verdict {
-        RemoteVerdict::NoneOpen => Color::Red,
+        RemoteVerdict::DebuggerExposed | RemoteVerdict::NoneOpen => Color::Red,
         RemoteVerdict::AllOpen => Color::Green,
         RemoteVerdict::SomeOpen => Color::Yellow,
     };

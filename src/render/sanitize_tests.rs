@@ -73,7 +73,7 @@ fn names_from_the_machine_are_written_escaped_everywhere() {
                 ..super::tests::ui(lang)
             };
             let mut outputs = Vec::new();
-            let r = report::overview(&host, 5000, ui.cat);
+            let r = report::overview(&host, 5000, None, ui.cat);
             outputs.push(text(|w| super::overview::human(w, &r, &ui)));
             let r = report::interfaces(&host, true, Families::Both, ui.cat);
             outputs.push(text(|w| super::interfaces::human(w, &r, &ui)));
@@ -87,12 +87,16 @@ fn names_from_the_machine_are_written_escaped_everywhere() {
                 port: 5000,
                 scheme: "http",
                 tried: None,
+                blocked_by: None,
             };
             let r = report::expose(&request, &exposure, ui.cat);
             outputs.push(text(|w| super::expose::human(w, &r, &ui)));
             let primary = crate::analysis::interfaces::primary(&host);
             let urls = report::urls(
                 &UrlsRequest {
+                    host: &host,
+                    bind: None,
+                    running: None,
                     port: 5000,
                     scheme: "http",
                     path: "",
@@ -112,7 +116,7 @@ fn names_from_the_machine_are_written_escaped_everywhere() {
                 ipv4: true,
                 ipv6: true,
             };
-            let r = report::listeners(&host, &sockets, &view, ui.cat);
+            let r = report::listeners(&host, &sockets, &view, &[], ui.cat);
             outputs.push(text(|w| super::listeners::human(w, &r, &ui)));
             for out in &outputs {
                 assert_safe(out);

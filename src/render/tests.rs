@@ -40,7 +40,7 @@ fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
 // (`json_tests.rs`): both snapshots show the same answer.
 
 pub(super) fn overview_report(host: &Host, lang: Lang) -> report::OverviewReport {
-    report::overview(host, 5000, lang.catalogue())
+    report::overview(host, 5000, None, lang.catalogue())
 }
 
 fn overview(host: &Host, lang: Lang) -> String {
@@ -75,6 +75,7 @@ pub(super) fn expose_target_report(
         port,
         scheme: "http",
         tried: None,
+        blocked_by: None,
     };
     report::expose(&request, &exposure, lang.catalogue())
 }
@@ -115,6 +116,9 @@ pub(super) fn urls_report(host: &Host, all: bool, lang: Lang, qr: bool) -> repor
     let exposure = expose(host, &Target::Everything, 5000);
     let primary = primary(host);
     let request = UrlsRequest {
+        host,
+        bind: None,
+        running: None,
         port: 5000,
         scheme: "http",
         path: "",
@@ -427,6 +431,7 @@ pub(super) fn listeners_report(lang: Lang) -> report::ListenersReport {
         &fixtures::laptop(),
         &fixtures::laptop_sockets(),
         &view,
+        &[],
         lang.catalogue(),
     )
 }
@@ -451,6 +456,7 @@ pub(super) fn port_report(
     ];
     let findings = report::PortFindings {
         port: 5000,
+        debug: &[],
         table,
         bind_test: &bind_test,
         suggestions: if taken {
@@ -636,14 +642,14 @@ pub(super) fn local_probe_report(lang: Lang, all: bool) -> report::probe::LocalP
     if all {
         table.sockets[0].local = "0.0.0.0:5000".parse().unwrap();
     }
-    report::probe::local(
-        &fixtures::laptop(),
-        5000,
-        std::time::Duration::from_secs(1),
+    let found = report::probe::LocalFindings {
+        port: 5000,
+        timeout: std::time::Duration::from_secs(1),
         attempts,
-        &table,
-        lang.catalogue(),
-    )
+        table: &table,
+        debug: &[],
+    };
+    report::probe::local(&fixtures::laptop(), found, lang.catalogue())
 }
 
 fn local_probe(lang: Lang, all: bool) -> String {

@@ -7,7 +7,7 @@ use colored::Color;
 use qrcode::render::unicode::Dense1x2;
 use qrcode::QrCode;
 
-use super::{line, wildcard, Ui};
+use super::{line, wildcard, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::urls::UrlsVerdict;
 use crate::report::{UrlScope, UrlsReport};
@@ -24,17 +24,44 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> 
         return Ok(());
     }
     let cat = ui.cat;
+    let danger = report.server.as_ref().is_some_and(|s| s.debugger_exposed);
+    if danger {
+        let port = report.port;
+        writeln!(
+            w,
+            "{}",
+            ui.paint(&cat.text(&Text::DebuggerDanger { port }), Color::Red)
+        )?;
+    }
     let verdict = match (report.verdict, &report.recommended) {
+        (UrlsVerdict::Serving, Some(url)) => ui.paint(
+            &cat.text(&Text::UrlsServing {
+                url,
+                port: report.port,
+            }),
+            Color::Green,
+        ),
         (UrlsVerdict::Share, Some(url)) => ui.paint(
             &cat.text(&Text::UrlsVerdict {
                 url,
                 wildcard: &wildcard(report.recommended_bind),
             }),
-            Color::Green,
+            // Green only when nothing on the port says otherwise.
+            if report.notes.iter().any(|n| n.warning) {
+                Color::Yellow
+            } else {
+                Color::Green
+            },
         ),
+        (UrlsVerdict::LoopbackBind, _) => ui.paint(&cat.text(&Text::UrlsLoopback), Color::Yellow),
+        (UrlsVerdict::NotLocal, _) => ui.paint(&cat.text(&Text::UrlsNotLocal), Color::Red),
         _ => ui.paint(&cat.text(&Text::NoNetworkUrl), Color::Yellow),
     };
     writeln!(w, "{verdict}")?;
+    if !report.notes.is_empty() {
+        writeln!(w)?;
+        write_notes(w, ui, &report.notes)?;
+    }
     writeln!(w)?;
 
     url_table(report, ui).write(w, ui.color)?;
@@ -46,10 +73,21 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> 
         writeln!(w)?;
         writeln!(w, "  {}", ui.dim(&cat.text(&Text::Ipv6NeedsDualStack)))?;
     }
-    if report.qr {
+    if report.qr && qr_withheld(report) {
+        writeln!(w)?;
+        writeln!(w, "  {}", cat.text(&Text::NoQrNotAnswering))?;
+    } else if report.qr {
         qr_block(w, report, ui)?;
     }
     Ok(())
+}
+
+/// `--qr` was asked for, but the running server does not answer on the recommended URL.
+fn qr_withheld(report: &UrlsReport) -> bool {
+    report
+        .entries
+        .iter()
+        .any(|e| e.recommended && e.answers == Some(false))
 }
 
 /// The Local/Network lines, shared with `serve`.

@@ -1,6 +1,6 @@
 //! `expose HOST`: what a bind would listen on, who could reach it, and the seeds' comparison.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::exit_codes::ExitCode;
 use crate::i18n::{Catalogue, Row};
-use crate::model::BindError;
+use crate::model::{AddrState, BindError};
 
 /// The first line of `expose`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,6 +23,8 @@ pub enum ExposeVerdict {
     Reaches,
     /// No server can bind it here: it listens on nothing.
     CannotBind,
+    /// `--try`: the bind would reach as `reach` says, but the real bind fails now.
+    BindFailsNow,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -36,10 +38,15 @@ pub struct ExposeReport {
     pub kind: BindKind,
     pub listens_on: Vec<ListenOut>,
     pub reach: Reach,
+    /// When `reach` holds only for devices that route this network through this machine.
+    pub routed_network: Option<String>,
     pub risk: Risk,
     /// Whether a real bind succeeded; `null` without `--try`.
     pub bindable: Option<bool>,
     pub bind_error: Option<BindError>,
+    /// When the trial bind failed because the port is in use: the socket in the way and the
+    /// process that holds it.
+    pub blocked_by: Option<Blocker>,
     /// For `::`: whether IPv4 clients are accepted too.
     pub dual_stack: Option<bool>,
     /// What a name resolved to.
@@ -48,6 +55,13 @@ pub struct ExposeReport {
     pub comparison: Comparison,
     /// The `explain` pages to read next.
     pub explain: Vec<Topic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Blocker {
+    pub socket: SocketAddr,
+    /// `python3 (4200)`; `null` when its owner could not be seen.
+    pub process: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +76,10 @@ pub struct ListenOut {
     pub interface: String,
     pub kind: AddrKind,
     pub reach: Reach,
+    /// Only devices that route this address's network through this machine reach it.
+    pub routed_only: bool,
+    /// `tentative` or `dad_failed`: duplicate address detection has not passed.
+    pub state: AddrState,
     /// `null` for link-local addresses, which browsers cannot open.
     pub url: Option<String>,
     pub shareable: bool,
@@ -107,6 +125,8 @@ pub struct Request<'a> {
     pub scheme: &'a str,
     /// The outcome of `--try`, if it ran.
     pub tried: Option<Result<(), BindError>>,
+    /// When the trial bind found the port in use: what holds it.
+    pub blocked_by: Option<Blocker>,
 }
 
 pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> ExposeReport {
@@ -126,9 +146,12 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
     ExposeReport {
         verdict: if exposure.listens_on.is_empty() {
             ExposeVerdict::CannotBind
+        } else if matches!(request.tried, Some(Err(_))) {
+            ExposeVerdict::BindFailsNow
         } else {
             ExposeVerdict::Reaches
         },
+        blocked_by: request.blocked_by.clone(),
         display,
         bind: Bind {
             host: request.host.to_string(),
@@ -144,11 +167,14 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
                 interface: l.interface.clone(),
                 kind: l.kind,
                 reach: l.reach,
+                routed_only: l.routed_only,
+                state: l.state,
                 url: url(request.scheme, l.ip, request.port, ""),
                 shareable: l.not_shareable.is_none(),
             })
             .collect(),
         reach: exposure.reach,
+        routed_network: exposure.routed_network.clone(),
         risk: exposure.risk,
         bindable: request.tried.as_ref().map(Result::is_ok),
         bind_error: request

@@ -12,7 +12,7 @@ use crate::analysis::vocab::{NotShareable, Role};
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
 use crate::model::Families;
-use crate::model::{Device, Host};
+use crate::model::{AddrState, Device, Host};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct InterfacesReport {
@@ -43,6 +43,10 @@ pub struct AddressOut {
     pub prefix: u8,
     pub kind: AddrKind,
     pub reach: Reach,
+    /// Only devices that route this address's network through this machine reach it.
+    pub routed_only: bool,
+    /// `tentative` or `dad_failed` while duplicate address detection has not passed.
+    pub state: AddrState,
     pub primary: bool,
     pub shareable: bool,
     pub not_shareable: Option<NotShareable>,
@@ -76,11 +80,14 @@ pub fn interfaces(
                     .filter(|a| families.admits(a.ip))
                     .map(|a| {
                         let why_not = not_shareable(i, role, a);
+                        let reach = address_reach(host, i, role, a);
                         AddressOut {
                             ip: a.ip,
                             prefix: a.prefix,
                             kind: classify(a.ip),
-                            reach: address_reach(i, role, a),
+                            reach: reach.reach,
+                            routed_only: reach.routed_only,
+                            state: a.state,
                             primary: primary
                                 .as_ref()
                                 .is_some_and(|p| p.ip == a.ip && p.interface == i.name),

@@ -10,6 +10,7 @@ pub mod overview;
 pub mod port;
 pub mod probe;
 pub mod serve;
+pub mod server;
 mod sockets;
 pub mod urls;
 

@@ -5,10 +5,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::Serialize;
 
 use super::interfaces::{interfaces, InterfaceOut};
+use super::server::{answers, server, server_notes, Running, ServerOut};
 use super::urls::wildcard_for;
 use super::{NoteOut, Report};
+use crate::analysis::address::classify;
 use crate::analysis::expose::{expose, url};
 use crate::analysis::interfaces::{host_notes, primary, Primary};
+use crate::analysis::notes::Note;
 use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::exit_codes::ExitCode;
@@ -23,6 +26,11 @@ use crate::model::{Host, Os, WslMode};
 pub enum OverviewVerdict {
     /// Bind `recommended_bind` and share `recommended_url`.
     Share,
+    /// The server running on the port already answers on `recommended_url`.
+    Serving,
+    /// The primary address is public: a wildcard bind is open to the internet, so the advice
+    /// is how to limit it, not to share it.
+    PublicAddress,
     /// WSL2 behind NAT: the LAN reaches Windows, not this VM.
     WslNat,
     /// No address another device could use.
@@ -40,6 +48,10 @@ pub struct OverviewReport {
     /// The URL to give another device once the server binds `recommended_bind`.
     pub recommended_url: Option<String>,
     pub recommended_bind: Option<IpAddr>,
+    /// Whether the running server answers on `recommended_url`: `null` when nothing listens.
+    pub recommended_answers: Option<bool>,
+    /// The server listening on the port: `null` when none does.
+    pub server: Option<ServerOut>,
     pub interfaces: Vec<InterfaceOut>,
     /// Who could reach a server bound to each typical host.
     pub binds: Vec<BindSummary>,
@@ -56,7 +68,12 @@ pub struct BindSummary {
     pub urls: Vec<String>,
 }
 
-pub fn overview(host: &Host, port: u16, cat: &dyn Catalogue) -> OverviewReport {
+pub fn overview(
+    host: &Host,
+    port: u16,
+    running: Option<Running>,
+    cat: &dyn Catalogue,
+) -> OverviewReport {
     let primary = primary(host);
     let mut hosts = vec![
         IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -94,11 +111,25 @@ pub fn overview(host: &Host, port: u16, cat: &dyn Catalogue) -> OverviewReport {
         .filter(|_| host.env.wsl != Some(WslMode::Nat))
         .and_then(|p| url("http", p.ip, port, ""));
     let wsl_nat = host.env.wsl == Some(WslMode::Nat);
+    let recommended_answers = primary
+        .as_ref()
+        .filter(|_| recommended_url.is_some())
+        .and_then(|p| answers(host, running, p.ip));
+    let public = primary
+        .as_ref()
+        .filter(|p| classify(p.ip) == AddrKind::Public);
     let verdict = match (&primary, &recommended_url) {
         (Some(_), _) if wsl_nat => OverviewVerdict::WslNat,
+        (Some(_), Some(_)) if public.is_some() => OverviewVerdict::PublicAddress,
+        (_, Some(_)) if recommended_answers == Some(true) => OverviewVerdict::Serving,
         (_, Some(_)) => OverviewVerdict::Share,
         _ => OverviewVerdict::NoPrimary,
     };
+    let mut notes = server_notes(host, port, running);
+    if let Some(p) = public {
+        notes.push(Note::PublicExposure { ip: p.ip, port });
+    }
+    notes.extend(host_notes(host));
     OverviewReport {
         verdict,
         recommended_bind: primary
@@ -109,7 +140,9 @@ pub fn overview(host: &Host, port: u16, cat: &dyn Catalogue) -> OverviewReport {
         os: host.os,
         wsl: host.env.wsl,
         port,
-        notes: NoteOut::all(&host_notes(host), cat),
+        notes: NoteOut::all(&notes, cat),
+        recommended_answers,
+        server: running.and_then(|r| server(host, r)),
         interfaces: interfaces(host, false, Families::Both, cat).interfaces,
         primary,
         recommended_url,

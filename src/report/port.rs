@@ -6,13 +6,14 @@ use serde::Serialize;
 
 use super::sockets::{SocketOut, SocketRows};
 use super::{NoteOut, Report};
-use crate::analysis::notes::{read_next, Note};
+use crate::analysis::notes::read_next;
 use crate::analysis::ports::{facts, PortClass, Service};
-use crate::analysis::sockets::{port_notes, KillPlan, Refusal};
+use crate::analysis::sockets::{debugger_notes, port_notes, KillPlan, Refusal};
 use crate::analysis::topics::Topic;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::{BindError, Host, KillOutcome, KillRun, Process, Signal, SocketTable};
+use crate::model::SocketTable;
+use crate::model::{BindError, DebugFinding, Host, KillOutcome, KillRun, Process, Signal};
 
 /// The answer to "can a server take this port now?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,6 +33,8 @@ pub enum PortVerdict {
 pub struct PortReport {
     pub port: u16,
     pub verdict: PortVerdict,
+    /// A Werkzeug debugger on the port is reachable beyond this machine: DANGER, said first.
+    pub debugger_exposed: bool,
     pub class: PortClass,
     /// Below `ip_unprivileged_port_start`: root or CAP_NET_BIND_SERVICE needed.
     pub needs_privilege: bool,
@@ -123,6 +126,8 @@ pub struct PortFindings<'a> {
     pub table: &'a SocketTable,
     pub bind_test: &'a [(IpAddr, Result<(), BindError>)],
     pub suggestions: Vec<u16>,
+    /// Werkzeug's debugger found on in the port's owners.
+    pub debug: &'a [DebugFinding],
 }
 
 impl Report for PortReport {
@@ -159,7 +164,9 @@ fn verdict(bind_test: &[(IpAddr, Result<(), BindError>)]) -> PortVerdict {
 pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortReport {
     let port = found.port;
     let f = facts(host, port);
-    let notes: Vec<Note> = port_notes(host, port, found.bind_test, found.table);
+    let mut notes = debugger_notes(host, found.debug, found.table);
+    let debugger_exposed = !notes.is_empty();
+    notes.extend(port_notes(host, port, found.bind_test, found.table));
     // Listening sockets first, then the rest by state.
     let mut rows = SocketRows::new(host, found.table);
     let mut sockets: Vec<SocketOut> = found.table.sockets.iter().map(|s| rows.row(s)).collect();
@@ -168,6 +175,7 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
     PortReport {
         port,
         verdict,
+        debugger_exposed,
         class: f.class,
         needs_privilege: f.needs_privilege,
         in_ephemeral_range: f.in_ephemeral_range,

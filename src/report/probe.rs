@@ -15,13 +15,15 @@ use crate::analysis::notes::Note;
 use crate::analysis::probe::{
     self, http_notes, infer, local_notes, server_kind, status_of, LocalResult,
 };
+use crate::analysis::sockets::debugger_notes;
 use crate::analysis::sockets::owner_notes;
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
 use crate::analysis::vocab::{InferredBind, ServerKind, Status, Unreachable};
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::{Attempt, Host, HttpProbe, Process, SocketTable};
+use crate::model::DebugFinding;
+use crate::model::{Attempt, Host, HttpProbe, Process, SockState, SocketTable};
 use crate::parse::{HostInput, HostSpec};
 
 /// One connection attempt.
@@ -122,8 +124,15 @@ impl Report for ProbeReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LocalVerdict {
+    /// Werkzeug's debugger is on and reachable beyond loopback: remote code execution.
+    DebuggerExposed,
     /// No address answered: nothing listens, or it is not running.
     NothingAnswers,
+    /// No address answered, yet the socket table shows a listener (tied to one interface, or
+    /// behind a firewall here).
+    ListensButSilent,
+    /// A TCP socket is bound on the port but does not listen.
+    BoundNotListening,
     /// Only loopback answered: this machine only.
     LoopbackOnly,
     /// Addresses beyond loopback answered: `reach` says who can connect.
@@ -135,6 +144,8 @@ pub enum LocalVerdict {
 #[serde(rename_all = "snake_case")]
 #[allow(clippy::enum_variant_names)] // `all_open`, `some_open`, `none_open` read best in JSON
 pub enum RemoteVerdict {
+    /// Werkzeug's debugger answered: remote code execution, whatever else opened.
+    DebuggerExposed,
     AllOpen,
     SomeOpen,
     NoneOpen,
@@ -201,27 +212,49 @@ pub fn local_results(host: &Host, attempts: &[Attempt]) -> Vec<LocalResult> {
             Some(LocalResult {
                 ip,
                 status: status_of(&a.outcome).0,
-                reach: interfaces::reach_of(host, ip),
+                reach: interfaces::reach_of(host, ip).reach,
+                shareable: interfaces::shareable(host, ip),
             })
         })
         .collect()
 }
 
+/// What the local probe found, for its report.
+pub struct LocalFindings<'a> {
+    pub port: u16,
+    pub timeout: Duration,
+    pub attempts: Vec<Attempt>,
+    /// The sockets on the port and their owners.
+    pub table: &'a SocketTable,
+    /// Werkzeug's debugger found on, by the process and socket it holds.
+    pub debug: &'a [DebugFinding],
+}
+
 /// The local probe: which bind the answers reveal, who can reach it, what to do.
-pub fn local(
-    host: &Host,
-    port: u16,
-    timeout: Duration,
-    attempts: Vec<Attempt>,
-    table: &SocketTable,
-    cat: &dyn Catalogue,
-) -> LocalProbeReport {
+pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalProbeReport {
+    let LocalFindings {
+        port,
+        timeout,
+        attempts,
+        table,
+        debug,
+    } = found;
     let results = local_results(host, &attempts);
     let inferred_bind = infer(&results);
     let reach = probe::reach(&results);
     let rows: Vec<ProbeRow> = attempts.into_iter().map(|a| row(a, cat)).collect();
-    let mut notes = local_notes(port, &results, inferred_bind, table);
-    notes.extend(http_notes_of(&rows));
+    let mut notes = debugger_notes(host, debug, table);
+    for note in http_notes_of(&rows) {
+        let answered_debugger = matches!(note, Note::DebuggerExposed { .. });
+        if !(answered_debugger
+            && notes
+                .iter()
+                .any(|n| matches!(n, Note::DebuggerExposed { .. })))
+        {
+            notes.push(note);
+        }
+    }
+    notes.extend(local_notes(host, port, &results, inferred_bind, table));
     // Who holds the port, or how to see it when other users' processes hide it.
     if inferred_bind != InferredBind::None {
         notes.extend(owner_notes(host, Some(port), table));
@@ -236,16 +269,14 @@ pub fn local(
             .iter()
             .any(|r| r.ip == ip && r.status == Status::Open)
     };
-    let url = (reach >= Reach::Lan)
-        .then(|| {
-            primary.filter(|&p| answered(p)).or_else(|| {
-                results
-                    .iter()
-                    .find(|r| r.status == Status::Open && r.reach >= Reach::Lan)
-                    .map(|r| r.ip)
-            })
+    let url = primary
+        .filter(|&p| answered(p))
+        .or_else(|| {
+            results
+                .iter()
+                .find(|r| r.status == Status::Open && r.shareable)
+                .map(|r| r.ip)
         })
-        .flatten()
         .and_then(|ip| url("http", ip, port, ""));
     let mut listening_on: Vec<IpAddr> = table
         .sockets
@@ -255,7 +286,15 @@ pub fn local(
         .collect();
     listening_on.sort();
     listening_on.dedup();
+    let danger = notes
+        .iter()
+        .any(|n| matches!(n, Note::DebuggerExposed { .. }));
     let verdict = match inferred_bind {
+        _ if danger => LocalVerdict::DebuggerExposed,
+        InferredBind::None if !listening_on.is_empty() => LocalVerdict::ListensButSilent,
+        InferredBind::None if table.sockets.iter().any(|s| s.state == SockState::Bound) => {
+            LocalVerdict::BoundNotListening
+        }
         InferredBind::None => LocalVerdict::NothingAnswers,
         InferredBind::Loopback => LocalVerdict::LoopbackOnly,
         InferredBind::All | InferredBind::Specific => LocalVerdict::Reachable,
@@ -322,8 +361,12 @@ pub fn remote(
         .unwrap_or(Status::Open);
     let explain = read_next(Topic::for_status(worst), &notes);
     let open = rows.iter().filter(|r| r.status == Status::Open).count();
+    let danger = notes
+        .iter()
+        .any(|n| matches!(n, Note::DebuggerExposed { .. }));
     RemoteProbeReport {
         verdict: match open {
+            _ if danger => RemoteVerdict::DebuggerExposed,
             0 => RemoteVerdict::NoneOpen,
             n if n == rows.len() => RemoteVerdict::AllOpen,
             _ => RemoteVerdict::SomeOpen,

@@ -9,12 +9,13 @@ use serde::Serialize;
 use super::{NoteOut, Report};
 use crate::analysis::interfaces::environment_notes;
 use crate::analysis::notes::read_next;
-use crate::analysis::sockets::{dual_stack, owner_notes, reach};
+use crate::analysis::notes::Note;
+use crate::analysis::sockets::{debugger_notes, dual_stack, owner_notes, reach};
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::{Host, Process, Proto, SockState, Socket, SocketTable};
+use crate::model::{DebugFinding, Host, Process, Proto, SockState, Socket, SocketTable};
 
 /// A socket as reports show it: where it listens, who can reach it, who holds it.
 #[derive(Debug, Clone, Serialize)]
@@ -23,6 +24,9 @@ pub struct SocketOut {
     pub ip: IpAddr,
     pub port: u16,
     pub state: SockState,
+    /// The interface the socket is tied to (SO_BINDTODEVICE, or a link-local zone): it accepts
+    /// only what arrives through it. Its index where no interface has it any more.
+    pub device: Option<String>,
     pub v6only: Option<bool>,
     /// For `::` sockets: whether IPv4 is accepted too.
     pub dual_stack: Option<bool>,
@@ -45,7 +49,7 @@ pub struct SocketOut {
 pub struct SocketRows<'a> {
     host: &'a Host,
     table: &'a SocketTable,
-    reaches: HashMap<(IpAddr, Option<bool>), Reach>,
+    reaches: HashMap<(IpAddr, Option<bool>, Option<u32>), Reach>,
     processes: HashMap<u32, Arc<Process>>,
 }
 
@@ -68,7 +72,7 @@ impl<'a> SocketRows<'a> {
         let reach = socket.state.is_listening().then(|| {
             *self
                 .reaches
-                .entry((socket.local.ip(), socket.v6only))
+                .entry((socket.local.ip(), socket.v6only, socket.device))
                 .or_insert_with(|| reach(host, socket))
         });
         socket_out(host, self.table, socket, reach, &self.processes)
@@ -87,6 +91,12 @@ fn socket_out(
         ip: socket.local.ip(),
         port: socket.local.port(),
         state: socket.state,
+        device: socket.device.map(|d| {
+            host.interfaces
+                .iter()
+                .find(|i| i.index == Some(d))
+                .map_or_else(|| d.to_string(), |i| i.name.clone())
+        }),
         v6only: socket.v6only,
         dual_stack: dual_stack(host, socket),
         remote: socket.remote,
@@ -110,6 +120,8 @@ fn socket_out(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ListenersVerdict {
+    /// Werkzeug's debugger is reachable beyond this machine.
+    DebuggerExposed,
     NothingListens,
     /// Nothing is reachable from beyond this machine.
     NoneExposed,
@@ -128,6 +140,9 @@ pub struct ListenersReport {
     pub widest_reach: Option<Reach>,
     /// `--fail-on-exposed`: any exposed listener is a problem (exit 1).
     pub fail_on_exposed: bool,
+    /// Addresses where a Werkzeug debugger is reachable beyond this machine: exit 1 with
+    /// `--fail-on-exposed`, whatever else is exposed.
+    pub debugger_exposed: usize,
     /// Every owner could be seen (false without privileges when other users' processes
     /// hold sockets).
     pub owners_complete: bool,
@@ -149,6 +164,7 @@ pub fn listeners(
     host: &Host,
     table: &SocketTable,
     view: &ListenersView,
+    debug: &[DebugFinding],
     cat: &dyn Catalogue,
 ) -> ListenersReport {
     let mut builder = SocketRows::new(host, table);
@@ -172,7 +188,9 @@ pub fn listeners(
             .then(a.proto.cmp(&b.proto))
             .then(a.ip.cmp(&b.ip))
     });
-    let mut notes = owner_notes(host, None, table);
+    let mut notes = debugger_notes(host, debug, table);
+    let danger = !notes.is_empty();
+    notes.extend(owner_notes(host, None, table));
     if exposed > 0 {
         notes.extend(environment_notes(host));
     }
@@ -182,6 +200,7 @@ pub fn listeners(
         Topic::LoopbackVsLan
     };
     let verdict = match (total, exposed) {
+        _ if danger => ListenersVerdict::DebuggerExposed,
         (0, _) => ListenersVerdict::NothingListens,
         (_, 0) => ListenersVerdict::NoneExposed,
         _ => ListenersVerdict::Exposed,
@@ -193,6 +212,10 @@ pub fn listeners(
         listeners: rows,
         total,
         exposed,
+        debugger_exposed: notes
+            .iter()
+            .filter(|n| matches!(n, Note::DebuggerExposed { .. }))
+            .count(),
         owners_complete: table.owners_complete,
         explain: read_next(first, &notes),
         notes: NoteOut::all(&notes, cat),
@@ -205,7 +228,7 @@ impl Report for ListenersReport {
     }
 
     fn exit_code(&self) -> ExitCode {
-        if self.fail_on_exposed && self.exposed > 0 {
+        if self.fail_on_exposed && (self.exposed > 0 || self.debugger_exposed > 0) {
             ExitCode::Problem
         } else {
             ExitCode::Success

@@ -4,14 +4,18 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::Report;
+use super::server::{answers, server, server_notes, Running, ServerOut};
+use super::{NoteOut, Report};
+use crate::analysis::address::classify;
 use crate::analysis::expose::{url, Exposure};
 use crate::analysis::interfaces::Primary;
+use crate::analysis::notes::Note;
 use crate::analysis::vocab::AddrKind;
+use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::Families;
+use crate::model::{Families, Host};
 
 /// Whether there is a URL for another device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -19,8 +23,14 @@ use crate::model::Families;
 pub enum UrlsVerdict {
     /// Bind `recommended_bind` and share `recommended`.
     Share,
+    /// The server runs and answers on `recommended`: share it now.
+    Serving,
     /// This machine has no address another device could use.
     NoNetworkUrl,
+    /// `--host` is loopback: a server bound there has no network URL.
+    LoopbackBind,
+    /// `--host` is not an address of this machine: a bind to it fails.
+    NotLocal,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,7 +49,11 @@ pub struct UrlsReport {
     /// Every URL with its address and interface; with `--all`, also those that will not work
     /// from another device, and why.
     pub entries: Vec<UrlEntry>,
-    /// Draw the recommended URL as a QR code (`--qr`).
+    /// The server listening on the port: `null` when none does (or it was not looked at).
+    pub server: Option<ServerOut>,
+    pub notes: Vec<NoteOut>,
+    /// `--qr`: draw the recommended URL as a QR code, unless the running server does not
+    /// answer there.
     #[serde(skip)]
     pub qr: bool,
 }
@@ -56,6 +70,8 @@ impl UrlsReport {
             local: Vec::new(),
             network: Vec::new(),
             entries: Vec::new(),
+            server: None,
+            notes: Vec::new(),
             qr: false,
         }
     }
@@ -68,8 +84,10 @@ impl Report for UrlsReport {
 
     fn exit_code(&self) -> ExitCode {
         match self.verdict {
-            UrlsVerdict::Share => ExitCode::Success,
-            UrlsVerdict::NoNetworkUrl => ExitCode::Problem,
+            UrlsVerdict::Share | UrlsVerdict::Serving => ExitCode::Success,
+            UrlsVerdict::NoNetworkUrl | UrlsVerdict::LoopbackBind | UrlsVerdict::NotLocal => {
+                ExitCode::Problem
+            }
         }
     }
 }
@@ -101,9 +119,16 @@ pub struct UrlEntry {
     pub not_shareable: Option<NotShareable>,
     /// Why it will not work from a phone, in the user's language.
     pub why: Option<String>,
+    /// The server running on the port takes connections here; `null` when nothing listens.
+    pub answers: Option<bool>,
 }
 
 pub struct UrlsRequest<'a> {
+    pub host: &'a Host,
+    /// The host given with `--host`, as typed; `None` for every address.
+    pub bind: Option<&'a str>,
+    /// What the socket table shows on the port; `None` where it was not read (`serve`).
+    pub running: Option<Running<'a>>,
     pub port: u16,
     pub scheme: &'a str,
     pub path: &'a str,
@@ -136,6 +161,7 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
                         other => cat.not_shareable(other),
                     });
             Some(UrlEntry {
+                answers: answers(request.host, request.running, l.ip),
                 url,
                 ip: l.ip,
                 interface: l.interface.clone(),
@@ -148,12 +174,14 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
         .filter(|e| request.all || e.scope != UrlScope::Other)
         .collect();
 
-    // The primary address first, then IPv4 before IPv6; otherwise the interfaces' order.
+    // Where the running server answers first, then the primary address, then IPv4 before
+    // IPv6; otherwise the interfaces' order.
     let primary_ip = request.primary.map(|p| p.ip);
     entries.sort_by_key(|e| {
         (
             e.scope != UrlScope::Local,
             e.scope == UrlScope::Other,
+            e.answers == Some(false),
             Some(e.ip) != primary_ip,
             e.ip.is_ipv6(),
         )
@@ -169,18 +197,40 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
             .collect::<Vec<_>>()
     };
     let recommended = entries.iter().find(|e| e.recommended);
+    let loopback_bind = request.bind.is_some() && exposure.kind == BindKind::Loopback;
+    let verdict = match recommended {
+        Some(e) if e.answers == Some(true) => UrlsVerdict::Serving,
+        Some(_) => UrlsVerdict::Share,
+        None if loopback_bind => UrlsVerdict::LoopbackBind,
+        None if exposure.kind == BindKind::NotLocal => UrlsVerdict::NotLocal,
+        None => UrlsVerdict::NoNetworkUrl,
+    };
+    let mut notes = server_notes(request.host, request.port, request.running);
+    if let (true, Some(host)) = (loopback_bind, request.bind) {
+        notes.push(Note::NoNetworkUrl {
+            host: host.to_string(),
+        });
+    }
+    if request.bind.is_some() {
+        // What `expose` warns of the same host: not this machine's, not usable yet…
+        notes.extend(exposure.notes.iter().filter(|n| n.is_warning()).cloned());
+    }
+    if let Some(e) = recommended.filter(|e| classify(e.ip) == AddrKind::Public) {
+        notes.push(Note::PublicExposure {
+            ip: e.ip,
+            port: request.port,
+        });
+    }
     UrlsReport {
         port: request.port,
         scheme: request.scheme.to_string(),
-        verdict: if recommended.is_some() {
-            UrlsVerdict::Share
-        } else {
-            UrlsVerdict::NoNetworkUrl
-        },
+        verdict,
         recommended: recommended.map(|e| e.url.clone()),
         recommended_bind: recommended.map(|e| wildcard_for(e.ip)),
         local: of(UrlScope::Local),
         network: of(UrlScope::Network),
+        server: request.running.and_then(|r| server(request.host, r)),
+        notes: NoteOut::all(&notes, cat),
         entries,
         qr: request.qr,
     }

@@ -10,8 +10,10 @@ pub fn user_name(uid: u32) -> Option<String> {
     uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned())
 }
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Read};
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use netlink_packet_core::{NlasIterator, Parseable, ParseableParametrized};
@@ -28,8 +30,8 @@ use netlink_sys::protocols::NETLINK_ROUTE;
 
 use super::{portable_interfaces, unix, Platform};
 use crate::model::{
-    DefaultRoute, Device, EnvHints, Family, IfAddress, Interface, Os, Process, Signal, SignalError,
-    Socket, SocketQuery, SocketTable, Sysctls, WslMode,
+    interface_name, AddrState, DefaultRoute, Device, EnvHints, Family, IfAddress, Interface, Os,
+    Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls, WslMode,
 };
 
 /// Linux, which overrides every default of the contract.
@@ -59,6 +61,10 @@ impl Platform for Current {
 
     fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
         unix::signal(pid, signal)
+    }
+
+    fn env_var(pid: u32, name: &str) -> Option<String> {
+        procfs::env_var(pid, name)
     }
 
     /// rtnetlink, or if-addrs where netlink fails (a seccomp filter, an old kernel).
@@ -201,15 +207,39 @@ fn netlink_interfaces() -> Option<Vec<Interface>> {
         else {
             return;
         };
+        // IFA_FLAGS carries all 32 bits; the header's 8 are what older kernels send.
+        let flags = a
+            .attributes
+            .iter()
+            .find_map(|attr| match attr {
+                AddressAttribute::Flags(f) => Some(f.bits()),
+                _ => None,
+            })
+            .unwrap_or(u32::from(a.header.flags.bits()));
         if !iface.addresses.iter().any(|x| x.ip == ip) {
             iface.addresses.push(IfAddress {
                 ip,
                 prefix: a.header.prefix_len,
+                state: address_state(flags),
             });
         }
     })
     .ok()?;
     Some(interfaces)
+}
+
+const IFA_F_DADFAILED: u32 = 0x08;
+const IFA_F_TENTATIVE: u32 = 0x40;
+
+/// Duplicate address detection: a tentative address cannot be bound yet, a failed one never.
+fn address_state(flags: u32) -> AddrState {
+    if flags & IFA_F_DADFAILED != 0 {
+        AddrState::DadFailed
+    } else if flags & IFA_F_TENTATIVE != 0 {
+        AddrState::Tentative
+    } else {
+        AddrState::Ready
+    }
 }
 
 // Link attributes we read (linux/if_link.h). The rest of each ~1 kB message, IPv6 device
@@ -236,8 +266,14 @@ fn link(payload: &[u8]) -> Option<(Interface, Option<u32>)> {
         ) {
             continue;
         }
+        if nla.kind() == IFLA_IFNAME {
+            // Read as bytes: a name need not be UTF-8, and the parser would reject it.
+            let value = nla.value();
+            let end = value.iter().position(|&b| b == 0).unwrap_or(value.len());
+            name = Some(value[..end].to_vec());
+            continue;
+        }
         match LinkAttribute::parse_with_param(&nla, AddressFamily::Unspec) {
-            Ok(LinkAttribute::IfName(n)) => name = Some(n),
             Ok(LinkAttribute::OperState(s)) => oper = s,
             Ok(LinkAttribute::Controller(i)) => master = Some(i),
             Ok(LinkAttribute::LinkInfo(infos)) => {
@@ -249,13 +285,14 @@ fn link(payload: &[u8]) -> Option<(Interface, Option<u32>)> {
             _ => {}
         }
     }
-    let name = name?;
+    let raw_name = name?;
+    let name = interface_name(&raw_name);
     let up = header.flags.contains(LinkFlags::Up)
         && !matches!(
             oper,
             State::Down | State::LowerLayerDown | State::NotPresent | State::Dormant
         );
-    let device = device(&name, kind.as_ref(), header.link_layer_type);
+    let device = device(&raw_name, kind.as_ref(), header.link_layer_type);
     Some((
         Interface {
             name,
@@ -269,7 +306,7 @@ fn link(payload: &[u8]) -> Option<(Interface, Option<u32>)> {
     ))
 }
 
-fn device(name: &str, kind: Option<&InfoKind>, layer: LinkLayerType) -> Device {
+fn device(name: &[u8], kind: Option<&InfoKind>, layer: LinkLayerType) -> Device {
     match kind {
         Some(InfoKind::Veth) => Device::Veth,
         Some(InfoKind::Bridge) => Device::Bridge,
@@ -283,7 +320,7 @@ fn device(name: &str, kind: Option<&InfoKind>, layer: LinkLayerType) -> Device {
         None => match layer {
             LinkLayerType::Loopback => Device::Loopback,
             LinkLayerType::Ether => {
-                let sys = Path::new("/sys/class/net").join(name);
+                let sys = Path::new("/sys/class/net").join(OsStr::from_bytes(name));
                 if sys.join("wireless").exists() || sys.join("phy80211").exists() {
                     Device::Wireless
                 } else {
@@ -299,11 +336,17 @@ fn device(name: &str, kind: Option<&InfoKind>, layer: LinkLayerType) -> Device {
 /// Reads a /proc table in as few reads as it allows. These files report a size of 0, so
 /// `read_to_string` starts at 32 bytes and doubles, and every read walks the kernel's table
 /// again: with 200 interfaces that was most of the run time.
+///
+/// Interface names in it are bytes; they are read the way the link dump reads them, so that a
+/// name that is not UTF-8 neither fails the read nor differs from the link's name.
 fn read_table(path: &str) -> Option<String> {
     let mut file = fs::File::open(path).ok()?;
-    let mut text = String::with_capacity(256 * 1024);
-    file.read_to_string(&mut text).ok()?;
-    Some(text)
+    let mut bytes = Vec::with_capacity(256 * 1024);
+    file.read_to_end(&mut bytes).ok()?;
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => interface_name(e.as_bytes()),
+    })
 }
 
 const RTF_UP: u32 = 0x1;

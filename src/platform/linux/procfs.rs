@@ -225,6 +225,16 @@ fn shorten(cmdline: &str) -> String {
 
 /// Whether `pid` runs: a zombie (exited, not yet reaped by its parent) does not, although
 /// `kill(pid, 0)` still finds it.
+/// One variable of `/proc/PID/environ`: the environment the process started with. `None`
+/// when it is unset or unreadable (another user's process, without root).
+pub fn env_var(pid: u32, name: &str) -> Option<String> {
+    let environ = fs::read(format!("/proc/{pid}/environ")).ok()?;
+    environ.split(|&b| b == 0).find_map(|entry| {
+        let value = entry.strip_prefix(name.as_bytes())?.strip_prefix(b"=")?;
+        Some(String::from_utf8_lossy(value).into_owned())
+    })
+}
+
 pub fn alive(pid: u32) -> bool {
     fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()

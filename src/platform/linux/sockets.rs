@@ -18,6 +18,8 @@ use crate::model::SocketQuery;
 use crate::model::{Proto, SockState, Socket, SocketTable};
 
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
+/// include/net/tcp_states.h: a state only asked for, never held by a socket.
+const TCP_BOUND_INACTIVE: u32 = 13;
 
 pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
     let mut table = owned(dump(query)?);
@@ -59,7 +61,11 @@ fn dump(query: SocketQuery) -> io::Result<Vec<Socket>> {
                 (SocketQuery::Listening, Proto::Tcp) => StateFlags::LISTEN,
                 // A bound, unconnected UDP socket is in the CLOSE state: `ss` calls it UNCONN.
                 (SocketQuery::Listening, Proto::Udp) => StateFlags::CLOSE,
-                (SocketQuery::Port(_), _) => StateFlags::all(),
+                // Every state, and TCP's bound-inactive pseudo-state (Linux 6.5): sockets
+                // bound without listen(). Older kernels ignore the bit.
+                (SocketQuery::Port(_), _) => {
+                    StateFlags::from_bits_retain(StateFlags::all().bits() | 1 << TCP_BOUND_INACTIVE)
+                }
             };
             let request = InetRequest {
                 family,
@@ -150,6 +156,7 @@ fn socket(proto: Proto, response: &InetResponse) -> Option<Socket> {
         (_, 9) => SockState::LastAck,
         (_, 10) => SockState::Listen,
         (_, 11) => SockState::Closing,
+        (Proto::Tcp, 7 | 13) => SockState::Bound,
         _ => SockState::Other,
     };
     let v6only = response.nlas.iter().find_map(|nla| match nla {
@@ -163,6 +170,7 @@ fn socket(proto: Proto, response: &InetResponse) -> Option<Socket> {
             .then(|| SocketAddr::new(id.destination_address, id.destination_port)),
         state,
         v6only: if h.family == AF_INET6 { v6only } else { None },
+        device: (id.interface_id != 0).then_some(id.interface_id),
         uid: Some(h.uid),
         // Sockets in TIME_WAIT have no inode: nobody holds them any more.
         inode: (h.inode != 0).then_some(u64::from(h.inode)),

@@ -1,0 +1,117 @@
+//! Whether Werkzeug's debugger is on in the processes that hold a port. The debugger runs any
+//! code its console is given, so a debug server reachable beyond loopback is the one finding
+//! bindscope calls DANGER.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use crate::analysis::probe::looks_like_flask;
+use crate::analysis::sockets::reach;
+use crate::analysis::vocab::Reach;
+use crate::model::{DebugEvidence, DebugFinding, Host, HttpAnswer, Process, Proto, SockState};
+use crate::model::{Socket, SocketTable};
+use crate::platform;
+use crate::platform::net::http_get_all;
+
+/// The path whose answer tells whether Werkzeug's debugger is on: it serves its own style sheet
+/// there when it is, and the app answers otherwise.
+pub const DEBUGGER_PROBE: &str = "/?__debugger__=yes&cmd=resource&f=style.css";
+
+/// How long the one request to a local server may take where no `--timeout` is given.
+pub const CHECK_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Whether an answer to [`DEBUGGER_PROBE`] came from the debugger.
+pub fn is_debugger(answer: &HttpAnswer) -> bool {
+    answer.status == 200
+        && answer
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("text/css"))
+}
+
+/// The Python processes in `table` whose listening TCP socket reaches beyond this machine and
+/// whose debugger is on. Where the socket takes loopback too (0.0.0.0, ::), one request over
+/// loopback asks the debugger itself, and its answer decides (`--no-debugger` turns it off
+/// under `--debug`). Otherwise the command line (`--debug`) and the environment
+/// (`FLASK_DEBUG`, Flask's own rule) tell.
+pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<DebugFinding> {
+    let exposed: Vec<(&Socket, &Process)> = table
+        .sockets
+        .iter()
+        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .filter(|s| reach(host, s) > Reach::Host)
+        .filter_map(|s| {
+            let owner = s.pids.iter().find_map(|&pid| table.process(pid))?;
+            looks_like_flask(owner).then_some((s, owner))
+        })
+        .collect();
+    let requests: Vec<(SocketAddr, String, String)> = exposed
+        .iter()
+        .filter_map(|(s, _)| {
+            let addr = over_loopback(s)?;
+            Some((
+                addr,
+                format!("{}:{}", bracket(addr.ip()), addr.port()),
+                DEBUGGER_PROBE.into(),
+            ))
+        })
+        .collect();
+    let answers = http_get_all(&requests, timeout).unwrap_or_default();
+    let mut findings: Vec<DebugFinding> = Vec::new();
+    for (socket, owner) in exposed {
+        let asked = over_loopback(socket)
+            .and_then(|addr| requests.iter().position(|(a, _, _)| *a == addr))
+            .and_then(|n| answers.get(n))
+            .and_then(|a| a.as_ref().ok());
+        let evidence = match asked {
+            Some(answer) if is_debugger(answer) => Some(DebugEvidence::Answered),
+            // The server answered, and not as the debugger: it is off.
+            Some(_) => None,
+            None => declared(owner),
+        };
+        if let Some(evidence) = evidence {
+            let finding = DebugFinding {
+                pid: owner.pid,
+                evidence,
+            };
+            if !findings.contains(&finding) {
+                findings.push(finding);
+            }
+        }
+    }
+    findings
+}
+
+/// What the process says of itself: `flask run --debug`, or `FLASK_DEBUG` set to anything but
+/// `0`, `false` or `no`.
+fn declared(owner: &Process) -> Option<DebugEvidence> {
+    let words = owner.cmdline.as_deref().unwrap_or_default();
+    if words.split_whitespace().any(|w| w == "--debug") {
+        return Some(DebugEvidence::CommandLine);
+    }
+    let env = platform::env_var(owner.pid, "FLASK_DEBUG")?;
+    let on = !env.is_empty() && !matches!(env.to_ascii_lowercase().as_str(), "0" | "false" | "no");
+    on.then_some(DebugEvidence::Environment)
+}
+
+/// The loopback address that reaches the socket, if it takes loopback connections.
+fn over_loopback(socket: &Socket) -> Option<SocketAddr> {
+    let ip = socket.local.ip();
+    let lo: IpAddr = match ip {
+        IpAddr::V4(v4) if v4.is_unspecified() || v4.is_loopback() => Ipv4Addr::LOCALHOST.into(),
+        IpAddr::V6(v6) if v6.is_unspecified() => Ipv6Addr::LOCALHOST.into(),
+        _ => return None,
+    };
+    // A socket tied to another interface does not take loopback connections.
+    if socket.device.is_some() {
+        return None;
+    }
+    Some(SocketAddr::new(lo, socket.local.port()))
+}
+
+fn bracket(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        v4 => v4.to_string(),
+    }
+}
