@@ -65,6 +65,19 @@ pub fn answers_on(host: &Host, sockets: &[Socket], ip: IpAddr) -> bool {
         })
 }
 
+/// Who can reach `ip` through the TCP servers listening in `sockets`: a socket tied to `lo`
+/// takes this machine's connections to an address, not the LAN's. `None` when no socket there
+/// takes `ip` (or the table could not be read).
+pub fn reach_at(host: &Host, sockets: &[Socket], ip: IpAddr) -> Option<Reach> {
+    sockets
+        .iter()
+        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .flat_map(|s| listeners_for(host, s.local.ip(), s.v6only, s.device))
+        .filter(|l| l.ip == ip)
+        .map(|l| l.reach)
+        .max()
+}
+
 /// An IPv4-mapped IPv6 address stands for its IPv4 address.
 fn plain(ip: IpAddr) -> IpAddr {
     match ip {

@@ -13,7 +13,7 @@ use crate::analysis::vocab::InferredBind;
 use crate::analysis::vocab::Reach;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::{Attempt, Host};
+use crate::model::{Attempt, Host, SocketTable};
 
 /// One throwaway server of the lesson, and what every address of this machine saw of it.
 #[derive(Debug, Clone, Serialize)]
@@ -53,7 +53,7 @@ pub fn step(
     attempts: Vec<Attempt>,
     cat: &dyn Catalogue,
 ) -> LabStep {
-    let results = local_results(host, &attempts);
+    let results = local_results(host, &attempts, &SocketTable::default());
     LabStep {
         bind,
         port,

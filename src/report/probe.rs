@@ -15,8 +15,8 @@ use crate::analysis::notes::Note;
 use crate::analysis::probe::{
     self, http_notes, infer, local_notes, server_kind, status_of, LocalResult,
 };
-use crate::analysis::sockets::debugger_notes;
 use crate::analysis::sockets::owner_notes;
+use crate::analysis::sockets::{debugger_notes, reach_at};
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
 use crate::analysis::vocab::{InferredBind, ServerKind, Status, Unreachable};
@@ -203,16 +203,19 @@ fn http_notes_of(rows: &[ProbeRow]) -> Vec<Note> {
     notes
 }
 
-/// Attempts on this machine's own addresses, with who could reach each address.
-pub fn local_results(host: &Host, attempts: &[Attempt]) -> Vec<LocalResult> {
+/// Attempts on this machine's own addresses, with who could reach each address: through the
+/// socket that answered where the socket table shows it (one tied to `lo` answers this machine
+/// on any of its addresses, and nobody else), else by the address.
+pub fn local_results(host: &Host, attempts: &[Attempt], table: &SocketTable) -> Vec<LocalResult> {
     attempts
         .iter()
         .filter_map(|a| {
             let ip = a.ip?;
+            let by_socket = reach_at(host, &table.sockets, ip);
             Some(LocalResult {
                 ip,
                 status: status_of(&a.outcome).0,
-                reach: interfaces::reach_of(host, ip).reach,
+                reach: by_socket.unwrap_or_else(|| interfaces::reach_of(host, ip).reach),
                 shareable: interfaces::shareable(host, ip),
             })
         })
@@ -239,7 +242,7 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
         table,
         debug,
     } = found;
-    let results = local_results(host, &attempts);
+    let results = local_results(host, &attempts, table);
     let inferred_bind = infer(&results);
     let reach = probe::reach(&results);
     let rows: Vec<ProbeRow> = attempts.into_iter().map(|a| row(a, cat)).collect();

@@ -17,7 +17,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use netlink_packet_core::{NlasIterator, Parseable, ParseableParametrized};
-use netlink_packet_route::address::{AddressAttribute, AddressMessage};
+use netlink_packet_route::address::{AddressAttribute, AddressHeader, AddressMessage};
 use netlink_packet_route::link::{
     InfoKind, LinkAttribute, LinkExtentMask, LinkFlags, LinkHeader, LinkInfo, LinkLayerType,
     LinkMessage, State,
@@ -26,6 +26,12 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 /// The size of `struct ifinfomsg`, where a link's attributes begin.
 const LINK_HEADER_LEN: usize = 16;
+/// The size of `struct ifaddrmsg`, where an address's attributes begin.
+const ADDRESS_HEADER_LEN: usize = 8;
+// Address attributes we read (linux/if_addr.h).
+const IFA_ADDRESS: u16 = 1;
+const IFA_LOCAL: u16 = 2;
+const IFA_FLAGS: u16 = 8;
 use netlink_sys::protocols::NETLINK_ROUTE;
 
 use super::{portable_interfaces, unix, Platform};
@@ -187,12 +193,23 @@ fn netlink_interfaces() -> Option<Vec<Interface>> {
         if kind != RTM_NEWADDR {
             return;
         }
-        let Ok(a) = AddressMessage::parse(payload) else {
+        let Ok(header) = AddressHeader::parse(payload) else {
             return;
         };
+        // Only the attributes we read: IFA_LABEL carries the interface's name, which need not
+        // be UTF-8, and the parser would drop the whole address for it.
+        let attributes: Vec<AddressAttribute> = payload
+            .get(ADDRESS_HEADER_LEN..)
+            .map(NlasIterator::new)
+            .into_iter()
+            .flatten()
+            .map_while(Result::ok)
+            .filter(|nla| matches!(nla.kind(), IFA_ADDRESS | IFA_LOCAL | IFA_FLAGS))
+            .filter_map(|nla| AddressAttribute::parse(&nla).ok())
+            .collect();
         // For IPv4, IFA_LOCAL is this end and IFA_ADDRESS the peer of a point-to-point link.
         let find = |local: bool| {
-            a.attributes.iter().find_map(|attr| match attr {
+            attributes.iter().find_map(|attr| match attr {
                 AddressAttribute::Local(ip) if local => Some(*ip),
                 AddressAttribute::Address(ip) if !local => Some(*ip),
                 _ => None,
@@ -203,23 +220,22 @@ fn netlink_interfaces() -> Option<Vec<Interface>> {
         };
         let Some(iface) = interfaces
             .iter_mut()
-            .find(|i| i.index == Some(a.header.index))
+            .find(|i| i.index == Some(header.index))
         else {
             return;
         };
         // IFA_FLAGS carries all 32 bits; the header's 8 are what older kernels send.
-        let flags = a
-            .attributes
+        let flags = attributes
             .iter()
             .find_map(|attr| match attr {
                 AddressAttribute::Flags(f) => Some(f.bits()),
                 _ => None,
             })
-            .unwrap_or(u32::from(a.header.flags.bits()));
+            .unwrap_or(u32::from(header.flags.bits()));
         if !iface.addresses.iter().any(|x| x.ip == ip) {
             iface.addresses.push(IfAddress {
                 ip,
-                prefix: a.header.prefix_len,
+                prefix: header.prefix_len,
                 state: address_state(flags),
             });
         }
