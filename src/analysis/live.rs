@@ -23,6 +23,9 @@ pub enum Var {
     LanInterface,
     /// A Flask server's URL on it: `http://192.168.0.23:5000`.
     LanUrl,
+    /// Whether the internet can reach that address directly: a private one it cannot, a
+    /// public one it can.
+    LanPrivacy,
     /// What `0.0.0.0` covers here: every IPv4 address.
     Ipv4Addresses,
     /// The IPv6 addresses other devices could use (ULA and global).
@@ -47,10 +50,11 @@ pub enum Var {
 }
 
 impl Var {
-    pub const ALL: [Var; 13] = [
+    pub const ALL: [Var; 14] = [
         Var::LanIp,
         Var::LanInterface,
         Var::LanUrl,
+        Var::LanPrivacy,
         Var::Ipv4Addresses,
         Var::Ipv6Addresses,
         Var::Ephemeral,
@@ -69,6 +73,7 @@ impl Var {
             Var::LanIp => "lan_ip",
             Var::LanInterface => "lan_interface",
             Var::LanUrl => "lan_url",
+            Var::LanPrivacy => "lan_privacy",
             Var::Ipv4Addresses => "ipv4_addresses",
             Var::Ipv6Addresses => "ipv6_addresses",
             Var::Ephemeral => "ephemeral",

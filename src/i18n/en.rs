@@ -250,6 +250,12 @@ impl Catalogue for En {
             Text::LiveContainer { name: None } => "not inside a container".into(),
             Text::LiveContainer { name: Some(name) } => format!("inside a container ({name})"),
             Text::LiveNoBridge => "none on this machine".into(),
+            Text::LiveLanPrivacy { ip, public: false } => format!(
+                "This machine's LAN IP, {ip}, is private: the internet cannot reach it directly, because your router does not forward connections to it unless told to."
+            ),
+            Text::LiveLanPrivacy { ip, public: true } => format!(
+                "This machine's address, {ip}, is public: anyone on the internet can reach it directly, so a server bound to 0.0.0.0 is open to them unless a firewall stops it."
+            ),
             Text::LiveOs { os: o } => os(o).into(),
             Text::PageTitle => "bindscope: you reached this machine".into(),
             Text::PageVisitor { ip } => format!("You are {ip}."),

@@ -256,6 +256,14 @@ impl Catalogue for Ko {
             Text::LiveContainer { name: None } => "컨테이너 밖".into(),
             Text::LiveContainer { name: Some(name) } => format!("컨테이너({name}) 안"),
             Text::LiveNoBridge => "이 컴퓨터에는 없음".into(),
+            Text::LiveLanPrivacy { ip, public: false } => format!(
+                "이 컴퓨터의 내부 IP {ip}{} 사설 주소라서 인터넷에서 바로 들어올 수는 없습니다. 공유기가 따로 포트를 열어 주지 않는 한 바깥의 접속은 이 주소까지 오지 않습니다.",
+                topic(&ip.to_string())
+            ),
+            Text::LiveLanPrivacy { ip, public: true } => format!(
+                "이 컴퓨터의 주소 {ip}{} 공인 주소라서 인터넷의 누구나 바로 들어올 수 있습니다. 0.0.0.0에 바인딩한 서버는 방화벽이 막지 않는 한 그 사람들에게도 열립니다.",
+                topic(&ip.to_string())
+            ),
             Text::LiveOs { os: o } => os(o).into(),
             Text::PageTitle => "bindscope: 이 컴퓨터에 접속했습니다".into(),
             Text::PageVisitor { ip } => format!("접속한 기기의 주소: {ip}"),

@@ -347,6 +347,11 @@ pub enum Text<'a> {
         name: Option<&'a str>,
     },
     LiveNoBridge,
+    /// Whether the primary address is one the internet reaches directly.
+    LiveLanPrivacy {
+        ip: IpAddr,
+        public: bool,
+    },
     LiveOs {
         os: Os,
     },

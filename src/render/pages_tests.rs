@@ -394,3 +394,19 @@ fn a_link_shows_its_target_unless_its_text_is_the_target() {
         "See the docs (https://example.org/a) or https://example.org/b.\n"
     );
 }
+
+#[test]
+fn a_public_address_is_never_called_private() {
+    let server = live(&fixtures::server(), None);
+    for lang in LANGS {
+        let page = render(Topic::LoopbackVsLan, lang, false, &server);
+        let (public, private) = match lang {
+            Lang::En => ("5.9.10.20, is public", "is private"),
+            Lang::Ko => ("5.9.10.20은 공인 주소", "사설 주소라서"),
+        };
+        assert!(page.contains(public), "{page}");
+        assert!(!page.contains(private), "{page}");
+    }
+    let page = render(Topic::LoopbackVsLan, Lang::En, false, &laptop());
+    assert!(page.contains("192.168.1.23, is private"), "{page}");
+}

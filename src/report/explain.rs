@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Report;
 use crate::analysis::live::{Holders, Live, Var};
 use crate::analysis::topics::Topic;
+use crate::analysis::vocab::AddrKind;
 use crate::exit_codes::ExitCode;
 use crate::i18n::{pages, Catalogue, Lang, Text};
 
@@ -170,6 +171,12 @@ pub fn value(var: Var, live: &Live, cat: &dyn Catalogue) -> Option<String> {
             .primary
             .as_ref()
             .and_then(|p| crate::analysis::expose::url("http", p.ip, 5000, "")),
+        Var::LanPrivacy => live.primary.as_ref().map(|p| {
+            cat.text(&Text::LiveLanPrivacy {
+                ip: p.ip,
+                public: crate::analysis::address::classify(p.ip) == AddrKind::Public,
+            })
+        }),
         Var::Ipv4Addresses => join(&live.ipv4),
         Var::Ipv6Addresses => join(&live.ipv6),
         Var::Ephemeral => live.ephemeral.map(|(low, high)| format!("{low}–{high}")),
