@@ -329,10 +329,10 @@ impl Catalogue for En {
                 owner.as_deref().unwrap_or("A program")
             ),
             Note::ServerLoopbackOnly { port, flask: true } => format!(
-                "Your server on port {port} listens on 127.0.0.1 only: the phone URL below will not answer until you restart it with flask run --host=0.0.0.0."
+                "Your server on port {port} listens on 127.0.0.1 only: the phone URL will not answer until you restart it with flask run --host=0.0.0.0."
             ),
             Note::ServerLoopbackOnly { port, flask: false } => format!(
-                "Your server on port {port} listens on loopback only: the phone URL below will not answer until you restart it bound to 0.0.0.0."
+                "Your server on port {port} listens on loopback only: the phone URL will not answer until you restart it bound to 0.0.0.0."
             ),
             Note::ServerNotRunning { port } => format!(
                 "Nothing listens on port {port} yet: start your server bound to 0.0.0.0, then open the URL."

@@ -1,6 +1,6 @@
 //! 한국어.
 
-use super::particle::{object, subject, topic};
+use super::particle::{object, subject, topic, toward};
 use super::{list, Catalogue, Label, Row, Text};
 use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
@@ -345,10 +345,10 @@ impl Catalogue for Ko {
                 owner.as_deref().map_or("이", |o| subject(o))
             ),
             Note::ServerLoopbackOnly { port, flask: true } => format!(
-                "{port}번 포트의 서버는 127.0.0.1에서만 기다립니다: flask run --host=0.0.0.0으로 다시 실행하기 전까지는 아래의 스마트폰용 URL이 응답하지 않습니다."
+                "{port}번 포트의 서버는 127.0.0.1에서만 기다립니다: flask run --host=0.0.0.0으로 다시 실행하기 전까지는 스마트폰용 URL이 응답하지 않습니다."
             ),
             Note::ServerLoopbackOnly { port, flask: false } => format!(
-                "{port}번 포트의 서버는 루프백에서만 기다립니다: 0.0.0.0에 바인딩해서 다시 실행하기 전까지는 아래의 스마트폰용 URL이 응답하지 않습니다."
+                "{port}번 포트의 서버는 루프백에서만 기다립니다: 0.0.0.0에 바인딩해서 다시 실행하기 전까지는 스마트폰용 URL이 응답하지 않습니다."
             ),
             Note::ServerNotRunning { port } => format!(
                 "아직 {port}번 포트에서 기다리는 서버가 없습니다: 서버를 0.0.0.0에 바인딩해서 실행한 뒤 URL을 여세요."
@@ -467,12 +467,13 @@ impl Catalogue for Ko {
                 object(&port.to_string())
             ),
             Note::DebuggerExposed { ip, evidence } => format!(
-                "위험: Werkzeug 디버거가 켜져 있고({}) 서버에 {ip}로 접속할 수 있습니다. 여기에 닿는 사람은 누구나 그 서버가 도는 컴퓨터에서 코드를 실행할 수 있습니다. 디버그 모드를 끄거나, 127.0.0.1에 바인딩하세요 (--host 없이 flask run --debug).",
+                "위험: Werkzeug 디버거가 켜져 있고({}) 서버에 {ip}{} 접속할 수 있습니다. 여기에 닿는 사람은 누구나 그 서버가 도는 컴퓨터에서 코드를 실행할 수 있습니다. 디버그 모드를 끄거나, 127.0.0.1에 바인딩하세요 (--host 없이 flask run --debug).",
                 match evidence {
                     DebugEvidence::Answered => "디버거 페이지가 응답함",
                     DebugEvidence::CommandLine => "명령줄에 --debug가 있음",
                     DebugEvidence::Environment => "환경 변수 FLASK_DEBUG가 켜져 있음",
-                }
+                },
+                toward(&ip.to_string())
             ),
             Note::DevServerExposed { ip } => format!(
                 "Werkzeug 개발 서버가 {ip}에서 응답합니다: 내 네트워크에서 테스트하기에는 괜찮지만 운영용으로는 절대 안 됩니다 (프록시 뒤에서 gunicorn이나 waitress를 쓰세요)."

@@ -46,6 +46,24 @@ pub fn object(word: &str) -> &'static str {
     }
 }
 
+/// 으로 or 로: "to, by way of". 로 after a vowel and after ㄹ (서울로, 1로 일), 으로 after
+/// any other consonant (0.0.0.0으로 영).
+pub fn toward(word: &str) -> &'static str {
+    let Some(last) = word.chars().rev().find(|c| c.is_alphanumeric()) else {
+        return "로";
+    };
+    let rieul = match last {
+        '가'..='힣' => (u32::from(last) - 0xAC00) % 28 == 8,
+        '1' | '7' | '8' | 'l' | 'L' => true,
+        _ => false,
+    };
+    if ends_in_consonant(word) && !rieul {
+        "으로"
+    } else {
+        "로"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +93,12 @@ mod tests {
         assert_eq!(topic("wlan"), "은");
         assert_eq!(topic("[::]"), "는");
         assert_eq!(topic(""), "는");
+        assert_eq!(toward("0.0.0.0"), "으로");
+        assert_eq!(toward("10.203.77.1"), "로");
+        assert_eq!(toward("192.168.1.23"), "으로");
+        assert_eq!(toward("서울"), "로");
+        assert_eq!(toward("학교"), "로");
+        assert_eq!(toward("집"), "으로");
+        assert_eq!(toward("fd77::9"), "로");
     }
 }

@@ -16,7 +16,7 @@ use crate::model::{BindError, Target};
 use crate::report::{self, ExposeRequest, Report};
 
 /// The document `--json` prints for `report`, indented as on a terminal.
-fn json<R: Report + Human>(report: &R) -> String {
+pub(super) fn json<R: Report + Human>(report: &R) -> String {
     let ui = Ui {
         json: true,
         ..ui(Lang::En)

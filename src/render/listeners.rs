@@ -16,15 +16,16 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
         total: report.total,
         exposed: report.exposed,
     };
+    if report.verdict == ListenersVerdict::DebuggerExposed {
+        let danger = cat.text(&Text::DebuggerDangerAny);
+        writeln!(w, "{}", ui.paint(&danger, Color::Red))?;
+    }
     let verdict = match report.verdict {
-        ListenersVerdict::DebuggerExposed => {
-            ui.paint(&cat.text(&Text::DebuggerDangerAny), Color::Red)
-        }
         ListenersVerdict::NothingListens => {
             ui.paint(&cat.text(&Text::NothingListens), Color::Green)
         }
         ListenersVerdict::NoneExposed => ui.paint(&cat.text(&counts), Color::Green),
-        ListenersVerdict::Exposed => ui.paint(
+        ListenersVerdict::Exposed | ListenersVerdict::DebuggerExposed => ui.paint(
             &cat.text(&counts),
             reach_color(report.widest_reach.unwrap_or(Reach::Lan)),
         ),

@@ -188,6 +188,8 @@ mod pages_tests;
 mod sanitize_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod truth_tests;
 
 macro_rules! human_views {
     ($($report:ty => $view:path),* $(,)?) => {

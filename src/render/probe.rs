@@ -82,13 +82,16 @@ pub fn human(w: &mut dyn Write, report: &ProbeReport, ui: &Ui) -> io::Result<()>
 pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
     let port = report.port;
+    if report.verdict == LocalVerdict::DebuggerExposed {
+        let danger = cat.text(&Text::DebuggerDanger { port });
+        writeln!(w, "{}", ui.paint(&danger, Color::Red))?;
+    }
     let (verdict, color) = match report.verdict {
-        LocalVerdict::DebuggerExposed => (cat.text(&Text::DebuggerDanger { port }), Color::Red),
         LocalVerdict::NothingAnswers => (cat.text(&Text::ProbeNone { port }), Color::Red),
         LocalVerdict::ListensButSilent => (cat.text(&Text::ProbeSilent { port }), Color::Red),
         LocalVerdict::BoundNotListening => (cat.text(&Text::ProbeBoundOnly { port }), Color::Red),
         LocalVerdict::LoopbackOnly => (cat.text(&Text::ProbeLoopback { port }), Color::Yellow),
-        LocalVerdict::Reachable => (
+        LocalVerdict::Reachable | LocalVerdict::DebuggerExposed => (
             cat.text(&Text::ProbeReachable {
                 port,
                 reach: report.reach,

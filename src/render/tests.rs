@@ -30,7 +30,7 @@ pub(super) fn ui(lang: Lang) -> Ui {
     }
 }
 
-fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
+pub(super) fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
     let mut out = Vec::new();
     f(&mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -603,7 +603,7 @@ fn free_ports_on_a_terminal_and_piped() {
     );
 }
 
-fn attempt(
+pub(super) fn attempt(
     ip: &str,
     port: u16,
     interface: &str,
