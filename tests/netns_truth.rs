@@ -304,12 +304,54 @@ fn down_interfaces(server: &Netns, peer: &Netns) {
     // Where it does not apply: the live link's address, reached directly.
     let _s = serve(server, SERVER, 7041, &[]).unwrap();
     assert_eq!(one(peer, SERVER, 7041), "open");
+    // A server on the LAN address only does not answer on 127.0.0.1, and both say so.
+    assert_eq!(one(server, "127.0.0.1", 7041), "refused");
+    let p = json(server, &["probe", "-p", "7041", "--json"]);
+    assert_eq!(probed(&p, "127.0.0.1").unwrap()["status"], "refused");
+    assert!(
+        common::note_codes(&p).contains(&"not_on_localhost".to_string()),
+        "{p}"
+    );
     let v = json(server, &["expose", SERVER, "-p", "7041", "--json"]);
     assert_eq!(
         listens_on(&v),
         vec![(SERVER.to_string(), "lan".to_string(), false)]
     );
     assert_eq!(v["routed_network"], Value::Null);
+    assert!(common::note_codes(&v).contains(&"not_on_localhost".to_string()));
+
+    // expose --try that fails says so first, naming what holds the port.
+    let _lo = serve(server, "127.0.0.1", 7042, &[]).unwrap();
+    let tried = server.bindscope(&["expose", "0.0.0.0", "-p", "7042", "--try", "--json"]);
+    tried.code(1);
+    let v = tried.json();
+    assert_eq!(v["verdict"], "bind_fails_now", "{v}");
+    assert_eq!(v["blocked_by"]["socket"], "127.0.0.1:7042");
+    assert!(v["blocked_by"]["process"]
+        .as_str()
+        .unwrap()
+        .starts_with("python"));
+    let human = server.bindscope(&["expose", "0.0.0.0", "-p", "7042", "--try"]);
+    let first = human.stdout.lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.contains("cannot be bound now") && first.contains("127.0.0.1:7042"),
+        "{}",
+        human.context()
+    );
+
+    // urls --host tells the truth: loopback has no network URL, an absent address no URL.
+    for host in ["127.0.0.1", "localhost"] {
+        let run = server.bindscope(&["urls", "--host", host, "--json"]);
+        run.code(1);
+        let v = run.json();
+        assert_eq!(v["verdict"], "loopback_bind", "{host}: {v}");
+        assert!(common::note_codes(&v).contains(&"no_network_url".to_string()));
+    }
+    let run = server.bindscope(&["urls", "--host", "10.203.40.99", "--json"]);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["verdict"], "not_local", "{v}");
+    assert!(common::note_codes(&v).contains(&"not_local".to_string()));
 }
 
 /// Rule 3: Linux accepts packets for any of its addresses on any interface (an address on `lo`,
