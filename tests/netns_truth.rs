@@ -5,9 +5,10 @@
 //! applies and where it does not.
 //!
 //! The server namespace has `lan0` (10.203.40.1/24, fd40::1/64) joined to the peer
-//! (10.203.40.2/24, fd40::2/64), a down veth `d2` (10.203.41.1/24), 10.203.42.1/32 on `lo`, a
+//! (10.203.40.2/24, fd40::2/64), a down veth `d2` (10.203.41.1/24, fd41::1/64), 10.203.42.1/32 on `lo`, a
 //! bridge `br0` with no ports (172.30.0.1/16), and fd40::9, which the peer already has. The
-//! peer routes 10.203.41.0/24, 10.203.42.1, 172.30.0.0/16 and 127.0.0.5 through the server.
+//! peer routes 10.203.41.0/24, fd41::/64, 10.203.42.1, 172.30.0.0/16 and 127.0.0.5 through the
+//! server.
 //! No packet leaves the two namespaces.
 
 mod common;
@@ -22,6 +23,8 @@ use serde_json::Value;
 const SERVER: &str = "10.203.40.1";
 const PEER: &str = "10.203.40.2";
 const DOWN: &str = "10.203.41.1";
+/// Added with `nodad` while d2 is down: usable at once.
+const DOWN6: &str = "fd41::1";
 const ON_LO: &str = "10.203.42.1";
 const BRIDGE: &str = "172.30.0.1";
 const DAD_FAILED: &str = "fd40::9";
@@ -117,6 +120,15 @@ fn lab() -> Option<Lab> {
     // A down interface (a veth whose ends stay down), an address on lo, an empty bridge.
     server.ip(&["link", "add", "d2", "type", "veth", "peer", "name", "d2p"]);
     server.ip(&["addr", "add", &format!("{DOWN}/24"), "dev", "d2"]);
+    server.ip(&[
+        "-6",
+        "addr",
+        "add",
+        &format!("{DOWN6}/64"),
+        "dev",
+        "d2",
+        "nodad",
+    ]);
     server.ip(&["addr", "add", &format!("{ON_LO}/32"), "dev", "lo"]);
     server.ip(&["link", "add", "br0", "type", "bridge"]);
     server.ip(&["addr", "add", &format!("{BRIDGE}/16"), "dev", "br0"]);
@@ -129,6 +141,7 @@ fn lab() -> Option<Lab> {
     ] {
         peer.ip(&["route", "add", net, "via", SERVER]);
     }
+    peer.ip(&["-6", "route", "add", "fd41::/64", "via", "fd40::1"]);
     peer.sysctl("net.ipv4.tcp_syn_retries=1");
     server.sysctl("net.ipv4.tcp_syn_retries=1");
     server.ip(&[
@@ -300,6 +313,16 @@ fn down_interfaces(server: &Netns, peer: &Netns) {
     server
         .bindscope(&["listeners", "--fail-on-exposed", "--json"])
         .code(1);
+
+    // The same for IPv6, added with nodad while down.
+    let _s6 = serve(server, DOWN6, 7043, &[]).expect("a nodad address binds while down");
+    assert_eq!(one(peer, DOWN6, 7043), "open");
+    let v = json(server, &["expose", DOWN6, "-p", "7043", "--json"]);
+    assert_eq!(
+        listens_on(&v),
+        vec![(DOWN6.to_string(), "lan".to_string(), true)],
+        "{v}"
+    );
 
     // Where it does not apply: the live link's address, reached directly.
     let _s = serve(server, SERVER, 7041, &[]).unwrap();
