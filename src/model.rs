@@ -553,3 +553,130 @@ mod tests {
         assert!(interface_name(table).contains("bad\\xff\t"));
     }
 }
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// What the platform could read of this machine's firewall, as the OS gave it. The analysis
+/// (`analysis::firewall`) turns it into a verdict for one port and interface.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FirewallState {
+    /// `nft -j list ruleset`: the kernel's ruleset as JSON (libnftables-json(5)).
+    pub nftables: Capture,
+    /// `iptables-legacy-save`, read where legacy (x_tables) tables exist beside nftables.
+    pub iptables_legacy: Capture,
+    /// `ip6tables-legacy-save`, the same for IPv6.
+    pub ip6tables_legacy: Capture,
+    /// ufw's own files, readable without privilege; `None` where ufw is not installed.
+    pub ufw: Option<UfwFiles>,
+    /// firewalld, where it runs.
+    pub firewalld: Option<Firewalld>,
+    /// Windows Defender Firewall (INetFwPolicy2).
+    pub windows: Option<WindowsFirewall>,
+    /// macOS's application firewall (socketfilterfw's answers).
+    pub macos: Option<MacFirewall>,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// One thing read from the OS: its text, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Capture {
+    /// The tool or file is not there: nothing of this kind is set up.
+    #[default]
+    Absent,
+    /// Reading it needs privilege this process lacks (CAP_NET_ADMIN, root, a policy).
+    Denied,
+    /// It failed for another reason: the words it gave.
+    Failed(String),
+    Text(String),
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+impl Capture {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Capture::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// ufw's configuration files (`/etc/ufw/ufw.conf`, `/etc/default/ufw`, `/etc/ufw/user.rules`,
+/// `/etc/ufw/user6.rules`); `None` for one that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UfwFiles {
+    pub conf: Option<String>,
+    pub defaults: Option<String>,
+    pub user_rules: Option<String>,
+    pub user6_rules: Option<String>,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// firewalld's answers for the interfaces that matter (its query interface needs no privilege).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Firewalld {
+    pub running: bool,
+    /// The zone of each interface asked about: `(interface, zone)`.
+    pub zones: Vec<(String, String)>,
+    pub default_zone: Option<String>,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// Windows Defender Firewall, as INetFwPolicy2 reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WindowsFirewall {
+    pub profiles: Vec<WinProfile>,
+    pub rules: Vec<WinRule>,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// One of Windows' three firewall profiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WinProfile {
+    pub kind: WinProfileKind,
+    /// The profile of a network this machine is connected to now.
+    pub current: bool,
+    pub enabled: bool,
+    /// Inbound connections that no rule allows are blocked (the default).
+    pub default_inbound_block: bool,
+    /// "Block all incoming connections, including those in the list of allowed apps".
+    pub block_all_inbound: bool,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WinProfileKind {
+    Domain,
+    Private,
+    Public,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// One firewall rule, inbound or outbound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WinRule {
+    pub name: String,
+    pub enabled: bool,
+    pub inbound: bool,
+    /// Allow; else Block.
+    pub allow: bool,
+    /// The program it applies to (`C:\…\python.exe`); `None` for any program.
+    pub program: Option<String>,
+    /// IP protocol number (6 TCP, 17 UDP); `None` for any.
+    pub protocol: Option<u8>,
+    /// `LocalPorts` as Windows writes it: `*`, `5000`, `5000-5010,8080`.
+    pub local_ports: String,
+    /// The profiles it applies to.
+    pub profiles: Vec<WinProfileKind>,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// socketfilterfw's answers, as printed; `None` where it could not be asked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MacFirewall {
+    pub global_state: Option<String>,
+    pub block_all: Option<String>,
+    pub stealth: Option<String>,
+    /// `--getappblocked PATH` for the program that listens, with the path asked about.
+    pub app: Option<(String, String)>,
+}

@@ -2,6 +2,7 @@
 
 pub mod address;
 pub mod expose;
+pub mod firewall;
 pub mod interfaces;
 pub mod live;
 pub mod notes;
