@@ -35,8 +35,14 @@ pub fn installed() -> bool {
 /// `flask run --port PORT ARGS…` under `prefix` (e.g. `ip netns exec NS`), serving a one-page
 /// app from a directory of its own.
 pub fn start(prefix: &[&str], port: u16, args: &[&str]) -> FlaskRun {
+    start_with_env(prefix, port, args, &[])
+}
+
+/// [`start`] with variables added to Flask's environment (e.g. `FLASK_DEBUG=1`).
+pub fn start_with_env(prefix: &[&str], port: u16, args: &[&str], env: &[(&str, &str)]) -> FlaskRun {
+    let settings: String = env.iter().map(|(k, v)| format!("{k}{v}")).collect();
     let dir = std::env::temp_dir().join(format!(
-        "bindscope-flask-{}-{port}-{}",
+        "bindscope-flask-{}-{port}-{}{settings}",
         std::process::id(),
         args.join("").replace(['.', ':', '-'], "")
     ));
@@ -58,6 +64,7 @@ pub fn start(prefix: &[&str], port: u16, args: &[&str]) -> FlaskRun {
             &port.to_string(),
         ])
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(&dir)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
