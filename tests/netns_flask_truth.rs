@@ -419,5 +419,19 @@ fn flask_debug_in_the_environment() {
     assert_eq!(v["results"][0]["http"]["debugger"], on, "{v}");
     stop(&laptop, app);
 
+    // 7. The LAN address only, with --debug but --no-debugger: the command line says debug,
+    // the server says no debugger, and the server is right.
+    let app = start(
+        &laptop,
+        &["--host", LAPTOP, "--debug", "--no-debugger", "--no-reload"],
+        &[],
+    );
+    assert!(!debugger_answers(&phone, LAPTOP), "the debugger is off");
+    let run = laptop.bindscope(&["listeners", "--json"]);
+    let v = run.code(0).json();
+    assert_eq!(v["verdict"], "exposed", "{}", run.context());
+    assert_eq!(v["debugger_exposed"], 0, "{v}");
+    stop(&laptop, app);
+
     eprintln!("FLASK_DEBUG: {:?}", started.elapsed());
 }

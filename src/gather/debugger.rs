@@ -30,10 +30,11 @@ pub fn is_debugger(answer: &HttpAnswer) -> bool {
 }
 
 /// The Python processes in `table` whose listening TCP socket reaches beyond this machine and
-/// whose debugger is on. Where the socket takes loopback too (0.0.0.0, ::), one request over
-/// loopback asks the debugger itself, and its answer decides (`--no-debugger` turns it off
-/// under `--debug`). Otherwise the command line (`--debug`) and the environment
-/// (`FLASK_DEBUG`, Flask's own rule) tell.
+/// whose debugger is on. One request to the socket's own address from this machine (over
+/// loopback for 0.0.0.0 and ::) asks the debugger itself, and its answer decides
+/// (`--no-debugger` turns it off under `--debug`, and some Flask versions ignore
+/// `FLASK_DEBUG`). Where the server does not answer HTTP, the command line (`--debug`) and the
+/// environment (`FLASK_DEBUG`, Flask's own rule) tell.
 pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<DebugFinding> {
     let exposed: Vec<(&Socket, &Process)> = table
         .sockets
@@ -48,7 +49,7 @@ pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<Debu
     let requests: Vec<(SocketAddr, String, String)> = exposed
         .iter()
         .filter_map(|(s, _)| {
-            let addr = over_loopback(s)?;
+            let addr = own_address(s)?;
             Some((
                 addr,
                 format!("{}:{}", bracket(addr.ip()), addr.port()),
@@ -59,7 +60,7 @@ pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<Debu
     let answers = http_get_all(&requests, timeout).unwrap_or_default();
     let mut findings: Vec<DebugFinding> = Vec::new();
     for (socket, owner) in exposed {
-        let asked = over_loopback(socket)
+        let asked = own_address(socket)
             .and_then(|addr| requests.iter().position(|(a, _, _)| *a == addr))
             .and_then(|n| answers.get(n))
             .and_then(|a| a.as_ref().ok());
@@ -94,19 +95,20 @@ fn declared(owner: &Process) -> Option<DebugEvidence> {
     on.then_some(DebugEvidence::Environment)
 }
 
-/// The loopback address that reaches the socket, if it takes loopback connections.
-fn over_loopback(socket: &Socket) -> Option<SocketAddr> {
-    let ip = socket.local.ip();
-    let lo: IpAddr = match ip {
-        IpAddr::V4(v4) if v4.is_unspecified() || v4.is_loopback() => Ipv4Addr::LOCALHOST.into(),
-        IpAddr::V6(v6) if v6.is_unspecified() => Ipv6Addr::LOCALHOST.into(),
-        _ => return None,
-    };
-    // A socket tied to another interface does not take loopback connections.
+/// The address this machine reaches the socket on: loopback for a wildcard, else the socket's
+/// own address (the kernel delivers it locally). `None` for a socket tied to an interface or
+/// bound to a link-local address, which a plain connect may not reach.
+fn own_address(socket: &Socket) -> Option<SocketAddr> {
     if socket.device.is_some() {
         return None;
     }
-    Some(SocketAddr::new(lo, socket.local.port()))
+    let ip: IpAddr = match socket.local.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => Ipv4Addr::LOCALHOST.into(),
+        IpAddr::V6(v6) if v6.is_unspecified() => Ipv6Addr::LOCALHOST.into(),
+        IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80 => return None,
+        ip => ip,
+    };
+    Some(SocketAddr::new(ip, socket.local.port()))
 }
 
 fn bracket(ip: IpAddr) -> String {
