@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use super::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
 use super::topics::Topic;
 use super::vocab::Role;
 use crate::model::BindError;
@@ -54,6 +55,18 @@ pub enum Note {
     ServerNotRunning { port: u16 },
     /// `urls --host` of a loopback bind: such a server has no network URL.
     NoNetworkUrl { host: String },
+    /// What this machine's firewall does with a new connection to the port from another device
+    /// on `interface`.
+    Firewall {
+        port: u16,
+        interface: String,
+        verdict: FirewallVerdict,
+        source: Option<FirewallSource>,
+        rule: Option<String>,
+        fix: Option<String>,
+    },
+    /// The firewall could not be read whole without privilege: this command would tell.
+    FirewallUnread { command: String },
     /// A public address: binding 0.0.0.0 exposes the server to the internet.
     PublicExposure { ip: IpAddr, port: u16 },
     /// A wildcard bind also listens on these VPN interfaces.
@@ -202,6 +215,8 @@ impl Note {
             Note::ServerNotRunning { .. } => ("server_not_running", None, Info),
             Note::NoNetworkUrl { .. } => ("no_network_url", Some(T::LoopbackVsLan), Warning),
             Note::PublicExposure { .. } => ("public_exposure", Some(T::Firewall), Warning),
+            Note::Firewall { verdict, .. } => ("firewall", Some(T::Firewall), if matches!(verdict, FirewallVerdict::Drop | FirewallVerdict::Reject) { Warning } else { Info }),
+            Note::FirewallUnread { .. } => ("firewall_unread", Some(T::Firewall), Info),
             Note::AlsoVpn { .. } => ("also_vpn", Some(T::Firewall), Info),
             Note::Public { .. } => ("public_address", Some(T::Firewall), Warning),
             Note::FirewallDecides => ("firewall_decides", Some(T::Firewall), Info),

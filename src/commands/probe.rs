@@ -4,10 +4,12 @@
 use std::net::{IpAddr, SocketAddr};
 
 use super::Context;
+use crate::analysis::firewall;
 use crate::config::ProbeOptions;
 use crate::gather::debugger;
 use crate::gather::probe::{self, Progress};
 use crate::i18n::Text;
+use crate::model::{Outcome, Proto};
 use crate::parse::{HostInput, HostSpec};
 use crate::platform;
 use crate::report::probe::{self as probe_report, ProbeReport};
@@ -34,7 +36,26 @@ fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
         probe::add_http(&mut attempts, host_header, options.timeout)?;
     }
     let debug = debugger::findings(&host, &listening, options.timeout);
+    let answered: Vec<IpAddr> = attempts
+        .iter()
+        .filter(|a| a.outcome == Outcome::Open)
+        .filter_map(|a| a.ip)
+        .collect();
+    let firewall = if answered.iter().any(|ip| !ip.is_loopback()) {
+        // The program's path, for firewalls that decide by program: the command line's
+        // first word (a path with spaces is cut short, and then matches no rule).
+        let program = listening
+            .processes
+            .first()
+            .and_then(|p| p.cmdline.as_deref())
+            .and_then(|c| c.split_whitespace().next());
+        let state = platform::firewall(program);
+        firewall::checks(&host, &state, Proto::Tcp, port, &answered, program)
+    } else {
+        Vec::new()
+    };
     let found = probe_report::LocalFindings {
+        firewall: &firewall,
         port,
         timeout: options.timeout,
         attempts,

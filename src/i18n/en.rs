@@ -1,6 +1,7 @@
 //! English.
 
 use super::{list, Catalogue, Label, Row, Text};
+use crate::analysis::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
 use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
@@ -26,6 +27,17 @@ fn arg(what: Arg) -> &'static str {
         Arg::Range => "port range",
         Arg::Count => "count",
         Arg::Duration => "duration",
+    }
+}
+
+fn firewall_name(source: FirewallSource) -> &'static str {
+    match source {
+        FirewallSource::Nftables => "nftables",
+        FirewallSource::Iptables => "iptables",
+        FirewallSource::Ufw => "ufw",
+        FirewallSource::Firewalld => "firewalld",
+        FirewallSource::Windows => "Windows Defender Firewall",
+        FirewallSource::Macos => "the macOS firewall",
     }
 }
 
@@ -190,6 +202,9 @@ impl Catalogue for En {
                 format!("No free port between {low} and {high}.")
             }
             Text::ProbeNone { port } => format!("Nothing answers on port {port}."),
+            Text::ProbeFirewallBlocks { port } => format!(
+                "Port {port} answers beyond loopback, but this machine's firewall keeps other devices out (see below)."
+            ),
             Text::ProbeSilent { port } => format!(
                 "Something listens on port {port}, but no connection from this machine got in."
             ),
@@ -339,6 +354,25 @@ impl Catalogue for En {
             ),
             Note::NoNetworkUrl { host } => format!(
                 "A server bound to {host} has no network URL: only this machine can open it. Bind 0.0.0.0 to get one."
+            ),
+            Note::Firewall { port, interface, verdict, source, rule, fix } => {
+                let by = match (source, rule) {
+                    (Some(s), Some(r)) => format!(" ({}: {r})", firewall_name(*s)),
+                    (Some(s), None) => format!(" ({})", firewall_name(*s)),
+                    (None, Some(r)) => format!(" ({r})"),
+                    (None, None) => String::new(),
+                };
+                let fix = fix.as_deref().map(|f| format!(" Fix: {f}")).unwrap_or_default();
+                match verdict {
+                    FirewallVerdict::Accept => format!("The firewall lets new connections to port {port} in from {interface}{by}."),
+                    FirewallVerdict::Drop => format!("The firewall drops new connections to port {port} from {interface}{by}: other devices time out.{fix}"),
+                    FirewallVerdict::Reject => format!("The firewall rejects new connections to port {port} from {interface}{by}: other devices are refused.{fix}"),
+                    FirewallVerdict::None => format!("No firewall is set up here: nothing on this machine stops connections to port {port}."),
+                    FirewallVerdict::Unknown => format!("Whether the firewall lets port {port} in from {interface} is not known{by}."),
+                }
+            }
+            Note::FirewallUnread { command } => format!(
+                "Part of the firewall could not be read without privileges: {command} tells."
             ),
             Note::PublicExposure { ip, port } => format!(
                 "{ip} is a public address: a server bound to 0.0.0.0 can be reached from the whole internet on port {port}. Allow the port only from your network in the firewall, put the app behind a reverse proxy, or bind a private address instead."

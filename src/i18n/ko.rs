@@ -2,6 +2,7 @@
 
 use super::particle::{object, subject, topic, toward};
 use super::{list, Catalogue, Label, Row, Text};
+use crate::analysis::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
 use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
@@ -38,6 +39,17 @@ fn example(what: Arg) -> &'static str {
         Arg::Range => "--range 8000-8100",
         Arg::Count => "--count 3",
         Arg::Duration => "--timeout 2s",
+    }
+}
+
+fn firewall_name(source: FirewallSource) -> &'static str {
+    match source {
+        FirewallSource::Nftables => "nftables",
+        FirewallSource::Iptables => "iptables",
+        FirewallSource::Ufw => "ufw",
+        FirewallSource::Firewalld => "firewalld",
+        FirewallSource::Windows => "Windows Defender 방화벽",
+        FirewallSource::Macos => "macOS 방화벽",
     }
 }
 
@@ -197,6 +209,9 @@ impl Catalogue for Ko {
                 format!("{low}~{high} 사이에 빈 포트가 없습니다.")
             }
             Text::ProbeNone { port } => format!("{port}번 포트에서 응답이 없습니다."),
+            Text::ProbeFirewallBlocks { port } => format!(
+                "{port}번 포트는 루프백 밖에서도 응답하지만, 이 컴퓨터의 방화벽이 다른 기기의 접속을 막고 있습니다 (아래 참고)."
+            ),
             Text::ProbeSilent { port } => format!(
                 "{port}번 포트에서 기다리는 소켓은 있는데, 이 컴퓨터에서 한 접속은 하나도 들어가지 못했습니다."
             ),
@@ -355,6 +370,26 @@ impl Catalogue for Ko {
             ),
             Note::NoNetworkUrl { host } => format!(
                 "{host}에 바인딩한 서버에는 네트워크 URL이 없습니다: 이 컴퓨터에서만 열 수 있습니다. URL이 필요하면 0.0.0.0에 바인딩하세요."
+            ),
+            Note::Firewall { port, interface, verdict, source, rule, fix } => {
+                let by = match (source, rule) {
+                    (Some(s), Some(r)) => format!(" ({}: {r})", firewall_name(*s)),
+                    (Some(s), None) => format!(" ({})", firewall_name(*s)),
+                    (None, Some(r)) => format!(" ({r})"),
+                    (None, None) => String::new(),
+                };
+                let fix = fix.as_deref().map(|f| format!(" 해결: {f}")).unwrap_or_default();
+                match verdict {
+                    FirewallVerdict::Accept => format!("방화벽은 {interface}에서 {port}번 포트로 오는 새 연결을 통과시킵니다{by}."),
+                    FirewallVerdict::Drop => format!("방화벽이 {interface}에서 {port}번 포트로 오는 새 연결을 버립니다{by}: 다른 기기에서는 시간 초과가 납니다.{fix}"),
+                    FirewallVerdict::Reject => format!("방화벽이 {interface}에서 {port}번 포트로 오는 새 연결을 거부합니다{by}: 다른 기기에서는 바로 거부됩니다.{fix}"),
+                    FirewallVerdict::None => format!("이 컴퓨터에는 방화벽이 설정되어 있지 않습니다: {port}번 포트로 오는 연결을 막는 것이 없습니다."),
+                    FirewallVerdict::Unknown => format!("방화벽이 {interface}에서 {port}번 포트로 오는 연결을 통과시키는지는 알 수 없습니다{by}."),
+                }
+            }
+            Note::FirewallUnread { command } => format!(
+                "권한이 없어서 방화벽 설정을 다 읽지 못했습니다: {command}{} 실행하면 알 수 있습니다.",
+                object(command)
             ),
             Note::PublicExposure { ip, port } => format!(
                 "{ip}{} 공인 주소입니다: 0.0.0.0에 바인딩한 서버는 인터넷 어디에서나 {port}번 포트로 접속할 수 있습니다. 방화벽에서 내 네트워크만 이 포트를 허용하거나, 리버스 프록시 뒤에 두거나, 사설 주소에 바인딩하세요.",

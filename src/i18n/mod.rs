@@ -240,6 +240,10 @@ pub enum Text<'a> {
     ProbeLoopback {
         port: u16,
     },
+    /// The server answers beyond loopback, but the firewall keeps other devices out.
+    ProbeFirewallBlocks {
+        port: u16,
+    },
     /// Nothing answered, but a socket listens on the port.
     ProbeSilent {
         port: u16,

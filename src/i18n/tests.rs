@@ -119,6 +119,17 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             host: "127.0.0.1".into(),
         },
         Note::PublicExposure { ip, port: 5000 },
+        Note::Firewall {
+            port: 5000,
+            interface: "wlp2s0".into(),
+            verdict: crate::analysis::firewall::Verdict::Drop,
+            source: Some(crate::analysis::firewall::Source::Ufw),
+            rule: Some("ufw: default deny incoming".into()),
+            fix: Some("sudo ufw allow 5000/tcp".into()),
+        },
+        Note::FirewallUnread {
+            command: "sudo bindscope probe -p 5000".into(),
+        },
         Note::AlsoVpn {
             interfaces: vec!["wg0".into()],
         },
@@ -231,6 +242,8 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::ServerNotRunning { .. }
             | Note::NoNetworkUrl { .. }
             | Note::PublicExposure { .. }
+            | Note::Firewall { .. }
+            | Note::FirewallUnread { .. }
             | Note::AlsoVpn { .. }
             | Note::Public { .. }
             | Note::FirewallDecides

@@ -10,7 +10,7 @@ use socket2::{Domain, Protocol, Type};
 
 use crate::error::SystemError;
 use crate::model::BindError;
-use crate::model::{DefaultRoute, EnvHints, Os, Sysctls};
+use crate::model::{DefaultRoute, EnvHints, FirewallState, Os, Sysctls};
 use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
 use crate::model::{Signal, SignalError, SocketQuery};
 
@@ -86,6 +86,12 @@ trait Platform {
         false
     }
 
+    /// What can be read of this machine's firewall; `program` is the listening program's
+    /// path, for firewalls that decide by program.
+    fn firewall(_program: Option<&str>) -> FirewallState {
+        FirewallState::default()
+    }
+
     /// The value of the environment variable `name` of process `pid`, where it can be read
     /// (on Linux: the same user's processes, or all as root).
     fn env_var(_pid: u32, _name: &str) -> Option<String> {
@@ -148,6 +154,11 @@ pub fn still_holds(process: &Process, socket: &Socket) -> bool {
 /// Whether a process with this pid is running.
 pub fn alive(pid: u32) -> bool {
     Current::alive(pid)
+}
+
+/// This machine's firewall, as far as it can be read.
+pub fn firewall(program: Option<&str>) -> FirewallState {
+    Current::firewall(program)
 }
 
 /// An environment variable of another process, where the OS lets it be read.

@@ -236,6 +236,7 @@ fn spelling<T: serde::Serialize>(value: &T) -> String {
 
 /// Every enumeration in the documents, by the name docs/json.md gives its row.
 fn enumerations() -> Vec<(&'static str, Vec<String>)> {
+    use crate::analysis::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
     use crate::analysis::ports::{PortClass, Service};
     use crate::analysis::sockets::Refusal;
     use crate::analysis::vocab::*;
@@ -472,6 +473,27 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
         ),
         ("`wsl`", spellings!(WslMode { Nat, Mirrored })),
         (
+            "firewall `verdict`",
+            spellings!(FirewallVerdict {
+                Accept,
+                Drop,
+                Reject,
+                Unknown,
+                None
+            }),
+        ),
+        (
+            "firewall `source`",
+            spellings!(FirewallSource {
+                Nftables,
+                Iptables,
+                Ufw,
+                Firewalld,
+                Windows,
+                Macos
+            }),
+        ),
+        (
             "address `state`",
             spellings!(AddrState {
                 Ready,
@@ -562,7 +584,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 ListensButSilent,
                 BoundNotListening,
                 LoopbackOnly,
-                Reachable
+                Reachable,
+                FirewallBlocks
             }),
         ),
         (

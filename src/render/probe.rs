@@ -88,6 +88,7 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
     }
     let (verdict, color) = match report.verdict {
         LocalVerdict::NothingAnswers => (cat.text(&Text::ProbeNone { port }), Color::Red),
+        LocalVerdict::FirewallBlocks => (cat.text(&Text::ProbeFirewallBlocks { port }), Color::Red),
         LocalVerdict::ListensButSilent => (cat.text(&Text::ProbeSilent { port }), Color::Red),
         LocalVerdict::BoundNotListening => (cat.text(&Text::ProbeBoundOnly { port }), Color::Red),
         LocalVerdict::LoopbackOnly => (cat.text(&Text::ProbeLoopback { port }), Color::Yellow),

@@ -648,6 +648,7 @@ pub(super) fn local_probe_report(lang: Lang, all: bool) -> report::probe::LocalP
         attempts,
         table: &table,
         debug: &[],
+        firewall: &[],
     };
     report::probe::local(&fixtures::laptop(), found, lang.catalogue())
 }

@@ -155,6 +155,7 @@ fn local_probe(
         attempts,
         table,
         debug,
+        firewall: &[],
     };
     report::probe::local(&fixtures::laptop(), found, lang.catalogue())
 }

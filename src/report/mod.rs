@@ -3,6 +3,7 @@
 
 pub mod explain;
 pub mod expose;
+pub mod firewall;
 mod free;
 mod interfaces;
 pub mod lab;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::{NoteOut, Report};
 use crate::analysis::expose::url;
+use crate::analysis::firewall::{self, Check};
 use crate::analysis::interfaces;
 use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
@@ -25,6 +26,7 @@ use crate::i18n::Catalogue;
 use crate::model::DebugFinding;
 use crate::model::{Attempt, Host, HttpProbe, Process, SockState, SocketTable};
 use crate::parse::{HostInput, HostSpec};
+use crate::report::firewall::FirewallOut;
 
 /// One connection attempt.
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +71,8 @@ pub struct LocalProbeReport {
     pub reach: Reach,
     /// The addresses the listening sockets are bound to, from the socket table.
     pub listening_on: Vec<IpAddr>,
+    /// What this machine's firewall does with connections from other devices, per interface.
+    pub firewall: Vec<FirewallOut>,
     /// The processes holding the port.
     pub processes: Vec<Arc<Process>>,
     /// The URL to try from another device, when one should work.
@@ -109,7 +113,9 @@ impl Report for ProbeReport {
 
     fn exit_code(&self) -> ExitCode {
         let reached = match self {
-            ProbeReport::Local(local) => local.reach > Reach::Host,
+            ProbeReport::Local(local) => {
+                local.reach > Reach::Host && local.verdict != LocalVerdict::FirewallBlocks
+            }
             ProbeReport::Remote(remote) => remote.open > 0,
         };
         if reached {
@@ -137,6 +143,9 @@ pub enum LocalVerdict {
     LoopbackOnly,
     /// Addresses beyond loopback answered: `reach` says who can connect.
     Reachable,
+    /// Addresses beyond loopback answered, but this machine's firewall drops or rejects other
+    /// devices' connections on every interface.
+    FirewallBlocks,
 }
 
 /// The first line of a probe of a target.
@@ -231,6 +240,8 @@ pub struct LocalFindings<'a> {
     pub table: &'a SocketTable,
     /// Werkzeug's debugger found on, by the process and socket it holds.
     pub debug: &'a [DebugFinding],
+    /// The firewall's answer for the addresses beyond loopback that answered.
+    pub firewall: &'a [Check],
 }
 
 /// The local probe: which bind the answers reveal, who can reach it, what to do.
@@ -241,12 +252,19 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
         attempts,
         table,
         debug,
+        firewall,
     } = found;
     let results = local_results(host, &attempts, table);
     let inferred_bind = infer(&results);
     let reach = probe::reach(&results);
     let rows: Vec<ProbeRow> = attempts.into_iter().map(|a| row(a, cat)).collect();
     let mut notes = debugger_notes(host, debug, table);
+    // What the firewall does is what tells about the phone: said before the self-test's notes.
+    notes.extend(firewall::notes(
+        port,
+        firewall,
+        &format!("bindscope probe -p {port}"),
+    ));
     for note in http_notes_of(&rows) {
         let answered_debugger = matches!(note, Note::DebuggerExposed { .. });
         if !(answered_debugger
@@ -292,8 +310,10 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
     let danger = notes
         .iter()
         .any(|n| matches!(n, Note::DebuggerExposed { .. }));
+    let blocked = reach > Reach::Host && firewall::blocks_all(firewall);
     let verdict = match inferred_bind {
         _ if danger => LocalVerdict::DebuggerExposed,
+        InferredBind::All | InferredBind::Specific if blocked => LocalVerdict::FirewallBlocks,
         InferredBind::None if !listening_on.is_empty() => LocalVerdict::ListensButSilent,
         InferredBind::None if table.sockets.iter().any(|s| s.state == SockState::Bound) => {
             LocalVerdict::BoundNotListening
@@ -310,8 +330,10 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
         inferred_bind,
         reach,
         listening_on,
+        firewall: crate::report::firewall::out(firewall),
+        // No URL to try while the firewall keeps every other device out.
+        url: url.filter(|_| !blocked),
         processes: table.processes.iter().cloned().map(Arc::new).collect(),
-        url,
         explain: read_next(Topic::for_inferred(inferred_bind), &notes),
         notes: NoteOut::all(&notes, cat),
     }

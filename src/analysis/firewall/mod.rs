@@ -10,13 +10,17 @@
 pub mod iptables;
 pub mod macos;
 pub mod nft;
+pub mod ufw;
 pub mod windows;
 
 use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::model::Proto;
+use super::address::classify;
+use super::notes::Note;
+use super::vocab::AddrKind;
+use crate::model::{Capture, FirewallState, Firewalld, Host, Proto};
 
 /// A new connection (a TCP SYN, or a UDP datagram) as it arrives from another device.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,4 +82,247 @@ impl Decision {
     pub fn unknown(rule: impl Into<String>) -> Decision {
         Decision::new(Verdict::Unknown, Some(rule.into()))
     }
+}
+
+/// A new connection from another device on the network of `addr` (on `interface`) to `addr`:
+/// its source is another address of that network (the first that is not this machine's).
+pub fn packet_for<'a>(
+    interface: &'a str,
+    addr: IpAddr,
+    prefix: u8,
+    proto: Proto,
+    port: u16,
+    program: Option<&'a str>,
+) -> Packet<'a> {
+    let saddr = match addr {
+        IpAddr::V4(v4) => {
+            let bits = u32::from(prefix.min(32));
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            let net = u32::from(v4) & mask;
+            let first = if net + 1 == u32::from(v4) {
+                net + 2
+            } else {
+                net + 1
+            };
+            IpAddr::V4(if bits >= 31 { v4 } else { first.into() })
+        }
+        IpAddr::V6(v6) => {
+            let bits = u32::from(prefix.min(128));
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            let net = u128::from(v6) & mask;
+            let first = if net + 2 == u128::from(v6) {
+                net + 3
+            } else {
+                net + 2
+            };
+            IpAddr::V6(if bits >= 127 { v6 } else { first.into() })
+        }
+    };
+    Packet {
+        proto,
+        saddr,
+        daddr: addr,
+        dport: port,
+        iifname: interface,
+        program,
+    }
+}
+
+/// The firewall's answer for one connection, as reports carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub verdict: Verdict,
+    /// The firewall that decided, by the name users know it by (ufw, not the nftables it
+    /// writes); `None` when there is no firewall or nothing could be read.
+    pub source: Option<Source>,
+    pub rule: Option<String>,
+    /// The command that would let the connection in.
+    pub fix: Option<String>,
+    /// Every part that matters could be read; false without privilege, say.
+    pub complete: bool,
+}
+
+/// What this machine's firewall does with `packet`, from everything that could be read.
+pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
+    let ufw = state.ufw.as_ref().map(ufw::summary);
+    let ufw_on = ufw.as_ref().is_some_and(|u| u.enabled == Some(true));
+    let firewalld = state.firewalld.as_ref().filter(|f| f.running);
+    let front_end = if firewalld.is_some() {
+        Some(Source::Firewalld)
+    } else if ufw_on {
+        Some(Source::Ufw)
+    } else {
+        None
+    };
+    let (decision, complete, chain) = match &state.nftables {
+        Capture::Text(json) => {
+            let ev = nft::evaluate(json, packet);
+            (ev.decision, true, ev.chain)
+        }
+        // Without the ruleset, ufw's own files are the best there is: its verdict, marked
+        // incomplete (another table may still decide).
+        Capture::Denied | Capture::Absent | Capture::Failed(_) => {
+            let files = state.ufw.as_ref().filter(|_| ufw_on);
+            let decision = match files {
+                Some(files) => ufw::decide(files, packet),
+                None => Decision::new(Verdict::Unknown, None),
+            };
+            (decision, false, None)
+        }
+    };
+    let source = match decision.verdict {
+        Verdict::None => None,
+        Verdict::Unknown if !complete => front_end,
+        _ => front_end.or(Some(Source::Nftables)),
+    };
+    let fix = matches!(decision.verdict, Verdict::Drop | Verdict::Reject)
+        .then(|| fix(source, chain.as_ref(), firewalld, packet))
+        .flatten();
+    Answer {
+        verdict: decision.verdict,
+        source,
+        rule: decision.rule,
+        fix,
+        complete,
+    }
+}
+
+/// The front-end's own command to let `packet` in.
+fn fix(
+    source: Option<Source>,
+    chain: Option<&nft::ChainId>,
+    firewalld: Option<&Firewalld>,
+    packet: &Packet,
+) -> Option<String> {
+    let proto = match packet.proto {
+        Proto::Tcp => "tcp",
+        Proto::Udp => "udp",
+    };
+    let port = packet.dport;
+    Some(match source? {
+        Source::Ufw => format!("sudo ufw allow {port}/{proto}"),
+        Source::Firewalld => {
+            let zone = firewalld.and_then(|f| {
+                f.zones
+                    .iter()
+                    .find(|(i, _)| i == packet.iifname)
+                    .map(|(_, z)| z.clone())
+                    .or_else(|| f.default_zone.clone())
+            });
+            let zone = zone.unwrap_or_else(|| "public".into());
+            format!(
+                "sudo firewall-cmd --zone={zone} --add-port={port}/{proto}  (and again with --permanent to keep it)"
+            )
+        }
+        Source::Nftables => {
+            let chain = chain?;
+            format!(
+                "sudo nft insert rule {} {} {} {proto} dport {port} accept",
+                chain.family, chain.table, chain.name
+            )
+        }
+        Source::Iptables => {
+            let tool = if packet.daddr.is_ipv4() {
+                "iptables"
+            } else {
+                "ip6tables"
+            };
+            format!("sudo {tool} -I INPUT -p {proto} --dport {port} -j ACCEPT")
+        }
+        Source::Windows | Source::Macos => return None,
+    })
+}
+
+/// The firewall's answer for a connection to one of this machine's addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub interface: String,
+    pub ip: IpAddr,
+    pub answer: Answer,
+}
+
+/// The firewall's answer for each of `ips` (this machine's addresses a server on `port`
+/// takes), one per interface and address family; loopback is not asked (every firewall lets
+/// this machine talk to itself, which is why the local probe cannot see the firewall).
+pub fn checks(
+    host: &Host,
+    state: &FirewallState,
+    proto: Proto,
+    port: u16,
+    ips: &[IpAddr],
+    program: Option<&str>,
+) -> Vec<Check> {
+    let mut checks: Vec<Check> = Vec::new();
+    for &ip in ips {
+        if classify(ip) == AddrKind::Loopback {
+            continue;
+        }
+        let Some((iface, addr)) = host.addresses().find(|(_, a)| a.ip == ip) else {
+            continue;
+        };
+        let seen = checks
+            .iter()
+            .any(|c| c.interface == iface.name && c.ip.is_ipv4() == ip.is_ipv4());
+        if seen {
+            continue;
+        }
+        let packet = packet_for(&iface.name, ip, addr.prefix, proto, port, program);
+        checks.push(Check {
+            interface: iface.name.clone(),
+            ip,
+            answer: answer(state, &packet),
+        });
+    }
+    checks
+}
+
+/// What the checks tell the user: one note per interface (its verdict, the rule, the fix),
+/// and how to read what could not be read (`command`, run with sudo).
+pub fn notes(port: u16, checks: &[Check], command: &str) -> Vec<Note> {
+    let mut notes: Vec<Note> = Vec::new();
+    for c in checks {
+        let note = Note::Firewall {
+            port,
+            interface: c.interface.clone(),
+            verdict: c.answer.verdict,
+            source: c.answer.source,
+            rule: c.answer.rule.clone(),
+            fix: c.answer.fix.clone(),
+        };
+        let said = notes.iter().any(|n| match n {
+            Note::Firewall {
+                interface, verdict, ..
+            } => *interface == c.interface && *verdict == c.answer.verdict,
+            _ => false,
+        });
+        if !said {
+            notes.push(note);
+        }
+    }
+    // "No firewall" once is enough.
+    if notes.iter().all(|n| {
+        matches!(
+            n,
+            Note::Firewall {
+                verdict: Verdict::None,
+                ..
+            }
+        )
+    }) {
+        notes.truncate(1);
+    }
+    if checks.iter().any(|c| !c.answer.complete) {
+        notes.push(Note::FirewallUnread {
+            command: format!("sudo {command}"),
+        });
+    }
+    notes
+}
+
+/// Whether every check that could be told keeps other devices out.
+pub fn blocks_all(checks: &[Check]) -> bool {
+    !checks.is_empty()
+        && checks
+            .iter()
+            .all(|c| matches!(c.answer.verdict, Verdict::Drop | Verdict::Reject))
 }

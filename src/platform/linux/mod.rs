@@ -1,6 +1,7 @@
 //! Linux: links over rtnetlink, routes and kernel settings from /proc, sockets over
 //! sock_diag and their owners from /proc/*/fd.
 
+mod firewall;
 mod netlink;
 mod procfs;
 mod sockets;
@@ -36,8 +37,9 @@ use netlink_sys::protocols::NETLINK_ROUTE;
 
 use super::{portable_interfaces, unix, Platform};
 use crate::model::{
-    interface_name, AddrState, DefaultRoute, Device, EnvHints, Family, IfAddress, Interface, Os,
-    Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls, WslMode,
+    interface_name, AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, IfAddress,
+    Interface, Os, Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls,
+    WslMode,
 };
 
 /// Linux, which overrides every default of the contract.
@@ -67,6 +69,13 @@ impl Platform for Current {
 
     fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
         unix::signal(pid, signal)
+    }
+
+    /// The interfaces' names are asked of firewalld for their zones.
+    fn firewall(_program: Option<&str>) -> FirewallState {
+        let interfaces = netlink_interfaces().unwrap_or_default();
+        let names: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
+        firewall::state(&names)
     }
 
     fn env_var(pid: u32, name: &str) -> Option<String> {
