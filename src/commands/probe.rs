@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::Context;
 use crate::analysis::firewall;
+use crate::analysis::sockets::answers_on;
 use crate::config::ProbeOptions;
 use crate::gather::debugger;
 use crate::gather::probe::{self, Progress};
@@ -36,11 +37,20 @@ fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
         probe::add_http(&mut attempts, host_header, options.timeout)?;
     }
     let debug = debugger::findings(&host, &listening, options.timeout);
-    let answered: Vec<IpAddr> = attempts
-        .iter()
-        .filter(|a| a.outcome == Outcome::Open)
-        .filter_map(|a| a.ip)
+    // The firewall is asked about the addresses the server takes: those its sockets cover, or
+    // where the socket table cannot be read, those that answered.
+    let mut answered: Vec<IpAddr> = host
+        .addresses()
+        .map(|(_, a)| a.ip)
+        .filter(|&ip| answers_on(&host, &listening.sockets, ip))
         .collect();
+    if listening.sockets.is_empty() {
+        answered = attempts
+            .iter()
+            .filter(|a| a.outcome == Outcome::Open)
+            .filter_map(|a| a.ip)
+            .collect();
+    }
     let firewall = if answered.iter().any(|ip| !ip.is_loopback()) {
         // The program's path, for firewalls that decide by program: the command line's
         // first word (a path with spaces is cut short, and then matches no rule).

@@ -116,6 +116,7 @@ pub fn has_hangul(s: &str) -> bool {
 
 pub mod flask;
 pub mod netns;
+pub mod real;
 
 /// A helper process (tests/helpers/listen.py) holding sockets; killed and reaped when dropped.
 pub struct Held {

@@ -1,0 +1,287 @@
+//! The firewall verdict against the kernel: a laptop namespace runs a real server on
+//! 0.0.0.0:5000 and loads one ruleset after another (raw nftables, iptables through nft, ufw
+//! with its files in the namespace's own /etc, a firewalld-style zone layout); a phone
+//! namespace connects across a veth; `bindscope probe -p 5000` on the laptop must say what the
+//! phone saw: accept is open, drop is a timeout, reject is refused (or an ICMP error). Nothing
+//! here touches the root namespace's firewall.
+
+mod common;
+
+use std::process::Command;
+
+use common::netns::Netns;
+use common::real::{connect, serve, Server};
+use serde_json::Value;
+
+const LAPTOP: &str = "10.203.81.1";
+const PHONE: &str = "10.203.81.2";
+
+struct Lan {
+    laptop: Netns,
+    phone: Netns,
+    _server: Server,
+}
+
+fn lan(tag: &str) -> Option<Lan> {
+    let laptop = Netns::new(&format!("{tag}l"))?;
+    let phone = Netns::new(&format!("{tag}p"))?;
+    let status = Command::new("ip")
+        .args(["link", "add", "l0", "netns", &laptop.name])
+        .args(["type", "veth", "peer", "name", "p0", "netns", &phone.name])
+        .status()
+        .expect("ip runs");
+    assert!(status.success(), "the veth pair");
+    laptop.ip(&["addr", "add", &format!("{LAPTOP}/24"), "dev", "l0"]);
+    phone.ip(&["addr", "add", &format!("{PHONE}/24"), "dev", "p0"]);
+    laptop.ip(&["link", "set", "l0", "up"]);
+    phone.ip(&["link", "set", "p0", "up"]);
+    laptop.wait_until_up("l0");
+    phone.wait_until_up("p0");
+    phone.sysctl("net.ipv4.tcp_syn_retries=1");
+    let server = serve(&laptop, "0.0.0.0", 5000, &[]).expect("the server binds");
+    Some(Lan {
+        laptop,
+        phone,
+        _server: server,
+    })
+}
+
+/// Replaces the laptop's whole ruleset with `script` (nft syntax).
+fn load(laptop: &Netns, script: &str) {
+    let full = format!("flush ruleset\n{script}\n");
+    let path = std::env::temp_dir().join(format!("{}.nft", laptop.name));
+    std::fs::write(&path, full).unwrap();
+    let out = laptop.exec(&["nft", "-f", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "nft: {}\n{script}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What the phone's connect to the laptop's port 5000 saw.
+fn phone_sees(lan: &Lan) -> String {
+    connect(&lan.phone, &[format!("{LAPTOP} 5000")]).remove(0)
+}
+
+/// bindscope's firewall verdict for l0 in `probe -p 5000 --json` on the laptop.
+fn verdict(lan: &Lan) -> Value {
+    let run = lan.laptop.bindscope(&["probe", "-p", "5000", "--json"]);
+    let v = run.json();
+    let entry = common::find(&v["firewall"], "interface", "l0")
+        .unwrap_or_else(|| panic!("a firewall entry for l0: {}", run.context()))
+        .clone();
+    entry
+}
+
+/// The phone's outcome that a verdict stands for.
+fn kernel_agrees(verdict: &str, seen: &str) -> bool {
+    match verdict {
+        "accept" | "none" => seen == "open",
+        "drop" => seen == "timeout",
+        "reject" => matches!(seen, "refused" | "EHOSTUNREACH" | "EACCES" | "ENETUNREACH"),
+        _ => false,
+    }
+}
+
+/// Loads `script`, and checks that bindscope's verdict is `want` and that the kernel agrees.
+fn case(lan: &Lan, name: &str, script: &str, want: &str) -> Value {
+    load(&lan.laptop, script);
+    let seen = phone_sees(lan);
+    let v = verdict(lan);
+    assert_eq!(v["verdict"], want, "{name}: {v}\n(the phone saw {seen})");
+    assert!(
+        kernel_agrees(want, &seen),
+        "{name}: bindscope says {want}, the phone saw {seen}"
+    );
+    v
+}
+
+#[test]
+fn nftables_verdicts_match_the_phone() {
+    let Some(lan) = lan("fwn") else { return };
+    let input = |policy: &str, rules: &str| {
+        format!(
+            "table inet filter {{\n chain input {{ type filter hook input priority 0; policy {policy};\n  iifname \"lo\" accept\n{rules}\n }}\n}}"
+        )
+    };
+    let none = case(&lan, "no ruleset", "", "none");
+    assert_eq!(none["source"], Value::Null);
+    let drop = case(
+        &lan,
+        "drop",
+        &input("accept", "tcp dport 5000 drop"),
+        "drop",
+    );
+    assert_eq!(drop["source"], "nftables");
+    assert!(
+        drop["rule"]
+            .as_str()
+            .unwrap()
+            .contains("tcp dport 5000 drop"),
+        "{drop}"
+    );
+    assert_eq!(
+        drop["fix"],
+        "sudo nft insert rule inet filter input tcp dport 5000 accept"
+    );
+    case(
+        &lan,
+        "reject with tcp reset",
+        &input("accept", "tcp dport 5000 reject with tcp reset"),
+        "reject",
+    );
+    case(
+        &lan,
+        "reject with icmpx admin-prohibited",
+        &input(
+            "accept",
+            "tcp dport 5000 reject with icmpx admin-prohibited",
+        ),
+        "reject",
+    );
+    case(
+        &lan,
+        "policy drop, accepted by source prefix",
+        &input("drop", "ip saddr 10.203.81.0/24 tcp dport 5000 accept"),
+        "accept",
+    );
+    let policy = case(
+        &lan,
+        "policy drop, another prefix",
+        &input("drop", "ip saddr 10.203.99.0/24 tcp dport 5000 accept"),
+        "drop",
+    );
+    assert!(
+        policy["rule"].as_str().unwrap().contains("policy drop"),
+        "{policy}"
+    );
+    case(
+        &lan,
+        "by input interface",
+        &input("drop", "iifname \"l*\" tcp dport 5000 accept"),
+        "accept",
+    );
+    case(
+        &lan,
+        "another input interface",
+        &input("drop", "iifname \"wlan0\" tcp dport 5000 accept"),
+        "drop",
+    );
+    case(
+        &lan,
+        "a set of ports",
+        &input("drop", "tcp dport { 22, 5000 } accept"),
+        "accept",
+    );
+    case(
+        &lan,
+        "a range of ports",
+        &input("drop", "tcp dport 4990-5010 accept"),
+        "accept",
+    );
+    case(
+        &lan,
+        "a named interval set without the port",
+        "table inet filter {\n set web { type inet_service; flags interval; elements = { 80, 8000-8010 } }\n chain input { type filter hook input priority 0; policy drop;\n  tcp dport @web accept\n }\n}",
+        "drop",
+    );
+    case(
+        &lan,
+        "jump, return, then drop",
+        "table inet filter {\n chain checks {\n  tcp dport 22 accept\n  return\n }\n chain input { type filter hook input priority 0; policy accept;\n  jump checks\n  tcp dport 5000 drop\n }\n}",
+        "drop",
+    );
+    case(
+        &lan,
+        "goto a chain that accepts",
+        "table inet filter {\n chain open {\n  tcp dport 5000 accept\n }\n chain input { type filter hook input priority 0; policy drop;\n  iifname \"l0\" goto open\n }\n}",
+        "accept",
+    );
+    case(
+        &lan,
+        "accepted early, dropped by a later table",
+        "table ip early {\n chain input { type filter hook input priority -10; policy accept;\n  tcp dport 5000 accept\n }\n}\ntable inet late {\n chain input { type filter hook input priority 10; policy accept;\n  tcp dport 5000 drop\n }\n}",
+        "drop",
+    );
+    case(
+        &lan,
+        "ct state established only does not let a new connection in",
+        &input("drop", "ct state established,related accept"),
+        "drop",
+    );
+    case(
+        &lan,
+        "a verdict map",
+        &input("drop", "tcp dport vmap { 22 : accept, 5000 : accept }"),
+        "accept",
+    );
+    // A firewalld-style layout: zones by interface, and firewalld's final reject.
+    let firewalld = case(
+        &lan,
+        "firewalld's zones",
+        "table inet firewalld {\n chain filter_IN_public_allow {\n  tcp dport 22 accept\n }\n chain filter_IN_public {\n  jump filter_IN_public_allow\n }\n chain filter_INPUT_ZONES {\n  iifname \"l0\" goto filter_IN_public\n  goto filter_IN_public\n }\n chain filter_INPUT { type filter hook input priority filter + 10; policy accept;\n  ct state { established, related } accept\n  iifname \"lo\" accept\n  jump filter_INPUT_ZONES\n  reject with icmpx admin-prohibited\n }\n}",
+        "reject",
+    );
+    assert!(
+        firewalld["rule"]
+            .as_str()
+            .unwrap()
+            .contains("admin-prohibited"),
+        "{firewalld}"
+    );
+    // What the evaluator does not know is unknown, never accept.
+    load(
+        &lan.laptop,
+        &input("accept", "meta skuid 0 tcp dport 5000 drop"),
+    );
+    let v = verdict(&lan);
+    assert_eq!(v["verdict"], "unknown", "{v}");
+    load(&lan.laptop, "");
+}
+
+/// The same rules written by Debian's `iptables` (the nf_tables backend): nft lists them.
+#[test]
+fn iptables_through_nftables_matches_the_phone() {
+    let Some(lan) = lan("fwi") else { return };
+    if Command::new("iptables").arg("-V").output().is_err() {
+        common::netns::skip("iptables is not installed (apt-get install iptables)");
+        return;
+    }
+    load(&lan.laptop, "");
+    let ipt = |args: &[&str]| {
+        let mut all = vec!["iptables"];
+        all.extend(args);
+        let out = lan.laptop.exec(&all);
+        assert!(out.status.success(), "iptables {args:?}: {out:?}");
+    };
+    ipt(&["-P", "INPUT", "DROP"]);
+    ipt(&["-A", "INPUT", "-i", "lo", "-j", "ACCEPT"]);
+    ipt(&["-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "ACCEPT"]);
+    let seen = phone_sees(&lan);
+    let v = verdict(&lan);
+    assert_eq!(
+        (v["verdict"].as_str(), seen.as_str()),
+        (Some("drop"), "timeout"),
+        "{v}"
+    );
+    ipt(&[
+        "-I",
+        "INPUT",
+        "-p",
+        "tcp",
+        "-s",
+        "10.203.81.0/24",
+        "--dport",
+        "5000",
+        "-j",
+        "ACCEPT",
+    ]);
+    let seen = phone_sees(&lan);
+    let v = verdict(&lan);
+    assert!(
+        kernel_agrees(v["verdict"].as_str().unwrap(), &seen),
+        "bindscope {v}, the phone saw {seen}"
+    );
+}
