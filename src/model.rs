@@ -561,6 +561,11 @@ mod tests {
 pub struct FirewallState {
     /// `nft -j list ruleset`: the kernel's ruleset as JSON (libnftables-json(5)).
     pub nftables: Capture,
+    /// `iptables-nft-save`: the tables iptables (nf_tables backend, ufw's) keeps in nftables,
+    /// whose xt matches nft's JSON shows without their arguments.
+    pub iptables_nft: Capture,
+    /// `ip6tables-nft-save`, the same for IPv6.
+    pub ip6tables_nft: Capture,
     /// `iptables-legacy-save`, read where legacy (x_tables) tables exist beside nftables.
     pub iptables_legacy: Capture,
     /// `ip6tables-legacy-save`, the same for IPv6.

@@ -285,3 +285,111 @@ fn iptables_through_nftables_matches_the_phone() {
         "bindscope {v}, the phone saw {seen}"
     );
 }
+
+/// ufw's files for one namespace: `ip netns exec` mounts /etc/netns/NAME/ufw over /etc/ufw and
+/// /etc/netns/NAME/default over /etc/default, so ufw and bindscope in that namespace see their
+/// own copies, and nothing outside changes. Removed on drop.
+struct UfwFiles {
+    dir: std::path::PathBuf,
+}
+
+impl UfwFiles {
+    fn new(ns: &Netns) -> UfwFiles {
+        let dir = std::path::Path::new("/etc/netns").join(&ns.name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let copy = |from: &str, to: &str| {
+            let status = Command::new("cp")
+                .args(["-a", from])
+                .arg(dir.join(to))
+                .status()
+                .expect("cp runs");
+            assert!(status.success(), "cp {from}");
+        };
+        copy("/etc/ufw", "ufw");
+        copy("/etc/default", "default");
+        // No sysctl changes from ufw: its settings file is emptied in the copy.
+        std::fs::write(dir.join("ufw/sysctl.conf"), "").unwrap();
+        UfwFiles { dir }
+    }
+}
+
+impl Drop for UfwFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn ufw_says_its_own_words_and_fix() {
+    let Some(lan) = lan("fwu") else { return };
+    if Command::new("ufw").arg("version").output().is_err() {
+        common::netns::skip("ufw is not installed (apt-get install ufw)");
+        return;
+    }
+    load(&lan.laptop, "");
+    let _files = UfwFiles::new(&lan.laptop);
+    let ufw = |args: &[&str]| {
+        let mut all = vec!["ufw"];
+        all.extend(args);
+        let out = lan.laptop.exec(&all);
+        assert!(out.status.success(), "ufw {args:?}: {out:?}");
+    };
+    ufw(&["--force", "enable"]);
+    ufw(&["default", "deny", "incoming"]);
+    ufw(&["allow", "22/tcp"]);
+    let seen = phone_sees(&lan);
+    let v = verdict(&lan);
+    assert_eq!(
+        (v["verdict"].as_str(), seen.as_str()),
+        (Some("drop"), "timeout"),
+        "{v}"
+    );
+    assert_eq!(v["source"], "ufw", "{v}");
+    assert_eq!(v["fix"], "sudo ufw allow 5000/tcp");
+    assert_eq!(v["complete"], true);
+    // The human line: the verdict, the rule and the fix.
+    let human = lan.laptop.bindscope(&["probe", "-p", "5000"]);
+    assert!(
+        human
+            .stdout
+            .contains("drops new connections to port 5000 from l0")
+            && human.stdout.contains("sudo ufw allow 5000/tcp"),
+        "{}",
+        human.context()
+    );
+    // Without privilege: nftables cannot be read, ufw's rules neither; it says so.
+    let run = common::run_with(
+        &[
+            "ip",
+            "netns",
+            "exec",
+            &lan.laptop.name,
+            "runuser",
+            "-u",
+            "nobody",
+            "--",
+        ],
+        &["probe", "-p", "5000", "--json"],
+        &[],
+    );
+    let v = run.json();
+    let entry = common::find(&v["firewall"], "interface", "l0").unwrap();
+    assert_eq!(entry["complete"], false, "{}", run.context());
+    assert_ne!(entry["verdict"], "accept", "never accept by guess");
+    assert!(
+        common::note_codes(&v).contains(&"firewall_unread".to_string()),
+        "{}",
+        run.context()
+    );
+    // Allowed: the phone gets in, and bindscope agrees.
+    ufw(&["allow", "5000/tcp"]);
+    let seen = phone_sees(&lan);
+    let v = verdict(&lan);
+    assert_eq!(
+        (v["verdict"].as_str(), seen.as_str()),
+        (Some("accept"), "open"),
+        "{v}"
+    );
+    ufw(&["--force", "disable"]);
+    load(&lan.laptop, "");
+}

@@ -18,5 +18,13 @@ pub fn run(options: &ListenersOptions, cx: &Context) -> anyhow::Result<Listeners
         ipv6: options.families != Families::V4,
     };
     let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
-    Ok(report::listeners(&host, &table, &view, &debug, cx.ui.cat))
+    let firewall = platform::firewall(None);
+    Ok(report::listeners(
+        &host,
+        &table,
+        &view,
+        &debug,
+        Some(&firewall),
+        cx.ui.cat,
+    ))
 }

@@ -23,8 +23,10 @@ pub fn run(options: &PortOptions, cx: &Context) -> anyhow::Result<PortReport> {
     let bind_test = ports::trial_binds(&host, port);
     let taken = bind_test.iter().any(|(_, r)| r.is_err());
     let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
+    let firewall = platform::firewall(None);
     let findings = PortFindings {
         debug: &debug,
+        firewall: Some(&firewall),
         port,
         table: &table,
         bind_test: &bind_test,

@@ -4,7 +4,8 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::analysis::firewall::{Check, Source, Verdict};
+use crate::analysis::firewall::{Answer, Check, Source, Verdict};
+use crate::analysis::notes::Note;
 
 /// `firewall[]`: what this machine's firewall does with a new connection from another device
 /// arriving on `interface` for `ip`.
@@ -22,6 +23,26 @@ pub struct FirewallOut {
     pub fix: Option<String>,
     /// Every part that matters could be read.
     pub complete: bool,
+}
+
+/// The notes for entries already in a report (`port`'s sockets): one per interface and
+/// verdict, and how to read what could not be read.
+pub fn notes(port: u16, entries: &[&FirewallOut], command: &str) -> Vec<Note> {
+    let checks: Vec<Check> = entries
+        .iter()
+        .map(|f| Check {
+            interface: f.interface.clone(),
+            ip: f.ip,
+            answer: Answer {
+                verdict: f.verdict,
+                source: f.source,
+                rule: f.rule.clone(),
+                fix: f.fix.clone(),
+                complete: f.complete,
+            },
+        })
+        .collect();
+    crate::analysis::firewall::notes(port, &checks, command)
 }
 
 pub fn out(checks: &[Check]) -> Vec<FirewallOut> {

@@ -12,7 +12,8 @@ use crate::analysis::sockets::{debugger_notes, port_notes, KillPlan, Refusal};
 use crate::analysis::topics::Topic;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::SocketTable;
+use crate::model::{FirewallState, SocketTable};
+use crate::report::firewall::FirewallOut;
 use crate::model::{BindError, DebugFinding, Host, KillOutcome, KillRun, Process, Signal};
 
 /// The answer to "can a server take this port now?".
@@ -128,6 +129,8 @@ pub struct PortFindings<'a> {
     pub suggestions: Vec<u16>,
     /// Werkzeug's debugger found on in the port's owners.
     pub debug: &'a [DebugFinding],
+    /// The firewall, when it was read.
+    pub firewall: Option<&'a FirewallState>,
 }
 
 impl Report for PortReport {
@@ -169,8 +172,17 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
     notes.extend(port_notes(host, port, found.bind_test, found.table));
     // Listening sockets first, then the rest by state.
     let mut rows = SocketRows::new(host, found.table);
+    if let Some(state) = found.firewall {
+        rows = rows.with_firewall(state);
+    }
     let mut sockets: Vec<SocketOut> = found.table.sockets.iter().map(|s| rows.row(s)).collect();
     sockets.sort_by_key(|s| (!s.state.is_listening(), s.proto, s.ip));
+    let entries: Vec<&FirewallOut> = sockets.iter().flat_map(|s| &s.firewall).collect();
+    notes.extend(crate::report::firewall::notes(
+        port,
+        &entries,
+        &format!("bindscope port {port}"),
+    ));
     let verdict = verdict(found.bind_test);
     PortReport {
         port,

@@ -9,7 +9,11 @@ use serde::Serialize;
 use super::{NoteOut, Report};
 use crate::analysis::interfaces::environment_notes;
 use crate::analysis::notes::read_next;
+use crate::analysis::expose::listeners_for;
+use crate::analysis::firewall::{self, Check};
 use crate::analysis::notes::Note;
+use crate::model::FirewallState;
+use crate::report::firewall::FirewallOut;
 use crate::analysis::sockets::{debugger_notes, dual_stack, owner_notes, reach};
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
@@ -42,6 +46,9 @@ pub struct SocketOut {
     pub owner_known: bool,
     /// Every process holding the socket (Werkzeug's reloader: two).
     pub processes: Vec<Arc<Process>>,
+    /// For a socket reachable beyond this machine, what the firewall does with other devices'
+    /// connections, per interface; empty otherwise, or when the firewall was not read.
+    pub firewall: Vec<FirewallOut>,
 }
 
 /// Builds socket rows; the reach of a bind is worked out once per address, and process
@@ -51,6 +58,9 @@ pub struct SocketRows<'a> {
     table: &'a SocketTable,
     reaches: HashMap<(IpAddr, Option<bool>, Option<u32>), Reach>,
     processes: HashMap<u32, Arc<Process>>,
+    /// The firewall, when it was read: each exposed socket gets its verdict.
+    firewall: Option<&'a FirewallState>,
+    checked: HashMap<(Proto, SocketAddr, Option<bool>, Option<u32>), Vec<Check>>,
 }
 
 impl<'a> SocketRows<'a> {
@@ -59,12 +69,20 @@ impl<'a> SocketRows<'a> {
             host,
             table,
             reaches: HashMap::new(),
+            firewall: None,
+            checked: HashMap::new(),
             processes: table
                 .processes
                 .iter()
                 .map(|p| (p.pid, Arc::new(p.clone())))
                 .collect(),
         }
+    }
+
+    /// Asks `state` about every socket reachable beyond this machine.
+    pub fn with_firewall(mut self, state: &'a FirewallState) -> SocketRows<'a> {
+        self.firewall = Some(state);
+        self
     }
 
     pub fn row(&mut self, socket: &Socket) -> SocketOut {
@@ -75,8 +93,42 @@ impl<'a> SocketRows<'a> {
                 .entry((socket.local.ip(), socket.v6only, socket.device))
                 .or_insert_with(|| reach(host, socket))
         });
-        socket_out(host, self.table, socket, reach, &self.processes)
+        let checks = match (self.firewall, reach) {
+            (Some(state), Some(r)) if r > Reach::Host => self
+                .checked
+                .entry((socket.proto, socket.local, socket.v6only, socket.device))
+                .or_insert_with(|| firewall_checks(host, state, self.table, socket))
+                .clone(),
+            _ => Vec::new(),
+        };
+        let mut out = socket_out(host, self.table, socket, reach, &self.processes);
+        // Exposed is what gets through: the bind's reach, unless the firewall keeps every
+        // other device out.
+        out.exposed = out.exposed && !firewall::blocks_all(&checks);
+        out.firewall = crate::report::firewall::out(&checks);
+        out
     }
+}
+
+/// The firewall's verdict for the addresses beyond loopback a socket takes.
+fn firewall_checks(
+    host: &Host,
+    state: &FirewallState,
+    table: &SocketTable,
+    socket: &Socket,
+) -> Vec<Check> {
+    let ips: Vec<IpAddr> = listeners_for(host, socket.local.ip(), socket.v6only, socket.device)
+        .iter()
+        .filter(|l| l.reach > Reach::Host)
+        .map(|l| l.ip)
+        .collect();
+    let program = socket
+        .pids
+        .first()
+        .and_then(|&pid| table.process(pid))
+        .and_then(|p| p.cmdline.as_deref())
+        .and_then(|c| c.split_whitespace().next());
+    firewall::checks(host, state, socket.proto, socket.local.port(), &ips, program)
 }
 
 fn socket_out(
@@ -102,6 +154,7 @@ fn socket_out(
         remote: socket.remote,
         reach,
         exposed: reach.is_some_and(|r| r > Reach::Host),
+        firewall: Vec::new(),
         uid: socket.uid,
         user: socket
             .uid
@@ -165,9 +218,13 @@ pub fn listeners(
     table: &SocketTable,
     view: &ListenersView,
     debug: &[DebugFinding],
+    firewall: Option<&FirewallState>,
     cat: &dyn Catalogue,
 ) -> ListenersReport {
     let mut builder = SocketRows::new(host, table);
+    if let Some(state) = firewall {
+        builder = builder.with_firewall(state);
+    }
     let mut rows: Vec<SocketOut> = table
         .sockets
         .iter()
@@ -190,6 +247,11 @@ pub fn listeners(
     });
     let mut notes = debugger_notes(host, debug, table);
     let danger = !notes.is_empty();
+    if rows.iter().any(|r| r.firewall.iter().any(|f| !f.complete)) {
+        notes.push(Note::FirewallUnread {
+            command: "sudo bindscope listeners".into(),
+        });
+    }
     notes.extend(owner_notes(host, None, table));
     if exposed > 0 {
         notes.extend(environment_notes(host));

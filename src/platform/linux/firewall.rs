@@ -17,6 +17,8 @@ const DEADLINE: Duration = Duration::from_secs(3);
 pub fn state(interfaces: &[&str]) -> FirewallState {
     FirewallState {
         nftables: run("nft", &["-j", "list", "ruleset"]),
+        iptables_nft: run("iptables-nft-save", &[]),
+        ip6tables_nft: run("ip6tables-nft-save", &[]),
         iptables_legacy: legacy("/proc/net/ip_tables_names", "iptables-legacy-save"),
         ip6tables_legacy: legacy("/proc/net/ip6_tables_names", "ip6tables-legacy-save"),
         ufw: ufw(),
