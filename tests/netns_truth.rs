@@ -1,3 +1,4 @@
+#![cfg(unix)]
 //! The kernel is the judge: for each rule of who can reach a server, a real server (Python's
 //! socket, with the options servers set) is bound in a namespace, every address is connected to
 //! from inside and from a peer namespace that routes to them, and bindscope's `expose`,

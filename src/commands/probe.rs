@@ -36,7 +36,11 @@ fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
         let host_header = |ip: IpAddr| SocketAddr::new(ip, port).ip().to_string();
         probe::add_http(&mut attempts, host_header, options.timeout)?;
     }
-    let debug = debugger::findings(&host, &listening, options.timeout);
+    let debug = debugger::findings(
+        &host,
+        &listening,
+        options.timeout.min(debugger::CHECK_TIMEOUT),
+    );
     // The firewall is asked about the addresses the server takes: those its sockets cover, or
     // where the socket table cannot be read, those that answered.
     let mut answered: Vec<IpAddr> = host

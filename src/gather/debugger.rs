@@ -33,8 +33,10 @@ pub fn is_debugger(answer: &HttpAnswer) -> bool {
 /// whose debugger is on. One request to the socket's own address from this machine (over
 /// loopback for 0.0.0.0 and ::) asks the debugger itself, and its answer decides
 /// (`--no-debugger` turns it off under `--debug`, and some Flask versions ignore
-/// `FLASK_DEBUG`). Where the server does not answer HTTP, the command line (`--debug`) and the
-/// environment (`FLASK_DEBUG`, Flask's own rule) tell.
+/// `FLASK_DEBUG`); a request that gets no HTTP answer finds nothing. Only where no request can
+/// be made (a socket tied to an interface, a link-local address) does a Flask command line say
+/// it: `--debug` or `--debugger` without `--no-debugger`, or `FLASK_DEBUG` (Flask's own
+/// rule).
 pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<DebugFinding> {
     let exposed: Vec<(&Socket, &Process)> = table
         .sockets
@@ -58,15 +60,17 @@ pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<Debu
         })
         .collect();
     let answers = http_get_all(&requests, timeout).unwrap_or_default();
+    let asked_at = |socket: &Socket| {
+        let addr = own_address(socket)?;
+        let n = requests.iter().position(|(a, _, _)| *a == addr)?;
+        answers.get(n)
+    };
     let mut findings: Vec<DebugFinding> = Vec::new();
     for (socket, owner) in exposed {
-        let asked = own_address(socket)
-            .and_then(|addr| requests.iter().position(|(a, _, _)| *a == addr))
-            .and_then(|n| answers.get(n))
-            .and_then(|a| a.as_ref().ok());
-        let evidence = match asked {
-            Some(answer) if is_debugger(answer) => Some(DebugEvidence::Answered),
-            // The server answered, and not as the debugger: it is off.
+        let evidence = match asked_at(socket) {
+            Some(Ok(answer)) if is_debugger(answer) => Some(DebugEvidence::Answered),
+            // The server answered, and not as the debugger: it is off. Or it did not answer
+            // HTTP at all: then it is no Werkzeug debugger either.
             Some(_) => None,
             None => declared(owner),
         };
@@ -86,8 +90,18 @@ pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<Debu
 /// What the process says of itself: `flask run --debug`, or `FLASK_DEBUG` set to anything but
 /// `0`, `false` or `no`.
 fn declared(owner: &Process) -> Option<DebugEvidence> {
-    let words = owner.cmdline.as_deref().unwrap_or_default();
-    if words.split_whitespace().any(|w| w == "--debug") {
+    let words: Vec<&str> = owner
+        .cmdline
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    // Only a Flask command line is read so: any other program's `--debug` means something
+    // else, and its FLASK_DEBUG nothing at all.
+    if !words.iter().any(|w| w.contains("flask")) || words.contains(&"--no-debugger") {
+        return None;
+    }
+    if words.iter().any(|w| *w == "--debug" || *w == "--debugger") {
         return Some(DebugEvidence::CommandLine);
     }
     let env = platform::env_var(owner.pid, "FLASK_DEBUG")?;

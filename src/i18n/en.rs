@@ -97,6 +97,7 @@ impl Catalogue for En {
             Label::Time => "TIME",
             Label::Http => "HTTP",
             Label::Bound => "Bound to:",
+            Label::OnceBoundThere => "once the server binds 0.0.0.0",
             Label::RoutedOnly => "if routed here",
             Label::Tentative => "not usable yet: duplicate address check",
             Label::DadFailed => "unusable: duplicate address",
@@ -216,6 +217,9 @@ impl Catalogue for En {
             ),
             Text::UrlsServing { url, port } => format!(
                 "Open {url} on another device on your network: your server on port {port} listens there."
+            ),
+            Text::UrlsNotAnswering { url, port, wildcard } => format!(
+                "Your server on port {port} does not answer on the network yet: once it binds {wildcard}, open {url} on the other device."
             ),
             Text::UrlsLoopback => "No network URL: a server bound to loopback is for this machine only.".into(),
             Text::UrlsNotLocal => "No URL: that address is not this machine's, so a server cannot bind it.".into(),

@@ -107,6 +107,7 @@ impl Catalogue for Ko {
             Label::Time => "시간",
             Label::Http => "HTTP",
             Label::Bound => "바인딩 주소:",
+            Label::OnceBoundThere => "서버가 0.0.0.0에 바인딩하면",
             Label::RoutedOnly => "경로를 이 컴퓨터로 잡은 경우",
             Label::Tentative => "아직 못 씀: 중복 주소 검사 중",
             Label::DadFailed => "못 씀: 중복 주소",
@@ -223,6 +224,9 @@ impl Catalogue for Ko {
             ),
             Text::UrlsServing { url, port } => format!(
                 "같은 네트워크의 다른 기기에서 {url} 을 여세요: {port}번 포트의 서버가 거기서 기다리고 있습니다."
+            ),
+            Text::UrlsNotAnswering { url, port, wildcard } => format!(
+                "{port}번 포트의 서버가 아직 네트워크에서 응답하지 않습니다: {wildcard}에 바인딩하고 나면 다른 기기에서 {url} 을 여세요."
             ),
             Text::UrlsLoopback => "네트워크 URL 없음: 루프백에 바인딩한 서버는 이 컴퓨터 전용입니다.".into(),
             Text::UrlsNotLocal => "URL 없음: 이 컴퓨터의 주소가 아니라서 서버가 바인딩할 수 없습니다.".into(),

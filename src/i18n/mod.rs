@@ -106,6 +106,8 @@ pub enum Label {
     Tentative,
     /// Duplicate address detection failed.
     DadFailed,
+    /// Beside the URL a server will answer once it binds the wildcard.
+    OnceBoundThere,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.
@@ -260,6 +262,12 @@ pub enum Text<'a> {
     UrlsServing {
         url: &'a str,
         port: u16,
+    },
+    /// A server runs on the port but not on the network URL.
+    UrlsNotAnswering {
+        url: &'a str,
+        port: u16,
+        wildcard: &'a str,
     },
     /// `urls --host` of loopback.
     UrlsLoopback,

@@ -523,6 +523,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
         (
             "`overview` verdict",
             spellings!(OverviewVerdict {
+                DebuggerExposed,
                 Share,
                 Serving,
                 PublicAddress,
@@ -533,6 +534,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
         (
             "`urls` verdict",
             spellings!(UrlsVerdict {
+                DebuggerExposed,
+                NotAnswering,
                 Share,
                 Serving,
                 NoNetworkUrl,

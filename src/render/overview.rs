@@ -12,6 +12,10 @@ use crate::report::overview::{OverviewReport, OverviewVerdict};
 pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
     let verdict = match (report.verdict, &report.primary, &report.recommended_url) {
+        (OverviewVerdict::DebuggerExposed, _, _) => ui.paint(
+            &cat.text(&Text::DebuggerDanger { port: report.port }),
+            Color::Red,
+        ),
         (OverviewVerdict::WslNat, Some(p), _) => {
             ui.paint(&cat.text(&Text::OverviewWsl { ip: p.ip }), Color::Yellow)
         }
@@ -38,20 +42,7 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         ),
         _ => ui.paint(&cat.text(&Text::NoPrimary), Color::Yellow),
     };
-    let danger = report
-        .server
-        .as_ref()
-        .filter(|s| s.debugger_exposed)
-        .map(|_| {
-            ui.paint(
-                &cat.text(&Text::DebuggerDanger { port: report.port }),
-                Color::Red,
-            )
-        });
     if ui.quiet {
-        if let Some(danger) = &danger {
-            writeln!(w, "{danger}")?;
-        }
         return writeln!(w, "{verdict}");
     }
     let hostname = report.hostname.as_deref().unwrap_or("?");
@@ -60,11 +51,14 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         os: report.os,
         port: report.port,
     });
-    if let Some(danger) = &danger {
-        writeln!(w, "{danger}")?;
+    if report.verdict == OverviewVerdict::DebuggerExposed {
+        // DANGER is the first line, before the title.
+        writeln!(w, "{verdict}")?;
+        writeln!(w, "{}", ui.bold(&format!("bindscope · {title}")))?;
+    } else {
+        writeln!(w, "{}", ui.bold(&format!("bindscope · {title}")))?;
+        writeln!(w, "{verdict}")?;
     }
-    writeln!(w, "{}", ui.bold(&format!("bindscope · {title}")))?;
-    writeln!(w, "{verdict}")?;
 
     writeln!(w)?;
     writeln!(w, "{}", ui.bold(cat.label(Label::Interfaces)))?;

@@ -116,7 +116,7 @@ fn names_from_the_machine_are_written_escaped_everywhere() {
                 ipv4: true,
                 ipv6: true,
             };
-            let r = report::listeners(&host, &sockets, &view, &[], ui.cat);
+            let r = report::listeners(&host, &sockets, &view, &[], None, ui.cat);
             outputs.push(text(|w| super::listeners::human(w, &r, &ui)));
             for out in &outputs {
                 assert_safe(out);

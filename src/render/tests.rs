@@ -432,6 +432,7 @@ pub(super) fn listeners_report(lang: Lang) -> report::ListenersReport {
         &fixtures::laptop_sockets(),
         &view,
         &[],
+        None,
         lang.catalogue(),
     )
 }
@@ -457,6 +458,7 @@ pub(super) fn port_report(
     let findings = report::PortFindings {
         port: 5000,
         debug: &[],
+        firewall: None,
         table,
         bind_test: &bind_test,
         suggestions: if taken {

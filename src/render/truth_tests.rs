@@ -74,7 +74,7 @@ fn urls_report(
 fn urls_follow_the_running_server() {
     for (lang, code) in LANGS {
         let loopback = urls_report(&flask(false), &[], lang, true);
-        assert_eq!(loopback.verdict, report::urls::UrlsVerdict::Share);
+        assert_eq!(loopback.verdict, report::urls::UrlsVerdict::NotAnswering);
         let network = loopback.entries.iter().find(|e| e.recommended).unwrap();
         assert_eq!(network.answers, Some(false));
         let out = text(|w| super::urls::human(w, &loopback, &tty(lang)));
@@ -122,7 +122,11 @@ fn the_overview_follows_the_running_server() {
             debug: &DEBUG,
         };
         let r = report::overview(&host, 5000, Some(running), lang.catalogue());
-        assert_eq!(r.verdict, crate::report::overview::OverviewVerdict::Serving);
+        // DANGER decides the first line, not the URL that answers.
+        assert_eq!(
+            r.verdict,
+            crate::report::overview::OverviewVerdict::DebuggerExposed
+        );
         let out = text(|w| super::overview::human(w, &r, &ui(lang)));
         danger_first(&out, lang);
         insta::assert_snapshot!(format!("overview_server_debug_{code}"), out);
@@ -205,7 +209,7 @@ fn listeners_and_port_say_danger_first() {
         ipv6: true,
     };
     for (lang, code) in LANGS {
-        let r = report::listeners(&host, &sockets, &view, &DEBUG, lang.catalogue());
+        let r = report::listeners(&host, &sockets, &view, &DEBUG, None, lang.catalogue());
         assert_eq!(r.verdict, report::ListenersVerdict::DebuggerExposed);
         assert_eq!(r.debugger_exposed, 1);
         let out = text(|w| super::listeners::human(w, &r, &ui(lang)));
@@ -223,6 +227,7 @@ fn listeners_and_port_say_danger_first() {
             bind_test: &bind_test,
             suggestions: vec![5001],
             debug: &DEBUG,
+            firewall: None,
         };
         let r = report::port(&host, &findings, lang.catalogue());
         assert!(r.debugger_exposed);
@@ -230,7 +235,7 @@ fn listeners_and_port_say_danger_first() {
         danger_first(&out, lang);
         insta::assert_snapshot!(format!("port_debugger_{code}"), out);
     }
-    let r = report::listeners(&host, &sockets, &view, &DEBUG, Lang::En.catalogue());
+    let r = report::listeners(&host, &sockets, &view, &DEBUG, None, Lang::En.catalogue());
     insta::assert_snapshot!("json_listeners_debugger_en", json(&r));
 }
 

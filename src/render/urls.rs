@@ -24,16 +24,19 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> 
         return Ok(());
     }
     let cat = ui.cat;
-    let danger = report.server.as_ref().is_some_and(|s| s.debugger_exposed);
-    if danger {
-        let port = report.port;
-        writeln!(
-            w,
-            "{}",
-            ui.paint(&cat.text(&Text::DebuggerDanger { port }), Color::Red)
-        )?;
-    }
     let verdict = match (report.verdict, &report.recommended) {
+        (UrlsVerdict::DebuggerExposed, _) => ui.paint(
+            &cat.text(&Text::DebuggerDanger { port: report.port }),
+            Color::Red,
+        ),
+        (UrlsVerdict::NotAnswering, Some(url)) => ui.paint(
+            &cat.text(&Text::UrlsNotAnswering {
+                url,
+                port: report.port,
+                wildcard: &wildcard(report.recommended_bind),
+            }),
+            Color::Yellow,
+        ),
         (UrlsVerdict::Serving, Some(url)) => ui.paint(
             &cat.text(&Text::UrlsServing {
                 url,
@@ -46,12 +49,7 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> 
                 url,
                 wildcard: &wildcard(report.recommended_bind),
             }),
-            // Green only when nothing on the port says otherwise.
-            if report.notes.iter().any(|n| n.warning) {
-                Color::Yellow
-            } else {
-                Color::Green
-            },
+            Color::Green,
         ),
         (UrlsVerdict::LoopbackBind, _) => ui.paint(&cat.text(&Text::UrlsLoopback), Color::Yellow),
         (UrlsVerdict::NotLocal, _) => ui.paint(&cat.text(&Text::UrlsNotLocal), Color::Red),
@@ -73,7 +71,9 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> 
         writeln!(w)?;
         writeln!(w, "  {}", ui.dim(&cat.text(&Text::Ipv6NeedsDualStack)))?;
     }
-    if report.qr && qr_withheld(report) {
+    if report.qr && report.verdict == UrlsVerdict::DebuggerExposed {
+        // No QR code that invites other devices to a debugger.
+    } else if report.qr && qr_withheld(report) {
         writeln!(w)?;
         writeln!(w, "  {}", cat.text(&Text::NoQrNotAnswering))?;
     } else if report.qr {
@@ -107,6 +107,10 @@ pub fn url_table(report: &UrlsReport, ui: &Ui) -> Table {
             .enumerate()
         {
             let note = match (e.recommended, &e.why) {
+                // Not "recommended" while the server does not answer there.
+                (true, _) if e.answers == Some(false) => {
+                    Cell::dimmed(format!("← {}", cat.label(Label::OnceBoundThere)))
+                }
                 (true, _) => {
                     Cell::colored(format!("← {}", cat.label(Label::Recommended)), Color::Green)
                 }

@@ -24,6 +24,9 @@ use crate::model::{Host, Os, WslMode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverviewVerdict {
+    /// The server on the port runs Werkzeug's debugger where other devices reach it: stop or
+    /// rebind it before anything is shared.
+    DebuggerExposed,
     /// Bind `recommended_bind` and share `recommended_url`.
     Share,
     /// The server running on the port already answers on `recommended_url`.
@@ -118,7 +121,10 @@ pub fn overview(
     let public = primary
         .as_ref()
         .filter(|p| classify(p.ip) == AddrKind::Public);
+    let server = running.and_then(|r| server(host, r));
+    let danger = server.as_ref().is_some_and(|s| s.debugger_exposed);
     let verdict = match (&primary, &recommended_url) {
+        _ if danger => OverviewVerdict::DebuggerExposed,
         (Some(_), _) if wsl_nat => OverviewVerdict::WslNat,
         (Some(_), Some(_)) if public.is_some() => OverviewVerdict::PublicAddress,
         (_, Some(_)) if recommended_answers == Some(true) => OverviewVerdict::Serving,
@@ -142,7 +148,7 @@ pub fn overview(
         port,
         notes: NoteOut::all(&notes, cat),
         recommended_answers,
-        server: running.and_then(|r| server(host, r)),
+        server,
         interfaces: interfaces(host, false, Families::Both, cat).interfaces,
         primary,
         recommended_url,

@@ -12,9 +12,9 @@ use crate::analysis::sockets::{debugger_notes, port_notes, KillPlan, Refusal};
 use crate::analysis::topics::Topic;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
+use crate::model::{BindError, DebugFinding, Host, KillOutcome, KillRun, Process, Signal};
 use crate::model::{FirewallState, SocketTable};
 use crate::report::firewall::FirewallOut;
-use crate::model::{BindError, DebugFinding, Host, KillOutcome, KillRun, Process, Signal};
 
 /// The answer to "can a server take this port now?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -7,19 +7,19 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{NoteOut, Report};
-use crate::analysis::interfaces::environment_notes;
-use crate::analysis::notes::read_next;
 use crate::analysis::expose::listeners_for;
 use crate::analysis::firewall::{self, Check};
+use crate::analysis::interfaces::environment_notes;
+use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
-use crate::model::FirewallState;
-use crate::report::firewall::FirewallOut;
 use crate::analysis::sockets::{debugger_notes, dual_stack, owner_notes, reach};
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
+use crate::model::FirewallState;
 use crate::model::{DebugFinding, Host, Process, Proto, SockState, Socket, SocketTable};
+use crate::report::firewall::FirewallOut;
 
 /// A socket as reports show it: where it listens, who can reach it, who holds it.
 #[derive(Debug, Clone, Serialize)]
@@ -128,7 +128,14 @@ fn firewall_checks(
         .and_then(|&pid| table.process(pid))
         .and_then(|p| p.cmdline.as_deref())
         .and_then(|c| c.split_whitespace().next());
-    firewall::checks(host, state, socket.proto, socket.local.port(), &ips, program)
+    firewall::checks(
+        host,
+        state,
+        socket.proto,
+        socket.local.port(),
+        &ips,
+        program,
+    )
 }
 
 fn socket_out(

@@ -21,6 +21,11 @@ use crate::model::{Families, Host};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UrlsVerdict {
+    /// The server on the port runs Werkzeug's debugger where other devices reach it.
+    DebuggerExposed,
+    /// A server runs on the port but does not answer on `recommended` yet: it will once it
+    /// binds `recommended_bind`.
+    NotAnswering,
     /// Bind `recommended_bind` and share `recommended`.
     Share,
     /// The server runs and answers on `recommended`: share it now.
@@ -84,10 +89,13 @@ impl Report for UrlsReport {
 
     fn exit_code(&self) -> ExitCode {
         match self.verdict {
-            UrlsVerdict::Share | UrlsVerdict::Serving => ExitCode::Success,
-            UrlsVerdict::NoNetworkUrl | UrlsVerdict::LoopbackBind | UrlsVerdict::NotLocal => {
-                ExitCode::Problem
+            UrlsVerdict::Share | UrlsVerdict::Serving | UrlsVerdict::NotAnswering => {
+                ExitCode::Success
             }
+            UrlsVerdict::DebuggerExposed
+            | UrlsVerdict::NoNetworkUrl
+            | UrlsVerdict::LoopbackBind
+            | UrlsVerdict::NotLocal => ExitCode::Problem,
         }
     }
 }
@@ -198,8 +206,11 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
     };
     let recommended = entries.iter().find(|e| e.recommended);
     let loopback_bind = request.bind.is_some() && exposure.kind == BindKind::Loopback;
+    let server = request.running.and_then(|r| server(request.host, r));
     let verdict = match recommended {
+        _ if server.as_ref().is_some_and(|s| s.debugger_exposed) => UrlsVerdict::DebuggerExposed,
         Some(e) if e.answers == Some(true) => UrlsVerdict::Serving,
+        Some(e) if e.answers == Some(false) => UrlsVerdict::NotAnswering,
         Some(_) => UrlsVerdict::Share,
         None if loopback_bind => UrlsVerdict::LoopbackBind,
         None if exposure.kind == BindKind::NotLocal => UrlsVerdict::NotLocal,
@@ -229,7 +240,7 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
         recommended_bind: recommended.map(|e| wildcard_for(e.ip)),
         local: of(UrlScope::Local),
         network: of(UrlScope::Network),
-        server: request.running.and_then(|r| server(request.host, r)),
+        server,
         notes: NoteOut::all(&notes, cat),
         entries,
         qr: request.qr,
