@@ -1,3 +1,4 @@
+#![cfg(unix)]
 //! The firewall verdict against the kernel: a laptop namespace runs a real server on
 //! 0.0.0.0:5000 and loads one ruleset after another (raw nftables, iptables through nft, ufw
 //! with its files in the namespace's own /etc, a firewalld-style zone layout); a phone

@@ -1,3 +1,4 @@
+#![cfg(unix)]
 //! What bindscope says of a running Flask server is what the kernel and the server say: a
 //! "laptop" namespace (10.203.60.2, the LAN set up by `add_lan`) whose LAN link's other end is
 //! moved into a "phone" namespace (10.203.60.3). Flask runs on the laptop bound to 127.0.0.1,
@@ -233,7 +234,7 @@ fn urls_and_the_overview_say_whether_the_server_answers() {
     assert_eq!(v["recommended"], NETWORK_URL);
     assert_eq!(entry(&v, NETWORK_URL)["answers"], false, "{v}");
     assert_eq!(entry(&v, LOOPBACK_URL)["answers"], true, "{v}");
-    assert_eq!(v["verdict"], "share", "{v}");
+    assert_eq!(v["verdict"], "not_answering", "{v}");
     let note = common::find(&v["notes"], "code", "server_loopback_only").expect("the warning");
     assert_eq!(note["warning"], true, "{v}");
     answers_match_the_kernel(&laptop, &v);
@@ -316,8 +317,12 @@ fn the_debugger_is_danger_only_beyond_loopback() {
         .code(1);
     let v = laptop.bindscope(&["port", "5000", "--json"]).json();
     assert_eq!(v["debugger_exposed"], true, "{v}");
-    let v = laptop.bindscope(&["urls", "--json"]).code(0).json();
+    // DANGER first: no URL is offered to share (exit 1).
+    let v = laptop.bindscope(&["urls", "--json"]).code(1).json();
     assert_eq!(v["server"]["debugger_exposed"], true, "{v}");
+    assert_eq!(v["verdict"], "debugger_exposed", "{v}");
+    let v = laptop.bindscope(&["--json"]).json();
+    assert_eq!(v["verdict"], "debugger_exposed", "{v}");
     for command in ["probe", "listeners"] {
         let run = laptop.bindscope(&[command]);
         assert!(

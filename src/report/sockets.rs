@@ -51,6 +51,10 @@ pub struct SocketOut {
     pub firewall: Vec<FirewallOut>,
 }
 
+/// What the firewall verdict of a socket depends on: its protocol, address, IPV6_V6ONLY and
+/// interface.
+type SocketKey = (Proto, SocketAddr, Option<bool>, Option<u32>);
+
 /// Builds socket rows; the reach of a bind is worked out once per address, and process
 /// records are shared between the rows of one process.
 pub struct SocketRows<'a> {
@@ -60,7 +64,7 @@ pub struct SocketRows<'a> {
     processes: HashMap<u32, Arc<Process>>,
     /// The firewall, when it was read: each exposed socket gets its verdict.
     firewall: Option<&'a FirewallState>,
-    checked: HashMap<(Proto, SocketAddr, Option<bool>, Option<u32>), Vec<Check>>,
+    checked: HashMap<SocketKey, Vec<Check>>,
 }
 
 impl<'a> SocketRows<'a> {

@@ -156,8 +156,26 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
     };
     let (decision, complete, chain) = match &state.nftables {
         Capture::Text(json) => {
-            let ev = nft::evaluate(json, packet);
-            (ev.decision, true, ev.chain)
+            let iptables_nft = if packet.daddr.is_ipv4() {
+                &state.iptables_nft
+            } else {
+                &state.ip6tables_nft
+            };
+            let ev = nft::evaluate_with(json, packet, iptables_nft.text());
+            let legacy = if packet.daddr.is_ipv4() {
+                &state.iptables_legacy
+            } else {
+                &state.ip6tables_legacy
+            };
+            // Legacy x_tables hooks run beside nftables': both must let the packet in.
+            match legacy {
+                Capture::Text(save) => {
+                    let old = iptables::decide(save, packet);
+                    (both(ev.decision, old), true, ev.chain)
+                }
+                Capture::Absent => (ev.decision, true, ev.chain),
+                Capture::Denied | Capture::Failed(_) => (ev.decision, false, ev.chain),
+            }
         }
         // Without the ruleset, ufw's own files are the best there is: its verdict, marked
         // incomplete (another table may still decide).
@@ -173,6 +191,13 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
     let source = match decision.verdict {
         Verdict::None => None,
         Verdict::Unknown if !complete => front_end,
+        // iptables' own INPUT chain (its nf_tables backend, or the legacy tables).
+        _ if chain
+            .as_ref()
+            .is_none_or(|c| c.table == "filter" && c.name == "INPUT") =>
+        {
+            front_end.or(Some(Source::Iptables))
+        }
         _ => front_end.or(Some(Source::Nftables)),
     };
     let fix = matches!(decision.verdict, Verdict::Drop | Verdict::Reject)
@@ -184,6 +209,20 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
         rule: decision.rule,
         fix,
         complete,
+    }
+}
+
+/// Two firewalls on one path: the first that keeps the packet out decides; what cannot be
+/// told is unknown unless the other already keeps it out.
+fn both(a: Decision, b: Decision) -> Decision {
+    let blocks = |d: &Decision| matches!(d.verdict, Verdict::Drop | Verdict::Reject);
+    match (a.verdict, b.verdict) {
+        _ if blocks(&a) => a,
+        _ if blocks(&b) => b,
+        (Verdict::Unknown, _) => a,
+        (_, Verdict::Unknown) => b,
+        (Verdict::None, _) => b,
+        _ => a,
     }
 }
 

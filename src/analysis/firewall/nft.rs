@@ -132,8 +132,15 @@ pub fn decide(json: &str, packet: &Packet) -> Decision {
 
 /// The verdict and the chain that decided it; `unknown` for a document that is not a ruleset.
 pub fn evaluate(json: &str, packet: &Packet) -> Evaluation {
+    evaluate_with(json, packet, None)
+}
+
+/// The same, with `iptables-nft-save`'s text for the packet's family: iptables (and ufw through
+/// it) keeps its tables in nftables as xt matches whose arguments nft's JSON leaves out, so its
+/// `filter INPUT` chain is judged from that text.
+pub fn evaluate_with(json: &str, packet: &Packet, iptables: Option<&str>) -> Evaluation {
     match parse(json) {
-        Some(ruleset) => ruleset.evaluate(packet),
+        Some(ruleset) => ruleset.evaluate_with(packet, iptables),
         None => Evaluation {
             decision: Decision::unknown("nft -j list ruleset: not a ruleset"),
             chain: None,
@@ -163,7 +170,22 @@ impl Ruleset {
         }
     }
 
+    /// Whether a table holds rules written by iptables-nft (xt matches or targets).
+    fn has_xt(&self, family: &str, table: &str) -> bool {
+        self.rules
+            .iter()
+            .filter(|(id, _)| id.family == family && id.table == table)
+            .flat_map(|(_, rules)| rules)
+            .filter_map(|r| r.get("expr").and_then(Value::as_array))
+            .flatten()
+            .any(|e| e.get("xt").is_some())
+    }
+
     pub fn evaluate(&self, packet: &Packet) -> Evaluation {
+        self.evaluate_with(packet, None)
+    }
+
+    pub fn evaluate_with(&self, packet: &Packet, iptables: Option<&str>) -> Evaluation {
         let mut chains: Vec<&BaseChain> = self
             .base
             .iter()
@@ -185,7 +207,22 @@ impl Ruleset {
             .any(|c| c.kind == "filter" || c.hook == "ingress");
         let mut accepted: Option<String> = None;
         for chain in chains {
-            let outcome = self.run(&chain.id, packet, 0);
+            let iptables_input = chain.id.table == "filter"
+                && chain.id.name == "INPUT"
+                && matches!(chain.id.family.as_str(), "ip" | "ip6")
+                && self.has_xt(&chain.id.family, "filter");
+            let outcome = match iptables {
+                Some(text) if iptables_input => {
+                    let d = super::iptables::decide(text, packet);
+                    let rule = d.rule.unwrap_or_default();
+                    match d.verdict {
+                        Verdict::None => Outcome::Fallthrough,
+                        Verdict::Unknown => Outcome::Unknown(rule),
+                        verdict => Outcome::Verdict(verdict, rule),
+                    }
+                }
+                _ => self.run(&chain.id, packet, 0, chain.kind == "nat"),
+            };
             let ended = match outcome {
                 Outcome::Verdict(Verdict::Accept, rule) => {
                     accepted = Some(rule);
@@ -222,7 +259,9 @@ impl Ruleset {
         }
     }
 
-    fn run(&self, chain: &ChainId, packet: &Packet, depth: usize) -> Outcome {
+    /// `nat`: a nat chain, where a match that cannot be told is taken as matching: the worst it
+    /// can lead to is a redirect, which is `unknown`, never an accept.
+    fn run(&self, chain: &ChainId, packet: &Packet, depth: usize, nat: bool) -> Outcome {
         if depth > MAX_DEPTH {
             return Outcome::Unknown(format!(
                 "{}: jumps nest deeper than {MAX_DEPTH}",
@@ -236,7 +275,7 @@ impl Ruleset {
             let text = format!("{}: {}", describe_chain(chain), render_rule(rule));
             let exprs = rule.get("expr").and_then(Value::as_array);
             let Some(exprs) = exprs else { continue };
-            match self.rule(chain, exprs, packet) {
+            match self.rule(chain, exprs, packet, nat) {
                 Step::NoMatch | Step::Continue => {}
                 Step::Unknown => return Outcome::Unknown(text),
                 Step::Verdict(v) => return Outcome::Verdict(v, text),
@@ -247,7 +286,7 @@ impl Ruleset {
                         name: target,
                         ..chain.clone()
                     };
-                    match self.run(&id, packet, depth + 1) {
+                    match self.run(&id, packet, depth + 1, nat) {
                         Outcome::Fallthrough if goto => return Outcome::Fallthrough,
                         Outcome::Fallthrough => {}
                         ended => return ended,
@@ -259,7 +298,7 @@ impl Ruleset {
     }
 
     /// One rule: its matches in order, then its statements.
-    fn rule(&self, chain: &ChainId, exprs: &[Value], packet: &Packet) -> Step {
+    fn rule(&self, chain: &ChainId, exprs: &[Value], packet: &Packet, nat: bool) -> Step {
         let verdict_of = |v: &Value| verdict(v);
         // A rule without a verdict or redirect (counters, logs) cannot change the answer.
         let decisive = exprs.iter().any(|e| {
@@ -277,6 +316,7 @@ impl Ruleset {
                 match self.matches(chain, m, packet) {
                     Some(true) => continue,
                     Some(false) => return Step::NoMatch,
+                    None if nat => continue,
                     None => return Step::Unknown,
                 }
             }
@@ -298,6 +338,13 @@ impl Ruleset {
                 "counter" | "log" | "limit" | "comment" | "mangle" | "set" | "notrack"
                 | "meter" => {}
                 "dnat" | "redirect" | "tproxy" => return Step::Redirect,
+                // An xt match of a nat chain (Docker's `-m addrtype`) is taken as matching; an
+                // xt target there may redirect.
+                "xt" if nat => {
+                    if expr["xt"].get("type").and_then(Value::as_str) != Some("match") {
+                        return Step::Redirect;
+                    }
+                }
                 _ => return Step::Unknown,
             }
         }
