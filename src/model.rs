@@ -699,4 +699,7 @@ pub struct MacFirewall {
     pub stealth: Option<String>,
     /// `--getappblocked PATH` for the program that listens, with the path asked about.
     pub app: Option<(String, String)>,
+    /// `--listapps`: the applications in the firewall's list, each allowed or blocked. Read
+    /// because `--getappblocked` may call an application that is not in the list "permitted".
+    pub listapps: Option<String>,
 }
