@@ -676,6 +676,9 @@ pub struct WinRule {
     pub allow: bool,
     /// The program it applies to (`C:\…\python.exe`); `None` for any program.
     pub program: Option<String>,
+    /// The Windows service it applies to (`ServiceName`; `*` for any service); `None` for
+    /// services and other processes alike.
+    pub service: Option<String>,
     /// IP protocol number (6 TCP, 17 UDP); `None` for any.
     pub protocol: Option<u8>,
     /// `LocalPorts` as Windows writes it: `*`, `5000`, `5000-5010,8080`, or a keyword (`RPC`).

@@ -338,6 +338,7 @@ mod firewall {
             Some(_) => unsafe { rule.LocalPorts()? }.to_string(),
         };
         let program = unsafe { rule.ApplicationName()? }.to_string();
+        let service = unsafe { rule.ServiceName()? }.to_string();
         let profiles = unsafe { rule.Profiles()? };
         Ok(Some(WinRule {
             name: unsafe { rule.Name()? }.to_string(),
@@ -346,6 +347,7 @@ mod firewall {
             allow: unsafe { rule.Action()? } == NET_FW_ACTION_ALLOW,
             program: (!program.trim().is_empty())
                 .then(|| expand_vars(&program, |name| std::env::var(name).ok())),
+            service: (!service.trim().is_empty()).then_some(service),
             protocol,
             local_ports,
             local_addresses: unsafe { rule.LocalAddresses()? }.to_string(),

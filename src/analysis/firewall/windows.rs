@@ -8,11 +8,11 @@
 //! decides. Otherwise every current profile could be the one, and the most restrictive verdict
 //! among them is given: a drop is never hidden behind a guess that another profile applies.
 //!
-//! What is not modelled: IPsec "allow if secure" rules that override blocks, rules scoped to
-//! services, ICMP types, edge traversal, and group policy beyond what `INetFwPolicy2` reports
-//! as the effective settings. An address, port, program or interface scope that cannot be
-//! decided from the packet makes the rule's match unsure: a verdict that hangs on it is
-//! `unknown`, naming the rule.
+//! What is not modelled: IPsec "allow if secure" rules that override blocks, ICMP types, edge
+//! traversal, and group policy beyond what `INetFwPolicy2` reports as the effective settings.
+//! An address, port, program, service or interface scope that cannot be decided from the
+//! packet makes the rule's match unsure: a verdict that hangs on it is `unknown`, naming the
+//! rule.
 
 use std::net::IpAddr;
 
@@ -385,6 +385,16 @@ fn rule_matches(rule: &WinRule, packet: &Packet) -> Match {
         })
         .and(|| program_matches(rule.program.as_deref(), packet.program))
         .and(|| interface_types_match(&rule.interface_types))
+        .and(|| service_matches(rule.service.as_deref()))
+}
+
+/// A rule scoped to a service applies only to a process running as that service, which the
+/// packet does not tell.
+fn service_matches(service: Option<&str>) -> Match {
+    match service.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Match::Yes,
+        Some(name) => Match::Unsure(format!("service {name}")),
+    }
 }
 
 /// The keywords Windows accepts for local ports: dynamic ports of a service, never a plain
@@ -618,6 +628,7 @@ mod tests {
             inbound: true,
             allow,
             program: None,
+            service: None,
             protocol: None,
             local_ports: "*".to_string(),
             local_addresses: "*".to_string(),
@@ -898,6 +909,17 @@ mod tests {
         vars.program = Some(r"%LOCALAPPDATA%\Programs\Python\Python312\python.exe".to_string());
         fw.rules = vec![vars];
         assert_eq!(decide(&fw, &flask()).verdict, Verdict::Unknown);
+        // Nor whether the listening program runs as a service.
+        let mut service = port_rule("Port 5000 for a service", true, "5000", 6);
+        service.service = Some("Spooler".to_string());
+        fw.rules = vec![service];
+        assert_eq!(
+            verdict(&fw, &flask()),
+            (
+                Verdict::Unknown,
+                "Port 5000 for a service (service Spooler)".to_string()
+            )
+        );
         // An interface type cannot be told from the name.
         let mut wireless = python_rule(true, ALL, 6);
         wireless.interface_types = "Wireless".to_string();
