@@ -631,6 +631,20 @@ pub struct Firewalld {
 pub struct WindowsFirewall {
     pub profiles: Vec<WinProfile>,
     pub rules: Vec<WinRule>,
+    /// The category of each connected network, by the interface it is on (the Network List
+    /// Manager): which profile filters a connection arriving there. Empty where it could not
+    /// be read.
+    pub networks: Vec<WinNetwork>,
+}
+
+#[allow(dead_code)] // read by the firewall evaluators, wired in next
+/// A connected network and the profile its category puts it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WinNetwork {
+    /// The interface's alias, as interfaces are named on Windows ("Wi-Fi", "Ethernet").
+    pub interface: String,
+    /// Public, Private, or Domain (a domain-authenticated network).
+    pub category: WinProfileKind,
 }
 
 #[allow(dead_code)] // read by the firewall evaluators, wired in next
@@ -667,10 +681,19 @@ pub struct WinRule {
     pub allow: bool,
     /// The program it applies to (`C:\…\python.exe`); `None` for any program.
     pub program: Option<String>,
+    /// The Windows service it applies to (`ServiceName`; `*` for any service); `None` for
+    /// services and other processes alike.
+    pub service: Option<String>,
     /// IP protocol number (6 TCP, 17 UDP); `None` for any.
     pub protocol: Option<u8>,
-    /// `LocalPorts` as Windows writes it: `*`, `5000`, `5000-5010,8080`.
+    /// `LocalPorts` as Windows writes it: `*`, `5000`, `5000-5010,8080`, or a keyword (`RPC`).
     pub local_ports: String,
+    /// `LocalAddresses` as Windows writes it: `*`, `192.168.1.10/255.255.255.255`, `fe80::/64`.
+    pub local_addresses: String,
+    /// `RemoteAddresses`: `*`, `LocalSubnet`, addresses, subnets and ranges.
+    pub remote_addresses: String,
+    /// `InterfaceTypes`: `All`, or some of `Wireless`, `Lan`, `RemoteAccess`.
+    pub interface_types: String,
     /// The profiles it applies to.
     pub profiles: Vec<WinProfileKind>,
 }
@@ -684,4 +707,7 @@ pub struct MacFirewall {
     pub stealth: Option<String>,
     /// `--getappblocked PATH` for the program that listens, with the path asked about.
     pub app: Option<(String, String)>,
+    /// `--listapps`: the applications in the firewall's list, each allowed or blocked. Read
+    /// because `--getappblocked` may call an application that is not in the list "permitted".
+    pub listapps: Option<String>,
 }

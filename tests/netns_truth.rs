@@ -11,6 +11,7 @@
 //! peer routes 10.203.41.0/24, fd41::/64, 10.203.42.1, 172.30.0.0/16 and 127.0.0.5 through the
 //! server.
 //! No packet leaves the two namespaces.
+#![cfg(unix)]
 
 mod common;
 

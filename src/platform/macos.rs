@@ -1,13 +1,16 @@
 //! macOS: interfaces come from getifaddrs alone and are recognised by name (en0, utun3,
 //! bridge100, awdl0); routes are not read yet, so `local_ip()` (the first non-loopback IPv4
-//! address there) stands in for the default route.
+//! address there) stands in for the default route. The application firewall is asked through
+//! `socketfilterfw`, whose questions need no root.
 
 use std::collections::BTreeMap;
 use std::io;
+use std::time::Duration;
 
 use super::{unix, Platform};
 use crate::model::{
-    Os, Process, Proto, Signal, SignalError, SockState, Socket, SocketQuery, SocketTable, Sysctls,
+    FirewallState, MacFirewall, Os, Process, Proto, Signal, SignalError, SockState, Socket,
+    SocketQuery, SocketTable, Sysctls,
 };
 
 /// macOS: interfaces, environment hints and routes keep the contract's defaults.
@@ -65,6 +68,47 @@ impl Platform for Current {
     fn privileged() -> bool {
         rustix::process::geteuid().is_root()
     }
+
+    fn firewall(program: Option<&str>) -> FirewallState {
+        FirewallState {
+            macos: Some(mac_firewall(program)),
+            ..FirewallState::default()
+        }
+    }
+}
+
+const SOCKETFILTERFW: &str = "/usr/libexec/ApplicationFirewall/socketfilterfw";
+
+/// Each question to socketfilterfw gets this long; they are asked at once.
+const ASK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// socketfilterfw's answers, as printed; `None` for one it did not give in time. The program is
+/// asked about by its real path (the list holds real paths, and Homebrew's `bin/python3` is a
+/// link into its Cellar).
+fn mac_firewall(program: Option<&str>) -> MacFirewall {
+    let asked = program.map(|p| {
+        std::fs::canonicalize(p)
+            .ok()
+            .and_then(|real| real.into_os_string().into_string().ok())
+            .unwrap_or_else(|| p.to_string())
+    });
+    let ask = |args: &[&str]| unix::run_bounded(SOCKETFILTERFW, args, ASK_TIMEOUT);
+    std::thread::scope(|s| {
+        let global_state = s.spawn(|| ask(&["--getglobalstate"]));
+        let block_all = s.spawn(|| ask(&["--getblockall"]));
+        let stealth = s.spawn(|| ask(&["--getstealthmode"]));
+        let listapps = s.spawn(|| ask(&["--listapps"]));
+        let app = asked.as_deref().map(|path| {
+            s.spawn(move || ask(&["--getappblocked", path]).map(|text| (path.to_string(), text)))
+        });
+        MacFirewall {
+            global_state: global_state.join().ok().flatten(),
+            block_all: block_all.join().ok().flatten(),
+            stealth: stealth.join().ok().flatten(),
+            app: app.and_then(|a| a.join().ok().flatten()),
+            listapps: listapps.join().ok().flatten(),
+        }
+    })
 }
 
 /// Sockets from the `listeners` crate (libproc: each process's socket descriptors). macOS

@@ -132,6 +132,13 @@ trait Platform {
     fn privileged() -> bool {
         false
     }
+
+    /// What can be read of the host firewall, without privilege where the OS allows; `program`
+    /// is the listening program's path, for firewalls that decide by program. Nothing read
+    /// means the verdict is unknown.
+    fn firewall(_program: Option<&str>) -> FirewallState {
+        FirewallState::default()
+    }
 }
 
 /// The machine's sockets and the processes holding them. Sockets whose owner cannot be read
@@ -168,6 +175,13 @@ pub fn env_var(pid: u32, name: &str) -> Option<String> {
 
 pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
     Current::signal(pid, signal)
+}
+
+/// The host firewall as the OS gives it, for `analysis::firewall` to decide on; `program` is the
+/// path of the program that listens (macOS asks about it, Windows matches rules to it).
+#[allow(dead_code)] // wired into the commands next
+pub fn firewall(program: Option<&str>) -> FirewallState {
+    Current::firewall(program)
 }
 
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.
@@ -326,6 +340,10 @@ mod tests {
         assert_eq!(Bare::hostname(), None);
         assert_eq!(Bare::default_routes(), Vec::new());
         assert_eq!(Bare::sysctls(), Sysctls::default());
+        assert_eq!(
+            Bare::firewall(Some("/usr/bin/python3")),
+            FirewallState::default()
+        );
         let interfaces = Bare::interfaces().unwrap();
         assert!(interfaces.iter().any(|i| i.device == Device::Loopback));
     }

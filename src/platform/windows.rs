@@ -3,12 +3,16 @@
 //! (the first adapter with a default route there) stands in for the default route. Sockets come
 //! from GetExtendedTcpTable/GetExtendedUdpTable (through netstat2), which name the owning pid
 //! of every socket; process names and users from sysinfo, unknown where access is denied.
+//! Windows Defender Firewall is read through COM (INetFwPolicy2, and the Network List Manager
+//! for each network's category), which needs no elevation.
 
 use std::collections::BTreeMap;
 use std::io;
 
 use super::Platform;
-use crate::model::{Os, Process, Proto, SockState, Socket, SocketQuery, SocketTable, Sysctls};
+use crate::model::{
+    FirewallState, Os, Process, Proto, SockState, Socket, SocketQuery, SocketTable, Sysctls,
+};
 
 /// Windows: interfaces, environment hints and routes keep the contract's defaults, and so
 /// does `signal`: stopping processes is not supported here yet (`taskkill /PID N` does it).
@@ -59,6 +63,14 @@ impl Platform for Current {
             unprivileged_port_start: None,
             ephemeral_range: None,
             nonlocal_bind: None,
+        }
+    }
+
+    /// The profiles and rules, whatever the program: rules are matched to it in the analysis.
+    fn firewall(_program: Option<&str>) -> FirewallState {
+        FirewallState {
+            windows: Some(firewall::read()),
+            ..FirewallState::default()
         }
     }
 }
@@ -187,4 +199,256 @@ fn processes(pids: &[u32]) -> Vec<Process> {
         );
     }
     out.into_values().collect()
+}
+
+/// Windows Defender Firewall through COM. Anything that fails (Wine answers E_NOTIMPL) gives no
+/// profiles, so the verdict is unknown rather than built on part of the rules.
+#[allow(unsafe_code)] // every method of a COM interface is `unsafe` in the windows crate
+mod firewall {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use windows::core::{Error, Interface, Result};
+    use windows::Win32::Foundation::E_UNEXPECTED;
+    use windows::Win32::NetworkManagement::IpHelper::{
+        ConvertInterfaceGuidToLuid, ConvertInterfaceLuidToAlias,
+    };
+    use windows::Win32::NetworkManagement::Ndis::NET_LUID_LH;
+    use windows::Win32::NetworkManagement::WindowsFirewall::{
+        INetFwPolicy2, INetFwRule, NetFwPolicy2, NET_FW_ACTION_ALLOW, NET_FW_PROFILE2_DOMAIN,
+        NET_FW_PROFILE2_PRIVATE, NET_FW_PROFILE2_PUBLIC, NET_FW_PROFILE_TYPE2, NET_FW_RULE_DIR_IN,
+    };
+    use windows::Win32::Networking::NetworkListManager::{
+        INetworkConnection, INetworkListManager, NetworkListManager,
+        NLM_NETWORK_CATEGORY_DOMAIN_AUTHENTICATED, NLM_NETWORK_CATEGORY_PRIVATE,
+        NLM_NETWORK_CATEGORY_PUBLIC,
+    };
+    use windows::Win32::System::Com::{
+        CoCreateInstance, CoInitializeEx, CoUninitialize, IDispatch, CLSCTX_ALL,
+        CLSCTX_INPROC_SERVER, COINIT_MULTITHREADED,
+    };
+    use windows::Win32::System::Ole::IEnumVARIANT;
+    use windows::Win32::System::Variant::VARIANT;
+
+    use crate::model::{WinNetwork, WinProfile, WinProfileKind, WinRule, WindowsFirewall};
+
+    /// The firewall service answers in milliseconds; one that hangs must not hang bindscope.
+    const TIMEOUT: Duration = Duration::from_secs(8);
+
+    /// More rules than any machine has: an enumerator that never ends is an error.
+    const MAX_RULES: usize = 200_000;
+
+    const PROFILES: [(WinProfileKind, NET_FW_PROFILE_TYPE2); 3] = [
+        (WinProfileKind::Domain, NET_FW_PROFILE2_DOMAIN),
+        (WinProfileKind::Private, NET_FW_PROFILE2_PRIVATE),
+        (WinProfileKind::Public, NET_FW_PROFILE2_PUBLIC),
+    ];
+
+    /// Reads on a thread of its own, so COM is set up there the way this code needs (a
+    /// multithreaded apartment) whatever the caller's thread has.
+    pub fn read() -> WindowsFirewall {
+        let (tx, rx) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("firewall".to_string())
+            .spawn(move || {
+                let _ = tx.send(read_here());
+            });
+        if spawned.is_err() {
+            return WindowsFirewall::default();
+        }
+        rx.recv_timeout(TIMEOUT).unwrap_or_default()
+    }
+
+    fn read_here() -> WindowsFirewall {
+        // SAFETY: this thread was just made for this; COM is left again below, once every COM
+        // object made here has been dropped (they do not leave `policy` and `networks`).
+        if unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) }.is_err() {
+            return WindowsFirewall::default();
+        }
+        let mut fw = policy().unwrap_or_default();
+        if !fw.profiles.is_empty() {
+            fw.networks = networks().unwrap_or_default();
+        }
+        // SAFETY: paired with the successful CoInitializeEx above, on the same thread.
+        unsafe { CoUninitialize() };
+        fw
+    }
+
+    /// The three profiles and every inbound rule.
+    fn policy() -> Result<WindowsFirewall> {
+        // SAFETY (here and below): plain COM calls on live interfaces; every out-value is owned
+        // by the windows crate's wrappers.
+        let policy: INetFwPolicy2 =
+            unsafe { CoCreateInstance(&NetFwPolicy2, None, CLSCTX_INPROC_SERVER)? };
+        let current = unsafe { policy.CurrentProfileTypes()? };
+        let mut profiles = Vec::new();
+        for (kind, bit) in PROFILES {
+            profiles.push(WinProfile {
+                kind,
+                current: current & bit.0 != 0,
+                enabled: unsafe { policy.get_FirewallEnabled(bit)? }.as_bool(),
+                default_inbound_block: unsafe { policy.get_DefaultInboundAction(bit)? }
+                    != NET_FW_ACTION_ALLOW,
+                block_all_inbound: unsafe { policy.get_BlockAllInboundTraffic(bit)? }.as_bool(),
+            });
+        }
+        Ok(WindowsFirewall {
+            profiles,
+            rules: rules(&policy)?,
+            networks: Vec::new(),
+        })
+    }
+
+    /// The inbound rules, through the collection's `_NewEnum`.
+    fn rules(policy: &INetFwPolicy2) -> Result<Vec<WinRule>> {
+        let all = unsafe { policy.Rules()? };
+        let items: IEnumVARIANT = unsafe { all._NewEnum()? }.cast()?;
+        let mut rules = Vec::new();
+        for _ in 0..MAX_RULES {
+            let mut item = [VARIANT::default()];
+            let mut fetched = 0u32;
+            unsafe { items.Next(&mut item, &mut fetched) }.ok()?;
+            if fetched == 0 {
+                return Ok(rules);
+            }
+            let rule: INetFwRule = IDispatch::try_from(&item[0])?.cast()?;
+            if let Some(rule) = inbound_rule(&rule)? {
+                rules.push(rule);
+            }
+        }
+        Err(Error::from_hresult(E_UNEXPECTED))
+    }
+
+    /// One rule, when it is inbound and for a protocol a connection of ours can have (TCP, UDP
+    /// or any): an ICMP rule never matches one, and its ports cannot be read.
+    fn inbound_rule(rule: &INetFwRule) -> Result<Option<WinRule>> {
+        if unsafe { rule.Direction()? } != NET_FW_RULE_DIR_IN {
+            return Ok(None);
+        }
+        let protocol = match unsafe { rule.Protocol()? } {
+            256 => None,
+            p @ (6 | 17) => u8::try_from(p).ok(),
+            _ => return Ok(None),
+        };
+        // A rule for any protocol has no ports: empty is any port.
+        let local_ports = match protocol {
+            None => unsafe { rule.LocalPorts() }
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            Some(_) => unsafe { rule.LocalPorts()? }.to_string(),
+        };
+        let program = unsafe { rule.ApplicationName()? }.to_string();
+        let service = unsafe { rule.ServiceName()? }.to_string();
+        let profiles = unsafe { rule.Profiles()? };
+        Ok(Some(WinRule {
+            name: unsafe { rule.Name()? }.to_string(),
+            enabled: unsafe { rule.Enabled()? }.as_bool(),
+            inbound: true,
+            allow: unsafe { rule.Action()? } == NET_FW_ACTION_ALLOW,
+            program: (!program.trim().is_empty())
+                .then(|| expand_vars(&program, |name| std::env::var(name).ok())),
+            service: (!service.trim().is_empty()).then_some(service),
+            protocol,
+            local_ports,
+            local_addresses: unsafe { rule.LocalAddresses()? }.to_string(),
+            remote_addresses: unsafe { rule.RemoteAddresses()? }.to_string(),
+            interface_types: unsafe { rule.InterfaceTypes()? }.to_string(),
+            profiles: PROFILES
+                .iter()
+                .filter(|(_, bit)| profiles & bit.0 != 0)
+                .map(|(kind, _)| *kind)
+                .collect(),
+        }))
+    }
+
+    /// `%SystemRoot%\system32\svchost.exe` with the variables this process sees; one that is
+    /// not set stays as it is (and the rule's program is then not compared).
+    pub(super) fn expand_vars(path: &str, var: impl Fn(&str) -> Option<String>) -> String {
+        let mut out = String::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('%') {
+            let after = &rest[start + 1..];
+            let Some(len) = after.find('%') else {
+                break;
+            };
+            let name = &after[..len];
+            match var(name).filter(|_| !name.is_empty()) {
+                Some(value) => {
+                    out.push_str(&rest[..start]);
+                    out.push_str(&value);
+                }
+                None => out.push_str(&rest[..start + len + 2]),
+            }
+            rest = &after[len + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Each connected network's category, by the alias of the interface it is on.
+    fn networks() -> Result<Vec<WinNetwork>> {
+        let nlm: INetworkListManager =
+            unsafe { CoCreateInstance(&NetworkListManager, None, CLSCTX_ALL)? };
+        let connections = unsafe { nlm.GetNetworkConnections()? };
+        let mut out = Vec::new();
+        for _ in 0..1024 {
+            let mut item: [Option<INetworkConnection>; 1] = [None];
+            let mut fetched = 0u32;
+            unsafe { connections.Next(&mut item, Some(&mut fetched))? };
+            let [Some(connection)] = item else {
+                break;
+            };
+            if fetched == 0 {
+                break;
+            }
+            if let Some(network) = network(&connection) {
+                out.push(network);
+            }
+        }
+        Ok(out)
+    }
+
+    fn network(connection: &INetworkConnection) -> Option<WinNetwork> {
+        let adapter = unsafe { connection.GetAdapterId() }.ok()?;
+        let category = unsafe { connection.GetNetwork().ok()?.GetCategory() }.ok()?;
+        let category = match category {
+            NLM_NETWORK_CATEGORY_PUBLIC => WinProfileKind::Public,
+            NLM_NETWORK_CATEGORY_PRIVATE => WinProfileKind::Private,
+            NLM_NETWORK_CATEGORY_DOMAIN_AUTHENTICATED => WinProfileKind::Domain,
+            _ => return None,
+        };
+        let mut luid = NET_LUID_LH::default();
+        // SAFETY: both point to live values of the types the functions take.
+        unsafe { ConvertInterfaceGuidToLuid(&adapter, &mut luid) }
+            .ok()
+            .ok()?;
+        // NDIS_IF_MAX_STRING_SIZE characters and the terminating zero.
+        let mut alias = [0u16; 257];
+        unsafe { ConvertInterfaceLuidToAlias(&luid, &mut alias) }
+            .ok()
+            .ok()?;
+        let len = alias.iter().position(|&c| c == 0).unwrap_or(alias.len());
+        Some(WinNetwork {
+            interface: String::from_utf16_lossy(&alias[..len]),
+            category,
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::expand_vars;
+
+        #[test]
+        fn variables_in_rule_paths_are_expanded_where_set() {
+            let var = |name: &str| (name == "SystemRoot").then(|| r"C:\Windows".to_string());
+            assert_eq!(
+                expand_vars(r"%SystemRoot%\system32\svchost.exe", var),
+                r"C:\Windows\system32\svchost.exe"
+            );
+            assert_eq!(expand_vars(r"%Nope%\x.exe", var), r"%Nope%\x.exe");
+            assert_eq!(expand_vars("100%", var), "100%");
+            assert_eq!(expand_vars("%%a", var), "%%a");
+            assert_eq!(expand_vars("", var), "");
+        }
+    }
 }
