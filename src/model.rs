@@ -554,7 +554,6 @@ mod tests {
     }
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// What the platform could read of this machine's firewall, as the OS gave it. The analysis
 /// (`analysis::firewall`) turns it into a verdict for one port and interface.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -580,9 +579,10 @@ pub struct FirewallState {
     pub macos: Option<MacFirewall>,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// One thing read from the OS: its text, or why there is none.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+// Only Linux reads captures; the analysis reads them everywhere.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub enum Capture {
     /// The tool or file is not there: nothing of this kind is set up.
     #[default]
@@ -594,7 +594,6 @@ pub enum Capture {
     Text(String),
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 impl Capture {
     pub fn text(&self) -> Option<&str> {
         match self {
@@ -604,7 +603,6 @@ impl Capture {
     }
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// ufw's configuration files (`/etc/ufw/ufw.conf`, `/etc/default/ufw`, `/etc/ufw/user.rules`,
 /// `/etc/ufw/user6.rules`); `None` for one that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -615,7 +613,6 @@ pub struct UfwFiles {
     pub user6_rules: Option<String>,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// firewalld's answers for the interfaces that matter (its query interface needs no privilege).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Firewalld {
@@ -625,7 +622,6 @@ pub struct Firewalld {
     pub default_zone: Option<String>,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// Windows Defender Firewall, as INetFwPolicy2 reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WindowsFirewall {
@@ -637,7 +633,6 @@ pub struct WindowsFirewall {
     pub networks: Vec<WinNetwork>,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// A connected network and the profile its category puts it in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WinNetwork {
@@ -647,7 +642,6 @@ pub struct WinNetwork {
     pub category: WinProfileKind,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// One of Windows' three firewall profiles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WinProfile {
@@ -661,16 +655,16 @@ pub struct WinProfile {
     pub block_all_inbound: bool,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WinProfileKind {
+    // Read from Windows only; the analysis matches it everywhere.
+    #[allow(dead_code)]
     Domain,
     Private,
     Public,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// One firewall rule, inbound or outbound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WinRule {
@@ -698,7 +692,6 @@ pub struct WinRule {
     pub profiles: Vec<WinProfileKind>,
 }
 
-#[allow(dead_code)] // read by the firewall evaluators, wired in next
 /// socketfilterfw's answers, as printed; `None` where it could not be asked.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MacFirewall {

@@ -86,12 +86,6 @@ trait Platform {
         false
     }
 
-    /// What can be read of this machine's firewall; `program` is the listening program's
-    /// path, for firewalls that decide by program.
-    fn firewall(_program: Option<&str>) -> FirewallState {
-        FirewallState::default()
-    }
-
     /// The value of the environment variable `name` of process `pid`, where it can be read
     /// (on Linux: the same user's processes, or all as root).
     fn env_var(_pid: u32, _name: &str) -> Option<String> {
@@ -163,11 +157,6 @@ pub fn alive(pid: u32) -> bool {
     Current::alive(pid)
 }
 
-/// This machine's firewall, as far as it can be read.
-pub fn firewall(program: Option<&str>) -> FirewallState {
-    Current::firewall(program)
-}
-
 /// An environment variable of another process, where the OS lets it be read.
 pub fn env_var(pid: u32, name: &str) -> Option<String> {
     Current::env_var(pid, name)
@@ -179,7 +168,6 @@ pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
 
 /// The host firewall as the OS gives it, for `analysis::firewall` to decide on; `program` is the
 /// path of the program that listens (macOS asks about it, Windows matches rules to it).
-#[allow(dead_code)] // wired into the commands next
 pub fn firewall(program: Option<&str>) -> FirewallState {
     Current::firewall(program)
 }

@@ -4,9 +4,6 @@
 //! runs on fixtures in unit tests. Whenever it cannot be sure, the verdict is `unknown`, never
 //! `accept` by guess.
 
-// Being wired into the commands; until then only the tests use it.
-#![allow(dead_code)]
-
 pub mod iptables;
 pub mod macos;
 pub mod nft;
@@ -144,6 +141,31 @@ pub struct Answer {
 
 /// What this machine's firewall does with `packet`, from everything that could be read.
 pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
+    // Windows and macOS decide by their own firewall; Linux by its rulesets below.
+    let desktop = |decision: Decision, source: Source, fix: Option<String>, complete: bool| {
+        let blocked = matches!(decision.verdict, Verdict::Drop | Verdict::Reject);
+        Answer {
+            source: (decision.verdict != Verdict::None).then_some(source),
+            verdict: decision.verdict,
+            rule: decision.rule,
+            fix: fix.filter(|_| blocked),
+            complete,
+        }
+    };
+    if let Some(win) = &state.windows {
+        let decision = windows::decide(win, packet);
+        return desktop(
+            decision,
+            Source::Windows,
+            windows::fix(win, packet),
+            !win.profiles.is_empty(),
+        );
+    }
+    if let Some(mac) = &state.macos {
+        let decision = macos::decide(mac, packet);
+        let complete = decision.verdict != Verdict::Unknown;
+        return desktop(decision, Source::Macos, macos::fix(mac, packet), complete);
+    }
     let ufw = state.ufw.as_ref().map(ufw::summary);
     let ufw_on = ufw.as_ref().is_some_and(|u| u.enabled == Some(true));
     let firewalld = state.firewalld.as_ref().filter(|f| f.running);

@@ -126,16 +126,13 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// The verdict of the ruleset in `json` for `packet`.
+#[cfg(test)]
 pub fn decide(json: &str, packet: &Packet) -> Decision {
-    evaluate(json, packet).decision
+    evaluate_with(json, packet, None).decision
 }
 
-/// The verdict and the chain that decided it; `unknown` for a document that is not a ruleset.
-pub fn evaluate(json: &str, packet: &Packet) -> Evaluation {
-    evaluate_with(json, packet, None)
-}
-
-/// The same, with `iptables-nft-save`'s text for the packet's family: iptables (and ufw through
+/// The verdict and the chain that decided it (`unknown` for a document that is not a
+/// ruleset), with `iptables-nft-save`'s text for the packet's family: iptables (and ufw through
 /// it) keeps its tables in nftables as xt matches whose arguments nft's JSON leaves out, so its
 /// `filter INPUT` chain is judged from that text.
 pub fn evaluate_with(json: &str, packet: &Packet, iptables: Option<&str>) -> Evaluation {
@@ -179,10 +176,6 @@ impl Ruleset {
             .filter_map(|r| r.get("expr").and_then(Value::as_array))
             .flatten()
             .any(|e| e.get("xt").is_some())
-    }
-
-    pub fn evaluate(&self, packet: &Packet) -> Evaluation {
-        self.evaluate_with(packet, None)
     }
 
     pub fn evaluate_with(&self, packet: &Packet, iptables: Option<&str>) -> Evaluation {
