@@ -228,6 +228,13 @@ pub enum SockState {
     Other,
 }
 
+impl Socket {
+    /// A TCP socket in LISTEN: what a web server (and a TCP probe) talks to.
+    pub fn is_tcp_listener(&self) -> bool {
+        self.proto == Proto::Tcp && self.state == SockState::Listen
+    }
+}
+
 impl SockState {
     /// A socket a server is waiting on: TCP listening, UDP bound.
     pub fn is_listening(self) -> bool {

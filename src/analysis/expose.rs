@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::address::{classify, in_prefix};
+use super::address::{classify, in_prefix, natural_reach};
 use super::interfaces::{self, address_reach, not_shareable};
 use super::notes::Note;
 use super::vocab::BindKind;
@@ -239,34 +239,67 @@ pub fn listeners_for(
     };
     let bound = device.and_then(|index| host.interfaces.iter().find(|i| i.index == Some(index)));
     if let Some(iface) = bound {
-        let role = interfaces::role(host, iface);
-        return iface
-            .addresses
-            .iter()
-            .filter(|a| {
-                if ip.is_unspecified() {
-                    family(a.ip)
-                } else {
-                    plain(a.ip) == plain(ip)
-                }
-            })
-            .map(|a| {
-                let mut l = listener(host, iface, role, a);
-                // Packets must come in through this interface: routing to it from elsewhere
-                // does not count.
-                if l.routed_only {
-                    l.reach = Reach::Host;
-                    l.routed_only = false;
-                }
-                l
-            })
-            .collect();
+        return tied_to(host, iface, ip, &family);
     }
     if ip.is_unspecified() {
         all_of(host, family)
     } else {
         at(host, ip, None)
     }
+}
+
+/// A socket tied to `iface` (SO_BINDTODEVICE): this machine reaches it on `iface`'s own
+/// addresses; from outside, what `iface`'s link sends it is accepted for any of this machine's
+/// other addresses too (the weak host model), so those are reached by routing through that
+/// link. Loopback's link carries nothing from outside.
+fn tied_to(
+    host: &Host,
+    iface: &Interface,
+    ip: IpAddr,
+    family: &dyn Fn(IpAddr) -> bool,
+) -> Vec<Listener> {
+    let takes = |a: &IfAddress| {
+        if ip.is_unspecified() {
+            family(a.ip)
+        } else {
+            plain(a.ip) == plain(ip)
+        }
+    };
+    let role = interfaces::role(host, iface);
+    let mut own: Vec<Listener> = iface
+        .addresses
+        .iter()
+        .filter(|a| takes(a))
+        .map(|a| {
+            let mut l = listener(host, iface, role, a);
+            // Packets must come in through this interface: routing to it from elsewhere
+            // does not count.
+            if l.routed_only {
+                l.reach = Reach::Host;
+                l.routed_only = false;
+            }
+            l
+        })
+        .collect();
+    // Who is on that link: the devices its role lets in (a bridge's are this machine's guests).
+    let link = role.reach_cap();
+    if role == Role::Loopback || !iface.up || !interfaces::weak_host(host) {
+        return own;
+    }
+    for (other, addr) in host.addresses() {
+        if other.name == iface.name
+            || !takes(addr)
+            || classify(addr.ip) == AddrKind::Loopback
+            || !addr.state.usable()
+        {
+            continue;
+        }
+        let mut l = listener(host, other, interfaces::role(host, other), addr);
+        l.reach = natural_reach(classify(addr.ip)).min(link);
+        l.routed_only = l.reach > Reach::Host;
+        own.push(l);
+    }
+    own
 }
 
 /// An IPv4-mapped IPv6 address stands for its IPv4 address.
@@ -326,6 +359,9 @@ fn specific(host: &Host, ip: IpAddr, zone: Option<&str>, notes: &mut Vec<Note>) 
 /// Gives the range.
 fn loopback_edge(host: &Host, ip: IpAddr) -> Option<String> {
     let IpAddr::V4(v4) = ip else { return None };
+    if host.os != Os::Linux {
+        return None;
+    }
     host.interfaces
         .iter()
         .flat_map(|i| &i.addresses)

@@ -156,10 +156,13 @@ pub fn address_reach(host: &Host, iface: &Interface, role: Role, addr: &IfAddres
     }
     let natural = natural_reach(kind);
     let routed =
-        (weak_host(host) && kind != AddrKind::LinkLocal && on_a_network(host)).then(|| AddrReach {
-            reach: natural.min(Reach::Lan),
-            routed_only: true,
-        });
+        // A public address stays the internet's: routers route to it.
+        (weak_host(host) && kind != AddrKind::LinkLocal && on_a_network(host)).then_some(
+            AddrReach {
+                reach: natural,
+                routed_only: true,
+            },
+        );
     let on_link = iface.up && role != Role::Loopback;
     if on_link {
         let direct = AddrReach::direct(natural.min(role.reach_cap()));

@@ -47,12 +47,18 @@ pub enum Note {
     /// The socket table shows a listener, but no connection from this machine got through.
     ListenerSilent { port: u16, sockets: Vec<SocketAddr> },
     /// A TCP socket bound without listen(): a server that crashed or paused while starting.
-    BoundNotListening { port: u16, owner: Option<String> },
+    /// `holds`: a trial bind found the port in use (a server that sets SO_REUSEADDR may still
+    /// take it beside a bound-only socket that set it too).
+    BoundNotListening {
+        port: u16,
+        owner: Option<String>,
+        holds: bool,
+    },
     /// The server running on the port listens on loopback only: the network URLs will not
     /// answer until it is restarted on 0.0.0.0.
     ServerLoopbackOnly { port: u16, flask: bool },
     /// Nothing listens on the port yet: the URLs are where it will answer once started there.
-    ServerNotRunning { port: u16 },
+    ServerNotRunning { port: u16, bind: String },
     /// `urls --host` of a loopback bind: such a server has no network URL.
     NoNetworkUrl { host: String },
     /// What this machine's firewall does with a new connection to the port from another device

@@ -86,7 +86,7 @@ pub fn local_notes(
     let listening: Vec<&Socket> = table
         .sockets
         .iter()
-        .filter(|s| s.state.is_listening())
+        .filter(|s| s.is_tcp_listener())
         .collect();
     for s in listening.iter().filter(|s| s.device.is_some()) {
         let device = s
@@ -106,7 +106,7 @@ pub fn local_notes(
             port,
             sockets: listening.iter().map(|s| s.local).collect(),
         }),
-        InferredBind::None => match bound_not_listening(port, table) {
+        InferredBind::None => match bound_not_listening(port, table, false) {
             Some(note) => notes.push(note),
             None => notes.push(Note::NothingListens { port }),
         },

@@ -33,13 +33,13 @@ pub fn dual_stack(host: &Host, socket: &Socket) -> Option<bool> {
 /// The bind of the server running on a port, from its listening TCP sockets: `None` when no
 /// TCP socket listens there. A wildcard socket means all; only loopback addresses, loopback;
 /// anything else, specific addresses.
-pub fn running_bind(sockets: &[Socket]) -> Option<InferredBind> {
-    let listening: Vec<&Socket> = sockets
-        .iter()
-        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
-        .collect();
+pub fn running_bind(host: &Host, sockets: &[Socket]) -> Option<InferredBind> {
+    let listening: Vec<&Socket> = sockets.iter().filter(|s| s.is_tcp_listener()).collect();
     if listening.is_empty() {
         None
+    } else if listening.iter().all(|s| reach(host, s) <= Reach::Host) {
+        // Loopback addresses only, or tied to `lo`: this machine only.
+        Some(InferredBind::Loopback)
     } else if listening
         .iter()
         .any(|s| s.local.ip().is_unspecified() && s.device.is_none())
@@ -55,14 +55,11 @@ pub fn running_bind(sockets: &[Socket]) -> Option<InferredBind> {
 /// Whether a TCP server listening in `sockets` takes connections to `ip`, by the same rules
 /// as [`reach`]: its address, the wildcard with IPV6_V6ONLY, the interface it is tied to.
 pub fn answers_on(host: &Host, sockets: &[Socket], ip: IpAddr) -> bool {
-    sockets
-        .iter()
-        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
-        .any(|s| {
-            listeners_for(host, s.local.ip(), s.v6only, s.device)
-                .iter()
-                .any(|l| l.ip == ip)
-        })
+    sockets.iter().filter(|s| s.is_tcp_listener()).any(|s| {
+        listeners_for(host, s.local.ip(), s.v6only, s.device)
+            .iter()
+            .any(|l| l.ip == ip && l.state.usable())
+    })
 }
 
 /// Who can reach `ip` through the TCP servers listening in `sockets`: a socket tied to `lo`
@@ -71,7 +68,7 @@ pub fn answers_on(host: &Host, sockets: &[Socket], ip: IpAddr) -> bool {
 pub fn reach_at(host: &Host, sockets: &[Socket], ip: IpAddr) -> Option<Reach> {
     sockets
         .iter()
-        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .filter(|s| s.is_tcp_listener())
         .flat_map(|s| listeners_for(host, s.local.ip(), s.v6only, s.device))
         .filter(|l| l.ip == ip)
         .map(|l| l.reach)
@@ -93,7 +90,7 @@ pub fn blockers(host: &Host, trial: IpAddr, sockets: &[Socket]) -> Vec<(SocketAd
     let trial_dual = trial.is_ipv6() && trial.is_unspecified() && !v6only_by_default(host);
     sockets
         .iter()
-        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .filter(|s| s.is_tcp_listener())
         .filter_map(|s| {
             let held = plain(s.local.ip());
             let held_dual = dual_stack(host, s) == Some(true);
@@ -152,12 +149,14 @@ pub fn owner_name(table: &SocketTable, pid: u32) -> String {
     )
 }
 
-/// A TCP socket bound without listen() on the port, with its owner.
-pub fn bound_not_listening(port: u16, table: &SocketTable) -> Option<Note> {
+/// A TCP socket bound without listen() on the port, with its owner; `holds` when a trial bind
+/// found the port in use.
+pub fn bound_not_listening(port: u16, table: &SocketTable, holds: bool) -> Option<Note> {
     let bound = table.sockets.iter().find(|s| s.state == SockState::Bound)?;
     Some(Note::BoundNotListening {
         port,
         owner: bound.pids.first().map(|&pid| owner_name(table, pid)),
+        holds,
     })
 }
 
@@ -264,7 +263,10 @@ pub fn port_notes(
             }
         }
     }
-    notes.extend(bound_not_listening(port, table));
+    let in_use = bind_test
+        .iter()
+        .any(|(_, r)| matches!(r, Err(BindError::InUse)));
+    notes.extend(bound_not_listening(port, table, in_use));
     notes.extend(owner_notes(host, Some(port), table));
     notes.extend(super::ports::privilege_note(host, port));
     let refused = bind_test

@@ -489,10 +489,18 @@ fn a_socket_tied_to_an_interface_is_reached_only_through_it() {
         vec![ip("127.0.0.1")]
     );
     assert!(on_lo.iter().all(|l| l.reach == Reach::Host));
+    // Tied to the Wi-Fi: its own address directly; docker0's too, for what arrives through the
+    // Wi-Fi addressed to it (the weak host model), but never loopback.
     let on_wlan = listeners_for(&host, ip("0.0.0.0"), None, Some(2));
     assert_eq!(
-        on_wlan.iter().map(|l| (l.ip, l.reach)).collect::<Vec<_>>(),
-        vec![(ip("192.168.1.23"), Reach::Lan)]
+        on_wlan
+            .iter()
+            .map(|l| (l.ip, l.reach, l.routed_only))
+            .collect::<Vec<_>>(),
+        vec![
+            (ip("192.168.1.23"), Reach::Lan, false),
+            (ip("172.17.0.1"), Reach::Lan, true)
+        ]
     );
     // Tied to the Docker bridge: only what arrives through it, so no routing from the LAN.
     let on_docker = listeners_for(&host, ip("0.0.0.0"), None, Some(3));

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::analysis::probe::looks_like_flask;
 use crate::analysis::sockets::reach;
 use crate::analysis::vocab::Reach;
-use crate::model::{DebugEvidence, DebugFinding, Host, HttpAnswer, Process, Proto, SockState};
+use crate::model::{DebugEvidence, DebugFinding, Host, HttpAnswer, Process};
 use crate::model::{Socket, SocketTable};
 use crate::platform;
 use crate::platform::net::http_get_all;
@@ -41,7 +41,7 @@ pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<Debu
     let exposed: Vec<(&Socket, &Process)> = table
         .sockets
         .iter()
-        .filter(|s| s.proto == Proto::Tcp && s.state == SockState::Listen)
+        .filter(|s| s.is_tcp_listener())
         .filter(|s| reach(host, s) > Reach::Host)
         .filter_map(|s| {
             let owner = s.pids.iter().find_map(|&pid| table.process(pid))?;

@@ -49,7 +49,7 @@ pub fn local(
             )
         })
         .collect();
-    for s in table.sockets.iter().filter(|s| s.state.is_listening()) {
+    for s in table.sockets.iter().filter(|s| s.is_tcp_listener()) {
         let ip = s.local.ip();
         if ip.is_unspecified() || targets.iter().any(|(t, _)| t.ip() == ip) {
             continue;

@@ -41,6 +41,15 @@ fn firewall_name(source: FirewallSource) -> &'static str {
     }
 }
 
+/// The wildcard bind of `ip`'s family.
+fn wildcard_of(ip: std::net::IpAddr) -> &'static str {
+    if ip.is_ipv6() {
+        "::"
+    } else {
+        "0.0.0.0"
+    }
+}
+
 fn os(os: Os) -> &'static str {
     match os {
         Os::Linux => "Linux",
@@ -228,7 +237,8 @@ impl Catalogue for En {
                 "Your server on port {port} answers on the network: share {url}"
             ),
             Text::OverviewPublic { ip, port } => format!(
-                "{ip} is a public address: a server bound to 0.0.0.0 on port {port} is open to the whole internet. Limit it before you share it (see below)."
+                "{ip} is a public address: a server bound to {} on port {port} is open to the whole internet. Limit it before you share it (see below).",
+                wildcard_of(ip)
             ),
             Text::DebuggerDangerAny => "DANGER: a Werkzeug debugger on this machine is reachable from other devices: anyone who reaches it can run code here.".into(),
             Text::RemoteDanger { target } => format!(
@@ -321,7 +331,7 @@ impl Catalogue for En {
                 if *down { " (down)" } else { "" }
             ),
             Note::AddressNotReady { ip, failed: false } => format!(
-                "{ip} is not usable yet: duplicate address detection is still checking that no other device has it (about a second). Until then a bind fails with \"cannot assign requested address\" and nothing reaches it."
+                "{ip} is not usable yet: duplicate address detection is still checking that no other device has it (about a second once its link is up; it never ends on a link without carrier). Until then a bind fails with \"cannot assign requested address\" and nothing reaches it."
             ),
             Note::AddressNotReady { ip, failed: true } => format!(
                 "{ip} failed duplicate address detection: another device on the link already has it, so this machine does not use it. A bind fails with \"cannot assign requested address\"; remove the address or choose another."
@@ -340,12 +350,17 @@ impl Catalogue for En {
                 "{socket} is tied to the interface {device} (SO_BINDTODEVICE): it accepts only connections that arrive through {device}."
             ),
             Note::ListenerSilent { port, sockets } => format!(
-                "Something listens on port {port} ({}), yet no connection from this machine got in. It may be tied to one interface, or a firewall here drops the packets: test from the other device.",
+                "Something listens on port {port} ({}), yet no connection from this machine got in. It may be tied to one interface, or a firewall here turns the connections away: test from the other device.",
                 list(sockets)
             ),
-            Note::BoundNotListening { port, owner } => format!(
-                "{} has bound port {port} but does not listen: it crashed or stopped while starting (between bind and listen). Nothing can connect, and a new server cannot take the port until it is stopped.",
-                owner.as_deref().unwrap_or("A program")
+            Note::BoundNotListening { port, owner, holds } => format!(
+                "{} has bound port {port} but does not listen: it probably stopped or hung while starting (between bind and listen). Nothing can connect to it{}",
+                owner.as_deref().unwrap_or("A program"),
+                if *holds {
+                    ", and another server cannot take the port until it is stopped."
+                } else {
+                    "."
+                }
             ),
             Note::ServerLoopbackOnly { port, flask: true } => format!(
                 "Your server on port {port} listens on 127.0.0.1 only: the phone URL will not answer until you restart it with flask run --host=0.0.0.0."
@@ -353,8 +368,8 @@ impl Catalogue for En {
             Note::ServerLoopbackOnly { port, flask: false } => format!(
                 "Your server on port {port} listens on loopback only: the phone URL will not answer until you restart it bound to 0.0.0.0."
             ),
-            Note::ServerNotRunning { port } => format!(
-                "Nothing listens on port {port} yet: start your server bound to 0.0.0.0, then open the URL."
+            Note::ServerNotRunning { port, bind } => format!(
+                "Nothing listens on port {port} yet: start your server bound to {bind}, then open the URL."
             ),
             Note::NoNetworkUrl { host } => format!(
                 "A server bound to {host} has no network URL: only this machine can open it. Bind 0.0.0.0 to get one."
@@ -379,7 +394,8 @@ impl Catalogue for En {
                 "Part of the firewall could not be read without privileges: {command} tells."
             ),
             Note::PublicExposure { ip, port } => format!(
-                "{ip} is a public address: a server bound to 0.0.0.0 can be reached from the whole internet on port {port}. Allow the port only from your network in the firewall, put the app behind a reverse proxy, or bind a private address instead."
+                "{ip} is a public address: a server bound to {} can be reached from the whole internet on port {port}. Allow the port only from your network in the firewall, put the app behind a reverse proxy, or bind a private address instead.",
+                wildcard_of(*ip)
             ),
             Note::AlsoVpn { interfaces } => format!(
                 "It also listens on {}, a VPN: devices on that VPN can connect.",
@@ -489,11 +505,16 @@ impl Catalogue for En {
                 "A test from this machine goes through loopback: it shows the bind, not the firewall. To test from the phone, stop your app, run bindscope serve -p {port} and open its URL there (or run bindscope probe there)."
             ),
             Note::DebuggerExposed { ip, evidence } => format!(
-                "DANGER: Werkzeug's debugger is on ({}) and the server is reachable on {ip}. Anyone who can reach it can run code on the machine that runs it. Turn debug mode off, or bind it to 127.0.0.1 (flask run --debug without --host).",
+                "DANGER: Werkzeug's debugger is on ({}) and the server is reachable {}. Anyone who can reach it can run code on the machine that runs it. Turn debug mode off, or bind it to 127.0.0.1 (flask run --debug without --host).",
                 match evidence {
                     DebugEvidence::Answered => "it answered its own page",
                     DebugEvidence::CommandLine => "its command line has --debug",
                     DebugEvidence::Environment => "FLASK_DEBUG is set in its environment",
+                },
+                if ip.is_unspecified() {
+                    format!("on every address ({ip})")
+                } else {
+                    format!("on {ip}")
                 }
             ),
             Note::DevServerExposed { ip } => format!(

@@ -1,6 +1,6 @@
 //! 한국어.
 
-use super::particle::{object, subject, topic, toward};
+use super::particle::{and, object, subject, topic, toward};
 use super::{list, Catalogue, Label, Row, Text};
 use crate::analysis::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
 use crate::analysis::notes::{Conflict, Note};
@@ -50,6 +50,15 @@ fn firewall_name(source: FirewallSource) -> &'static str {
         FirewallSource::Firewalld => "firewalld",
         FirewallSource::Windows => "Windows Defender 방화벽",
         FirewallSource::Macos => "macOS 방화벽",
+    }
+}
+
+/// The wildcard bind of `ip`'s family.
+fn wildcard_of(ip: std::net::IpAddr) -> &'static str {
+    if ip.is_ipv6() {
+        "::"
+    } else {
+        "0.0.0.0"
     }
 }
 
@@ -108,7 +117,7 @@ impl Catalogue for Ko {
             Label::Http => "HTTP",
             Label::Bound => "바인딩 주소:",
             Label::OnceBoundThere => "서버가 0.0.0.0에 바인딩하면",
-            Label::RoutedOnly => "경로를 이 컴퓨터로 잡은 경우",
+            Label::RoutedOnly => "이 컴퓨터를 거쳐 라우팅할 때",
             Label::Tentative => "아직 못 씀: 중복 주소 검사 중",
             Label::DadFailed => "못 씀: 중복 주소",
             Label::ReadMore => "더 알아보기:",
@@ -127,7 +136,8 @@ impl Catalogue for Ko {
                 "네트워크 주소가 없습니다: 이 컴퓨터의 서버에는 이 컴퓨터만 접속할 수 있습니다.".into()
             }
             Text::ExposeRouted { bind, network, risk } => format!(
-                "{bind}: {network}로 가는 경로를 이 컴퓨터로 잡은 기기만 접속할 수 있습니다 (보통은 이 컴퓨터의 컨테이너와 VM뿐), 위험도 {}.",
+                "{bind}: {network}{} 가는 경로를 이 컴퓨터를 거치도록 잡은 기기만 접속할 수 있습니다 (보통은 이 컴퓨터의 컨테이너와 VM뿐), 위험도 {}.",
+                toward(network),
                 self.risk(risk)
             ),
             Text::ExposeVerdict { bind, reach, risk } => format!(
@@ -235,12 +245,13 @@ impl Catalogue for Ko {
                 "{port}번 포트의 서버가 네트워크에서 응답합니다: {url} 을 공유하세요"
             ),
             Text::OverviewPublic { ip, port } => format!(
-                "{ip}{} 공인 주소입니다: 0.0.0.0에 바인딩한 {port}번 포트 서버는 인터넷 전체에 열립니다. 공유하기 전에 접근을 제한하세요 (아래 참고).",
-                topic(&ip.to_string())
+                "{ip}{} 공인 주소입니다: {}에 바인딩한 {port}번 포트 서버는 인터넷 전체에 열립니다. 공유하기 전에 접근을 제한하세요 (아래 참고).",
+                topic(&ip.to_string()),
+                wildcard_of(ip)
             ),
             Text::DebuggerDangerAny => "위험: 이 컴퓨터의 Werkzeug 디버거에 다른 기기가 접속할 수 있습니다. 여기에 닿는 사람은 누구나 이 컴퓨터에서 코드를 실행할 수 있습니다.".into(),
             Text::RemoteDanger { target } => format!(
-                "위험: {target}에서 Werkzeug 디버거가 이 기기에서 접속되는 곳에 열려 있습니다. 여기에 닿는 사람은 누구나 그 컴퓨터에서 코드를 실행할 수 있습니다."
+                "위험: {target}의 Werkzeug 디버거에 이 기기에서 접속할 수 있습니다. 접속하는 사람은 누구나 그 컴퓨터에서 코드를 실행할 수 있습니다."
             ),
             Text::ProbeLoopback { port } => format!(
                 "{port}번 포트는 루프백에서만 응답합니다: 이 컴퓨터에서는 열리지만 다른 기기에서는 열리지 않습니다."
@@ -325,12 +336,13 @@ impl Catalogue for Ko {
                 }
             ),
             Note::RoutedOnly { ip, network, interface, down } => format!(
-                "{ip}{} {interface}{}에 있어서 다른 기기가 직접 연결된 곳은 없지만, 이 컴퓨터는 어느 인터페이스로 들어온 접속이든 받습니다: {network}로 가는 경로를 이 컴퓨터로 잡은 기기는 접속할 수 있습니다. 스마트폰에 줄 URL은 아닙니다.",
+                "{ip}{} {interface}{}에 있어서 다른 기기가 직접 연결된 곳은 없지만, 이 컴퓨터는 어느 인터페이스로 들어온 접속이든 받습니다: {network}{} 가는 경로를 이 컴퓨터를 거치도록 잡은 기기는 접속할 수 있습니다. 스마트폰에 줄 URL은 아닙니다.",
                 topic(&ip.to_string()),
-                if *down { "(꺼져 있음)" } else { "" }
+                if *down { "(꺼져 있음)" } else { "" },
+                toward(network)
             ),
             Note::AddressNotReady { ip, failed: false } => format!(
-                "{ip}{} 아직 쓸 수 없습니다: 다른 기기가 같은 주소를 쓰는지 확인하는 중복 주소 검사(DAD)가 진행 중입니다 (1초쯤 걸립니다). 그때까지는 바인딩이 \"cannot assign requested address\" 오류로 실패하고 아무 접속도 닿지 않습니다.",
+                "{ip}{} 아직 쓸 수 없습니다: 다른 기기가 같은 주소를 쓰는지 확인하는 중복 주소 검사(DAD)가 진행 중입니다 (링크가 연결되어 있으면 1초쯤 걸리고, 연결이 끊긴 링크에서는 끝나지 않습니다). 그때까지는 바인딩이 \"cannot assign requested address\" 오류로 실패하고 아무 접속도 닿지 않습니다.",
                 topic(&ip.to_string())
             ),
             Note::AddressNotReady { ip, failed: true } => format!(
@@ -346,22 +358,36 @@ impl Catalogue for Ko {
                 "{ip}{} {network}의 브로드캐스트 주소입니다: 바인딩은 되지만 어떤 접속도 닿지 않습니다 (\"network is unreachable\"). 127.0.0.1을 쓰세요.",
                 topic(&ip.to_string())
             ),
-            Note::NotOnLocalhost { ip, port } => format!(
-                "{ip}에 바인딩한 서버는 그 주소에서만 기다립니다: 이 컴퓨터에서도 http://127.0.0.1:{port}와 http://localhost:{port}는 응답하지 않습니다. {}로 열거나, 둘 다 되게 하려면 0.0.0.0에 바인딩하세요.",
-                crate::analysis::expose::url("http", *ip, *port, "").unwrap_or_else(|| ip.to_string())
-            ),
+            Note::NotOnLocalhost { ip, port } => {
+                let url = crate::analysis::expose::url("http", *ip, *port, "")
+                    .unwrap_or_else(|| ip.to_string());
+                let lo = format!("http://127.0.0.1:{port}");
+                let name = format!("http://localhost:{port}");
+                format!(
+                    "{ip}에 바인딩한 서버는 그 주소에서만 기다립니다: 이 컴퓨터에서도 {lo}{} {name}{} 응답하지 않습니다. {url}{} 열거나, 둘 다 되게 하려면 0.0.0.0에 바인딩하세요.",
+                    and(&lo),
+                    topic(&name),
+                    toward(&url)
+                )
+            }
             Note::BoundToDevice { socket, device } => format!(
-                "{socket}{} 인터페이스 {device}에 묶여 있습니다 (SO_BINDTODEVICE): {device}로 들어온 접속만 받습니다.",
-                topic(&socket.to_string())
+                "{socket}{} 인터페이스 {device}에 묶여 있습니다 (SO_BINDTODEVICE): {device}{} 들어온 접속만 받습니다.",
+                topic(&socket.to_string()),
+                toward(device)
             ),
             Note::ListenerSilent { port, sockets } => format!(
-                "{port}번 포트에서 기다리는 소켓({})이 있는데, 이 컴퓨터에서 한 접속은 하나도 들어가지 못했습니다. 소켓이 한 인터페이스에 묶여 있거나 이 컴퓨터의 방화벽이 패킷을 버리고 있을 수 있으니, 다른 기기에서 확인하세요.",
+                "{port}번 포트에서 기다리는 소켓({})이 있는데, 이 컴퓨터에서 한 접속은 하나도 들어가지 못했습니다. 소켓이 한 인터페이스에 묶여 있거나 이 컴퓨터의 방화벽이 접속을 막고 있을 수 있으니, 다른 기기에서 확인하세요.",
                 list(sockets)
             ),
-            Note::BoundNotListening { port, owner } => format!(
-                "{}{} {port}번 포트에 바인딩만 하고 연결을 기다리지는 않습니다: 시작하다가 (bind와 listen 사이에서) 죽었거나 멈췄습니다. 아무도 접속할 수 없고, 이 프로그램을 멈추기 전에는 새 서버도 이 포트를 쓸 수 없습니다.",
+            Note::BoundNotListening { port, owner, holds } => format!(
+                "{}{} {port}번 포트에 바인딩만 하고 연결을 기다리지는 않습니다: 시작하다가 (bind와 listen 사이에서) 멈췄거나 죽은 것 같습니다. 아무도 접속할 수 없습니다{}",
                 owner.as_deref().unwrap_or("어떤 프로그램"),
-                owner.as_deref().map_or("이", |o| subject(o))
+                owner.as_deref().map_or("이", |o| subject(o)),
+                if *holds {
+                    ". 이 프로그램을 멈추기 전에는 다른 서버도 이 포트를 쓸 수 없습니다."
+                } else {
+                    "."
+                }
             ),
             Note::ServerLoopbackOnly { port, flask: true } => format!(
                 "{port}번 포트의 서버는 127.0.0.1에서만 기다립니다: flask run --host=0.0.0.0으로 다시 실행하기 전까지는 스마트폰용 URL이 응답하지 않습니다."
@@ -369,8 +395,8 @@ impl Catalogue for Ko {
             Note::ServerLoopbackOnly { port, flask: false } => format!(
                 "{port}번 포트의 서버는 루프백에서만 기다립니다: 0.0.0.0에 바인딩해서 다시 실행하기 전까지는 스마트폰용 URL이 응답하지 않습니다."
             ),
-            Note::ServerNotRunning { port } => format!(
-                "아직 {port}번 포트에서 기다리는 서버가 없습니다: 서버를 0.0.0.0에 바인딩해서 실행한 뒤 URL을 여세요."
+            Note::ServerNotRunning { port, bind } => format!(
+                "아직 {port}번 포트에서 기다리는 서버가 없습니다: 서버를 {bind}에 바인딩해서 실행한 뒤 URL을 여세요."
             ),
             Note::NoNetworkUrl { host } => format!(
                 "{host}에 바인딩한 서버에는 네트워크 URL이 없습니다: 이 컴퓨터에서만 열 수 있습니다. URL이 필요하면 0.0.0.0에 바인딩하세요."
@@ -396,8 +422,9 @@ impl Catalogue for Ko {
                 object(command)
             ),
             Note::PublicExposure { ip, port } => format!(
-                "{ip}{} 공인 주소입니다: 0.0.0.0에 바인딩한 서버는 인터넷 어디에서나 {port}번 포트로 접속할 수 있습니다. 방화벽에서 내 네트워크만 이 포트를 허용하거나, 리버스 프록시 뒤에 두거나, 사설 주소에 바인딩하세요.",
-                topic(&ip.to_string())
+                "{ip}{} 공인 주소입니다: {}에 바인딩한 서버는 인터넷 어디에서나 {port}번 포트로 접속할 수 있습니다. 방화벽에서 내 네트워크만 이 포트를 허용하거나, 리버스 프록시 뒤에 두거나, 사설 주소에 바인딩하세요.",
+                topic(&ip.to_string()),
+                wildcard_of(*ip)
             ),
             Note::AlsoVpn { interfaces } => format!(
                 "VPN인 {}에서도 접속을 받습니다: 그 VPN에 연결된 기기도 접속할 수 있습니다.",
@@ -506,13 +533,17 @@ impl Catalogue for Ko {
                 object(&port.to_string())
             ),
             Note::DebuggerExposed { ip, evidence } => format!(
-                "위험: Werkzeug 디버거가 켜져 있고({}) 서버에 {ip}{} 접속할 수 있습니다. 여기에 닿는 사람은 누구나 그 서버가 도는 컴퓨터에서 코드를 실행할 수 있습니다. 디버그 모드를 끄거나, 127.0.0.1에 바인딩하세요 (--host 없이 flask run --debug).",
+                "위험: Werkzeug 디버거가 켜져 있고({}) 서버에 {} 접속할 수 있습니다. 여기에 닿는 사람은 누구나 그 서버가 도는 컴퓨터에서 코드를 실행할 수 있습니다. 디버그 모드를 끄거나, 127.0.0.1에 바인딩하세요 (--host 없이 flask run --debug).",
                 match evidence {
                     DebugEvidence::Answered => "디버거 페이지가 응답함",
                     DebugEvidence::CommandLine => "명령줄에 --debug가 있음",
                     DebugEvidence::Environment => "환경 변수 FLASK_DEBUG가 켜져 있음",
                 },
-                toward(&ip.to_string())
+                if ip.is_unspecified() {
+                    format!("모든 주소({ip})로")
+                } else {
+                    format!("{ip}{}", toward(&ip.to_string()))
+                }
             ),
             Note::DevServerExposed { ip } => format!(
                 "Werkzeug 개발 서버가 {ip}에서 응답합니다: 내 네트워크에서 테스트하기에는 괜찮지만 운영용으로는 절대 안 됩니다 (프록시 뒤에서 gunicorn이나 waitress를 쓰세요)."

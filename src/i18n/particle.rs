@@ -46,6 +46,15 @@ pub fn object(word: &str) -> &'static str {
     }
 }
 
+/// 과 or 와: "and, with".
+pub fn and(word: &str) -> &'static str {
+    if ends_in_consonant(word) {
+        "과"
+    } else {
+        "와"
+    }
+}
+
 /// 으로 or 로: "to, by way of". 로 after a vowel and after ㄹ (서울로, 1로 일), 으로 after
 /// any other consonant (0.0.0.0으로 영).
 pub fn toward(word: &str) -> &'static str {
@@ -100,5 +109,8 @@ mod tests {
         assert_eq!(toward("학교"), "로");
         assert_eq!(toward("집"), "으로");
         assert_eq!(toward("fd77::9"), "로");
+        assert_eq!(toward("172.17.0.0/16"), "으로");
+        assert_eq!(and("http://127.0.0.1:5000"), "과");
+        assert_eq!(and("컴퓨터"), "와");
     }
 }

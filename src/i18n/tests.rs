@@ -109,12 +109,16 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
         Note::BoundNotListening {
             port: 7030,
             owner: Some("python3 (4200)".into()),
+            holds: true,
         },
         Note::ServerLoopbackOnly {
             port: 5000,
             flask: true,
         },
-        Note::ServerNotRunning { port: 5000 },
+        Note::ServerNotRunning {
+            port: 5000,
+            bind: "0.0.0.0".into(),
+        },
         Note::NoNetworkUrl {
             host: "127.0.0.1".into(),
         },

@@ -14,7 +14,7 @@ use crate::report::ExposeReport;
 pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
     let display = report.display.as_str();
-    let verdict = if report.listens_on.is_empty() {
+    let verdict = if report.verdict == ExposeVerdict::CannotBind {
         ui.paint(&cat.text(&Text::ExposeFails { bind: display }), Color::Red)
     } else if let Some(error) = report.verdict.eq(&ExposeVerdict::BindFailsNow).then(|| {
         report

@@ -133,6 +133,8 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
     let mut notes = exposure.notes.clone();
     match &request.tried {
         Some(Ok(())) => notes.push(Note::BindSucceeded),
+        // A failure where a bind could reach is the verdict line itself.
+        Some(Err(_)) if exposure.listens_on.iter().any(|l| l.state.usable()) => {}
         Some(Err(error)) => notes.push(Note::BindFailed {
             error: error.clone(),
         }),
@@ -144,7 +146,8 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
         format!("{}:{}", request.host, request.port)
     };
     ExposeReport {
-        verdict: if exposure.listens_on.is_empty() {
+        // An address the kernel does not let be used yet cannot be bound either.
+        verdict: if exposure.listens_on.iter().all(|l| !l.state.usable()) {
             ExposeVerdict::CannotBind
         } else if matches!(request.tried, Some(Err(_))) {
             ExposeVerdict::BindFailsNow

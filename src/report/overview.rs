@@ -131,17 +131,21 @@ pub fn overview(
         (_, Some(_)) => OverviewVerdict::Share,
         _ => OverviewVerdict::NoPrimary,
     };
-    let mut notes = server_notes(host, port, running);
+    let recommended_bind = primary
+        .as_ref()
+        .filter(|_| recommended_url.is_some())
+        .map(|p| wildcard_for(p.ip));
+    // Where to start it, unless the advice is another (a public address, WSL behind NAT).
+    let advice = matches!(verdict, OverviewVerdict::Share | OverviewVerdict::NoPrimary)
+        .then(|| recommended_bind.map_or_else(|| "0.0.0.0".to_string(), |ip| ip.to_string()));
+    let mut notes = server_notes(host, port, running, advice.as_deref());
     if let Some(p) = public {
         notes.push(Note::PublicExposure { ip: p.ip, port });
     }
     notes.extend(host_notes(host));
     OverviewReport {
         verdict,
-        recommended_bind: primary
-            .as_ref()
-            .filter(|_| recommended_url.is_some())
-            .map(|p| wildcard_for(p.ip)),
+        recommended_bind,
         hostname: host.hostname.clone(),
         os: host.os,
         wsl: host.env.wsl,

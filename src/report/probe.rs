@@ -302,7 +302,7 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
     let mut listening_on: Vec<IpAddr> = table
         .sockets
         .iter()
-        .filter(|s| s.state.is_listening())
+        .filter(|s| s.is_tcp_listener())
         .map(|s| s.local.ip())
         .collect();
     listening_on.sort();

@@ -32,12 +32,12 @@ pub struct ServerOut {
 
 /// The running server, or `None` when no TCP socket listens on the port.
 pub fn server(host: &Host, running: Running) -> Option<ServerOut> {
-    let inferred_bind = running_bind(&running.table.sockets)?;
+    let inferred_bind = running_bind(host, &running.table.sockets)?;
     let mut listening_on: Vec<IpAddr> = running
         .table
         .sockets
         .iter()
-        .filter(|s| s.state.is_listening())
+        .filter(|s| s.is_tcp_listener())
         .map(|s| s.local.ip())
         .collect();
     listening_on.sort();
@@ -45,29 +45,54 @@ pub fn server(host: &Host, running: Running) -> Option<ServerOut> {
     Some(ServerOut {
         inferred_bind,
         listening_on,
-        processes: running.table.processes.clone(),
+        processes: tcp_owners(running.table),
         debugger_exposed: !debugger_notes(host, running.debug, running.table).is_empty(),
     })
+}
+
+/// The processes holding the port's TCP listeners (a UDP socket on the port is not the server).
+fn tcp_owners(table: &SocketTable) -> Vec<Process> {
+    table
+        .processes
+        .iter()
+        .filter(|p| {
+            table
+                .sockets
+                .iter()
+                .any(|s| s.is_tcp_listener() && s.pids.contains(&p.pid))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether the running server answers on `ip`: `None` when nothing listens.
 pub fn answers(host: &Host, running: Option<Running>, ip: IpAddr) -> Option<bool> {
     let running = running?;
-    running_bind(&running.table.sockets)?;
+    running_bind(host, &running.table.sockets)?;
     Some(answers_on(host, &running.table.sockets, ip))
 }
 
 /// What the running server means for the URLs: the debugger first, then a loopback bind that
 /// no network URL reaches, or that nothing runs yet.
-pub fn server_notes(host: &Host, port: u16, running: Option<Running>) -> Vec<Note> {
+/// `bind` is what the server should be started on (the host asked about, or the wildcard);
+/// `None` where starting it there is not the advice (a public address, WSL behind NAT).
+pub fn server_notes(
+    host: &Host,
+    port: u16,
+    running: Option<Running>,
+    bind: Option<&str>,
+) -> Vec<Note> {
     let Some(running) = running else {
         return Vec::new();
     };
     let mut notes = debugger_notes(host, running.debug, running.table);
-    match running_bind(&running.table.sockets) {
-        None => notes.push(Note::ServerNotRunning { port }),
+    match running_bind(host, &running.table.sockets) {
+        None => notes.extend(bind.map(|bind| Note::ServerNotRunning {
+            port,
+            bind: bind.to_string(),
+        })),
         Some(InferredBind::Loopback) => {
-            let flask = running.table.processes.iter().any(looks_like_flask);
+            let flask = tcp_owners(running.table).iter().any(looks_like_flask);
             notes.push(Note::ServerLoopbackOnly { port, flask });
         }
         Some(_) => {}

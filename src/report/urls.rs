@@ -216,7 +216,15 @@ pub fn urls(request: &UrlsRequest, exposure: &Exposure, cat: &dyn Catalogue) -> 
         None if exposure.kind == BindKind::NotLocal => UrlsVerdict::NotLocal,
         None => UrlsVerdict::NoNetworkUrl,
     };
-    let mut notes = server_notes(request.host, request.port, request.running);
+    let bind = match request.bind {
+        Some(host) => host.to_string(),
+        None => {
+            recommended.map_or_else(|| "0.0.0.0".to_string(), |e| wildcard_for(e.ip).to_string())
+        }
+    };
+    // Starting a loopback server is no way to a network URL: that is said below.
+    let advice = (!loopback_bind).then_some(bind.as_str());
+    let mut notes = server_notes(request.host, request.port, request.running, advice);
     if let (true, Some(host)) = (loopback_bind, request.bind) {
         notes.push(Note::NoNetworkUrl {
             host: host.to_string(),

@@ -253,14 +253,16 @@ fn netlink_interfaces() -> Option<Vec<Interface>> {
     Some(interfaces)
 }
 
+const IFA_F_OPTIMISTIC: u32 = 0x04;
 const IFA_F_DADFAILED: u32 = 0x08;
 const IFA_F_TENTATIVE: u32 = 0x40;
 
 /// Duplicate address detection: a tentative address cannot be bound yet, a failed one never.
+/// An optimistic one (RFC 4429) may be used while the check runs.
 fn address_state(flags: u32) -> AddrState {
     if flags & IFA_F_DADFAILED != 0 {
         AddrState::DadFailed
-    } else if flags & IFA_F_TENTATIVE != 0 {
+    } else if flags & IFA_F_TENTATIVE != 0 && flags & IFA_F_OPTIMISTIC == 0 {
         AddrState::Tentative
     } else {
         AddrState::Ready
