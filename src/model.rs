@@ -71,22 +71,6 @@ pub struct Interface {
     pub addresses: Vec<IfAddress>,
 }
 
-/// An interface name as the kernel gives it, in bytes. Linux allows any byte but `/` and NUL:
-/// valid UTF-8 is kept, every other byte is written `\xNN`, so that no interface (and no
-/// address on it) is ever dropped, and the same bytes always give the same name.
-// Only Linux hands over names as bytes; elsewhere the OS gives text.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-pub fn interface_name(bytes: &[u8]) -> String {
-    let mut name = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        name.push_str(chunk.valid());
-        for b in chunk.invalid() {
-            name.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    name
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IfAddress {
     pub ip: IpAddr,
@@ -542,23 +526,6 @@ pub enum DebugEvidence {
 pub struct DebugFinding {
     pub pid: u32,
     pub evidence: DebugEvidence,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn interface_names_keep_every_byte() {
-        assert_eq!(interface_name(b"wlp2s0"), "wlp2s0");
-        assert_eq!(interface_name("인터넷".as_bytes()), "인터넷");
-        assert_eq!(interface_name(b"bad\xff\xfe0"), "bad\\xff\\xfe0");
-        // A name cut inside a UTF-8 sequence is written, not dropped.
-        assert_eq!(interface_name(&"é".as_bytes()[..1]), "\\xc3");
-        // The same bytes always give the same name: in a dump and in a table.
-        let table = b"Iface\tDest\nbad\xff\t00000000\n";
-        assert!(interface_name(table).contains("bad\\xff\t"));
-    }
 }
 
 /// What the platform could read of this machine's firewall, as the OS gave it. The analysis

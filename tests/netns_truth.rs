@@ -329,6 +329,18 @@ fn tied_to_an_interface(server: &Netns, peer: &Netns) {
         let human = server.bindscope(&["listeners"]);
         assert!(human.stdout.contains("0.0.0.0%lo"), "{}", human.context());
     }
+    // Tied to lan0 but bound to lo's address: what arrives through lan0 for it is taken.
+    {
+        let _s = serve(server, ON_LO, 7002, &["device=lan0"]).unwrap();
+        assert_eq!(one(peer, ON_LO, 7002), "open", "the kernel's answer");
+        let l = json(server, &["listeners", "--json"]);
+        let s = socket_on(&l, 7002);
+        assert_eq!(
+            (s["reach"].as_str(), s["exposed"].as_bool()),
+            (Some("lan"), Some(true)),
+            "{s}"
+        );
+    }
     let _s = serve(server, "0.0.0.0", 7001, &["device=lan0"]).unwrap();
     let inside = connect(server, &[to("127.0.0.1", 7001), to(SERVER, 7001)]);
     assert_eq!(inside, ["refused", "open"]);
@@ -358,6 +370,17 @@ fn duplicate_address_detection(server: &Netns, peer: &Netns) {
     let tried = server.bindscope(&["expose", DAD_FAILED, "-p", "7050", "--try", "--json"]);
     tried.code(1);
     assert_eq!(tried.json()["bind_error"], "not_local");
+    // A tentative address (added with DAD on a down link, where DAD never ends).
+    server.ip(&["-6", "addr", "add", "fd41::2/64", "dev", "d2"]);
+    assert_eq!(
+        serve(server, "fd41::2", 7052, &[]).err().as_deref(),
+        Some("EADDRNOTAVAIL")
+    );
+    let run = server.bindscope(&["expose", "fd41::2", "-p", "7052", "--json"]);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["verdict"], "cannot_bind", "{v}");
+    assert_eq!(v["listens_on"][0]["state"], "tentative", "{v}");
 
     let _s = serve(server, "::", 7051, &["v6only=1"]).unwrap();
     assert_eq!(one(peer, "fd40::1", 7051), "open");
@@ -463,6 +486,13 @@ fn sockets_on_unlisted_addresses(server: &Netns) {
     let run = server.bindscope(&["probe", "-p", "7013", "--json"]);
     run.code(1);
     assert_eq!(run.json()["verdict"], "nothing_answers");
+    // A UDP socket on the port is no TCP server: nothing answers, and no firewall is blamed.
+    let _udp = serve(server, "0.0.0.0", 7014, &["udp=1"]).unwrap();
+    let run = server.bindscope(&["probe", "-p", "7014", "--json"]);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["verdict"], "nothing_answers", "{v}");
+    assert!(!common::note_codes(&v).contains(&"local_firewall".to_string()));
 }
 
 /// Rule 7: a TCP bind without listen(): refused, but the port is held; `port` shows the socket
@@ -548,6 +578,7 @@ fn names_that_are_not_utf8(server: &Netns, peer: &Netns) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while one(peer, "10.203.43.1", 7080) != "open" {
         assert!(Instant::now() < deadline, "the peer reaches the odd link");
+        std::thread::sleep(Duration::from_millis(50));
     }
     let v = json(server, &["interfaces", "--json"]);
     let odd = common::find(&v["interfaces"], "name", "bs\\xff0")

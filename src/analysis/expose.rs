@@ -303,7 +303,7 @@ fn tied_to(
 }
 
 /// An IPv4-mapped IPv6 address stands for its IPv4 address.
-fn plain(ip: IpAddr) -> IpAddr {
+pub fn plain(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
         v4 => v4,

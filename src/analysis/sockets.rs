@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::Serialize;
 
-use super::expose::{listeners_for, v6only_by_default};
+use super::expose::{listeners_for, plain, v6only_by_default};
 use super::notes::{Conflict, Note};
 use super::vocab::{InferredBind, Reach};
 use crate::model::{BindError, DebugFinding, Host, Os, Proto, SockState, Socket, SocketTable};
@@ -73,14 +73,6 @@ pub fn reach_at(host: &Host, sockets: &[Socket], ip: IpAddr) -> Option<Reach> {
         .filter(|l| l.ip == ip)
         .map(|l| l.reach)
         .max()
-}
-
-/// An IPv4-mapped IPv6 address stands for its IPv4 address.
-fn plain(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-        v4 => v4,
-    }
 }
 
 /// The listening TCP sockets that stop a bind of `trial` on their port, and why. This only

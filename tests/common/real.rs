@@ -14,7 +14,8 @@ import errno, select, socket, sys, time
 host, port = sys.argv[1], int(sys.argv[2])
 opts = dict(a.split("=", 1) for a in sys.argv[3:])
 family = socket.AF_INET6 if ":" in host else socket.AF_INET
-s = socket.socket(family, socket.SOCK_STREAM)
+kind = socket.SOCK_DGRAM if opts.get("udp") == "1" else socket.SOCK_STREAM
+s = socket.socket(family, kind)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 if "v6only" in opts:
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, int(opts["v6only"]))
@@ -28,7 +29,7 @@ try:
 except OSError as e:
     print("error", errno.errorcode.get(e.errno, str(e.errno)), flush=True)
     sys.exit(0)
-listening = opts.get("listen", "1") == "1"
+listening = opts.get("listen", "1") == "1" and kind == socket.SOCK_STREAM
 if listening:
     s.listen(16)
 print("ready", flush=True)
@@ -83,7 +84,7 @@ impl Drop for Server {
 }
 
 /// Binds `host:port` in `ns` with `opts` (`v6only=1`, `device=lo`, `scope=lan0`,
-/// `listen=0`); `Err(errno)` when the bind fails.
+/// `listen=0`, `udp=1`); `Err(errno)` when the bind fails.
 pub fn serve(ns: &Netns, host: &str, port: u16, opts: &[&str]) -> Result<Server, String> {
     let mut child = Command::new("ip")
         .args(["netns", "exec", &ns.name, "python3", "-c", SERVE, host])

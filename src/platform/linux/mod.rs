@@ -37,9 +37,8 @@ use netlink_sys::protocols::NETLINK_ROUTE;
 
 use super::{portable_interfaces, unix, Platform};
 use crate::model::{
-    interface_name, AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, IfAddress,
-    Interface, Os, Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls,
-    WslMode,
+    AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, IfAddress, Interface, Os,
+    Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls, WslMode,
 };
 
 /// Linux, which overrides every default of the contract.
@@ -360,6 +359,20 @@ fn device(name: &[u8], kind: Option<&InfoKind>, layer: LinkLayerType) -> Device 
     }
 }
 
+/// An interface name as the kernel gives it, in bytes. Linux allows any byte but `/` and NUL:
+/// valid UTF-8 is kept, every other byte is written `\xNN`, so that no interface (and no
+/// address on it) is ever dropped, and the same bytes always give the same name.
+pub fn interface_name(bytes: &[u8]) -> String {
+    let mut name = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        name.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            name.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    name
+}
+
 /// Reads a /proc table in as few reads as it allows. These files report a size of 0, so
 /// `read_to_string` starts at 32 bytes and doubles, and every read walks the kernel's table
 /// again: with 200 interfaces that was most of the run time.
@@ -422,6 +435,18 @@ fn read_sysctl(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interface_names_keep_every_byte() {
+        assert_eq!(interface_name(b"wlp2s0"), "wlp2s0");
+        assert_eq!(interface_name("인터넷".as_bytes()), "인터넷");
+        assert_eq!(interface_name(b"bad\xff\xfe0"), "bad\\xff\\xfe0");
+        // A name cut inside a UTF-8 sequence is written, not dropped.
+        assert_eq!(interface_name(&"é".as_bytes()[..1]), "\\xc3");
+        // The same bytes always give the same name: in a dump and in a table.
+        let table = b"Iface\tDest\nbad\xff\t00000000\n";
+        assert!(interface_name(table).contains("bad\\xff\t"));
+    }
 
     #[test]
     fn default_routes_from_proc() {

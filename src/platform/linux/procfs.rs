@@ -223,8 +223,6 @@ fn shorten(cmdline: &str) -> String {
     }
 }
 
-/// Whether `pid` runs: a zombie (exited, not yet reaped by its parent) does not, although
-/// `kill(pid, 0)` still finds it.
 /// One variable of `/proc/PID/environ`: the environment the process started with. `None`
 /// when it is unset or unreadable (another user's process, without root).
 pub fn env_var(pid: u32, name: &str) -> Option<String> {
@@ -235,6 +233,8 @@ pub fn env_var(pid: u32, name: &str) -> Option<String> {
     })
 }
 
+/// Whether `pid` runs: a zombie (exited, not yet reaped by its parent) does not, although
+/// `kill(pid, 0)` still finds it.
 pub fn alive(pid: u32) -> bool {
     fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
