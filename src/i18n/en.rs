@@ -502,7 +502,7 @@ impl Catalogue for En {
                 "127.0.0.1 is answered by {v4} but ::1 by {v6}: localhost may reach either program (browsers and Node.js try ::1 first)."
             ),
             Note::SelfTestOnly { port } => format!(
-                "A test from this machine goes through loopback: it shows the bind, not the firewall. To test from the phone, stop your app, run bindscope serve -p {port} and open its URL there (or run bindscope probe there)."
+                "A connection from this machine goes through loopback, which firewalls let through: the results above show the bind, not what the firewall does with other devices. To test from the phone, stop your app, run bindscope serve -p {port} and open its URL there (or run bindscope probe there)."
             ),
             Note::DebuggerExposed { ip, evidence } => format!(
                 "DANGER: Werkzeug's debugger is on ({}) and the server is reachable {}. Anyone who can reach it can run code on the machine that runs it. Turn debug mode off, or bind it to 127.0.0.1 (flask run --debug without --host).",

@@ -529,7 +529,7 @@ impl Catalogue for Ko {
                 subject(v6)
             ),
             Note::SelfTestOnly { port } => format!(
-                "이 컴퓨터에서 하는 테스트는 루프백을 거치므로 바인딩만 보여 주고 방화벽은 보여 주지 못합니다. 스마트폰에서 확인하려면 앱을 멈추고 bindscope serve -p {port}{} 실행한 뒤 그 URL을 스마트폰에서 여세요 (또는 거기서 bindscope probe 실행).",
+                "이 컴퓨터에서 하는 접속은 방화벽이 막지 않는 루프백을 거치므로, 위 결과는 바인딩만 보여 주고 방화벽이 다른 기기를 어떻게 대하는지는 보여 주지 못합니다. 스마트폰에서 확인하려면 앱을 멈추고 bindscope serve -p {port}{} 실행한 뒤 그 URL을 스마트폰에서 여세요 (또는 거기서 bindscope probe 실행).",
                 object(&port.to_string())
             ),
             Note::DebuggerExposed { ip, evidence } => format!(

@@ -128,7 +128,7 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             interface: "wlp2s0".into(),
             verdict: crate::analysis::firewall::Verdict::Drop,
             source: Some(crate::analysis::firewall::Source::Ufw),
-            rule: Some("ufw: default deny incoming".into()),
+            rule: Some("default deny incoming".into()),
             fix: Some("sudo ufw allow 5000/tcp".into()),
         },
         Note::FirewallUnread {

@@ -267,3 +267,97 @@ fn a_failed_try_is_the_verdict() {
         insta::assert_snapshot!(format!("expose_try_fails_{code}"), out);
     }
 }
+
+#[test]
+fn urls_of_a_host_without_a_network_url_and_an_overview_that_serves() {
+    let host = fixtures::laptop();
+    let primary = crate::analysis::interfaces::primary(&host);
+    for (lang, code) in LANGS {
+        for (name, ip) in [("loopback", "127.0.0.1"), ("not_local", "192.168.0.99")] {
+            let target = Target::Ip {
+                ip: ip.parse().unwrap(),
+                zone: None,
+            };
+            let request = UrlsRequest {
+                host: &host,
+                bind: Some(ip),
+                running: None,
+                port: 5000,
+                scheme: "http",
+                path: "",
+                all: false,
+                qr: false,
+                families: crate::model::Families::Both,
+                primary: primary.as_ref(),
+            };
+            let r = report::urls(&request, &expose(&host, &target, 5000), lang.catalogue());
+            insta::assert_snapshot!(
+                format!("urls_host_{name}_{code}"),
+                text(|w| super::urls::human(w, &r, &tty(lang)))
+            );
+        }
+        let table = flask(true);
+        let running = Running {
+            table: &table,
+            debug: &[],
+        };
+        let r = report::overview(&host, 5000, Some(running), lang.catalogue());
+        assert_eq!(r.verdict, crate::report::overview::OverviewVerdict::Serving);
+        let out = text(|w| {
+            super::overview::human(
+                w,
+                &r,
+                &Ui {
+                    quiet: true,
+                    ..ui(lang)
+                },
+            )
+        });
+        insta::assert_snapshot!(format!("overview_serving_{code}"), out);
+    }
+}
+
+#[test]
+fn probe_says_when_the_firewall_keeps_the_phone_out() {
+    use crate::analysis::firewall::{Answer, Check, Source, Verdict};
+    let check = Check {
+        interface: "wlp2s0".into(),
+        ip: "192.168.1.23".parse().unwrap(),
+        answer: Answer {
+            verdict: Verdict::Drop,
+            source: Some(Source::Ufw),
+            rule: Some("default deny incoming".into()),
+            fix: Some("sudo ufw allow 5000/tcp".into()),
+            complete: true,
+        },
+    };
+    for (lang, code) in LANGS {
+        let attempts = vec![
+            attempt("127.0.0.1", 5000, "lo", Open),
+            attempt("192.168.1.23", 5000, "wlp2s0", Open),
+        ];
+        let table = flask(true);
+        let found = report::probe::LocalFindings {
+            port: 5000,
+            timeout: std::time::Duration::from_secs(1),
+            attempts,
+            table: &table,
+            debug: &[],
+            firewall: std::slice::from_ref(&check),
+        };
+        let r = report::probe::local(&fixtures::laptop(), found, lang.catalogue());
+        assert_eq!(r.verdict, report::probe::LocalVerdict::FirewallBlocks);
+        assert_eq!(
+            r.url, None,
+            "no URL to try while the firewall keeps the phone out"
+        );
+        insta::assert_snapshot!(
+            format!("probe_local_firewall_{code}"),
+            text(|w| super::probe::local(w, &r, &ui(lang)))
+        );
+        if lang == Lang::En {
+            let r = report::probe::ProbeReport::Local(r);
+            insta::assert_snapshot!("json_probe_local_firewall_en", json(&r));
+        }
+    }
+}

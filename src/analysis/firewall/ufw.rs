@@ -68,11 +68,9 @@ pub fn decide(files: &UfwFiles, packet: &Packet) -> Decision {
             continue;
         };
         match tuple_matches(tuple, packet) {
-            Some((true, action)) => {
-                return Decision::new(action, Some(format!("ufw {}", tuple.trim())))
-            }
+            Some((true, action)) => return Decision::new(action, Some(tuple.trim().to_string())),
             Some((false, _)) => {}
-            None => return Decision::unknown(format!("ufw {}", tuple.trim())),
+            None => return Decision::unknown(tuple.trim().to_string()),
         }
     }
     let policy = ufw.default_input.unwrap_or(Verdict::Unknown);
@@ -82,7 +80,7 @@ pub fn decide(files: &UfwFiles, packet: &Packet) -> Decision {
         Verdict::Accept => "default allow incoming",
         _ => "default incoming policy unknown",
     };
-    Decision::new(policy, Some(format!("ufw: {words}")))
+    Decision::new(policy, Some(words.to_string()))
 }
 
 /// `allow tcp 5000 0.0.0.0/0 any 10.203.0.0/16 in[_eth0]`: whether it matches, and its action.
@@ -199,7 +197,7 @@ mod tests {
         );
         let far = decide(&f, &tcp("192.168.1.9", 5000));
         assert_eq!(far.verdict, Verdict::Drop);
-        assert_eq!(far.rule.as_deref(), Some("ufw: default deny incoming"));
+        assert_eq!(far.rule.as_deref(), Some("default deny incoming"));
         // The deny on lan0 comes first.
         assert_eq!(decide(&f, &tcp("10.203.50.2", 6005)).verdict, Verdict::Drop);
         let mut wlan = tcp("10.203.50.2", 6005);
