@@ -394,3 +394,64 @@ fn ufw_says_its_own_words_and_fix() {
     ufw(&["--force", "disable"]);
     load(&lan.laptop, "");
 }
+
+/// Legacy x_tables rules (iptables-legacy) run beside nftables': a drop there is read from
+/// iptables-legacy-save, and expose and the overview say it too.
+#[test]
+fn legacy_iptables_and_the_other_commands() {
+    let Some(lan) = lan("fwg") else { return };
+    if Command::new("iptables-legacy").arg("-V").output().is_err() {
+        common::netns::skip("iptables-legacy is not installed (apt-get install iptables)");
+        return;
+    }
+    load(&lan.laptop, "");
+    let legacy = |args: &[&str]| {
+        let mut all = vec!["iptables-legacy"];
+        all.extend(args);
+        let out = lan.laptop.exec(&all);
+        assert!(out.status.success(), "iptables-legacy {args:?}: {out:?}");
+    };
+    legacy(&["-A", "INPUT", "-p", "tcp", "--dport", "5000", "-j", "DROP"]);
+    let seen = phone_sees(&lan);
+    let v = verdict(&lan);
+    assert_eq!(
+        (v["verdict"].as_str(), seen.as_str()),
+        (Some("drop"), "timeout"),
+        "{v}"
+    );
+    assert_eq!(v["source"], "iptables", "{v}");
+    assert_eq!(
+        v["fix"],
+        "sudo iptables -I INPUT -p tcp --dport 5000 -j ACCEPT"
+    );
+    // expose of the wildcard, and the overview, carry the same verdict for l0.
+    let e = lan
+        .laptop
+        .bindscope(&["expose", "0.0.0.0", "-p", "5000", "--json"])
+        .json();
+    let entry = common::find(&e["firewall"], "interface", "l0").unwrap();
+    assert_eq!(entry["verdict"], "drop", "{e}");
+    let o = lan.laptop.bindscope(&["-p", "5000", "--json"]).json();
+    assert_eq!(o["firewall"][0]["verdict"], "drop", "{o}");
+    // listeners: the socket is reachable by its bind, but not exposed through the firewall.
+    let l = lan.laptop.bindscope(&["listeners", "--json"]).json();
+    let s = l["listeners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["port"] == 5000)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (s["reach"].as_str(), s["exposed"].as_bool()),
+        (Some("lan"), Some(false)),
+        "{s}"
+    );
+    lan.laptop
+        .bindscope(&["listeners", "--fail-on-exposed"])
+        .code(0);
+    legacy(&["-F", "INPUT"]);
+    assert_eq!(phone_sees(&lan), "open");
+    let l = lan.laptop.bindscope(&["listeners", "--json"]).json();
+    assert_eq!(l["exposed"], 1, "{l}");
+}

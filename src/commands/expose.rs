@@ -6,9 +6,11 @@ use crate::config::ExposeOptions;
 use crate::gather::targets::{socket_addr, target, zone_of};
 use std::net::IpAddr;
 
+use crate::analysis::firewall;
 use crate::analysis::sockets::{blockers, owner_name};
+use crate::analysis::vocab::Reach;
 use crate::gather::probe;
-use crate::model::{BindError, Host};
+use crate::model::{BindError, Host, Proto};
 use crate::platform;
 use crate::report::expose::Blocker;
 use crate::report::{self, ExposeReport, ExposeRequest};
@@ -26,12 +28,25 @@ pub fn run(options: &ExposeOptions, cx: &Context) -> anyhow::Result<ExposeReport
         (Some(Err(BindError::InUse)), Some(ip)) => blocker(&host, ip, port),
         _ => None,
     };
+    let beyond: Vec<IpAddr> = exposure
+        .listens_on
+        .iter()
+        .filter(|l| l.reach > Reach::Host)
+        .map(|l| l.ip)
+        .collect();
+    let firewall = if beyond.is_empty() {
+        Vec::new()
+    } else {
+        let state = platform::firewall(None);
+        firewall::checks(&host, &state, Proto::Tcp, port, &beyond, None)
+    };
     let request = ExposeRequest {
         host: &shown,
         port,
         scheme: input.scheme.as_deref().unwrap_or("http"),
         tried,
         blocked_by,
+        firewall: &firewall,
     };
     Ok(report::expose(&request, &exposure, cx.ui.cat))
 }

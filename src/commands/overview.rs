@@ -2,7 +2,10 @@
 //! the typical hosts.
 
 use super::Context;
+use crate::analysis::firewall;
+use crate::analysis::interfaces::primary;
 use crate::gather::{debugger, probe};
+use crate::model::Proto;
 use crate::platform;
 use crate::report::server::Running;
 use crate::report::{self, OverviewReport};
@@ -15,5 +18,18 @@ pub fn run(port: u16, cx: &Context) -> anyhow::Result<OverviewReport> {
         table: &table,
         debug: &debug,
     };
-    Ok(report::overview(&host, port, Some(running), cx.ui.cat))
+    let firewall = match primary(&host) {
+        Some(p) => {
+            let state = platform::firewall(None);
+            firewall::checks(&host, &state, Proto::Tcp, port, &[p.ip], None)
+        }
+        None => Vec::new(),
+    };
+    Ok(report::overview(
+        &host,
+        port,
+        Some(running),
+        &firewall,
+        cx.ui.cat,
+    ))
 }

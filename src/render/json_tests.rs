@@ -86,6 +86,7 @@ fn expose_json() {
             socket: "127.0.0.1:5000".parse().unwrap(),
             process: Some("python3 (4200)".into()),
         }),
+        firewall: &[],
     };
     let tried = report::expose(
         &request,

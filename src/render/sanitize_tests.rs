@@ -73,7 +73,7 @@ fn names_from_the_machine_are_written_escaped_everywhere() {
                 ..super::tests::ui(lang)
             };
             let mut outputs = Vec::new();
-            let r = report::overview(&host, 5000, None, ui.cat);
+            let r = report::overview(&host, 5000, None, &[], ui.cat);
             outputs.push(text(|w| super::overview::human(w, &r, &ui)));
             let r = report::interfaces(&host, true, Families::Both, ui.cat);
             outputs.push(text(|w| super::interfaces::human(w, &r, &ui)));
@@ -88,6 +88,7 @@ fn names_from_the_machine_are_written_escaped_everywhere() {
                 scheme: "http",
                 tried: None,
                 blocked_by: None,
+                firewall: &[],
             };
             let r = report::expose(&request, &exposure, ui.cat);
             outputs.push(text(|w| super::expose::human(w, &r, &ui)));

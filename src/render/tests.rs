@@ -40,7 +40,7 @@ pub(super) fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
 // (`json_tests.rs`): both snapshots show the same answer.
 
 pub(super) fn overview_report(host: &Host, lang: Lang) -> report::OverviewReport {
-    report::overview(host, 5000, None, lang.catalogue())
+    report::overview(host, 5000, None, &[], lang.catalogue())
 }
 
 fn overview(host: &Host, lang: Lang) -> String {
@@ -76,6 +76,7 @@ pub(super) fn expose_target_report(
         scheme: "http",
         tried: None,
         blocked_by: None,
+        firewall: &[],
     };
     report::expose(&request, &exposure, lang.catalogue())
 }

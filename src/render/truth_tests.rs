@@ -110,7 +110,7 @@ fn the_overview_follows_the_running_server() {
             table: &table,
             debug: &[],
         };
-        let r = report::overview(&host, 5000, Some(running), lang.catalogue());
+        let r = report::overview(&host, 5000, Some(running), &[], lang.catalogue());
         assert_eq!(r.recommended_answers, Some(false));
         insta::assert_snapshot!(
             format!("overview_server_loopback_{code}"),
@@ -121,7 +121,7 @@ fn the_overview_follows_the_running_server() {
             table: &table,
             debug: &DEBUG,
         };
-        let r = report::overview(&host, 5000, Some(running), lang.catalogue());
+        let r = report::overview(&host, 5000, Some(running), &[], lang.catalogue());
         // DANGER decides the first line, not the URL that answers.
         assert_eq!(
             r.verdict,
@@ -136,7 +136,7 @@ fn the_overview_follows_the_running_server() {
         table: &table,
         debug: &[],
     };
-    let r = report::overview(&host, 5000, Some(running), Lang::En.catalogue());
+    let r = report::overview(&host, 5000, Some(running), &[], Lang::En.catalogue());
     insta::assert_snapshot!("json_overview_server_loopback_en", json(&r));
 }
 
@@ -256,6 +256,7 @@ fn a_failed_try_is_the_verdict() {
                 socket: "127.0.0.1:5000".parse().unwrap(),
                 process: Some("python3 (4200)".into()),
             }),
+            firewall: &[],
         };
         let r = report::expose(&request, &expose(&host, &target, 5000), lang.catalogue());
         let out = text(|w| super::expose::human(w, &r, &ui(lang)));
@@ -301,7 +302,7 @@ fn urls_of_a_host_without_a_network_url_and_an_overview_that_serves() {
             table: &table,
             debug: &[],
         };
-        let r = report::overview(&host, 5000, Some(running), lang.catalogue());
+        let r = report::overview(&host, 5000, Some(running), &[], lang.catalogue());
         assert_eq!(r.verdict, crate::report::overview::OverviewVerdict::Serving);
         let out = text(|w| {
             super::overview::human(

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{NoteOut, Report};
 use crate::analysis::expose::{url, Candidate, Exposure};
+use crate::analysis::firewall::{self, Check};
 use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
 use crate::analysis::topics::Topic;
@@ -14,6 +15,7 @@ use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::exit_codes::ExitCode;
 use crate::i18n::{Catalogue, Row};
 use crate::model::{AddrState, BindError};
+use crate::report::firewall::FirewallOut;
 
 /// The first line of `expose`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -47,6 +49,8 @@ pub struct ExposeReport {
     /// When the trial bind failed because the port is in use: the socket in the way and the
     /// process that holds it.
     pub blocked_by: Option<Blocker>,
+    /// What this machine's firewall does with other devices' connections, per interface.
+    pub firewall: Vec<FirewallOut>,
     /// For `::`: whether IPv4 clients are accepted too.
     pub dual_stack: Option<bool>,
     /// What a name resolved to.
@@ -127,10 +131,17 @@ pub struct Request<'a> {
     pub tried: Option<Result<(), BindError>>,
     /// When the trial bind found the port in use: what holds it.
     pub blocked_by: Option<Blocker>,
+    /// The firewall's answer for the addresses beyond loopback the bind would take.
+    pub firewall: &'a [Check],
 }
 
 pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> ExposeReport {
-    let mut notes = exposure.notes.clone();
+    let mut notes = firewall::notes(
+        request.port,
+        request.firewall,
+        &format!("bindscope expose {} -p {}", request.host, request.port),
+    );
+    notes.extend(exposure.notes.iter().cloned());
     match &request.tried {
         Some(Ok(())) => notes.push(Note::BindSucceeded),
         // A failure where a bind could reach is the verdict line itself.
@@ -155,6 +166,7 @@ pub fn expose(request: &Request, exposure: &Exposure, cat: &dyn Catalogue) -> Ex
             ExposeVerdict::Reaches
         },
         blocked_by: request.blocked_by.clone(),
+        firewall: crate::report::firewall::out(request.firewall),
         display,
         bind: Bind {
             host: request.host.to_string(),

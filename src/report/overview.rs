@@ -10,6 +10,7 @@ use super::urls::wildcard_for;
 use super::{NoteOut, Report};
 use crate::analysis::address::classify;
 use crate::analysis::expose::{expose, url};
+use crate::analysis::firewall::{self, Check};
 use crate::analysis::interfaces::{host_notes, primary, Primary};
 use crate::analysis::notes::Note;
 use crate::analysis::vocab::BindKind;
@@ -19,6 +20,7 @@ use crate::i18n::Catalogue;
 use crate::model::Families;
 use crate::model::Target;
 use crate::model::{Host, Os, WslMode};
+use crate::report::firewall::FirewallOut;
 
 /// The overview's first line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,6 +57,9 @@ pub struct OverviewReport {
     pub recommended_answers: Option<bool>,
     /// The server listening on the port: `null` when none does.
     pub server: Option<ServerOut>,
+    /// What the firewall does with other devices' connections to the port on the primary
+    /// interface.
+    pub firewall: Vec<FirewallOut>,
     pub interfaces: Vec<InterfaceOut>,
     /// Who could reach a server bound to each typical host.
     pub binds: Vec<BindSummary>,
@@ -71,10 +76,12 @@ pub struct BindSummary {
     pub urls: Vec<String>,
 }
 
+/// `firewall`: the firewall's answer for the primary address and the port, when it was read.
 pub fn overview(
     host: &Host,
     port: u16,
     running: Option<Running>,
+    firewall: &[Check],
     cat: &dyn Catalogue,
 ) -> OverviewReport {
     let primary = primary(host);
@@ -142,6 +149,12 @@ pub fn overview(
     if let Some(p) = public {
         notes.push(Note::PublicExposure { ip: p.ip, port });
     }
+    // One line: what the firewall does with the phone on the primary interface.
+    notes.extend(
+        firewall::notes(port, firewall, "bindscope")
+            .into_iter()
+            .take(2),
+    );
     notes.extend(host_notes(host));
     OverviewReport {
         verdict,
@@ -150,6 +163,7 @@ pub fn overview(
         os: host.os,
         wsl: host.env.wsl,
         port,
+        firewall: crate::report::firewall::out(firewall),
         notes: NoteOut::all(&notes, cat),
         recommended_answers,
         server,
