@@ -8,6 +8,7 @@ use std::net::IpAddr;
 
 use super::address::classify;
 use super::expose::v6only_by_default;
+use super::firewall::Check;
 use super::interfaces::{primary, role, Primary};
 use super::vocab::AddrKind;
 use super::vocab::Role;
@@ -47,10 +48,13 @@ pub enum Var {
     DockerBridge,
     /// The operating system.
     Os,
+    /// What this machine's firewall does with another device's connection to port 5000 on
+    /// the primary interface.
+    Firewall,
 }
 
 impl Var {
-    pub const ALL: [Var; 14] = [
+    pub const ALL: [Var; 15] = [
         Var::LanIp,
         Var::LanInterface,
         Var::LanUrl,
@@ -65,6 +69,7 @@ impl Var {
         Var::Container,
         Var::DockerBridge,
         Var::Os,
+        Var::Firewall,
     ];
 
     /// The name a page uses: `{{lan_ip:192.168.x.x}}`.
@@ -84,6 +89,7 @@ impl Var {
             Var::Container => "container",
             Var::DockerBridge => "docker_bridge",
             Var::Os => "os",
+            Var::Firewall => "firewall",
         }
     }
 
@@ -118,6 +124,8 @@ pub struct Live {
     /// `Some(None)`: known not to run in a container.
     pub container: Option<Option<String>>,
     pub bridges: Vec<(String, IpAddr)>,
+    /// The firewall's answer for port 5000 on the primary address, when it was read.
+    pub firewall: Option<Check>,
 }
 
 /// The values of a machine, from its snapshot and (for port 5000) its sockets on that port.
@@ -153,6 +161,7 @@ pub fn live(host: &Host, port_5000: Option<&SocketTable>) -> Live {
         wsl: linux.then_some(host.env.wsl),
         container: linux.then(|| host.env.container.clone()),
         bridges,
+        firewall: None,
     }
 }
 

@@ -1,9 +1,11 @@
 //! `explain [TOPIC]`: a concept page with this machine's values, or the list of pages.
 
 use super::Context;
+use crate::analysis::firewall;
+use crate::analysis::interfaces::primary;
 use crate::analysis::live::{live, Live};
 use crate::analysis::topics::Topic;
-use crate::model::SocketQuery;
+use crate::model::{Proto, SocketQuery};
 use crate::platform;
 use crate::report::explain::{self, ExplainOut};
 
@@ -18,7 +20,16 @@ pub fn run(topic: Option<Topic>, cx: &Context) -> ExplainOut {
             let sockets = matches!(topic, Topic::Ports | Topic::Flask)
                 .then(|| platform::socket_table(SocketQuery::Port(5000)).ok())
                 .flatten();
-            live(&host, sockets.as_ref())
+            let mut values = live(&host, sockets.as_ref());
+            if topic == Topic::Firewall {
+                values.firewall = primary(&host).and_then(|p| {
+                    let state = platform::firewall(None);
+                    firewall::checks(&host, &state, Proto::Tcp, 5000, &[p.ip], None)
+                        .into_iter()
+                        .next()
+                });
+            }
+            values
         }
         Err(_) => Live::default(),
     };

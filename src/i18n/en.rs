@@ -106,6 +106,7 @@ impl Catalogue for En {
             Label::Time => "TIME",
             Label::Http => "HTTP",
             Label::Bound => "Bound to:",
+            Label::FirewallBlocks => "but the firewall blocks it",
             Label::OnceBoundThere => "once the server binds 0.0.0.0",
             Label::RoutedOnly => "if routed here",
             Label::Tentative => "not usable yet: duplicate address check",

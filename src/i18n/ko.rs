@@ -116,6 +116,7 @@ impl Catalogue for Ko {
             Label::Time => "시간",
             Label::Http => "HTTP",
             Label::Bound => "바인딩 주소:",
+            Label::FirewallBlocks => "하지만 방화벽이 막음",
             Label::OnceBoundThere => "서버가 0.0.0.0에 바인딩하면",
             Label::RoutedOnly => "이 컴퓨터를 거쳐 라우팅할 때",
             Label::Tentative => "아직 못 씀: 중복 주소 검사 중",

@@ -108,6 +108,8 @@ pub enum Label {
     DadFailed,
     /// Beside the URL a server will answer once it binds the wildcard.
     OnceBoundThere,
+    /// A socket the firewall keeps every other device away from.
+    FirewallBlocks,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.

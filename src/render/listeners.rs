@@ -48,7 +48,7 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
             Cell::new(proto(l)),
             Cell::new(address(l)),
             Cell::new(l.port),
-            l.reach.map_or_else(|| Cell::new("—"), |r| ui.reach_cell(r)),
+            reach(l, ui),
             Cell::new(l.user.as_deref().unwrap_or_default()),
             Cell::new(processes(l, ui)),
         ]);
@@ -65,6 +65,25 @@ pub fn proto(s: &SocketOut) -> &'static str {
     match s.proto {
         crate::model::Proto::Tcp => "tcp",
         crate::model::Proto::Udp => "udp",
+    }
+}
+
+/// Who can reach the socket: its bind's reach, and, when the firewall keeps every other device
+/// out, that it does (in green: nobody else gets in).
+fn reach(s: &SocketOut, ui: &Ui) -> Cell {
+    let Some(r) = s.reach else {
+        return Cell::new("—");
+    };
+    let blocked = r > Reach::Host && !s.exposed && !s.firewall.is_empty();
+    if blocked {
+        let text = format!(
+            "{} ({})",
+            ui.cat.reach(r),
+            ui.cat.label(Label::FirewallBlocks)
+        );
+        Cell::colored(text, Color::Green)
+    } else {
+        ui.reach_cell(r)
     }
 }
 
@@ -125,7 +144,7 @@ pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
             row.push(Cell::new(state(s)));
         }
         row.extend([
-            s.reach.map_or_else(|| Cell::new("—"), |r| ui.reach_cell(r)),
+            reach(s, ui),
             Cell::new(s.user.as_deref().unwrap_or_default()),
             Cell::new(processes(s, ui)),
         ]);

@@ -210,6 +210,16 @@ pub fn value(var: Var, live: &Live, cat: &dyn Catalogue) -> Option<String> {
             }
         }),
         Var::Os => live.os.map(|os| cat.text(&Text::LiveOs { os })),
+        Var::Firewall => live.firewall.as_ref().map(|c| {
+            cat.note(&crate::analysis::notes::Note::Firewall {
+                port: 5000,
+                interface: c.interface.clone(),
+                verdict: c.answer.verdict,
+                source: c.answer.source,
+                rule: c.answer.rule.clone(),
+                fix: c.answer.fix.clone(),
+            })
+        }),
     }
 }
 
