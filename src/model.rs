@@ -400,6 +400,25 @@ pub enum Outcome {
 pub struct ConnectAttempt {
     pub outcome: Outcome,
     pub elapsed: Duration,
+    /// The ICMP error behind a failed connect, where the OS reports it (Linux's IP_RECVERR).
+    pub reason: Option<IcmpReason>,
+}
+
+/// What an ICMP error said about a connection: who turned it away and how.
+// Only Linux reads ICMP errors so far; the reports read the reason everywhere.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IcmpReason {
+    /// "Communication administratively prohibited": a firewall rejected it (firewalld's
+    /// default, `reject with icmpx admin-prohibited`).
+    AdminProhibited,
+    HostUnreachable,
+    NetUnreachable,
+    /// The host answered that nothing listens (what a firewall's plain `reject` sends, too).
+    PortUnreachable,
+    /// Another ICMP error.
+    Other,
 }
 
 /// What an HTTP server answered.
@@ -478,6 +497,8 @@ pub struct Attempt {
     pub interface: Option<String>,
     pub outcome: Outcome,
     pub elapsed_ms: u64,
+    /// The ICMP error behind a failure, where the OS reported it.
+    pub reason: Option<IcmpReason>,
     pub http: Option<HttpProbe>,
 }
 

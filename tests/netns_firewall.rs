@@ -142,6 +142,32 @@ fn nftables_verdicts_match_the_phone() {
         ),
         "reject",
     );
+    // From the phone: the ICMP error says a firewall rejected it, not a missing host.
+    let target = format!("{LAPTOP}:5000");
+    let run = lan.phone.bindscope(&["probe", &target, "--json"]);
+    let v = run.json();
+    assert_eq!(
+        v["results"][0]["reason"],
+        "admin_prohibited",
+        "{}",
+        run.context()
+    );
+    let human = lan.phone.bindscope(&["probe", &target]);
+    assert!(
+        human
+            .stdout
+            .contains("a firewall on that host or on the way rejected it"),
+        "{}",
+        human.context()
+    );
+    // A plain reset carries no ICMP: refused, with no reason.
+    load(
+        &lan.laptop,
+        &input("accept", "tcp dport 5000 reject with tcp reset"),
+    );
+    let v = lan.phone.bindscope(&["probe", &target, "--json"]).json();
+    assert_eq!(v["results"][0]["status"], "refused", "{v}");
+    assert_eq!(v["results"][0]["reason"], Value::Null, "{v}");
     case(
         &lan,
         "policy drop, accepted by source prefix",

@@ -145,6 +145,7 @@ fn unresolved(port: u16) -> Attempt {
         interface: None,
         outcome: Outcome::Unresolved,
         elapsed_ms: 0,
+        reason: None,
         http: None,
     }
 }
@@ -165,6 +166,7 @@ fn connect(
             interface: None,
             outcome: attempt.outcome,
             elapsed_ms: attempt.elapsed.as_millis() as u64,
+            reason: attempt.reason,
             http: None,
         })
         .collect())

@@ -106,6 +106,9 @@ impl Catalogue for En {
             Label::Time => "TIME",
             Label::Http => "HTTP",
             Label::Bound => "Bound to:",
+            Label::AdminProhibited => {
+                "a firewall on that host or on the way rejected it (administratively prohibited)"
+            }
             Label::FirewallBlocks => "but the firewall blocks it",
             Label::OnceBoundThere => "once the server binds 0.0.0.0",
             Label::RoutedOnly => "if routed here",

@@ -116,6 +116,9 @@ impl Catalogue for Ko {
             Label::Time => "시간",
             Label::Http => "HTTP",
             Label::Bound => "바인딩 주소:",
+            Label::AdminProhibited => {
+                "그 컴퓨터나 가는 길의 방화벽이 거부했습니다 (administratively prohibited)"
+            }
             Label::FirewallBlocks => "하지만 방화벽이 막음",
             Label::OnceBoundThere => "서버가 0.0.0.0에 바인딩하면",
             Label::RoutedOnly => "이 컴퓨터를 거쳐 라우팅할 때",

@@ -110,6 +110,8 @@ pub enum Label {
     OnceBoundThere,
     /// A socket the firewall keeps every other device away from.
     FirewallBlocks,
+    /// What an ICMP "administratively prohibited" means.
+    AdminProhibited,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.

@@ -11,7 +11,7 @@ use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use crate::model::{ConnectAttempt, HttpAnswer, Outcome};
+use crate::model::{ConnectAttempt, HttpAnswer, IcmpReason, Outcome};
 
 pub(super) fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -30,6 +30,46 @@ fn outcome(e: &io::Error) -> Outcome {
     }
 }
 
+/// One connect within `timeout`; on Linux, with the ICMP error behind a failure.
+#[cfg(target_os = "linux")]
+async fn connect_one(addr: SocketAddr, timeout: Duration) -> (Outcome, Option<IcmpReason>) {
+    use std::os::fd::AsFd;
+    let prepared = (|| -> io::Result<(tokio::net::TcpSocket, socket2::Socket)> {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(addr),
+            socket2::Type::STREAM,
+            None,
+        )?;
+        socket.set_nonblocking(true)?;
+        super::os::icmp::enable(socket.as_fd(), addr.is_ipv6())?;
+        // A second handle on the same socket reads its error queue after a failed connect.
+        let queue = socket.try_clone()?;
+        let tcp = tokio::net::TcpSocket::from_std_stream(std::net::TcpStream::from(socket));
+        Ok((tcp, queue))
+    })();
+    let Ok((socket, queue)) = prepared else {
+        return plain_connect(addr, timeout).await;
+    };
+    match tokio::time::timeout(timeout, socket.connect(addr)).await {
+        Ok(Ok(_stream)) => (Outcome::Open, None),
+        Ok(Err(e)) => (outcome(&e), super::os::icmp::reason(queue.as_fd())),
+        Err(_) => (Outcome::Timeout, None),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+async fn connect_one(addr: SocketAddr, timeout: Duration) -> (Outcome, Option<IcmpReason>) {
+    plain_connect(addr, timeout).await
+}
+
+async fn plain_connect(addr: SocketAddr, timeout: Duration) -> (Outcome, Option<IcmpReason>) {
+    match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+        Ok(Ok(_stream)) => (Outcome::Open, None),
+        Ok(Err(e)) => (outcome(&e), None),
+        Err(_) => (Outcome::Timeout, None),
+    }
+}
+
 /// Connects to every target at once and closes each connection that opens; every attempt
 /// stops at `timeout`.
 pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<ConnectAttempt>> {
@@ -40,15 +80,11 @@ pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<
             .map(|&addr| {
                 tokio::spawn(async move {
                     let start = Instant::now();
-                    let outcome =
-                        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-                            Ok(Ok(_stream)) => Outcome::Open,
-                            Ok(Err(e)) => outcome(&e),
-                            Err(_) => Outcome::Timeout,
-                        };
+                    let (outcome, reason) = connect_one(addr, timeout).await;
                     ConnectAttempt {
                         outcome,
                         elapsed: start.elapsed(),
+                        reason,
                     }
                 })
             })
@@ -58,6 +94,7 @@ pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<
             attempts.push(task.await.unwrap_or(ConnectAttempt {
                 outcome: Outcome::Error("the probe task failed".into()),
                 elapsed: Duration::ZERO,
+                reason: None,
             }));
         }
         attempts

@@ -242,6 +242,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
     use crate::analysis::sockets::Refusal;
     use crate::analysis::vocab::*;
     use crate::i18n::Row;
+    use crate::model::IcmpReason;
     use crate::model::{AddrState, Device, KillOutcome, Os, Proto, Signal, SockState, WslMode};
     use crate::report::expose::ExposeVerdict;
     use crate::report::overview::OverviewVerdict;
@@ -473,6 +474,16 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
             }),
         ),
         ("`wsl`", spellings!(WslMode { Nat, Mirrored })),
+        (
+            "probe `reason`",
+            spellings!(IcmpReason {
+                AdminProhibited,
+                HostUnreachable,
+                NetUnreachable,
+                PortUnreachable,
+                Other
+            }),
+        ),
         (
             "firewall `verdict`",
             spellings!(FirewallVerdict {

@@ -627,6 +627,7 @@ pub(super) fn attempt(
             Status::Error => Outcome::Error("error".into()),
         },
         elapsed_ms: if status == Status::Timeout { 1000 } else { 0 },
+        reason: None,
         http: None,
     }
 }

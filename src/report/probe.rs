@@ -23,8 +23,9 @@ use crate::analysis::vocab::Reach;
 use crate::analysis::vocab::{InferredBind, ServerKind, Status, Unreachable};
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::DebugFinding;
+use crate::i18n::Label;
 use crate::model::{Attempt, Host, HttpProbe, Process, SockState, SocketTable};
+use crate::model::{DebugFinding, IcmpReason};
 use crate::parse::{HostInput, HostSpec};
 use crate::report::firewall::FirewallOut;
 
@@ -44,6 +45,10 @@ pub struct ProbeRow {
     pub meaning: &'static str,
     /// The OS's words, for `error`.
     pub error: Option<String>,
+    /// The ICMP error behind a failure, where the OS reports it (Linux): `admin_prohibited`
+    /// (a firewall rejected it), `host_unreachable`, `net_unreachable`, `port_unreachable`,
+    /// `other`; `null` otherwise.
+    pub reason: Option<IcmpReason>,
     /// With `--http`, for open ones.
     pub http: Option<HttpOut>,
 }
@@ -163,7 +168,11 @@ pub enum RemoteVerdict {
 pub fn row(attempt: Attempt, cat: &dyn Catalogue) -> ProbeRow {
     let (status, unreachable, error) = status_of(&attempt.outcome);
     ProbeRow {
-        meaning: cat.meaning(status, unreachable),
+        meaning: match attempt.reason {
+            Some(IcmpReason::AdminProhibited) => cat.label(Label::AdminProhibited),
+            _ => cat.meaning(status, unreachable),
+        },
+        reason: attempt.reason,
         ip: attempt.ip,
         port: attempt.port,
         interface: attempt.interface,

@@ -2,6 +2,7 @@
 //! sock_diag and their owners from /proc/*/fd.
 
 mod firewall;
+pub mod icmp;
 mod netlink;
 mod procfs;
 mod sockets;
