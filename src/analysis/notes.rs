@@ -3,7 +3,9 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use super::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
+use super::firewall::{
+    Source as FirewallSource, Unread as FirewallUnread, Verdict as FirewallVerdict,
+};
 use super::topics::Topic;
 use super::vocab::Role;
 use crate::model::BindError;
@@ -72,7 +74,10 @@ pub enum Note {
         fix: Option<String>,
     },
     /// The firewall could not be read whole without privilege: this command would tell.
-    FirewallUnread { command: String },
+    FirewallUnread {
+        command: String,
+        parts: Vec<FirewallUnread>,
+    },
     /// A public address: binding 0.0.0.0 exposes the server to the internet.
     PublicExposure { ip: IpAddr, port: u16 },
     /// A wildcard bind also listens on these VPN interfaces.

@@ -1,7 +1,9 @@
 //! English.
 
 use super::{list, Catalogue, Label, Row, Text};
-use crate::analysis::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
+use crate::analysis::firewall::{
+    Source as FirewallSource, Unread as FirewallUnread, Verdict as FirewallVerdict,
+};
 use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
@@ -394,9 +396,23 @@ impl Catalogue for En {
                     FirewallVerdict::Unknown => format!("Whether the firewall lets port {port} in from {interface} is not known{by}."),
                 }
             }
-            Note::FirewallUnread { command } => format!(
-                "Part of the firewall could not be read without privileges: {command} tells."
-            ),
+            Note::FirewallUnread { command, parts } => {
+                let parts: Vec<&str> = parts
+                    .iter()
+                    .map(|p| match p {
+                        FirewallUnread::Nftables => "the kernel's ruleset (nftables)",
+                        FirewallUnread::IptablesLegacy => "the legacy iptables tables",
+                        FirewallUnread::UfwRules => "ufw's rules",
+                        FirewallUnread::Settings => "the firewall's settings",
+                    })
+                    .collect();
+                let what = if parts.is_empty() {
+                    "part of the firewall".to_string()
+                } else {
+                    parts.join(", ")
+                };
+                format!("Without privileges, bindscope could not read {what}: {command} tells.")
+            }
             Note::PublicExposure { ip, port } => format!(
                 "{ip} is a public address: a server bound to {} can be reached from the whole internet on port {port}. Allow the port only from your network in the firewall, put the app behind a reverse proxy, or bind a private address instead.",
                 wildcard_of(*ip)

@@ -2,7 +2,9 @@
 
 use super::particle::{and, object, subject, topic, toward};
 use super::{list, Catalogue, Label, Row, Text};
-use crate::analysis::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
+use crate::analysis::firewall::{
+    Source as FirewallSource, Unread as FirewallUnread, Verdict as FirewallVerdict,
+};
 use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
@@ -421,10 +423,27 @@ impl Catalogue for Ko {
                     FirewallVerdict::Unknown => format!("방화벽이 {interface}에서 {port}번 포트로 오는 연결을 통과시키는지는 알 수 없습니다{by}."),
                 }
             }
-            Note::FirewallUnread { command } => format!(
-                "권한이 없어서 방화벽 설정을 다 읽지 못했습니다: {command}{} 실행하면 알 수 있습니다.",
-                object(command)
-            ),
+            Note::FirewallUnread { command, parts } => {
+                let parts: Vec<&str> = parts
+                    .iter()
+                    .map(|p| match p {
+                        FirewallUnread::Nftables => "커널의 방화벽 규칙(nftables)",
+                        FirewallUnread::IptablesLegacy => "레거시 iptables 테이블",
+                        FirewallUnread::UfwRules => "ufw 규칙",
+                        FirewallUnread::Settings => "방화벽 설정",
+                    })
+                    .collect();
+                let what = if parts.is_empty() {
+                    "방화벽 설정 일부".to_string()
+                } else {
+                    parts.join(", ")
+                };
+                format!(
+                    "권한이 없어서 {what}{} 읽지 못했습니다: {command}{} 실행하면 알 수 있습니다.",
+                    object(&what),
+                    object(command)
+                )
+            }
             Note::PublicExposure { ip, port } => format!(
                 "{ip}{} 공인 주소입니다: {}에 바인딩한 서버는 인터넷 어디에서나 {port}번 포트로 접속할 수 있습니다. 방화벽에서 내 네트워크만 이 포트를 허용하거나, 리버스 프록시 뒤에 두거나, 사설 주소에 바인딩하세요.",
                 topic(&ip.to_string()),

@@ -133,6 +133,10 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
         },
         Note::FirewallUnread {
             command: "sudo bindscope probe -p 5000".into(),
+            parts: vec![
+                crate::analysis::firewall::Unread::Nftables,
+                crate::analysis::firewall::Unread::UfwRules,
+            ],
         },
         Note::AlsoVpn {
             interfaces: vec!["wg0".into()],

@@ -237,7 +237,9 @@ fn spelling<T: serde::Serialize>(value: &T) -> String {
 
 /// Every enumeration in the documents, by the name docs/json.md gives its row.
 fn enumerations() -> Vec<(&'static str, Vec<String>)> {
-    use crate::analysis::firewall::{Source as FirewallSource, Verdict as FirewallVerdict};
+    use crate::analysis::firewall::{
+        Source as FirewallSource, Unread as FirewallUnread, Verdict as FirewallVerdict,
+    };
     use crate::analysis::ports::{PortClass, Service};
     use crate::analysis::sockets::Refusal;
     use crate::analysis::vocab::*;
@@ -482,6 +484,15 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 NetUnreachable,
                 PortUnreachable,
                 Other
+            }),
+        ),
+        (
+            "firewall `unread`",
+            spellings!(FirewallUnread {
+                Nftables,
+                IptablesLegacy,
+                UfwRules,
+                Settings
             }),
         ),
         (

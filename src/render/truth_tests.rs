@@ -330,6 +330,7 @@ fn probe_says_when_the_firewall_keeps_the_phone_out() {
             rule: Some("default deny incoming".into()),
             fix: Some("sudo ufw allow 5000/tcp".into()),
             complete: true,
+            unread: Vec::new(),
         },
     };
     for (lang, code) in LANGS {

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::analysis::firewall::{Answer, Check, Source, Verdict};
+use crate::analysis::firewall::{Answer, Check, Source, Unread, Verdict};
 use crate::analysis::notes::Note;
 
 /// `firewall[]`: what this machine's firewall does with a new connection from another device
@@ -23,6 +23,8 @@ pub struct FirewallOut {
     pub fix: Option<String>,
     /// Every part that matters could be read.
     pub complete: bool,
+    /// What could not be read: `nftables`, `iptables_legacy`, `ufw_rules`, `settings`.
+    pub unread: Vec<Unread>,
 }
 
 /// The notes for entries already in a report (`port`'s sockets): one per interface and
@@ -39,6 +41,7 @@ pub fn notes(port: u16, entries: &[&FirewallOut], command: &str) -> Vec<Note> {
                 rule: f.rule.clone(),
                 fix: f.fix.clone(),
                 complete: f.complete,
+                unread: f.unread.clone(),
             },
         })
         .collect();
@@ -56,6 +59,7 @@ pub fn out(checks: &[Check]) -> Vec<FirewallOut> {
             rule: c.answer.rule.clone(),
             fix: c.answer.fix.clone(),
             complete: c.answer.complete,
+            unread: c.answer.unread.clone(),
         })
         .collect()
 }

@@ -259,8 +259,19 @@ pub fn listeners(
     let mut notes = debugger_notes(host, debug, table);
     let danger = !notes.is_empty();
     if rows.iter().any(|r| r.firewall.iter().any(|f| !f.complete)) {
+        let mut parts = Vec::new();
+        for part in rows
+            .iter()
+            .flat_map(|r| &r.firewall)
+            .flat_map(|f| &f.unread)
+        {
+            if !parts.contains(part) {
+                parts.push(*part);
+            }
+        }
         notes.push(Note::FirewallUnread {
             command: "sudo bindscope listeners".into(),
+            parts,
         });
     }
     notes.extend(owner_notes(host, None, table));

@@ -137,6 +137,22 @@ pub struct Answer {
     pub fix: Option<String>,
     /// Every part that matters could be read; false without privilege, say.
     pub complete: bool,
+    /// What could not be read.
+    pub unread: Vec<Unread>,
+}
+
+/// A part of the firewall that could not be read (without privilege).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unread {
+    /// The kernel's nftables ruleset (needs CAP_NET_ADMIN).
+    Nftables,
+    /// Legacy iptables tables.
+    IptablesLegacy,
+    /// ufw's rules file (root's).
+    UfwRules,
+    /// The desktop firewall's settings.
+    Settings,
 }
 
 /// What this machine's firewall does with `packet`, from everything that could be read.
@@ -149,6 +165,11 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
             verdict: decision.verdict,
             rule: decision.rule,
             fix: fix.filter(|_| blocked),
+            unread: if complete {
+                Vec::new()
+            } else {
+                vec![Unread::Settings]
+            },
             complete,
         }
     };
@@ -176,6 +197,7 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
     } else {
         None
     };
+    let mut unread = Vec::new();
     let (decision, complete, chain) = match &state.nftables {
         Capture::Text(json) => {
             let iptables_nft = if packet.daddr.is_ipv4() {
@@ -193,19 +215,46 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
             match legacy {
                 Capture::Text(save) => {
                     let old = iptables::decide(save, packet);
-                    (both(ev.decision, old), true, ev.chain)
+                    let decided = both(ev.decision, old.clone());
+                    // The legacy tables decided: name iptables' INPUT chain.
+                    let chain = if decided == old && old.verdict != Verdict::None {
+                        Some(nft::ChainId {
+                            family: "ip".into(),
+                            table: "filter".into(),
+                            name: "INPUT".into(),
+                        })
+                    } else {
+                        ev.chain
+                    };
+                    (decided, true, chain)
                 }
                 Capture::Absent => (ev.decision, true, ev.chain),
-                Capture::Denied | Capture::Failed(_) => (ev.decision, false, ev.chain),
+                Capture::Denied | Capture::Failed(_) => {
+                    unread.push(Unread::IptablesLegacy);
+                    (ev.decision, false, ev.chain)
+                }
             }
         }
         // Without the ruleset, ufw's own files are the best there is: its verdict, marked
         // incomplete (another table may still decide).
         Capture::Denied | Capture::Absent | Capture::Failed(_) => {
+            unread.push(Unread::Nftables);
             let files = state.ufw.as_ref().filter(|_| ufw_on);
-            let decision = match files {
-                Some(files) => ufw::decide(files, packet),
-                None => Decision::new(Verdict::Unknown, None),
+            let iptables_nft = if packet.daddr.is_ipv4() {
+                &state.iptables_nft
+            } else {
+                &state.ip6tables_nft
+            };
+            let decision = match (files, iptables_nft.text()) {
+                (Some(files), _) => {
+                    if files.user_rules.is_none() {
+                        unread.push(Unread::UfwRules);
+                    }
+                    ufw::decide(files, packet)
+                }
+                // No nft tool, but iptables' own tables read.
+                (None, Some(save)) => iptables::decide(save, packet),
+                (None, None) => Decision::new(Verdict::Unknown, None),
             };
             (decision, false, None)
         }
@@ -216,7 +265,7 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
         // iptables' own INPUT chain (its nf_tables backend, or the legacy tables).
         _ if chain
             .as_ref()
-            .is_none_or(|c| c.table == "filter" && c.name == "INPUT") =>
+            .is_some_and(|c| c.table == "filter" && c.name == "INPUT") =>
         {
             front_end.or(Some(Source::Iptables))
         }
@@ -230,7 +279,8 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
         source,
         rule: decision.rule,
         fix,
-        complete,
+        complete: complete && unread.is_empty(),
+        unread,
     }
 }
 
@@ -372,9 +422,16 @@ pub fn notes(port: u16, checks: &[Check], command: &str) -> Vec<Note> {
     }) {
         notes.truncate(1);
     }
+    let mut parts: Vec<Unread> = Vec::new();
+    for part in checks.iter().flat_map(|c| &c.answer.unread) {
+        if !parts.contains(part) {
+            parts.push(*part);
+        }
+    }
     if checks.iter().any(|c| !c.answer.complete) {
         notes.push(Note::FirewallUnread {
             command: format!("sudo {command}"),
+            parts,
         });
     }
     notes
