@@ -20,6 +20,14 @@ pub fn reach(host: &Host, socket: &Socket) -> Reach {
         .unwrap_or(Reach::None)
 }
 
+/// Whether any listening socket of `table` reaches beyond this machine.
+pub fn any_beyond_host(host: &Host, table: &SocketTable) -> bool {
+    table
+        .sockets
+        .iter()
+        .any(|s| s.state.is_listening() && reach(host, s) > Reach::Host)
+}
+
 /// Whether a `::` socket takes IPv4 too.
 pub fn dual_stack(host: &Host, socket: &Socket) -> Option<bool> {
     match socket.local.ip() {

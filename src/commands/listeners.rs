@@ -1,6 +1,7 @@
 //! `listeners`: every listening socket on the machine with its process and its exposure.
 
 use super::Context;
+use crate::analysis::sockets::any_beyond_host;
 use crate::config::ListenersOptions;
 use crate::gather::debugger;
 use crate::model::{Families, SocketQuery};
@@ -18,13 +19,15 @@ pub fn run(options: &ListenersOptions, cx: &Context) -> anyhow::Result<Listeners
         ipv6: options.families != Families::V4,
     };
     let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
-    let firewall = platform::firewall(None);
+    // The firewall is read only when a socket reaches beyond this machine: it costs a few
+    // processes (nft, iptables-save).
+    let firewall = any_beyond_host(&host, &table).then(|| platform::firewall(None));
     Ok(report::listeners(
         &host,
         &table,
         &view,
         &debug,
-        Some(&firewall),
+        firewall.as_ref(),
         cx.ui.cat,
     ))
 }

@@ -3,7 +3,7 @@
 use std::io::BufRead;
 
 use super::Context;
-use crate::analysis::sockets::{kill_plan, KillPlan};
+use crate::analysis::sockets::{any_beyond_host, kill_plan, KillPlan};
 use crate::config::{KillOptions, PortOptions};
 use crate::error::InputError;
 use crate::gather::{debugger, kill, ports};
@@ -23,10 +23,10 @@ pub fn run(options: &PortOptions, cx: &Context) -> anyhow::Result<PortReport> {
     let bind_test = ports::trial_binds(&host, port);
     let taken = bind_test.iter().any(|(_, r)| r.is_err());
     let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
-    let firewall = platform::firewall(None);
+    let firewall = any_beyond_host(&host, &table).then(|| platform::firewall(None));
     let findings = PortFindings {
         debug: &debug,
-        firewall: Some(&firewall),
+        firewall: firewall.as_ref(),
         port,
         table: &table,
         bind_test: &bind_test,
