@@ -111,6 +111,7 @@ impl Catalogue for En {
             Label::AdminProhibited => {
                 "a firewall on that host or on the way rejected it (administratively prohibited)"
             }
+            Label::PortUnreachableReject => "a firewall on that host or on the way rejected it (port unreachable: a closed TCP port would have answered with a reset)",
             Label::FirewallBlocks => "but the firewall blocks it",
             Label::OnceBoundThere => "once the server binds 0.0.0.0",
             Label::RoutedOnly => "if routed here",

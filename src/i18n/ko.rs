@@ -121,6 +121,7 @@ impl Catalogue for Ko {
             Label::AdminProhibited => {
                 "그 컴퓨터나 가는 길의 방화벽이 거부했습니다 (administratively prohibited)"
             }
+            Label::PortUnreachableReject => "그 컴퓨터나 가는 길의 방화벽이 거부했습니다 (port unreachable: 닫힌 TCP 포트라면 리셋으로 답했을 것입니다)",
             Label::FirewallBlocks => "하지만 방화벽이 막음",
             Label::OnceBoundThere => "서버가 0.0.0.0에 바인딩하면",
             Label::RoutedOnly => "이 컴퓨터를 거쳐 라우팅할 때",

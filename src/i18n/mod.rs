@@ -112,6 +112,8 @@ pub enum Label {
     FirewallBlocks,
     /// What an ICMP "administratively prohibited" means.
     AdminProhibited,
+    /// What an ICMP port-unreachable for TCP means.
+    PortUnreachableReject,
 }
 
 /// The rows of the seeds' comparison tables, in the seeds' order.

@@ -170,6 +170,9 @@ pub fn row(attempt: Attempt, cat: &dyn Catalogue) -> ProbeRow {
     ProbeRow {
         meaning: match attempt.reason {
             Some(IcmpReason::AdminProhibited) => cat.label(Label::AdminProhibited),
+            // A closed TCP port answers with a reset; an ICMP port-unreachable is a
+            // firewall's plain reject (nftables' and iptables' default).
+            Some(IcmpReason::PortUnreachable) => cat.label(Label::PortUnreachableReject),
             _ => cat.meaning(status, unreachable),
         },
         reason: attempt.reason,

@@ -822,6 +822,37 @@ fn net_contains(net: &Net, ip: IpAddr) -> Option<bool> {
     (net.addr.is_ipv4() == ip.is_ipv4()).then(|| bits(ip) & net.mask == bits(net.addr) & net.mask)
 }
 
+/// A source match: the phone may be any address of the arriving network, so a network that
+/// covers only part of it cannot be told.
+fn sources_contain(nets: &[Net], packet: &Packet, negate: bool) -> Truth {
+    let mut some = false;
+    for net in nets {
+        let width = if net.addr.is_ipv4() { 32 } else { 128 };
+        let len = net.mask.count_ones();
+        let contiguous =
+            len == 0 || len >= width || net.mask >> (width - len) == (1u128 << len) - 1;
+        let judged = if net.addr.is_ipv4() != packet.saddr.is_ipv4() {
+            // The other family's rule text: not this packet's table at all.
+            None
+        } else if contiguous {
+            super::source_in(packet.saddr, packet.source_prefix, net.addr, len as u8)
+        } else {
+            // A mask with holes (255.0.255.0): only a single-address source is told.
+            net_contains(net, packet.saddr).filter(|_| u32::from(packet.source_prefix) >= width)
+        };
+        match judged {
+            Some(true) => return Truth::from(true, negate),
+            Some(false) => {}
+            None => some = true,
+        }
+    }
+    if some {
+        Truth::Maybe
+    } else {
+        Truth::from(false, negate)
+    }
+}
+
 fn nets_contain(nets: &[Net], ip: IpAddr, negate: bool) -> Truth {
     let mut unknown = false;
     for net in nets {
@@ -882,7 +913,7 @@ fn address_in_range(ip: IpAddr, from: IpAddr, to: IpAddr) -> Option<bool> {
 impl Match {
     fn eval(&self, packet: &Packet) -> Truth {
         match self {
-            Match::Source { negate, nets } => nets_contain(nets, packet.saddr, *negate),
+            Match::Source { negate, nets } => sources_contain(nets, packet, *negate),
             Match::Destination { negate, nets } => nets_contain(nets, packet.daddr, *negate),
             Match::InInterface { negate, name } => {
                 Truth::from(interface_matches(name, packet.iifname), *negate)
@@ -968,6 +999,11 @@ impl Match {
                 } else {
                     packet.saddr
                 };
+                // A source may be any address of its network: only a single one is told.
+                let whole = u32::from(packet.source_prefix) >= if ip.is_ipv4() { 32 } else { 128 };
+                if !*destination && !whole {
+                    return Truth::Maybe;
+                }
                 match address_in_range(ip, *from, *to) {
                     Some(inside) => Truth::from(inside, *negate),
                     None => Truth::Maybe,
@@ -1109,6 +1145,7 @@ mod tests {
         Packet {
             proto,
             saddr: saddr.parse().expect("a test address"),
+            source_prefix: 128,
             daddr: daddr.parse().expect("a test address"),
             dport,
             iifname,

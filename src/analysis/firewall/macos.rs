@@ -447,6 +447,7 @@ mod tests {
         Packet {
             proto: Proto::Tcp,
             saddr: "192.168.1.23".parse().unwrap(),
+            source_prefix: 128,
             daddr: "192.168.1.10".parse().unwrap(),
             dport: 5000,
             iifname: "en0",

@@ -14,7 +14,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::address::classify;
+use super::address::{classify, in_prefix};
 use super::notes::Note;
 use super::vocab::AddrKind;
 use crate::model::{Capture, FirewallState, Firewalld, Host, Proto};
@@ -23,8 +23,10 @@ use crate::model::{Capture, FirewallState, Firewalld, Host, Proto};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packet<'a> {
     pub proto: Proto,
-    /// A source on the arriving interface's network.
+    /// The source: any address of `saddr/source_prefix`, the arriving interface's network
+    /// (a single address at the full length).
     pub saddr: IpAddr,
+    pub source_prefix: u8,
     /// This machine's address it is for.
     pub daddr: IpAddr,
     pub dport: u16,
@@ -82,7 +84,8 @@ impl Decision {
 }
 
 /// A new connection from another device on the network of `addr` (on `interface`) to `addr`:
-/// its source is another address of that network (the first that is not this machine's).
+/// its source may be any address of that network, so a rule that lets only part of the network
+/// in is not taken for one that lets the phone in.
 pub fn packet_for<'a>(
     interface: &'a str,
     addr: IpAddr,
@@ -91,37 +94,48 @@ pub fn packet_for<'a>(
     port: u16,
     program: Option<&'a str>,
 ) -> Packet<'a> {
-    let saddr = match addr {
-        IpAddr::V4(v4) => {
-            let bits = u32::from(prefix.min(32));
-            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
-            let net = u32::from(v4) & mask;
-            let first = if net + 1 == u32::from(v4) {
-                net + 2
-            } else {
-                net + 1
-            };
-            IpAddr::V4(if bits >= 31 { v4 } else { first.into() })
-        }
-        IpAddr::V6(v6) => {
-            let bits = u32::from(prefix.min(128));
-            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
-            let net = u128::from(v6) & mask;
-            let first = if net + 2 == u128::from(v6) {
-                net + 3
-            } else {
-                net + 2
-            };
-            IpAddr::V6(if bits >= 127 { v6 } else { first.into() })
-        }
-    };
+    let full = if addr.is_ipv4() { 32 } else { 128 };
+    let saddr = network_of(addr, prefix.min(full));
     Packet {
         proto,
         saddr,
+        source_prefix: prefix.min(full),
         daddr: addr,
         dport: port,
         iifname: interface,
         program,
+    }
+}
+
+/// `ip`'s network address at `prefix`.
+fn network_of(ip: IpAddr, prefix: u8) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V4((u32::from(v4) & mask).into())
+        }
+        IpAddr::V6(v6) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            IpAddr::V6((u128::from(v6) & mask).into())
+        }
+    }
+}
+
+/// How a rule's address match `net/len` judges a source that may be any address of
+/// `src/src_len`: `Some(true)` when it covers all of them, `Some(false)` when none, `None`
+/// when only some (it cannot be told for the phone).
+pub fn source_in(src: IpAddr, src_len: u8, net: IpAddr, len: u8) -> Option<bool> {
+    if src.is_ipv4() != net.is_ipv4() {
+        return Some(false);
+    }
+    let full = if src.is_ipv4() { 32 } else { 128 };
+    let (src_len, len) = (src_len.min(full), len.min(full));
+    if len <= src_len && in_prefix(src, net, len) {
+        Some(true)
+    } else if in_prefix(net, src, src_len) {
+        None
+    } else {
+        Some(false)
     }
 }
 
@@ -183,9 +197,14 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
         );
     }
     if let Some(mac) = &state.macos {
+        // pf is not read: what the application firewall lets in, pf may still drop.
         let decision = macos::decide(mac, packet);
-        let complete = decision.verdict != Verdict::Unknown;
-        return desktop(decision, Source::Macos, macos::fix(mac, packet), complete);
+        let decision = if blocks(&decision) {
+            decision
+        } else {
+            Decision::new(Verdict::Unknown, decision.rule)
+        };
+        return desktop(decision, Source::Macos, macos::fix(mac, packet), false);
     }
     let ufw = state.ufw.as_ref().map(ufw::summary);
     let ufw_on = ufw.as_ref().is_some_and(|u| u.enabled == Some(true));
@@ -216,15 +235,22 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
                 Capture::Text(save) => {
                     let old = iptables::decide(save, packet);
                     let decided = both(ev.decision, old.clone());
-                    // The legacy tables decided: name iptables' INPUT chain.
+                    // The legacy tables decided: name their INPUT chain.
                     let chain = if decided == old && old.verdict != Verdict::None {
                         Some(nft::ChainId {
-                            family: "ip".into(),
+                            family: LEGACY.into(),
                             table: "filter".into(),
                             name: "INPUT".into(),
                         })
                     } else {
                         ev.chain
+                    };
+                    // Only the legacy filter table is judged: rules in its raw, mangle or nat
+                    // tables could still decide.
+                    let decided = if other_tables(save) && !blocks(&decided) {
+                        Decision::unknown("legacy iptables rules outside the filter table")
+                    } else {
+                        decided
                     };
                     (decided, true, chain)
                 }
@@ -245,31 +271,45 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
             } else {
                 &state.ip6tables_nft
             };
-            let decision = match (files, iptables_nft.text()) {
-                (Some(files), _) => {
+            // iptables' own tables, where the tool answers; else ufw's files.
+            let decision = match (iptables_nft.text(), files) {
+                (Some(save), _) => iptables::decide(save, packet),
+                (None, Some(files)) => {
                     if files.user_rules.is_none() {
                         unread.push(Unread::UfwRules);
                     }
                     ufw::decide(files, packet)
                 }
-                // No nft tool, but iptables' own tables read.
-                (None, Some(save)) => iptables::decide(save, packet),
                 (None, None) => Decision::new(Verdict::Unknown, None),
+            };
+            // Another table may still drop it: only a block is sure.
+            let decision = if blocks(&decision) {
+                decision
+            } else {
+                Decision::new(Verdict::Unknown, decision.rule)
             };
             (decision, false, None)
         }
     };
+    // The front-end is named only where its own rules decided: ufw writes iptables' INPUT
+    // chain, firewalld its own table.
+    let iptables_input = chain.as_ref().is_some_and(|c| {
+        c.table == "filter"
+            && c.name == "INPUT"
+            && matches!(c.family.as_str(), "ip" | "ip6" | LEGACY)
+    });
+    let firewalld_table = chain.as_ref().is_some_and(|c| c.table == "firewalld");
+    let own = match front_end {
+        Some(Source::Ufw) => iptables_input || chain.is_none(),
+        Some(Source::Firewalld) => firewalld_table || chain.is_none(),
+        _ => false,
+    };
     let source = match decision.verdict {
         Verdict::None => None,
+        _ if own => front_end,
         Verdict::Unknown if !complete => front_end,
-        // iptables' own INPUT chain (its nf_tables backend, or the legacy tables).
-        _ if chain
-            .as_ref()
-            .is_some_and(|c| c.table == "filter" && c.name == "INPUT") =>
-        {
-            front_end.or(Some(Source::Iptables))
-        }
-        _ => front_end.or(Some(Source::Nftables)),
+        _ if iptables_input => Some(Source::Iptables),
+        _ => Some(Source::Nftables),
     };
     let fix = matches!(decision.verdict, Verdict::Drop | Verdict::Reject)
         .then(|| fix(source, chain.as_ref(), firewalld, packet))
@@ -284,10 +324,27 @@ pub fn answer(state: &FirewallState, packet: &Packet) -> Answer {
     }
 }
 
+/// The chain family that stands for the legacy (x_tables) iptables tables.
+const LEGACY: &str = "legacy";
+
+fn blocks(d: &Decision) -> bool {
+    matches!(d.verdict, Verdict::Drop | Verdict::Reject)
+}
+
+/// Whether iptables-save's text has rules in a table other than filter.
+fn other_tables(save: &str) -> bool {
+    let mut table = "";
+    save.lines().any(|l| {
+        if let Some(name) = l.strip_prefix('*') {
+            table = name.trim();
+        }
+        table != "filter" && l.starts_with("-A ")
+    })
+}
+
 /// Two firewalls on one path: the first that keeps the packet out decides; what cannot be
 /// told is unknown unless the other already keeps it out.
 fn both(a: Decision, b: Decision) -> Decision {
-    let blocks = |d: &Decision| matches!(d.verdict, Verdict::Drop | Verdict::Reject);
     match (a.verdict, b.verdict) {
         _ if blocks(&a) => a,
         _ if blocks(&b) => b,
@@ -333,10 +390,12 @@ fn fix(
             )
         }
         Source::Iptables => {
-            let tool = if packet.daddr.is_ipv4() {
-                "iptables"
-            } else {
-                "ip6tables"
+            let legacy = chain.is_some_and(|c| c.family == LEGACY);
+            let tool = match (packet.daddr.is_ipv4(), legacy) {
+                (true, false) => "iptables",
+                (false, false) => "ip6tables",
+                (true, true) => "iptables-legacy",
+                (false, true) => "ip6tables-legacy",
             };
             format!("sudo {tool} -I INPUT -p {proto} --dport {port} -j ACCEPT")
         }

@@ -9,6 +9,7 @@
 //! the packet goes on to the next; `drop` and `reject` end it all. `nat` chains on prerouting
 //! are read too: a rule there that redirects the packet makes the answer `unknown`.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -57,6 +58,12 @@ pub struct Ruleset {
     base: Vec<BaseChain>,
     rules: HashMap<ChainId, Vec<Value>>,
     sets: HashMap<(String, String, String), Vec<Value>>,
+    /// A statement that changes the packet's mark or conntrack state has run: later reads of
+    /// them cannot be told.
+    changed: Cell<bool>,
+    /// The running base chain comes before conntrack (priority below -200, or ingress): the
+    /// packet has no conntrack state yet.
+    before_conntrack: Cell<bool>,
 }
 
 /// The answer, with the base chain that decided it (for the fix).
@@ -77,6 +84,8 @@ pub fn parse(json: &str) -> Option<Ruleset> {
         base: Vec::new(),
         rules: HashMap::new(),
         sets: HashMap::new(),
+        changed: Cell::new(false),
+        before_conntrack: Cell::new(false),
     };
     for object in objects {
         if let Some(chain) = object.get("chain") {
@@ -167,17 +176,6 @@ impl Ruleset {
         }
     }
 
-    /// Whether a table holds rules written by iptables-nft (xt matches or targets).
-    fn has_xt(&self, family: &str, table: &str) -> bool {
-        self.rules
-            .iter()
-            .filter(|(id, _)| id.family == family && id.table == table)
-            .flat_map(|(_, rules)| rules)
-            .filter_map(|r| r.get("expr").and_then(Value::as_array))
-            .flatten()
-            .any(|e| e.get("xt").is_some())
-    }
-
     pub fn evaluate_with(&self, packet: &Packet, iptables: Option<&str>) -> Evaluation {
         let mut chains: Vec<&BaseChain> = self
             .base
@@ -200,10 +198,12 @@ impl Ruleset {
             .any(|c| c.kind == "filter" || c.hook == "ingress");
         let mut accepted: Option<String> = None;
         for chain in chains {
+            // iptables-nft's own table: its text carries what nft's JSON leaves out.
             let iptables_input = chain.id.table == "filter"
                 && chain.id.name == "INPUT"
-                && matches!(chain.id.family.as_str(), "ip" | "ip6")
-                && self.has_xt(&chain.id.family, "filter");
+                && matches!(chain.id.family.as_str(), "ip" | "ip6");
+            self.before_conntrack
+                .set(chain.hook == "ingress" || chain.prio < -200);
             let outcome = match iptables {
                 Some(text) if iptables_input => {
                     let d = super::iptables::decide(text, packet);
@@ -302,14 +302,29 @@ impl Ruleset {
                     .any(|k| e.get(*k).is_some())
         });
         if !decisive {
+            // It may still change the packet's mark or state for the rules after it.
+            if exprs
+                .iter()
+                .any(|e| e.get("mangle").is_some() || e.get("notrack").is_some())
+            {
+                self.changed.set(true);
+            }
             return Step::Continue;
         }
+        // In a nat chain, a match that cannot be told is taken as matching only where that
+        // cannot skip a redirect: before a jump (which returns here) or a redirect itself.
+        let lenient = nat
+            && exprs.iter().any(|e| {
+                ["jump", "dnat", "redirect", "tproxy"]
+                    .iter()
+                    .any(|k| e.get(*k).is_some())
+            });
         for expr in exprs {
             if let Some(m) = expr.get("match") {
                 match self.matches(chain, m, packet) {
                     Some(true) => continue,
                     Some(false) => return Step::NoMatch,
-                    None if nat => continue,
+                    None if lenient => continue,
                     None => return Step::Unknown,
                 }
             }
@@ -328,12 +343,13 @@ impl Ruleset {
             match key.as_str() {
                 // Statements that let the packet go on unchanged; a limit is taken as not
                 // reached.
-                "counter" | "log" | "limit" | "comment" | "mangle" | "set" | "notrack"
-                | "meter" => {}
+                "counter" | "log" | "limit" | "comment" | "set" | "meter" => {}
+                // The packet goes on, changed: what reads its mark or state later is unknown.
+                "mangle" | "notrack" => self.changed.set(true),
                 "dnat" | "redirect" | "tproxy" => return Step::Redirect,
                 // An xt match of a nat chain (Docker's `-m addrtype`) is taken as matching; an
                 // xt target there may redirect.
-                "xt" if nat => {
+                "xt" if lenient => {
                     if expr["xt"].get("type").and_then(Value::as_str) != Some("match") {
                         return Step::Redirect;
                     }
@@ -420,6 +436,21 @@ impl Ruleset {
     /// What a left-hand expression is for this packet; `None` where it cannot be told (or the
     /// packet lacks the header: see [`absent`]).
     fn value(&self, left: &Value, packet: &Packet) -> Option<Val> {
+        // `tcp flags & (fin|syn|rst|ack) == syn`: a new connection's first packet is a SYN.
+        if let Some(and) = left.get("&").and_then(Value::as_array) {
+            let flags = and.first().and_then(|p| p.get("payload")).is_some_and(|p| {
+                str_of(p, "protocol") == Some("tcp") && str_of(p, "field") == Some("flags")
+            });
+            if !flags || packet.proto != Proto::Tcp {
+                return None;
+            }
+            let syn = match and.get(1)? {
+                Value::Array(mask) => mask.iter().any(|m| m == "syn"),
+                Value::String(mask) => mask == "syn",
+                _ => return None,
+            };
+            return Some(Val::Str(if syn { "syn" } else { "" }.into()));
+        }
         if let Some(meta) = left.get("meta") {
             return match meta.get("key")?.as_str()? {
                 "iifname" | "iif" => Some(Val::Str(packet.iifname.to_string())),
@@ -436,15 +467,18 @@ impl Ruleset {
                     if packet.daddr.is_ipv4() { "ip" } else { "ip6" }.into(),
                 )),
                 "pkttype" => Some(Val::Str("host".into())),
+                "mark" if self.changed.get() => None,
                 "mark" => Some(Val::Num(0)),
                 _ => None,
             };
         }
         if let Some(ct) = left.get("ct") {
             return match ct.get("key")?.as_str()? {
+                _ if self.changed.get() || self.before_conntrack.get() => None,
                 "state" => Some(Val::Str("new".into())),
                 "direction" => Some(Val::Str("original".into())),
-                "status" => None,
+                // Not DNATed: a redirect on the way is already unknown.
+                "status" => Some(Val::Str(String::new())),
                 _ => None,
             };
         }
@@ -472,9 +506,14 @@ impl Ruleset {
                     Some(Val::Num(packet.dport.into()))
                 }
                 ("th", "dport") => Some(Val::Num(packet.dport.into())),
-                ("ip", "saddr") if packet.saddr.is_ipv4() => Some(Val::Ip(packet.saddr)),
+                ("tcp", "flags") if packet.proto == Proto::Tcp => Some(Val::Str("syn".into())),
+                ("ip", "saddr") if packet.saddr.is_ipv4() => {
+                    Some(Val::Net(packet.saddr, packet.source_prefix))
+                }
                 ("ip", "daddr") if packet.daddr.is_ipv4() => Some(Val::Ip(packet.daddr)),
-                ("ip6", "saddr") if packet.saddr.is_ipv6() => Some(Val::Ip(packet.saddr)),
+                ("ip6", "saddr") if packet.saddr.is_ipv6() => {
+                    Some(Val::Net(packet.saddr, packet.source_prefix))
+                }
                 ("ip6", "daddr") if packet.daddr.is_ipv6() => Some(Val::Ip(packet.daddr)),
                 ("ip", "protocol") if packet.daddr.is_ipv4() => {
                     Some(Val::Num(proto_number(packet.proto)))
@@ -491,7 +530,13 @@ impl Ruleset {
 
 /// Whether `left` reads a header this packet does not have, so that its match fails.
 fn absent(left: &Value, packet: &Packet) -> bool {
-    let Some(payload) = left.get("payload") else {
+    let payload = left
+        .get("&")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .unwrap_or(left)
+        .get("payload");
+    let Some(payload) = payload else {
         return false;
     };
     match payload.get("protocol").and_then(Value::as_str) {
@@ -536,6 +581,8 @@ enum Val {
     Num(u64),
     Str(String),
     Ip(IpAddr),
+    /// A source that may be any address of this network (the phone's, unknown).
+    Net(IpAddr, u8),
     Bool(bool),
 }
 
@@ -599,27 +646,61 @@ fn element_contains(e: &Value, value: &Val) -> Option<bool> {
     if let Some(prefix) = e.get("prefix") {
         let net: IpAddr = prefix.get("addr")?.as_str()?.parse().ok()?;
         let len = u8::try_from(prefix.get("len")?.as_u64()?).ok()?;
-        return Some(match value {
-            Val::Ip(ip) => in_prefix(*ip, net, len),
-            _ => false,
-        });
+        return match value {
+            Val::Ip(ip) => Some(in_prefix(*ip, net, len)),
+            Val::Net(src, src_len) => super::source_in(*src, *src_len, net, len),
+            _ => Some(false),
+        };
     }
     if let Some(range) = e.get("range").and_then(Value::as_array) {
         let (low, high) = (to_val(range.first()?)?, to_val(range.get(1)?)?);
-        return Some(match (value, low, high) {
-            (Val::Num(v), Val::Num(l), Val::Num(h)) => l <= *v && *v <= h,
-            (Val::Ip(v), Val::Ip(l), Val::Ip(h)) => ip_between(*v, l, h),
-            _ => false,
-        });
+        return match (value, low, high) {
+            (Val::Num(v), Val::Num(l), Val::Num(h)) => Some(l <= *v && *v <= h),
+            (Val::Ip(v), Val::Ip(l), Val::Ip(h)) => Some(ip_between(*v, l, h)),
+            (Val::Net(src, len), Val::Ip(l), Val::Ip(h)) => range_holds_network(*src, *len, l, h),
+            _ => Some(false),
+        };
     }
     if e.get("concat").is_some() {
         return None;
     }
+    // A set's or map's catch-all element.
+    if e.as_str() == Some("*") {
+        return Some(true);
+    }
     let constant = to_val(e)?;
-    Some(match (&constant, value) {
-        (Val::Str(pattern), Val::Str(name)) => interface_matches(pattern, name),
-        (c, v) => c == v,
-    })
+    match (&constant, value) {
+        (Val::Str(pattern), Val::Str(name)) => Some(interface_matches(pattern, name)),
+        (Val::Ip(one), Val::Net(src, len)) => {
+            let full = if one.is_ipv4() { 32 } else { 128 };
+            super::source_in(*src, *len, *one, full)
+        }
+        (c, v) => Some(c == v),
+    }
+}
+
+/// Whether a range of addresses holds all of a network (`Some(true)`), none (`Some(false)`), or
+/// part of it (`None`).
+fn range_holds_network(src: IpAddr, len: u8, low: IpAddr, high: IpAddr) -> Option<bool> {
+    let num = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => u128::from(u32::from(v4)),
+        IpAddr::V6(v6) => u128::from(v6),
+    };
+    if src.is_ipv4() != low.is_ipv4() || low.is_ipv4() != high.is_ipv4() {
+        return Some(false);
+    }
+    let width = if src.is_ipv4() { 32 } else { 128 };
+    let host_bits = width - u32::from(len.min(width as u8));
+    let first = num(src);
+    let last = first | 1u128.checked_shl(host_bits).map_or(u128::MAX, |b| b - 1);
+    let (l, h) = (num(low), num(high));
+    if h < first || l > last {
+        Some(false)
+    } else if l <= first && h >= last {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 fn ip_between(v: IpAddr, low: IpAddr, high: IpAddr) -> bool {
@@ -761,6 +842,7 @@ mod tests {
         Packet {
             proto,
             saddr: saddr.parse().unwrap(),
+            source_prefix: 128,
             daddr: daddr.parse().unwrap(),
             dport,
             iifname: iif,
@@ -957,6 +1039,60 @@ mod tests {
         assert_eq!(decide(&doc, &tcp(5000)).verdict, Verdict::Accept);
         let wlan = packet(Proto::Tcp, "10.0.0.2", "10.0.0.1", 5000, "wlan0");
         assert_eq!(decide(&doc, &wlan).verdict, Verdict::Drop);
+    }
+
+    #[test]
+    fn what_the_review_found_accepted_by_guess_is_not() {
+        // The phone is any address of 10.203.50.0/24: one host, or part of it, is not it.
+        let mut phone = tcp(5000);
+        phone.saddr = "10.203.50.0".parse().unwrap();
+        phone.source_prefix = 24;
+        let one_host = one_chain(
+            "drop",
+            &[
+                r#"[{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "10.203.50.2"}}, {"accept": null}]"#,
+            ],
+        );
+        assert_eq!(decide(&one_host, &phone).verdict, Verdict::Unknown);
+        let part = one_chain(
+            "drop",
+            &[
+                r#"[{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "10.203.50.0", "len": 28}}}}, {"accept": null}]"#,
+            ],
+        );
+        assert_eq!(decide(&part, &phone).verdict, Verdict::Unknown);
+        let whole = one_chain(
+            "drop",
+            &[
+                r#"[{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "10.203.0.0", "len": 16}}}}, {"accept": null}]"#,
+            ],
+        );
+        assert_eq!(decide(&whole, &phone).verdict, Verdict::Accept);
+        // A map's catch-all.
+        let catch_all = one_chain(
+            "accept",
+            &[
+                r#"[{"vmap": {"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": {"set": [[22, {"accept": null}], ["*", {"drop": null}]]}}}]"#,
+            ],
+        );
+        assert_eq!(decide(&catch_all, &tcp(5000)).verdict, Verdict::Drop);
+        // A mark set on the way makes a later mark match unknown.
+        let marked = one_chain(
+            "accept",
+            &[
+                r#"[{"mangle": {"key": {"meta": {"key": "mark"}}, "value": 1}}]"#,
+                r#"[{"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 1}}, {"drop": null}]"#,
+            ],
+        );
+        assert_eq!(decide(&marked, &tcp(5000)).verdict, Verdict::Unknown);
+        // A SYN check passes for a new connection.
+        let syn = one_chain(
+            "drop",
+            &[
+                r#"[{"match": {"op": "==", "left": {"&": [{"payload": {"protocol": "tcp", "field": "flags"}}, ["fin", "syn", "rst", "ack"]]}, "right": "syn"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 5000}}, {"accept": null}]"#,
+            ],
+        );
+        assert_eq!(decide(&syn, &tcp(5000)).verdict, Verdict::Accept);
     }
 
     #[test]

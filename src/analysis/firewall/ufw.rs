@@ -113,8 +113,7 @@ fn tuple_matches(tuple: &str, packet: &Packet) -> Option<(bool, Verdict)> {
         _ => return None,
     };
     let port_ok = dport == "any" || ports(dport, packet.dport)?;
-    let ok =
-        in_iface && proto_ok && port_ok && addr(dst, packet.daddr)? && addr(src, packet.saddr)?;
+    let ok = in_iface && proto_ok && port_ok && addr(dst, packet.daddr)? && source(src, packet)?;
     Some((ok, verdict))
 }
 
@@ -132,6 +131,22 @@ fn ports(list: &str, port: u16) -> Option<bool> {
         }
     }
     Some(false)
+}
+
+/// A source spec against a source that may be any address of the arriving network: `None`
+/// when only part of it matches.
+fn source(spec: &str, packet: &Packet) -> Option<bool> {
+    if spec == "any" {
+        return Some(true);
+    }
+    let (net, len) = match spec.split_once('/') {
+        Some((net, len)) => (net.parse::<IpAddr>().ok()?, len.parse::<u8>().ok()?),
+        None => {
+            let net = spec.parse::<IpAddr>().ok()?;
+            (net, if net.is_ipv4() { 32 } else { 128 })
+        }
+    };
+    super::source_in(packet.saddr, packet.source_prefix, net, len)
 }
 
 fn addr(spec: &str, ip: IpAddr) -> Option<bool> {
@@ -168,6 +183,7 @@ mod tests {
         Packet {
             proto: Proto::Tcp,
             saddr: saddr.parse().unwrap(),
+            source_prefix: 128,
             daddr: "10.203.50.1".parse().unwrap(),
             dport,
             iifname: "lan0",

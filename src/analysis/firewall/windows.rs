@@ -666,6 +666,7 @@ mod tests {
         Packet {
             proto,
             saddr: "192.168.1.23".parse().unwrap(),
+            source_prefix: 128,
             daddr: "192.168.1.10".parse().unwrap(),
             dport: port,
             iifname: "Wi-Fi",

@@ -39,7 +39,8 @@ pub fn enable(fd: BorrowedFd, ipv6: bool) -> io::Result<()> {
 /// The first ICMP error queued on the socket, if any (it does not block).
 pub fn reason(fd: BorrowedFd) -> Option<IcmpReason> {
     let mut data = [0u8; 256];
-    let mut control = [0u8; 512];
+    // cmsghdr needs the alignment of its largest field: a u64 buffer has it.
+    let mut control = [0u64; 64];
     let mut iov = libc::iovec {
         iov_base: data.as_mut_ptr().cast(),
         iov_len: data.len(),
@@ -49,7 +50,7 @@ pub fn reason(fd: BorrowedFd) -> Option<IcmpReason> {
     msg.msg_iov = &mut iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control.as_mut_ptr().cast();
-    msg.msg_controllen = control.len();
+    msg.msg_controllen = std::mem::size_of_val(&control) as _;
     // SAFETY: a valid descriptor and a msghdr whose buffers are ours and large enough.
     let got = unsafe {
         libc::recvmsg(
@@ -70,7 +71,9 @@ pub fn reason(fd: BorrowedFd) -> Option<IcmpReason> {
             let is_error = (header.cmsg_level == libc::SOL_IP
                 && header.cmsg_type == libc::IP_RECVERR)
                 || (header.cmsg_level == libc::SOL_IPV6 && header.cmsg_type == libc::IPV6_RECVERR);
-            if is_error {
+            let long_enough = header.cmsg_len as usize
+                >= libc::CMSG_LEN(std::mem::size_of::<libc::sock_extended_err>() as u32) as usize;
+            if is_error && long_enough {
                 let err = libc::CMSG_DATA(cmsg)
                     .cast::<libc::sock_extended_err>()
                     .read_unaligned();
@@ -94,7 +97,8 @@ fn classify(origin: u8, kind: u8, code: u8) -> IcmpReason {
         (SO_EE_ORIGIN_ICMP, 3, 1 | 7) => IcmpReason::HostUnreachable,
         (SO_EE_ORIGIN_ICMP, 3, 3) => IcmpReason::PortUnreachable,
         // ICMPv6 type 1: 1 administratively prohibited, 0 no route, 3 address, 4 port.
-        (SO_EE_ORIGIN_ICMP6, 1, 1) => IcmpReason::AdminProhibited,
+        // 1 administratively prohibited, 5 source address failed policy, 6 reject route.
+        (SO_EE_ORIGIN_ICMP6, 1, 1 | 5 | 6) => IcmpReason::AdminProhibited,
         (SO_EE_ORIGIN_ICMP6, 1, 0) => IcmpReason::NetUnreachable,
         (SO_EE_ORIGIN_ICMP6, 1, 3) => IcmpReason::HostUnreachable,
         (SO_EE_ORIGIN_ICMP6, 1, 4) => IcmpReason::PortUnreachable,
