@@ -126,7 +126,9 @@ fn a_laptop_and_a_phone_on_one_lan() {
     let v = run.json();
     assert_eq!(v["inferred_bind"], "all", "{}", run.context());
     assert_eq!(v["reach"], "lan");
-    assert_eq!(v["url"], format!("http://{LAPTOP}:5000"));
+    // The debugger is on: DANGER, and no URL that invites other devices in.
+    assert_eq!(v["verdict"], "debugger_exposed", "{v}");
+    assert_eq!(v["url"], serde_json::Value::Null);
     let run = phone.bindscope(&["probe", &target, "--http", "--json"]);
     run.code(0);
     let v = run.json();

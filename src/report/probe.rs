@@ -343,8 +343,9 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
         reach,
         listening_on,
         firewall: crate::report::firewall::out(firewall),
-        // No URL to try while the firewall keeps every other device out.
-        url: url.filter(|_| !blocked),
+        // No URL to try while the firewall keeps every other device out, nor one that invites
+        // them to a debugger.
+        url: url.filter(|_| !blocked && !danger),
         processes: table.processes.iter().cloned().map(Arc::new).collect(),
         explain: read_next(Topic::for_inferred(inferred_bind), &notes),
         notes: NoteOut::all(&notes, cat),
