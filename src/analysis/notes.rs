@@ -3,11 +3,8 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use super::firewall::{
-    Source as FirewallSource, Unread as FirewallUnread, Verdict as FirewallVerdict,
-};
 use super::topics::Topic;
-use super::vocab::Role;
+use super::vocab::{FirewallSource, FirewallVerdict, Role, Unread as FirewallUnread};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
 use crate::model::Os;

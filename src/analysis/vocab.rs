@@ -1,6 +1,7 @@
 //! The words the analysis answers in: who can reach an address, how risky a bind is, what an
 //! interface is for, what kind of bind it is, how a connection ended and which bind that
-//! reveals. Every other module may use them; this one uses nothing of ours.
+//! reveals, and what a firewall does with a connection. Every other module may use them; this
+//! one uses nothing of ours.
 
 use serde::Serialize;
 
@@ -195,4 +196,45 @@ pub enum ServerKind {
     #[serde(rename = "airplay")]
     AirPlay,
     Other,
+}
+
+/// What a firewall does with a new connection from another device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirewallVerdict {
+    Accept,
+    /// Silently: the other device times out.
+    Drop,
+    /// With an answer: a TCP reset or an ICMP error, so the other device is refused at once.
+    Reject,
+    /// Not known: a part could not be read, or a rule is not understood.
+    Unknown,
+    /// No firewall is set up.
+    None,
+}
+
+/// Which firewall answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirewallSource {
+    Nftables,
+    Iptables,
+    Ufw,
+    Firewalld,
+    Windows,
+    Macos,
+}
+
+/// A part of the firewall that could not be read (without privilege).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unread {
+    /// The kernel's nftables ruleset (needs CAP_NET_ADMIN).
+    Nftables,
+    /// Legacy iptables tables.
+    IptablesLegacy,
+    /// ufw's rules file (root's).
+    UfwRules,
+    /// The desktop firewall's settings.
+    Settings,
 }

@@ -12,11 +12,10 @@ pub mod windows;
 
 use std::net::IpAddr;
 
-use serde::Serialize;
-
 use super::address::{classify, in_prefix};
 use super::notes::Note;
 use super::vocab::AddrKind;
+pub use super::vocab::{FirewallSource as Source, FirewallVerdict as Verdict, Unread};
 use crate::model::{Capture, FirewallState, Firewalld, Host, Proto};
 
 /// A new connection (a TCP SYN, or a UDP datagram) as it arrives from another device.
@@ -34,33 +33,6 @@ pub struct Packet<'a> {
     pub iifname: &'a str,
     /// The program that listens (its path), for firewalls that decide by program.
     pub program: Option<&'a str>,
-}
-
-/// What the firewall does with the connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Accept,
-    /// Silently: the other device times out.
-    Drop,
-    /// With an answer: a TCP reset or an ICMP error, so the other device is refused at once.
-    Reject,
-    /// Not known: a part could not be read, or a rule is not understood.
-    Unknown,
-    /// No firewall is set up.
-    None,
-}
-
-/// Which firewall answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Nftables,
-    Iptables,
-    Ufw,
-    Firewalld,
-    Windows,
-    Macos,
 }
 
 /// One evaluator's answer.
@@ -153,20 +125,6 @@ pub struct Answer {
     pub complete: bool,
     /// What could not be read.
     pub unread: Vec<Unread>,
-}
-
-/// A part of the firewall that could not be read (without privilege).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unread {
-    /// The kernel's nftables ruleset (needs CAP_NET_ADMIN).
-    Nftables,
-    /// Legacy iptables tables.
-    IptablesLegacy,
-    /// ufw's rules file (root's).
-    UfwRules,
-    /// The desktop firewall's settings.
-    Settings,
 }
 
 /// What this machine's firewall does with `packet`, from everything that could be read.
