@@ -27,13 +27,32 @@ pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
 /// At most this much of each output stream of a command is kept.
 const OUTPUT_LIMIT: u64 = 1 << 20;
 
-/// Runs `program` with `args` (no shell, no input, `LC_ALL=C`) and returns what it printed,
-/// standard output then standard error, whatever its exit status: `None` when it cannot be run
-/// or does not finish within `timeout`, and then it is killed. For tools whose answers are
-/// read but whose hanging must not hang bindscope (socketfilterfw; on Linux, nft and
-/// iptables-save).
-#[cfg_attr(target_os = "linux", allow(dead_code))] // the Linux firewall reader's to use
-pub fn run_bounded(program: &str, args: &[&str], timeout: std::time::Duration) -> Option<String> {
+/// What a command printed, and whether it exited with success.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))] // macOS reads the output only
+pub struct Ran {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Why a command gave nothing to read.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+pub enum NotRun {
+    /// No such program.
+    Missing,
+    /// It did not finish within the deadline (and was killed), or could not be run.
+    Failed(String),
+}
+
+/// Runs `program` with `args` (no shell, no input, `LC_ALL=C`) within `timeout`, reading both
+/// streams while it runs (a large output must not block it), and kills it at the deadline. For
+/// tools whose answers are read but whose hanging must not hang bindscope (socketfilterfw; on
+/// Linux, nft and iptables-save).
+pub fn run_with_deadline(
+    program: &str,
+    args: &[&str],
+    timeout: std::time::Duration,
+) -> Result<Ran, NotRun> {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
@@ -45,38 +64,52 @@ pub fn run_bounded(program: &str, args: &[&str], timeout: std::time::Duration) -
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .ok()?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => NotRun::Missing,
+            _ => NotRun::Failed(e.to_string()),
+        })?;
     let streams = [
         child.stdout.take().and_then(collect),
         child.stderr.take().and_then(collect),
     ];
-    let finished = loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(_)) => break true,
+            Ok(Some(status)) => break Some(status),
             Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-            _ => break false,
+            _ => break None,
         }
     };
-    if !finished || streams.iter().any(Option::is_none) {
+    let (Some(status), [Some(out), Some(err)]) = (status, streams) else {
         let _ = child.kill();
         let _ = child.wait();
-        return None;
-    }
+        return Err(NotRun::Failed(format!(
+            "{program} did not answer within {timeout:?}"
+        )));
+    };
     // A process it left behind may still hold a pipe open: the reading has a deadline too.
-    let mut out = Vec::new();
-    for stream in streams.into_iter().flatten() {
+    let read = |stream: std::sync::mpsc::Receiver<Vec<u8>>| {
         let left = deadline.saturating_duration_since(Instant::now());
-        out.extend(
-            stream
-                .recv_timeout(left.max(Duration::from_millis(100)))
-                .ok()?,
-        );
-    }
-    Some(String::from_utf8_lossy(&out).into_owned())
+        stream
+            .recv_timeout(left.max(Duration::from_millis(100)))
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|_| NotRun::Failed(format!("{program} kept its output open")))
+    };
+    Ok(Ran {
+        success: status.success(),
+        stdout: read(out)?,
+        stderr: read(err)?,
+    })
+}
+
+/// What `program` printed, standard output then standard error, whatever its exit status:
+/// `None` when it cannot be run or does not finish within `timeout`.
+#[cfg_attr(target_os = "linux", allow(dead_code))] // macOS asks socketfilterfw so
+pub fn run_bounded(program: &str, args: &[&str], timeout: std::time::Duration) -> Option<String> {
+    let ran = run_with_deadline(program, args, timeout).ok()?;
+    Some(ran.stdout + &ran.stderr)
 }
 
 /// Reads a stream to its end (or the limit) on a thread of its own.
-#[cfg_attr(target_os = "linux", allow(dead_code))]
 fn collect(
     stream: impl std::io::Read + Send + 'static,
 ) -> Option<std::sync::mpsc::Receiver<Vec<u8>>> {

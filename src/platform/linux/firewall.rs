@@ -4,11 +4,11 @@
 //! Every tool runs with a deadline; a missing tool is `Absent`, a refusal `Denied`.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use super::super::unix::{self, NotRun};
 use crate::model::{Capture, FirewallState, Firewalld, UfwFiles};
 
 /// How long one firewall tool may take.
@@ -80,67 +80,23 @@ fn firewalld(interfaces: &[&str]) -> Option<Firewalld> {
 
 /// Runs a tool with a deadline: its output, or why there is none.
 fn run(program: &str, args: &[&str]) -> Capture {
-    let child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Capture::Absent,
-        Err(e) => return Capture::Failed(e.to_string()),
-    };
-    // Read both pipes while waiting: a large ruleset fills a pipe before the tool exits.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
+    match unix::run_with_deadline(program, args, DEADLINE) {
+        Ok(ran) if ran.success => Capture::Text(ran.stdout),
+        Ok(ran) => {
+            let lower = ran.stderr.to_ascii_lowercase();
+            let denied = [
+                "operation not permitted",
+                "permission denied",
+                "not authorized",
+                "you must be root",
+            ];
+            if denied.iter().any(|d| lower.contains(d)) {
+                Capture::Denied
+            } else {
+                Capture::Failed(ran.stderr.trim().chars().take(200).collect())
             }
-            text
-        })
-    };
-    let out = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let err = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() < DEADLINE => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Capture::Failed(format!("{program} did not answer within {DEADLINE:?}"));
-            }
-            Err(e) => return Capture::Failed(e.to_string()),
         }
-    };
-    let out = out.join().unwrap_or_default();
-    let err = err.join().unwrap_or_default();
-    if status.success() {
-        return Capture::Text(out);
-    }
-    let lower = err.to_ascii_lowercase();
-    if lower.contains("operation not permitted")
-        || lower.contains("permission denied")
-        || lower.contains("not authorized")
-        || lower.contains("you must be root")
-    {
-        Capture::Denied
-    } else {
-        Capture::Failed(err.trim().chars().take(200).collect())
+        Err(NotRun::Missing) => Capture::Absent,
+        Err(NotRun::Failed(why)) => Capture::Failed(why),
     }
 }
