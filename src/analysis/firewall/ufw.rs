@@ -6,7 +6,6 @@
 use std::net::IpAddr;
 
 use super::{Decision, Packet, Verdict};
-use crate::analysis::address::in_prefix;
 use crate::model::{Proto, UfwFiles};
 
 /// What ufw's files say.
@@ -113,7 +112,11 @@ fn tuple_matches(tuple: &str, packet: &Packet) -> Option<(bool, Verdict)> {
         _ => return None,
     };
     let port_ok = dport == "any" || ports(dport, packet.dport)?;
-    let ok = in_iface && proto_ok && port_ok && addr(dst, packet.daddr)? && source(src, packet)?;
+    let ok = in_iface
+        && proto_ok
+        && port_ok
+        && spec_holds(dst, packet.daddr, 128)?
+        && spec_holds(src, packet.saddr, packet.source_prefix)?;
     Some((ok, verdict))
 }
 
@@ -133,34 +136,21 @@ fn ports(list: &str, port: u16) -> Option<bool> {
     Some(false)
 }
 
-/// A source spec against a source that may be any address of the arriving network: `None`
-/// when only part of it matches.
-fn source(spec: &str, packet: &Packet) -> Option<bool> {
+/// An address spec (`any`, `10.203.0.0/16`, `fd00::2`) against addresses `ip/len`: a single
+/// destination, or a source that may be any address of the arriving network. `None` when it
+/// matches only part of them.
+fn spec_holds(spec: &str, ip: IpAddr, len: u8) -> Option<bool> {
     if spec == "any" {
         return Some(true);
     }
-    let (net, len) = match spec.split_once('/') {
+    let (net, net_len) = match spec.split_once('/') {
         Some((net, len)) => (net.parse::<IpAddr>().ok()?, len.parse::<u8>().ok()?),
         None => {
             let net = spec.parse::<IpAddr>().ok()?;
             (net, if net.is_ipv4() { 32 } else { 128 })
         }
     };
-    super::source_in(packet.saddr, packet.source_prefix, net, len)
-}
-
-fn addr(spec: &str, ip: IpAddr) -> Option<bool> {
-    if spec == "any" {
-        return Some(true);
-    }
-    let (net, len) = match spec.split_once('/') {
-        Some((net, len)) => (net.parse::<IpAddr>().ok()?, len.parse::<u8>().ok()?),
-        None => {
-            let net = spec.parse::<IpAddr>().ok()?;
-            (net, if net.is_ipv4() { 32 } else { 128 })
-        }
-    };
-    Some(net.is_ipv4() == ip.is_ipv4() && in_prefix(ip, net, len))
+    super::source_in(ip, len, net, net_len)
 }
 
 #[cfg(test)]
@@ -219,6 +209,17 @@ mod tests {
         let mut wlan = tcp("10.203.50.2", 6005);
         wlan.iifname = "wlan0";
         assert_eq!(decide(&f, &wlan).verdict, Verdict::Accept);
+    }
+
+    #[test]
+    fn a_source_network_is_judged_whole() {
+        let f = files(RULES);
+        let mut phone = tcp("10.203.50.0", 5000);
+        phone.source_prefix = 24;
+        // 10.203.0.0/16 holds all of 10.203.50.0/24.
+        assert_eq!(decide(&f, &phone).verdict, Verdict::Accept);
+        let one = files("### tuple ### allow tcp 5000 0.0.0.0/0 any 10.203.50.2 in\n");
+        assert_eq!(decide(&one, &phone).verdict, Verdict::Unknown, "one host of the network");
     }
 
     #[test]
