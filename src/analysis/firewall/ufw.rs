@@ -219,7 +219,11 @@ mod tests {
         // 10.203.0.0/16 holds all of 10.203.50.0/24.
         assert_eq!(decide(&f, &phone).verdict, Verdict::Accept);
         let one = files("### tuple ### allow tcp 5000 0.0.0.0/0 any 10.203.50.2 in\n");
-        assert_eq!(decide(&one, &phone).verdict, Verdict::Unknown, "one host of the network");
+        assert_eq!(
+            decide(&one, &phone).verdict,
+            Verdict::Unknown,
+            "one host of the network"
+        );
     }
 
     #[test]
