@@ -26,18 +26,13 @@ struct Lan {
 fn lan(tag: &str) -> Option<Lan> {
     let laptop = Netns::new(&format!("{tag}l"))?;
     let phone = Netns::new(&format!("{tag}p"))?;
-    let status = Command::new("ip")
-        .args(["link", "add", "l0", "netns", &laptop.name])
-        .args(["type", "veth", "peer", "name", "p0", "netns", &phone.name])
-        .status()
-        .expect("ip runs");
-    assert!(status.success(), "the veth pair");
-    laptop.ip(&["addr", "add", &format!("{LAPTOP}/24"), "dev", "l0"]);
-    phone.ip(&["addr", "add", &format!("{PHONE}/24"), "dev", "p0"]);
-    laptop.ip(&["link", "set", "l0", "up"]);
-    phone.ip(&["link", "set", "p0", "up"]);
-    laptop.wait_until_up("l0");
-    phone.wait_until_up("p0");
+    laptop.link(
+        "l0",
+        &format!("{LAPTOP}/24"),
+        &phone,
+        "p0",
+        &format!("{PHONE}/24"),
+    );
     phone.sysctl("net.ipv4.tcp_syn_retries=1");
     let server = serve(&laptop, "0.0.0.0", 5000, &[]).expect("the server binds");
     Some(Lan {

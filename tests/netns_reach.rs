@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::flask;
@@ -23,18 +22,13 @@ struct Lan {
 fn lan() -> Option<Lan> {
     let laptop = Netns::new("laptop")?;
     let phone = Netns::new("phone")?;
-    let status = Command::new("ip")
-        .args(["link", "add", "lap0", "netns", &laptop.name])
-        .args(["type", "veth", "peer", "name", "ph0", "netns", &phone.name])
-        .status()
-        .expect("ip runs");
-    assert!(status.success(), "the veth pair between the namespaces");
-    laptop.ip(&["addr", "add", &format!("{LAPTOP}/24"), "dev", "lap0"]);
-    phone.ip(&["addr", "add", &format!("{PHONE}/24"), "dev", "ph0"]);
-    laptop.ip(&["link", "set", "lap0", "up"]);
-    phone.ip(&["link", "set", "ph0", "up"]);
-    laptop.wait_until_up("lap0");
-    phone.wait_until_up("ph0");
+    laptop.link(
+        "lap0",
+        &format!("{LAPTOP}/24"),
+        &phone,
+        "ph0",
+        &format!("{PHONE}/24"),
+    );
     // One SYN retry: a dropped connection gives up soon even without bindscope's deadline.
     phone.sysctl("net.ipv4.tcp_syn_retries=1");
     Some(Lan { laptop, phone })

@@ -40,22 +40,17 @@ struct Lab {
 fn lab() -> Option<Lab> {
     let server = Netns::new("truth")?;
     let peer = Netns::new("tpeer")?;
-    let status = Command::new("ip")
-        .args(["link", "add", "lan0", "netns", &server.name])
-        .args(["type", "veth", "peer", "name", "peer0", "netns", &peer.name])
-        .status()
-        .expect("ip runs");
-    assert!(status.success(), "the veth pair between the namespaces");
-    server.ip(&["addr", "add", &format!("{SERVER}/24"), "dev", "lan0"]);
+    server.link(
+        "lan0",
+        &format!("{SERVER}/24"),
+        &peer,
+        "peer0",
+        &format!("{PEER}/24"),
+    );
     server.ip(&["-6", "addr", "add", "fd40::1/64", "dev", "lan0", "nodad"]);
-    peer.ip(&["addr", "add", &format!("{PEER}/24"), "dev", "peer0"]);
     peer.ip(&["-6", "addr", "add", "fd40::2/64", "dev", "peer0", "nodad"]);
     // The peer has fd40::9 first: when the server adds it, duplicate address detection fails.
     peer.ip(&["-6", "addr", "add", "fd40::9/64", "dev", "peer0", "nodad"]);
-    server.ip(&["link", "set", "lan0", "up"]);
-    peer.ip(&["link", "set", "peer0", "up"]);
-    server.wait_until_up("lan0");
-    peer.wait_until_up("peer0");
     // A down interface (a veth whose ends stay down), an address on lo, an empty bridge.
     server.ip(&["link", "add", "d2", "type", "veth", "peer", "name", "d2p"]);
     server.ip(&["addr", "add", &format!("{DOWN}/24"), "dev", "d2"]);

@@ -108,6 +108,27 @@ impl Netns {
         self.wait_until_up("lan0");
     }
 
+    /// A veth pair to `peer`: `here` (with IPv4 address `v4`, CIDR) in this namespace, `there`
+    /// (with `peer_v4`) in the peer's, both up.
+    pub fn link(&self, here: &str, v4: &str, peer: &Netns, there: &str, peer_v4: &str) {
+        let out = Command::new("ip")
+            .args(["link", "add", here, "netns", &self.name])
+            .args(["type", "veth", "peer", "name", there, "netns", &peer.name])
+            .output()
+            .expect("ip runs");
+        assert!(
+            out.status.success(),
+            "the veth pair {here}–{there}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.ip(&["addr", "add", v4, "dev", here]);
+        peer.ip(&["addr", "add", peer_v4, "dev", there]);
+        self.ip(&["link", "set", here, "up"]);
+        peer.ip(&["link", "set", there, "up"]);
+        self.wait_until_up(here);
+        peer.wait_until_up(there);
+    }
+
     pub fn sysctl(&self, setting: &str) {
         let out = self.exec(&["sysctl", "-qw", setting]);
         assert!(out.status.success(), "sysctl {setting}: {out:?}");
