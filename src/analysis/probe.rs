@@ -57,7 +57,7 @@ pub fn reach(results: &[LocalResult]) -> Reach {
 }
 
 /// A Python process, or one whose command line runs Flask: what Werkzeug's server runs in.
-pub fn looks_like_flask(p: &Process) -> bool {
+pub fn runs_python_or_flask(p: &Process) -> bool {
     let name = p.name.to_ascii_lowercase();
     name.starts_with("python")
         || name.starts_with("flask")
@@ -100,7 +100,7 @@ pub fn local_notes(
             });
         }
     }
-    let flask = table.processes.iter().any(looks_like_flask);
+    let flask = table.processes.iter().any(runs_python_or_flask);
     match bind {
         InferredBind::None if !listening.is_empty() => notes.push(Note::ListenerSilent {
             port,

@@ -5,7 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
-use crate::analysis::probe::looks_like_flask;
+use crate::analysis::probe::runs_python_or_flask;
 use crate::analysis::sockets::reach;
 use crate::analysis::vocab::Reach;
 use crate::model::{DebugEvidence, DebugFinding, Host, HttpAnswer, Process};
@@ -45,7 +45,7 @@ pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<Debu
         .filter(|s| reach(host, s) > Reach::Host)
         .filter_map(|s| {
             let owner = s.pids.iter().find_map(|&pid| table.process(pid))?;
-            looks_like_flask(owner).then_some((s, owner))
+            runs_python_or_flask(owner).then_some((s, owner))
         })
         .collect();
     let requests: Vec<(SocketAddr, String, String)> = exposed

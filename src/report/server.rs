@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::analysis::notes::Note;
-use crate::analysis::probe::looks_like_flask;
+use crate::analysis::probe::runs_python_or_flask;
 use crate::analysis::sockets::{answers_on, debugger_notes, running_bind};
 use crate::analysis::vocab::InferredBind;
 use crate::model::{DebugFinding, Host, Process, SocketTable};
@@ -92,7 +92,7 @@ pub fn server_notes(
             bind: bind.to_string(),
         })),
         Some(InferredBind::Loopback) => {
-            let flask = tcp_owners(running.table).iter().any(looks_like_flask);
+            let flask = tcp_owners(running.table).iter().any(runs_python_or_flask);
             notes.push(Note::ServerLoopbackOnly { port, flask });
         }
         Some(_) => {}
