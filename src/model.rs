@@ -444,6 +444,48 @@ pub struct Visit {
     pub accept_language: Option<String>,
 }
 
+/// Why the beacon stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ended {
+    TimeUp,
+    /// Ctrl+C.
+    Interrupted,
+}
+
+/// A device seen by the beacon's packet watch: it asked for this machine's hardware address
+/// (a new ARP or ND entry), so it sent, or was about to send, something here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sighting {
+    pub ip: IpAddr,
+    /// The interface's index.
+    pub interface: u32,
+    pub hardware: Option<String>,
+}
+
+/// The IP counters of this machine (its network namespace), IPv4 and IPv6 summed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IpCounters {
+    /// Packets received.
+    pub received: u64,
+    /// Packets handed to TCP, UDP, ICMP and the other protocols.
+    pub delivered: u64,
+    /// Packets accounted for otherwise: forwarded, malformed, discarded, fragments,
+    /// broadcast and multicast.
+    pub accounted: u64,
+}
+
+impl IpCounters {
+    /// Unicast packets received since `start` and never delivered: dropped on the way in,
+    /// which is what a host firewall does.
+    pub fn undelivered_since(&self, start: &IpCounters) -> u64 {
+        let received = self.received.saturating_sub(start.received);
+        let rest = self.delivered.saturating_sub(start.delivered)
+            + self.accounted.saturating_sub(start.accounted);
+        received.saturating_sub(rest)
+    }
+}
+
 /// The answer to a visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {

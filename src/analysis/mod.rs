@@ -1,6 +1,7 @@
 //! Pure functions over a [`Host`](crate::model::Host) snapshot: no I/O below this line.
 
 pub mod address;
+pub mod beacon;
 pub mod expose;
 pub mod firewall;
 pub mod interfaces;

@@ -238,3 +238,29 @@ pub enum Unread {
     /// The desktop firewall's settings.
     Settings,
 }
+
+/// What the beacon's run shows about the other device, from the strongest evidence down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeaconDiagnosis {
+    /// Another device visited: the network and every firewall let it through.
+    Visited,
+    /// The beacon listens on loopback: no other device can reach it.
+    LoopbackOnly,
+    /// A device sent a TLS ClientHello to this plain-HTTP port: its browser tried `https://`.
+    TlsOnHttp,
+    /// A device asked for this machine's address and packets were dropped on the way in,
+    /// with no connection: this machine's firewall dropped it.
+    DroppedHere,
+    /// A device asked for this machine's address, but nothing it sent reached the beacon and
+    /// nothing was dropped: it used another address or port.
+    SeenNotConnected,
+    /// Packets were dropped on the way in, from no device the watch could name.
+    DroppedUnattributed,
+    /// Only this machine visited: that proves nothing about other devices.
+    VisitedFromHere,
+    /// Nothing from another device reached this machine at all.
+    NeverArrived,
+    /// No visit, and this system does not let bindscope see what arrives.
+    NotWatched,
+}

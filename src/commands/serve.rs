@@ -1,17 +1,21 @@
-//! `serve`: a reachability beacon for testing from another device. The URLs and each visit
-//! are written as they happen; the report at the end is the summary (or the one JSON
-//! document).
+//! `serve`: a reachability beacon for testing from another device. The URLs and each event
+//! (a visit, a TLS handshake, a device asking for this machine's address, packets dropped on
+//! the way in) are written as they happen; the report at the end is the summary and what it
+//! shows about the other device (or the one JSON document).
 
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use super::Context;
+use crate::analysis::beacon::{BeaconDiagnosis, Watched};
 use crate::analysis::expose::expose;
+use crate::analysis::firewall;
 use crate::analysis::interfaces::primary;
 use crate::config::ServeOptions;
-use crate::gather::beacon;
-use crate::model::{Families, Target, Visit};
+use crate::gather::beacon::{self, Event, WatchOn};
+use crate::i18n::Text;
+use crate::model::{Families, Host, Proto, Target, Visit};
 use crate::platform;
 use crate::render;
 use crate::report::serve::{visit, visitor_lang, ServeReport};
@@ -49,7 +53,10 @@ pub fn run(
         Ok(listener) => listener,
         Err(error) => return Ok(report.cannot_bind(error, ui.cat)),
     };
-    if !ui.json {
+    let loopback = report.on_loopback();
+    if ui.json {
+        render::serve::listening(&mut std::io::stderr(), &report, ui)?;
+    } else {
         render::serve::started(live, &report, ui)?;
         live.flush()?;
     }
@@ -57,17 +64,114 @@ pub fn run(
         let (host, lang) = (host.clone(), ui.lang);
         move |v: &Visit, at| {
             let theirs = visitor_lang(v.accept_language.as_deref(), lang).catalogue();
-            render::serve::page(&visit(&host, v, at, theirs), v.wants_html, theirs)
+            render::serve::page(&visit(&host, v, at, loopback, theirs), v.wants_html, theirs)
         }
     };
-    report.turned_away = beacon::run(listener, options.duration, page, |v, at| {
-        let seen = visit(&host, v, at, ui.cat);
-        if !ui.json {
-            render::serve::visit_line(live, &seen, ui)?;
-            live.flush()?;
-        }
-        report.visits.push(seen);
-        Ok(())
-    })?;
+    let url = report.url();
+    let mut others_visited = false;
+    let finished = beacon::run(
+        listener,
+        options.duration,
+        watch_on(&host, options.host),
+        page,
+        |event, at| {
+            let line = match event {
+                Event::Visit(v) => {
+                    let seen = visit(&host, v, at, loopback, ui.cat);
+                    others_visited |= !seen.same_machine;
+                    if !ui.json {
+                        render::serve::visit_line(live, &seen, ui)?;
+                    }
+                    report.visited(seen);
+                    None
+                }
+                Event::Tls { peer, local } => {
+                    report.tls(&host, peer.ip(), local.ip(), at);
+                    Some(ui.cat.text(&Text::ServeTls {
+                        client: peer.ip(),
+                        url: &url,
+                    }))
+                }
+                Event::Sighting(s) => {
+                    let interface = interface_name(&host, s.interface);
+                    report.asked(s.ip, interface.as_deref(), s.hardware.as_deref(), at);
+                    Some(ui.cat.text(&Text::ServeAsked {
+                        ip: s.ip,
+                        interface: interface.as_deref().unwrap_or("?"),
+                    }))
+                }
+                Event::Dropped { packets } => (!others_visited)
+                    .then(|| ui.cat.text(&Text::ServeDropped { packets: *packets })),
+            };
+            if let (Some(line), false) = (line, ui.json) {
+                render::serve::event_line(live, at, &line, ui)?;
+            }
+            if !ui.json {
+                live.flush()?;
+            }
+            Ok(())
+        },
+    )?;
+    report.ended = Some(finished.served.ended);
+    report.turned_away = finished.served.turned_away;
+    report.shed = finished.served.shed;
+    report.events_missed = finished.missed;
+    report.diagnose(
+        Watched {
+            loopback,
+            neighbours: finished.neighbours_watched,
+            undelivered: finished.undelivered,
+        },
+        ui.cat,
+    );
+    let dropped = report.diagnosis.as_ref().is_some_and(|d| {
+        matches!(
+            d.code,
+            BeaconDiagnosis::DroppedHere | BeaconDiagnosis::DroppedUnattributed
+        )
+    });
+    if dropped {
+        let ips = beacon_addresses(&host, options.host);
+        let state = platform::firewall(None);
+        let checks = firewall::checks(&host, &state, Proto::Tcp, port, &ips, None);
+        report.firewall_checks(&checks, ui.cat);
+    }
     Ok(report)
+}
+
+/// Where the packet watch looks: every interface for a wildcard beacon, the address's own
+/// for a specific one, none for loopback.
+fn watch_on(host: &Host, ip: IpAddr) -> WatchOn {
+    if ip.is_loopback() {
+        return WatchOn::Nothing;
+    }
+    if ip.is_unspecified() {
+        return WatchOn::Every;
+    }
+    WatchOn::These(
+        host.owner_of(ip)
+            .and_then(|i| i.index)
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// The addresses another device could reach the beacon on.
+fn beacon_addresses(host: &Host, ip: IpAddr) -> Vec<IpAddr> {
+    if !ip.is_unspecified() {
+        return vec![ip];
+    }
+    host.interfaces
+        .iter()
+        .flat_map(|i| &i.addresses)
+        .map(|a| a.ip)
+        .filter(|a| !a.is_loopback() && (ip.is_ipv6() || a.is_ipv4()))
+        .collect()
+}
+
+fn interface_name(host: &Host, index: u32) -> Option<String> {
+    host.interfaces
+        .iter()
+        .find(|i| i.index == Some(index))
+        .map(|i| i.name.clone())
 }

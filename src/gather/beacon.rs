@@ -1,13 +1,19 @@
-//! The `serve` beacon: a port to listen on, the listener, and the loop that hands each visit
-//! back to the caller as it happens while the server answers on its own thread.
+//! The `serve` beacon: a port to listen on, the listener, and the loop that hands each event
+//! back to the caller as it happens (a visit, a TLS handshake, a device asking for this
+//! machine's address, packets dropped on the way in) while the server answers on its own
+//! thread. What the caller hears goes through a bounded channel: when its log falls behind,
+//! events are counted, not queued without end.
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, TrySendError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::ports::free_ports;
-use crate::model::{BindError, Host, Page, Visit};
-use crate::platform::server::{serve, Limits};
+use crate::model::{BindError, Host, IpCounters, Page, Sighting, Visit};
+use crate::platform;
+use crate::platform::server::{serve, Arrival, Limits, Served};
 
 /// The port to listen on: the one asked for, or a free one near 8000.
 pub fn port(host: &Host, ip: IpAddr, asked: Option<u16>) -> u16 {
@@ -24,31 +30,174 @@ pub fn bind(address: SocketAddr) -> Result<TcpListener, BindError> {
     TcpListener::bind(address).map_err(|e| BindError::from_io(&e))
 }
 
-/// Serves until `duration` has passed. `page` answers each visit on the server's thread;
-/// `seen` hears of each visit on this one, with the seconds since the start. Returns how many
-/// connections were turned away because the connection cap was reached.
+/// What the beacon heard.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Visit(Visit),
+    /// A TLS ClientHello on the plain-HTTP port.
+    Tls {
+        peer: SocketAddr,
+        local: SocketAddr,
+    },
+    /// A device asked for this machine's hardware address.
+    Sighting(Sighting),
+    /// Unicast packets dropped on the way in since the start (this many in all).
+    Dropped {
+        packets: u64,
+    },
+}
+
+/// Which interfaces the packet watch looks at.
+pub enum WatchOn {
+    /// None: the beacon listens on loopback, which no other device reaches.
+    Nothing,
+    /// Every interface (the beacon listens on a wildcard address).
+    Every,
+    /// These interface indices.
+    These(Vec<u32>),
+}
+
+/// What the beacon did, besides what it reported as it happened.
+#[derive(Debug, Clone, Copy)]
+pub struct Finished {
+    pub served: Served,
+    /// Events that were not reported as they happened because the log fell behind.
+    pub missed: usize,
+    /// Whether devices asking for this machine's address could be seen.
+    pub neighbours_watched: bool,
+    /// Unicast packets dropped on the way in during the run; `None` where the counters
+    /// could not be read.
+    pub undelivered: Option<u64>,
+}
+
+/// Events waiting for the log at most; more are counted as missed.
+const BACKLOG: usize = 1024;
+/// How often the IP counters are read, and the least time between two reports of drops.
+const COUNTER_EVERY: Duration = Duration::from_millis(500);
+const DROP_REPORT_EVERY: Duration = Duration::from_secs(2);
+
+/// Serves until `duration` has passed or Ctrl+C. `page` answers each visit on the server's
+/// thread; `heard` hears of each event on this one, with the seconds since the start.
 pub fn run(
     listener: TcpListener,
     duration: Duration,
+    watch_on: WatchOn,
     page: impl Fn(&Visit, f64) -> Page + Send + Sync + 'static,
-    mut seen: impl FnMut(&Visit, f64) -> std::io::Result<()>,
-) -> anyhow::Result<usize> {
+    mut heard: impl FnMut(&Event, f64) -> std::io::Result<()>,
+) -> anyhow::Result<Finished> {
     let start = Instant::now();
     let until = start + duration;
-    let (events, visits) = mpsc::channel::<(Visit, f64)>();
-    let server = std::thread::spawn(move || {
-        serve(listener, Limits::default(), until, move |v| {
+    let (events, log) = mpsc::sync_channel::<(Event, f64)>(BACKLOG);
+    let missed = Arc::new(AtomicUsize::new(0));
+    let tell = {
+        let (events, missed) = (events.clone(), missed.clone());
+        move |event: Event| {
             let at = start.elapsed().as_secs_f64();
-            let answer = page(v, at);
-            let _ = events.send((v.clone(), at));
-            answer
+            if let Err(TrySendError::Full(_)) = events.try_send((event, at)) {
+                missed.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    };
+    let server = {
+        let tell = tell.clone();
+        std::thread::spawn(move || {
+            serve(
+                listener,
+                Limits::default().fitted(),
+                until,
+                move |arrival| match arrival {
+                    Arrival::Visit(v) => {
+                        let answer = page(v, start.elapsed().as_secs_f64());
+                        tell(Event::Visit(v.clone()));
+                        Some(answer)
+                    }
+                    Arrival::Tls { peer, local } => {
+                        tell(Event::Tls { peer, local });
+                        None
+                    }
+                },
+            )
+        })
+    };
+    drop(events);
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = match &watch_on {
+        WatchOn::Nothing => None,
+        WatchOn::Every | WatchOn::These(_) => platform::neighbour_watch(),
+    };
+    let neighbours_watched = watcher.is_some();
+    let counting = !matches!(watch_on, WatchOn::Nothing);
+    let watcher = watcher.map(|mut next| {
+        let (stop, tell) = (stop.clone(), tell.clone());
+        let wanted = match watch_on {
+            WatchOn::These(indices) => Some(indices),
+            _ => None,
+        };
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                for sighting in next(Duration::from_millis(250)) {
+                    if wanted
+                        .as_ref()
+                        .is_none_or(|w| w.contains(&sighting.interface))
+                    {
+                        tell(Event::Sighting(sighting));
+                    }
+                }
+            }
         })
     });
-    for (visit, at) in visits {
-        seen(&visit, at)?;
+    drop(tell);
+    let first: Option<IpCounters> = counting.then(platform::ip_counters).flatten();
+    let (mut reported, mut last_report, mut next_count) = (0, start, start + COUNTER_EVERY);
+    let mut undelivered = first.map(|_| 0);
+    let mut result = Ok(());
+    loop {
+        let mut deliver = |event: &Event, at| {
+            if result.is_ok() {
+                result = heard(event, at);
+            }
+        };
+        match log.recv_timeout(Duration::from_millis(100)) {
+            Ok((event, at)) => deliver(&event, at),
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if server.is_finished() {
+            while let Ok((event, at)) = log.try_recv() {
+                deliver(&event, at);
+            }
+            break;
+        }
+        if let (Some(first), true) = (first, Instant::now() >= next_count) {
+            next_count = Instant::now() + COUNTER_EVERY;
+            if let Some(now) = platform::ip_counters() {
+                let dropped = now.undelivered_since(&first);
+                undelivered = Some(dropped);
+                if dropped > reported && last_report.elapsed() >= DROP_REPORT_EVERY {
+                    (reported, last_report) = (dropped, Instant::now());
+                    if result.is_ok() {
+                        let event = Event::Dropped { packets: dropped };
+                        result = heard(&event, start.elapsed().as_secs_f64());
+                    }
+                }
+            }
+        }
     }
-    let turned_away = server
+    stop.store(true, Ordering::Relaxed);
+    if let Some(watcher) = watcher {
+        let _ = watcher.join();
+    }
+    result?;
+    let served = server
         .join()
         .map_err(|_| anyhow::anyhow!("the beacon's server thread failed"))??;
-    Ok(turned_away)
+    if let (Some(first), Some(now)) = (first, platform::ip_counters()) {
+        undelivered = Some(now.undelivered_since(&first));
+    }
+    Ok(Finished {
+        served,
+        missed: missed.load(Ordering::Relaxed),
+        neighbours_watched,
+        undelivered,
+    })
 }

@@ -8,8 +8,8 @@ use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
 use crate::analysis::topics::Topic;
-use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
+use crate::analysis::vocab::{BeaconDiagnosis, BindKind};
 use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{Arg, InputError, SystemError};
@@ -298,19 +298,91 @@ impl Catalogue for En {
             Text::PageReached { ip, port, interface } => {
                 format!("You reached {ip} on port {port}, through {interface}.")
             }
-            Text::PageSameMachine => "You are on the same machine: this proves nothing about other devices. Open the Network URL from your phone or another computer.".into(),
+            Text::PageSameMachine { loopback: false } => "You are on the same machine: this proves nothing about other devices. Open the Network URL from your phone or another computer.".into(),
+            Text::PageSameMachine { loopback: true } => "You are on the same machine: this proves nothing about other devices. This beacon listens on loopback only, so no other device can reach it: run bindscope serve without --host to test from your phone.".into(),
             Text::PageProves { ip, port } => format!(
                 "So a device like yours can reach a server on this machine bound to 0.0.0.0 (or to {ip}) on port {port}: the network and every firewall between let it through. Other ports may be treated differently: to test your app's own port, stop the app and run bindscope serve -p with that port."
             ),
-            Text::ServeStarted { addr, seconds } => {
+            Text::ServeStarted {
+                addr,
+                seconds,
+                loopback,
+            } => {
                 let duration = if seconds % 60 == 0 {
                     format!("{} min", seconds / 60)
                 } else {
                     format!("{seconds} s")
                 };
-                format!("Reachability beacon on {addr} for {duration}. Open one of these on the other device; each visit is logged below.")
+                if loopback {
+                    format!("Reachability beacon on {addr} for {duration}. It listens on loopback, so only this machine can reach it: to test from another device, run it without --host. Each visit is logged below.")
+                } else {
+                    format!("Reachability beacon on {addr} for {duration}. Open one of these on the other device; each visit is logged below.")
+                }
             }
-            Text::ServeEnded { visits } => format!("Time is up: {visits} visits."),
+            Text::ServeListening { addr } => format!("bindscope serve: listening on {addr}"),
+            Text::ServeEnded {
+                visits,
+                interrupted,
+            } => {
+                let visits = match visits {
+                    1 => "1 visit".to_string(),
+                    n => format!("{n} visits"),
+                };
+                if interrupted {
+                    format!("Stopped: {visits}.")
+                } else {
+                    format!("Time is up: {visits}.")
+                }
+            }
+            Text::ServeTls { client, url } => format!(
+                "{client} tried https:// on this plain-HTTP port: the browser upgraded the address. Type {url} in full, with http://."
+            ),
+            Text::ServeAsked { ip, interface } => format!(
+                "A device at {ip} ({interface}) asked for this machine's address: it is about to connect."
+            ),
+            Text::ServeDropped { packets } => format!(
+                "{packets} {} to this machine dropped before reaching TCP, and no visit from another device: a firewall?",
+                if packets == 1 { "packet" } else { "packets" }
+            ),
+            Text::ServeBusy { turned_away, shed } => format!(
+                "Under load: {turned_away} connections answered 503 (a cap was reached), {shed} silent ones closed to make room."
+            ),
+            Text::ServeMissed { events } => format!(
+                "{events} events came faster than this log could show them; they are counted above."
+            ),
+            Text::ServeDiagnosis {
+                code,
+                who,
+                port,
+                url,
+                packets,
+            } => match code {
+                BeaconDiagnosis::Visited => format!(
+                    "{who} reached the beacon: the network and every firewall between let a device through on port {port}."
+                ),
+                BeaconDiagnosis::LoopbackOnly => "The beacon listened on loopback, so no other device could reach it. Run bindscope serve without --host to test from another device.".into(),
+                BeaconDiagnosis::TlsOnHttp => format!(
+                    "{who} tried https:// on this plain-HTTP port: the browser upgraded the address. Type {url} in full, with http://."
+                ),
+                BeaconDiagnosis::DroppedHere => format!(
+                    "A device at {who} tried and this machine's firewall dropped it: it asked for this machine's address, then {packets} packets were dropped before reaching TCP and none reached the beacon. Let port {port} in (see below) and try again."
+                ),
+                BeaconDiagnosis::SeenNotConnected => format!(
+                    "A device at {who} asked for this machine's address, but nothing it sent reached port {port} and nothing was dropped: it opened another address or port. Open {url} exactly."
+                ),
+                BeaconDiagnosis::DroppedUnattributed => format!(
+                    "No visit, but {packets} packets to this machine were dropped before reaching TCP: if your phone tried, this machine's firewall dropped it. (A device that already has this machine's hardware address cached sends no new ARP, so it could not be named.)"
+                ),
+                BeaconDiagnosis::VisitedFromHere => format!(
+                    "Only this machine visited: that proves nothing about other devices. Open {url} on the phone."
+                ),
+                BeaconDiagnosis::NeverArrived => format!(
+                    "No device reached this machine at all: the phone is on another network, or the Wi-Fi isolates its clients (guest networks often do), or it used another address. Check that it opens {url} exactly. (A phone that already has this machine's hardware address cached sends no new ARP; it would still have been counted had it sent anything.)"
+                ),
+                BeaconDiagnosis::NotWatched => format!(
+                    "No visit. This system does not show bindscope what arrives, so it cannot tell a firewall from another network: check both, and that the phone opens {url}."
+                ),
+            },
             Text::ServeCannotBind { addr, reason } => {
                 format!("The beacon cannot listen on {addr}: {reason}.")
             }

@@ -9,8 +9,8 @@ use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
 use crate::analysis::topics::Topic;
-use crate::analysis::vocab::BindKind;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
+use crate::analysis::vocab::{BeaconDiagnosis, BindKind};
 use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{Arg, InputError, SystemError};
@@ -307,19 +307,92 @@ impl Catalogue for Ko {
             Text::PageReached { ip, port, interface } => {
                 format!("도착한 곳: {ip}의 {port}번 포트 ({interface} 인터페이스)")
             }
-            Text::PageSameMachine => "같은 컴퓨터에서 접속했습니다: 다른 기기에 대해서는 아무것도 알려 주지 않습니다. 스마트폰이나 다른 컴퓨터에서 네트워크 URL을 여세요.".into(),
+            Text::PageSameMachine { loopback: false } => "같은 컴퓨터에서 접속했습니다: 다른 기기에 대해서는 아무것도 알려 주지 않습니다. 스마트폰이나 다른 컴퓨터에서 네트워크 URL을 여세요.".into(),
+            Text::PageSameMachine { loopback: true } => "같은 컴퓨터에서 접속했습니다: 다른 기기에 대해서는 아무것도 알려 주지 않습니다. 이 비콘은 루프백에서만 대기하고 있어서 다른 기기는 접속할 수 없습니다. 스마트폰으로 확인하려면 --host 없이 bindscope serve를 실행하세요.".into(),
             Text::PageProves { ip, port } => format!(
                 "따라서 이런 기기는 이 컴퓨터에서 0.0.0.0(또는 {ip})에 바인딩한 서버의 {port}번 포트에 접속할 수 있습니다: 네트워크와 그 사이의 모든 방화벽이 통과시킵니다. 다른 포트는 다르게 처리될 수 있으니, 앱의 포트를 확인하려면 앱을 멈추고 그 포트로 bindscope serve -p 를 실행하세요."
             ),
-            Text::ServeStarted { addr, seconds } => {
+            Text::ServeStarted {
+                addr,
+                seconds,
+                loopback,
+            } => {
                 let duration = if seconds % 60 == 0 {
                     format!("{}분", seconds / 60)
                 } else {
                     format!("{seconds}초")
                 };
-                format!("{addr}에서 접속 확인용 비콘을 {duration} 동안 실행합니다. 다른 기기에서 아래 주소 중 하나를 여세요. 접속할 때마다 아래에 기록됩니다.")
+                if loopback {
+                    format!("{addr}에서 접속 확인용 비콘을 {duration} 동안 실행합니다. 루프백에서만 대기하므로 이 컴퓨터에서만 접속할 수 있습니다. 다른 기기에서 확인하려면 --host 없이 실행하세요. 접속할 때마다 아래에 기록됩니다.")
+                } else {
+                    format!("{addr}에서 접속 확인용 비콘을 {duration} 동안 실행합니다. 다른 기기에서 아래 주소 중 하나를 여세요. 접속할 때마다 아래에 기록됩니다.")
+                }
             }
-            Text::ServeEnded { visits } => format!("시간이 다 되었습니다: 접속 {visits}회."),
+            Text::ServeListening { addr } => format!("bindscope serve: {addr}에서 대기 중"),
+            Text::ServeEnded {
+                visits,
+                interrupted,
+            } => {
+                if interrupted {
+                    format!("중지했습니다: 접속 {visits}회.")
+                } else {
+                    format!("시간이 다 되었습니다: 접속 {visits}회.")
+                }
+            }
+            Text::ServeTls { client, url } => format!(
+                "{client}에서 일반 HTTP 포트에 https://로 접속하려고 했습니다. 브라우저가 주소를 https로 바꾼 것입니다. http://까지 붙여서 {url}{} 그대로 입력하세요.",
+                object(url)
+            ),
+            Text::ServeAsked { ip, interface } => format!(
+                "{ip} 기기가 ({interface}) 이 컴퓨터의 주소를 찾았습니다. 곧 접속하려는 것입니다."
+            ),
+            Text::ServeDropped { packets } => format!(
+                "이 컴퓨터로 온 패킷 {packets}개가 TCP에 닿기 전에 버려졌고, 다른 기기의 접속은 없습니다. 방화벽일 수 있습니다."
+            ),
+            Text::ServeBusy { turned_away, shed } => format!(
+                "부하가 걸렸습니다: 연결 {turned_away}개에는 한도를 넘어 503으로 답했고, 말없이 열려 있던 연결 {shed}개는 자리를 비우려고 닫았습니다."
+            ),
+            Text::ServeMissed { events } => format!(
+                "이벤트 {events}개는 기록이 따라가지 못할 만큼 빨리 들어와서 화면에는 안 나왔지만, 위의 횟수에는 들어 있습니다."
+            ),
+            Text::ServeDiagnosis {
+                code,
+                who,
+                port,
+                url,
+                packets,
+            } => match code {
+                BeaconDiagnosis::Visited => format!(
+                    "{who}에서 비콘에 접속했습니다. 네트워크와 그 사이의 모든 방화벽이 {port}번 포트로 오는 기기를 통과시킵니다."
+                ),
+                BeaconDiagnosis::LoopbackOnly => "비콘이 루프백에서만 대기해서 다른 기기는 접속할 수 없었습니다. 다른 기기에서 확인하려면 --host 없이 bindscope serve를 실행하세요.".into(),
+                BeaconDiagnosis::TlsOnHttp => format!(
+                    "{who}에서 일반 HTTP 포트에 https://로 접속하려고 했습니다. 브라우저가 주소를 https로 바꾼 것입니다. http://까지 붙여서 {url}{} 그대로 입력하세요.",
+                    object(url)
+                ),
+                BeaconDiagnosis::DroppedHere => format!(
+                    "{who} 기기가 접속을 시도했지만 이 컴퓨터의 방화벽이 버렸습니다. 그 기기가 이 컴퓨터의 주소를 찾은 뒤 패킷 {packets}개가 TCP에 닿기 전에 버려졌고, 비콘에는 하나도 오지 않았습니다. {port}번 포트를 허용하고(아래 참고) 다시 해 보세요."
+                ),
+                BeaconDiagnosis::SeenNotConnected => format!(
+                    "{who} 기기가 이 컴퓨터의 주소를 찾았지만, 보낸 것이 {port}번 포트에 하나도 오지 않았고 버려진 것도 없습니다. 다른 주소나 포트를 연 것입니다. {url}{} 정확히 여세요.",
+                    object(url)
+                ),
+                BeaconDiagnosis::DroppedUnattributed => format!(
+                    "접속은 없었지만 이 컴퓨터로 온 패킷 {packets}개가 TCP에 닿기 전에 버려졌습니다. 스마트폰이 시도했다면 이 컴퓨터의 방화벽이 버린 것입니다. (이 컴퓨터의 하드웨어 주소를 이미 기억하고 있는 기기는 ARP를 다시 보내지 않아서 어느 기기인지는 알 수 없습니다.)"
+                ),
+                BeaconDiagnosis::VisitedFromHere => format!(
+                    "이 컴퓨터에서만 접속했습니다. 다른 기기에 대해서는 아무것도 알려 주지 않습니다. 스마트폰에서 {url}{} 여세요.",
+                    object(url)
+                ),
+                BeaconDiagnosis::NeverArrived => format!(
+                    "이 컴퓨터에 도착한 기기가 하나도 없습니다. 스마트폰이 다른 네트워크에 있거나, Wi-Fi가 기기끼리 통신을 막고 있거나(게스트 네트워크는 흔히 그렇습니다), 다른 주소를 연 것입니다. {url}{} 정확히 여는지 확인하세요. (이 컴퓨터의 하드웨어 주소를 이미 기억하는 스마트폰은 ARP를 다시 보내지 않지만, 무엇이든 보냈다면 여기서 집계되었을 것입니다.)",
+                    object(url)
+                ),
+                BeaconDiagnosis::NotWatched => format!(
+                    "접속이 없었습니다. 이 시스템에서는 무엇이 도착하는지 볼 수 없어서 방화벽 문제인지 다른 네트워크 문제인지 가릴 수 없습니다. 둘 다 확인하고, 스마트폰에서 {url}{} 여는지도 확인하세요.",
+                    object(url)
+                ),
+            },
             Text::ServeCannotBind { addr, reason } => {
                 format!("비콘이 {addr}에서 대기할 수 없습니다: {reason}.")
             }

@@ -321,7 +321,10 @@ pub enum Text<'a> {
         port: u16,
         interface: &'a str,
     },
-    PageSameMachine,
+    /// `loopback`: the beacon listens on loopback, so there is no Network URL to open.
+    PageSameMachine {
+        loopback: bool,
+    },
     PageProves {
         ip: IpAddr,
         port: u16,
@@ -329,9 +332,46 @@ pub enum Text<'a> {
     ServeStarted {
         addr: &'a str,
         seconds: u64,
+        loopback: bool,
+    },
+    /// Under `--json`, on stderr, before anything else: where the beacon listens.
+    ServeListening {
+        addr: &'a str,
     },
     ServeEnded {
         visits: usize,
+        interrupted: bool,
+    },
+    /// Live: a TLS ClientHello on the plain-HTTP port.
+    ServeTls {
+        client: IpAddr,
+        url: &'a str,
+    },
+    /// Live: a device asked for this machine's hardware address.
+    ServeAsked {
+        ip: IpAddr,
+        interface: &'a str,
+    },
+    /// Live: unicast packets dropped on the way in so far, with no visit from another device.
+    ServeDropped {
+        packets: u64,
+    },
+    /// At the end, under load: connections refused and silent ones closed.
+    ServeBusy {
+        turned_away: usize,
+        shed: usize,
+    },
+    /// At the end: events the live log fell behind on.
+    ServeMissed {
+        events: usize,
+    },
+    /// What the run shows about the other device. `who`: the addresses it rests on.
+    ServeDiagnosis {
+        code: crate::analysis::vocab::BeaconDiagnosis,
+        who: &'a str,
+        port: u16,
+        url: &'a str,
+        packets: u64,
     },
     ServeCannotBind {
         addr: &'a str,

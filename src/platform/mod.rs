@@ -12,7 +12,7 @@ use crate::error::SystemError;
 use crate::model::BindError;
 use crate::model::{DefaultRoute, EnvHints, FirewallState, Os, Sysctls};
 use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
-use crate::model::{Signal, SignalError, SocketQuery};
+use crate::model::{IpCounters, Sighting, Signal, SignalError, SocketQuery};
 
 #[cfg(target_os = "linux")]
 #[path = "linux/mod.rs"]
@@ -133,7 +133,21 @@ trait Platform {
     fn firewall(_program: Option<&str>) -> FirewallState {
         FirewallState::default()
     }
+
+    /// A watch of devices asking for this machine's hardware address: each call waits up to
+    /// its timeout and gives the new ones. `None` where it cannot be watched.
+    fn neighbour_watch() -> Option<NeighbourWatch> {
+        None
+    }
+
+    /// This machine's IP counters, where they can be read.
+    fn ip_counters() -> Option<IpCounters> {
+        None
+    }
 }
+
+/// See [`Platform::neighbour_watch`].
+pub type NeighbourWatch = Box<dyn FnMut(std::time::Duration) -> Vec<Sighting> + Send>;
 
 /// The machine's sockets and the processes holding them. Sockets whose owner cannot be read
 /// stay in the table with no pids.
@@ -170,6 +184,16 @@ pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
 /// path of the program that listens (macOS asks about it, Windows matches rules to it).
 pub fn firewall(program: Option<&str>) -> FirewallState {
     Current::firewall(program)
+}
+
+/// New devices asking for this machine's hardware address, where the OS shows them.
+pub fn neighbour_watch() -> Option<NeighbourWatch> {
+    Current::neighbour_watch()
+}
+
+/// This machine's IP counters, where the OS shows them.
+pub fn ip_counters() -> Option<IpCounters> {
+    Current::ip_counters()
 }
 
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.

@@ -126,6 +126,11 @@ fn collect(
     Some(rx)
 }
 
+/// The soft limit on open descriptors (`ulimit -n`), when there is one.
+pub fn descriptor_limit() -> Option<u64> {
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};

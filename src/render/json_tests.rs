@@ -192,12 +192,22 @@ fn serve_report() -> report::serve::ServeReport {
 fn serve_json() {
     let host = fixtures::laptop();
     let mut started = serve_report();
-    started.visits.push(report::serve::visit(
+    started.ended = Some(crate::model::Ended::TimeUp);
+    started.visited(report::serve::visit(
         &host,
         &human::phone_visit(),
         12.5,
+        false,
         Lang::En.catalogue(),
     ));
+    started.diagnose(
+        crate::analysis::beacon::Watched {
+            loopback: false,
+            neighbours: true,
+            undelivered: Some(0),
+        },
+        Lang::En.catalogue(),
+    );
     insta::assert_snapshot!("json_serve_visited_en", json(&started));
     let taken = serve_report().cannot_bind(BindError::InUse, Lang::En.catalogue());
     insta::assert_snapshot!("json_serve_cannot_bind_en", json(&taken));

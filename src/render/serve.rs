@@ -3,8 +3,9 @@
 use std::io::{self, Write};
 
 use super::Ui;
+use crate::analysis::vocab::BeaconDiagnosis;
 use crate::i18n::{Catalogue, Text};
-use crate::model::Page;
+use crate::model::{Ended, Page};
 use crate::report::serve::{ServeReport, VisitReport};
 use crate::sanitize::escape;
 
@@ -45,7 +46,11 @@ pub fn page(report: &VisitReport, html: bool, cat: &dyn Catalogue) -> Page {
     }
 }
 
-/// One line a visit: when, who, which address and interface, what was asked.
+/// The longest line a visit writes, in characters: a path can be 200 and more.
+const LINE_CHARS: usize = 160;
+
+/// One line a visit: when, who, which address and interface, what was asked. Made safe and
+/// capped in length (by `paint`, `dim` and here).
 pub fn visit_line(w: &mut dyn Write, report: &VisitReport, ui: &Ui) -> io::Result<()> {
     let reached = std::net::SocketAddr::new(report.reached, report.port);
     let interface = report.interface.as_deref().unwrap_or("?");
@@ -53,6 +58,10 @@ pub fn visit_line(w: &mut dyn Write, report: &VisitReport, ui: &Ui) -> io::Resul
         "[+{:>4.0}s]  {} → {} ({})  {} {}",
         report.at_s, report.client, reached, interface, report.method, report.path
     );
+    let line = match line.char_indices().nth(LINE_CHARS) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line,
+    };
     let line = if report.same_machine {
         ui.dim(&line)
     } else {
@@ -61,11 +70,27 @@ pub fn visit_line(w: &mut dyn Write, report: &VisitReport, ui: &Ui) -> io::Resul
     writeln!(w, "{line}")
 }
 
+/// A line for something heard besides a visit (a TLS handshake, a device asking for this
+/// machine's address, packets dropped), stamped like a visit's.
+pub fn event_line(w: &mut dyn Write, at_s: f64, text: &str, ui: &Ui) -> io::Result<()> {
+    let line = format!("[+{at_s:>4.0}s]  {text}");
+    writeln!(w, "{}", ui.paint(&line, colored::Color::Yellow))
+}
+
+/// Under `--json`, on stderr: where the beacon listens, before anything else.
+pub fn listening(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<()> {
+    let text = ui.cat.text(&Text::ServeListening {
+        addr: &report.address().to_string(),
+    });
+    super::line(w, &text)
+}
+
 /// What the beacon prints when it starts: where it listens, for how long, the URLs.
 pub fn started(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<()> {
     let text = ui.cat.text(&Text::ServeStarted {
         addr: &report.address().to_string(),
         seconds: report.seconds,
+        loopback: report.on_loopback(),
     });
     writeln!(w, "{}", ui.bold(&text))?;
     writeln!(w)?;
@@ -76,16 +101,42 @@ pub fn started(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<(
     writeln!(w)
 }
 
-/// The last line: how many visits, or why the beacon could not listen at all.
+/// The summary: how many visits, what they show about the other device (and the firewall
+/// behind a drop), the load it shed; or why the beacon could not listen at all.
 pub fn ended(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<()> {
-    let text = match &report.bind_message {
-        Some(reason) => ui.cat.text(&Text::ServeCannotBind {
+    if let Some(reason) = &report.bind_message {
+        let text = ui.cat.text(&Text::ServeCannotBind {
             addr: &report.address().to_string(),
             reason,
-        }),
-        None => ui.cat.text(&Text::ServeEnded {
-            visits: report.visits.len(),
-        }),
-    };
-    super::line(w, &text)
+        });
+        return super::line(w, &text);
+    }
+    writeln!(w)?;
+    let text = ui.cat.text(&Text::ServeEnded {
+        visits: report.visit_count,
+        interrupted: report.ended == Some(Ended::Interrupted),
+    });
+    writeln!(w, "{}", ui.bold(&text))?;
+    if let Some(diagnosis) = &report.diagnosis {
+        let color = match diagnosis.code {
+            BeaconDiagnosis::Visited => colored::Color::Green,
+            _ => colored::Color::Yellow,
+        };
+        writeln!(w, "{}", ui.paint(&diagnosis.message, color))?;
+    }
+    super::write_notes(w, ui, &report.notes)?;
+    if report.turned_away + report.shed > 0 {
+        let text = ui.cat.text(&Text::ServeBusy {
+            turned_away: report.turned_away,
+            shed: report.shed,
+        });
+        super::line(w, &text)?;
+    }
+    if report.events_missed > 0 {
+        let text = ui.cat.text(&Text::ServeMissed {
+            events: report.events_missed,
+        });
+        super::line(w, &text)?;
+    }
+    Ok(())
 }

@@ -794,12 +794,12 @@ fn the_beacon_page_says_who_reached_what() {
     use crate::model::Visit;
     let host = fixtures::laptop();
     let visit = phone_visit();
-    let report = report::serve::visit(&host, &visit, 1.5, Lang::En.catalogue());
+    let report = report::serve::visit(&host, &visit, 1.5, false, Lang::En.catalogue());
     assert_eq!(report.interface.as_deref(), Some("wlp2s0"));
     assert!(!report.same_machine);
     let page = super::serve::page(&report, false, Lang::En.catalogue());
     insta::assert_snapshot!("serve_page_en", page.body);
-    let ko = report::serve::visit(&host, &visit, 1.5, Lang::Ko.catalogue());
+    let ko = report::serve::visit(&host, &visit, 1.5, false, Lang::Ko.catalogue());
     let html = super::serve::page(&ko, true, Lang::Ko.catalogue());
     assert_eq!(html.content_type, "text/html; charset=utf-8");
     insta::assert_snapshot!("serve_page_ko_html", html.body);
@@ -809,7 +809,7 @@ fn the_beacon_page_says_who_reached_what() {
         local: "127.0.0.1:8000".parse().unwrap(),
         ..visit
     };
-    assert!(report::serve::visit(&host, &local, 0.0, Lang::En.catalogue()).same_machine);
+    assert!(report::serve::visit(&host, &local, 0.0, false, Lang::En.catalogue()).same_machine);
     assert_eq!(
         report::serve::visitor_lang(Some("ko-KR,ko;q=0.9,en;q=0.8"), Lang::En),
         Lang::Ko

@@ -1,18 +1,23 @@
 //! `serve`: what each visit proves, in the visitor's language and ours, and the beacon's summary.
 
+use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use serde::Serialize;
 
+use super::firewall::FirewallOut;
+use super::NoteOut;
 use super::Report;
 use crate::analysis::address::classify;
+use crate::analysis::beacon::{diagnose, BeaconDiagnosis, Heard, Watched};
+use crate::analysis::firewall::Check;
 use crate::analysis::interfaces::{self};
 use crate::analysis::vocab::AddrKind;
 use crate::analysis::vocab::Role;
 use crate::exit_codes::ExitCode;
 use crate::i18n::{Catalogue, Lang, Text};
-use crate::model::{BindError, Host, Visit};
+use crate::model::{BindError, Ended, Host, Visit};
 
 /// What one visit to the beacon proves, in one language.
 #[derive(Debug, Clone, Serialize)]
@@ -50,11 +55,18 @@ pub fn visitor_lang(accept_language: Option<&str>, ours: Lang) -> Lang {
         .unwrap_or(ours)
 }
 
-pub fn visit(host: &Host, visit: &Visit, at_s: f64, cat: &dyn Catalogue) -> VisitReport {
+/// `loopback`: the beacon listens on loopback only, so no other device can visit.
+pub fn visit(
+    host: &Host,
+    visit: &Visit,
+    at_s: f64,
+    loopback: bool,
+    cat: &dyn Catalogue,
+) -> VisitReport {
     let client = plain(visit.peer.ip());
     let reached = plain(visit.local.ip());
     let iface = host.owner_of(reached);
-    let same_machine = classify(client) == AddrKind::Loopback || host.owner_of(client).is_some();
+    let same_machine = same_machine(host, client);
     let port = visit.local.port();
     let interface = iface.map(|i| i.name.clone());
     let mut lines = vec![
@@ -66,7 +78,7 @@ pub fn visit(host: &Host, visit: &Visit, at_s: f64, cat: &dyn Catalogue) -> Visi
         }),
     ];
     lines.push(if same_machine {
-        cat.text(&Text::PageSameMachine)
+        cat.text(&Text::PageSameMachine { loopback })
     } else {
         cat.text(&Text::PageProves { ip: reached, port })
     });
@@ -84,7 +96,47 @@ pub fn visit(host: &Host, visit: &Visit, at_s: f64, cat: &dyn Catalogue) -> Visi
     }
 }
 
-/// What the beacon did: where it listened (or why it could not), who visited.
+/// How many of the latest visits the report keeps, and how many addresses it lists: a
+/// beacon that runs for hours under a flood stays the same size.
+pub const RECENT_VISITS: usize = 50;
+pub const DEVICES_LISTED: usize = 64;
+
+/// One address the beacon heard from, and what it did.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceOut {
+    pub ip: IpAddr,
+    /// The interface it came through, when known.
+    pub interface: Option<String>,
+    /// Its hardware address, when it asked for this machine's.
+    pub hardware: Option<String>,
+    pub same_machine: bool,
+    pub visits: usize,
+    /// TLS handshakes it sent to this plain-HTTP port.
+    pub tls: usize,
+    /// It asked for this machine's hardware address (a new ARP or ND entry).
+    pub asked: bool,
+    /// Seconds since the start: when it was first and last heard.
+    pub first_at_s: f64,
+    pub last_at_s: f64,
+}
+
+/// `diagnosis`: what the run shows about the other device, and what it rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosisOut {
+    pub code: BeaconDiagnosis,
+    /// The devices (in `devices`) it rests on.
+    pub addresses: Vec<IpAddr>,
+    /// Unicast packets received and never delivered (dropped on the way in) during the run;
+    /// `null` where the counters cannot be read.
+    pub packets_dropped: Option<u64>,
+    /// Whether devices asking for this machine's address could be seen.
+    pub neighbours_watched: bool,
+    /// `code` in the user's language.
+    pub message: String,
+}
+
+/// What the beacon did: where it listened (or why it could not), who visited, and what that
+/// shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServeReport {
     pub host: IpAddr,
@@ -94,10 +146,28 @@ pub struct ServeReport {
     pub bind_error: Option<BindError>,
     /// `bind_error` in the user's language.
     pub bind_message: Option<String>,
+    /// `time_up` or `interrupted` (Ctrl+C); `null` when it could not listen.
+    pub ended: Option<Ended>,
     pub urls: super::UrlsReport,
-    pub visits: Vec<VisitReport>,
-    /// Connections answered 503 because the connection cap was reached.
+    /// Every visit, counted.
+    pub visit_count: usize,
+    /// The latest visits, at most [`RECENT_VISITS`].
+    pub visits: VecDeque<VisitReport>,
+    /// The addresses heard from, at most [`DEVICES_LISTED`]; `devices_not_listed` counts
+    /// the rest.
+    pub devices: Vec<DeviceOut>,
+    pub devices_not_listed: usize,
+    pub diagnosis: Option<DiagnosisOut>,
+    /// For a diagnosis of drops: what this machine's firewall does with a new connection to
+    /// the beacon.
+    pub firewall: Vec<FirewallOut>,
+    pub notes: Vec<NoteOut>,
+    /// Connections answered 503 because a cap was reached.
     pub turned_away: usize,
+    /// Silent connections closed to make room for others.
+    pub shed: usize,
+    /// Events the live log fell behind on (counted, not shown).
+    pub events_missed: usize,
 }
 
 impl ServeReport {
@@ -108,9 +178,18 @@ impl ServeReport {
             seconds: duration.as_secs(),
             bind_error: None,
             bind_message: None,
+            ended: None,
             urls,
-            visits: Vec::new(),
+            visit_count: 0,
+            visits: VecDeque::new(),
+            devices: Vec::new(),
+            devices_not_listed: 0,
+            diagnosis: None,
+            firewall: Vec::new(),
+            notes: Vec::new(),
             turned_away: 0,
+            shed: 0,
+            events_missed: 0,
         }
     }
 
@@ -125,6 +204,140 @@ impl ServeReport {
     pub fn address(&self) -> SocketAddr {
         SocketAddr::new(self.host, self.port)
     }
+
+    /// The beacon listens on loopback only: no other device can reach it.
+    pub fn on_loopback(&self) -> bool {
+        classify(self.host) == AddrKind::Loopback
+    }
+
+    /// The URL to open on the other device, or the first local one.
+    pub fn url(&self) -> String {
+        self.urls
+            .recommended
+            .clone()
+            .or_else(|| self.urls.network.first().cloned())
+            .or_else(|| self.urls.local.first().cloned())
+            .unwrap_or_else(|| format!("http://{}", self.address()))
+    }
+
+    /// The device at `ip`, listed if there is room.
+    fn device(&mut self, ip: IpAddr, at_s: f64) -> Option<&mut DeviceOut> {
+        match self.devices.iter().position(|d| d.ip == ip) {
+            Some(n) => {
+                let device = &mut self.devices[n];
+                device.last_at_s = at_s;
+                Some(device)
+            }
+            None if self.devices.len() < DEVICES_LISTED => {
+                self.devices.push(DeviceOut {
+                    ip,
+                    interface: None,
+                    hardware: None,
+                    same_machine: false,
+                    visits: 0,
+                    tls: 0,
+                    asked: false,
+                    first_at_s: at_s,
+                    last_at_s: at_s,
+                });
+                self.devices.last_mut()
+            }
+            None => {
+                self.devices_not_listed += 1;
+                None
+            }
+        }
+    }
+
+    /// A visit: counted, kept among the latest, and added to its device.
+    pub fn visited(&mut self, mut seen: VisitReport) {
+        self.visit_count += 1;
+        if let Some(device) = self.device(seen.client, seen.at_s) {
+            device.visits += 1;
+            device.same_machine = seen.same_machine;
+            device.interface = device.interface.take().or(seen.interface.clone());
+        }
+        seen.lines = Vec::new();
+        if self.visits.len() == RECENT_VISITS {
+            self.visits.pop_front();
+        }
+        self.visits.push_back(seen);
+    }
+
+    /// A TLS handshake from `client` to `local`, this machine's address it reached.
+    pub fn tls(&mut self, host: &Host, client: IpAddr, local: IpAddr, at_s: f64) {
+        let client = plain(client);
+        let same = same_machine(host, client);
+        let interface = host.owner_of(plain(local)).map(|i| i.name.clone());
+        if let Some(device) = self.device(client, at_s) {
+            device.tls += 1;
+            device.same_machine = same;
+            device.interface = device.interface.take().or(interface);
+        }
+    }
+
+    /// A device asked for this machine's hardware address.
+    pub fn asked(
+        &mut self,
+        ip: IpAddr,
+        interface: Option<&str>,
+        hardware: Option<&str>,
+        at_s: f64,
+    ) {
+        if let Some(device) = self.device(ip, at_s) {
+            device.asked = true;
+            device.interface = device.interface.take().or(interface.map(str::to_string));
+            device.hardware = hardware.map(str::to_string);
+        }
+    }
+
+    /// What the run shows, from what it heard.
+    pub fn diagnose(&mut self, watched: Watched, cat: &dyn Catalogue) {
+        let heard: Vec<Heard> = self
+            .devices
+            .iter()
+            .map(|d| Heard {
+                ip: d.ip,
+                same_machine: d.same_machine,
+                visits: d.visits,
+                tls: d.tls,
+                asked: d.asked,
+            })
+            .collect();
+        let (code, addresses) = diagnose(&heard, watched);
+        let who = addresses
+            .iter()
+            .map(IpAddr::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = cat.text(&Text::ServeDiagnosis {
+            code,
+            who: &who,
+            port: self.port,
+            url: &self.url(),
+            packets: watched.undelivered.unwrap_or(0),
+        });
+        self.diagnosis = Some(DiagnosisOut {
+            code,
+            addresses,
+            packets_dropped: watched.undelivered,
+            neighbours_watched: watched.neighbours,
+            message,
+        });
+    }
+
+    /// What this machine's firewall does with a new connection to the beacon, for a
+    /// diagnosis of drops.
+    pub fn firewall_checks(&mut self, checks: &[Check], cat: &dyn Catalogue) {
+        self.firewall = super::firewall::out(checks);
+        let notes = crate::analysis::firewall::notes(self.port, checks, "serve");
+        self.notes = NoteOut::all(&notes, cat);
+    }
+}
+
+/// The visitor runs on this machine: loopback, or one of its own addresses.
+fn same_machine(host: &Host, ip: IpAddr) -> bool {
+    classify(ip) == AddrKind::Loopback || host.owner_of(ip).is_some()
 }
 
 impl Report for ServeReport {

@@ -6,6 +6,7 @@ pub mod icmp;
 mod netlink;
 mod procfs;
 mod sockets;
+mod watch;
 
 /// The name of a user id (getpwuid, so users from LDAP or systemd-homed count too).
 pub fn user_name(uid: u32) -> Option<String> {
@@ -38,8 +39,9 @@ use netlink_sys::protocols::NETLINK_ROUTE;
 
 use super::{portable_interfaces, unix, Platform};
 use crate::model::{
-    AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, IfAddress, Interface, Os,
-    Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls, WslMode,
+    AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, IfAddress, Interface,
+    IpCounters, Os, Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls,
+    WslMode,
 };
 
 /// Linux, which overrides every default of the contract.
@@ -141,6 +143,15 @@ impl Platform for Current {
             }),
             nonlocal_bind: flag("net/ipv4/ip_nonlocal_bind"),
         }
+    }
+
+    fn neighbour_watch() -> Option<super::NeighbourWatch> {
+        let mut watch = watch::NeighbourWatch::open().ok()?;
+        Some(Box::new(move |wait| watch.next(wait)))
+    }
+
+    fn ip_counters() -> Option<IpCounters> {
+        watch::ip_counters()
     }
 
     /// Root, or CAP_NET_BIND_SERVICE in the effective set.
