@@ -54,12 +54,6 @@ pub fn run(
         Err(error) => return Ok(report.cannot_bind(error, ui.cat)),
     };
     let loopback = report.on_loopback();
-    if ui.json {
-        render::serve::listening(&mut std::io::stderr(), &report, ui)?;
-    } else {
-        render::serve::started(live, &report, ui)?;
-        live.flush()?;
-    }
     let page = {
         let (host, lang) = (host.clone(), ui.lang);
         move |v: &Visit, at| {
@@ -76,6 +70,14 @@ pub fn run(
         page,
         |event, at| {
             let line = match event {
+                Event::Listening if ui.json => {
+                    render::serve::listening(&mut std::io::stderr(), &report, ui)?;
+                    None
+                }
+                Event::Listening => {
+                    render::serve::started(live, &report, ui)?;
+                    None
+                }
                 Event::Visit(v) => {
                     let seen = visit(&host, v, at, loopback, ui.cat);
                     others_visited |= !seen.same_machine;
@@ -94,11 +96,14 @@ pub fn run(
                 }
                 Event::Sighting(s) => {
                     let interface = interface_name(&host, s.interface);
+                    let visited = report.devices.iter().any(|d| d.ip == s.ip && d.visits > 0);
                     report.asked(s.ip, interface.as_deref(), s.hardware.as_deref(), at);
-                    Some(ui.cat.text(&Text::ServeAsked {
-                        ip: s.ip,
-                        interface: interface.as_deref().unwrap_or("?"),
-                    }))
+                    (!visited).then(|| {
+                        ui.cat.text(&Text::ServeAsked {
+                            ip: s.ip,
+                            interface: interface.as_deref().unwrap_or("?"),
+                        })
+                    })
                 }
                 Event::Dropped { packets } => (!others_visited)
                     .then(|| ui.cat.text(&Text::ServeDropped { packets: *packets })),

@@ -33,6 +33,8 @@ pub fn bind(address: SocketAddr) -> Result<TcpListener, BindError> {
 /// What the beacon heard.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// The beacon answers, and Ctrl+C ends it with its summary.
+    Listening,
     Visit(Visit),
     /// A TLS ClientHello on the plain-HTTP port.
     Tls {
@@ -77,7 +79,8 @@ const COUNTER_EVERY: Duration = Duration::from_millis(500);
 const DROP_REPORT_EVERY: Duration = Duration::from_secs(2);
 
 /// Serves until `duration` has passed or Ctrl+C. `page` answers each visit on the server's
-/// thread; `heard` hears of each event on this one, with the seconds since the start.
+/// thread; `heard` hears of each event on this one, with the seconds since the start, the
+/// first being [`Event::Listening`].
 pub fn run(
     listener: TcpListener,
     duration: Duration,
@@ -98,6 +101,7 @@ pub fn run(
             }
         }
     };
+    let (ready, is_ready) = mpsc::channel::<()>();
     let server = {
         let tell = tell.clone();
         std::thread::spawn(move || {
@@ -105,6 +109,9 @@ pub fn run(
                 listener,
                 Limits::default().fitted(),
                 until,
+                move || {
+                    let _ = ready.send(());
+                },
                 move |arrival| match arrival {
                     Arrival::Visit(v) => {
                         let answer = page(v, start.elapsed().as_secs_f64());
@@ -120,6 +127,9 @@ pub fn run(
         })
     };
     drop(events);
+    // The server thread either says it is ready or ends (and says why when joined).
+    let _ = is_ready.recv();
+    let mut result = heard(&Event::Listening, 0.0);
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = match &watch_on {
         WatchOn::Nothing => None,
@@ -150,7 +160,6 @@ pub fn run(
     let first: Option<IpCounters> = counting.then(platform::ip_counters).flatten();
     let (mut reported, mut last_report, mut next_count) = (0, start, start + COUNTER_EVERY);
     let mut undelivered = first.map(|_| 0);
-    let mut result = Ok(());
     loop {
         let mut deliver = |event: &Event, at| {
             if result.is_ok() {

@@ -213,11 +213,13 @@ const BUSY: &[u8] =
     b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
 
 /// Serves until `until` or Ctrl+C, calling `on` for every arrival: a visit is answered with
-/// the page it gives (or an empty one), a TLS handshake is closed.
+/// the page it gives (or an empty one), a TLS handshake is closed. `ready` is called once
+/// Ctrl+C is heard by the server (before, it would end the process without a summary).
 pub fn serve(
     listener: std::net::TcpListener,
     limits: Limits,
     until: Instant,
+    ready: impl FnOnce(),
     on: impl Fn(Arrival) -> Option<Page> + Send + Sync + 'static,
 ) -> io::Result<Served> {
     listener.set_nonblocking(true)?;
@@ -232,6 +234,13 @@ pub fn serve(
             ended: Ended::TimeUp,
         };
         let mut interrupted = pin!(interrupt());
+        // The first poll installs the Ctrl+C handler.
+        poll_fn(|cx| {
+            let _ = interrupted.as_mut().poll(cx);
+            Poll::Ready(())
+        })
+        .await;
+        ready();
         let mut time_up = pin!(tokio::time::sleep_until(tokio::time::Instant::from_std(
             until
         )));

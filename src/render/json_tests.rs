@@ -255,7 +255,9 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
     use crate::analysis::vocab::*;
     use crate::i18n::Row;
     use crate::model::IcmpReason;
-    use crate::model::{AddrState, Device, KillOutcome, Os, Proto, Signal, SockState, WslMode};
+    use crate::model::{
+        AddrState, Device, Ended, KillOutcome, Os, Proto, Signal, SockState, WslMode,
+    };
     use crate::report::expose::ExposeVerdict;
     use crate::report::overview::OverviewVerdict;
     use crate::report::port::{KillVerdict, PortVerdict};
@@ -503,6 +505,27 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 IptablesLegacy,
                 UfwRules,
                 Settings
+            }),
+        ),
+        (
+            "`serve` `diagnosis`",
+            spellings!(BeaconDiagnosis {
+                Visited,
+                LoopbackOnly,
+                TlsOnHttp,
+                DroppedHere,
+                SeenNotConnected,
+                DroppedUnattributed,
+                VisitedFromHere,
+                NeverArrived,
+                NotWatched
+            }),
+        ),
+        (
+            "`serve` `ended`",
+            spellings!(Ended {
+                TimeUp,
+                Interrupted
             }),
         ),
         (

@@ -210,12 +210,15 @@ impl ServeReport {
         classify(self.host) == AddrKind::Loopback
     }
 
-    /// The URL to open on the other device, or the first local one.
+    /// The URL to open on the other device: the recommended one, or the beacon's own
+    /// address when it is neither a wildcard nor loopback, or else the first local one.
     pub fn url(&self) -> String {
+        let own = !self.host.is_unspecified() && !self.on_loopback();
         self.urls
             .recommended
             .clone()
             .or_else(|| self.urls.network.first().cloned())
+            .or_else(|| own.then(|| format!("http://{}", self.address())))
             .or_else(|| self.urls.local.first().cloned())
             .unwrap_or_else(|| format!("http://{}", self.address()))
     }

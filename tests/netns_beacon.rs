@@ -1,0 +1,250 @@
+#![cfg(unix)]
+//! The beacon's diagnosis against the kernel: a laptop namespace runs `serve`, a phone
+//! namespace across a veth visits, is dropped by a real nftables rule, sends a TLS
+//! ClientHello, or sends nothing; the beacon must say which of these happened, with the
+//! phone's address. Traffic stays inside the two namespaces.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::netns::Netns;
+use serde_json::Value;
+
+const PORT: &str = "8000";
+
+/// A beacon this test started in the laptop namespace; killed and reaped when dropped.
+struct Beacon(Child);
+
+impl Drop for Beacon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct Lan {
+    laptop: Netns,
+    phone: Netns,
+    laptop_ip: String,
+    phone_ip: String,
+}
+
+fn lan(tag: &str, net: u8) -> Option<Lan> {
+    let laptop = Netns::new(&format!("{tag}l"))?;
+    let phone = Netns::new(&format!("{tag}p"))?;
+    let (laptop_ip, phone_ip) = (format!("10.203.{net}.1"), format!("10.203.{net}.2"));
+    laptop.link(
+        "wlan0",
+        &format!("{laptop_ip}/24"),
+        &phone,
+        "p0",
+        &format!("{phone_ip}/24"),
+    );
+    Some(Lan {
+        laptop,
+        phone,
+        laptop_ip,
+        phone_ip,
+    })
+}
+
+/// Starts `serve` on the laptop; returns once it listens (its first line on stderr).
+fn start(lan: &Lan, lang: &str) -> Beacon {
+    let mut cmd = common::command(&["ip", "netns", "exec", &lan.laptop.name]);
+    cmd.args([
+        "--lang", lang, "serve", "-p", PORT, "--for", "60s", "--json",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut beacon = Beacon(cmd.spawn().expect("serve starts"));
+    let mut first = String::new();
+    BufReader::new(beacon.0.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains(PORT), "serve did not start: {first}");
+    beacon
+}
+
+/// Ends the beacon as Ctrl+C does and returns its JSON document (bounded in time).
+fn stop(mut beacon: Beacon) -> Value {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &beacon.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let started = Instant::now();
+    while beacon.0.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "serve did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut out = String::new();
+    beacon
+        .0
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// Python on the phone: `script` with `URL`, `HOST` and `PORT` set; prints what happened.
+fn phone(lan: &Lan, script: &str) -> String {
+    let program = format!(
+        "HOST = '{}'\nPORT = {PORT}\nURL = f'http://{{HOST}}:{{PORT}}/from-phone'\n{script}",
+        lan.laptop_ip
+    );
+    let out = lan
+        .phone
+        .exec(&["timeout", "10", "python3", "-c", &program]);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+const VISIT: &str = "import urllib.request\n\
+try:\n    print(urllib.request.urlopen(URL, timeout=3).status)\n\
+except Exception as e:\n    print(type(e).__name__)";
+
+fn diagnosis(v: &Value) -> (&str, Vec<&str>) {
+    let d = &v["diagnosis"];
+    let addresses = d["addresses"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    (d["code"].as_str().unwrap_or("?"), addresses)
+}
+
+#[test]
+fn a_visit_from_the_phone_is_reported() {
+    let Some(lan) = lan("bva", 91) else { return };
+    let beacon = start(&lan, "en");
+    assert_eq!(phone(&lan, VISIT), "200");
+    let v = stop(beacon);
+    assert_eq!(
+        diagnosis(&v),
+        ("visited", vec![lan.phone_ip.as_str()]),
+        "{v:#}"
+    );
+    assert_eq!(v["visits"][0]["path"], "/from-phone");
+    assert_eq!(v["devices"][0]["interface"], "wlan0");
+}
+
+#[test]
+fn a_firewall_drop_is_told_from_silence() {
+    let Some(lan) = lan("bvb", 92) else { return };
+    let rules = format!(
+        "table inet filter {{\n chain input {{\n  type filter hook input priority 0; policy accept;\n  tcp dport {PORT} drop\n }}\n}}\n"
+    );
+    let path = std::env::temp_dir().join(format!("{}.nft", lan.laptop.name));
+    std::fs::write(&path, rules).unwrap();
+    let loaded = lan.laptop.exec(&["nft", "-f", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(loaded.status.success(), "{loaded:?}");
+    let beacon = start(&lan, "en");
+    // The kernel is the judge: the phone's connection times out.
+    assert_eq!(phone(&lan, VISIT), "URLError");
+    let v = stop(beacon);
+    assert_eq!(
+        diagnosis(&v),
+        ("dropped_here", vec![lan.phone_ip.as_str()]),
+        "{v:#}"
+    );
+    let dropped = v["diagnosis"]["packets_dropped"].as_u64().unwrap_or(0);
+    assert!(dropped >= 1, "{v:#}");
+    assert_eq!(v["visit_count"], 0);
+    let firewall = &v["firewall"][0];
+    assert_eq!(firewall["verdict"], "drop", "{v:#}");
+    assert_eq!(firewall["source"], "nftables", "{v:#}");
+    let message = v["diagnosis"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&lan.phone_ip) && message.contains("firewall"),
+        "{message}"
+    );
+    eprintln!("dropped_here: {message}");
+}
+
+#[test]
+fn a_phone_that_sends_nothing_here_never_arrived() {
+    let Some(lan) = lan("bvc", 93) else { return };
+    // First the phone sends nothing; then it opens an address that is not the laptop's, as
+    // a phone on another network (or with a mistyped address) would.
+    for (lang, wrong) in [("en", None), ("ko", Some("10.203.93.77"))] {
+        let beacon = start(&lan, lang);
+        if let Some(wrong) = wrong {
+            let script = VISIT.replace("URL,", &format!("'http://{wrong}:{PORT}/',"));
+            assert_eq!(phone(&lan, &script), "URLError");
+        }
+        let v = stop(beacon);
+        assert_eq!(diagnosis(&v), ("never_arrived", vec![]), "{v:#}");
+        assert_eq!(v["diagnosis"]["packets_dropped"], 0, "{v:#}");
+        let message = v["diagnosis"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&lan.laptop_ip),
+            "the URL to check: {message}"
+        );
+        eprintln!("never_arrived ({lang}): {message}");
+    }
+}
+
+#[test]
+fn a_tls_client_hello_on_the_http_port_is_recognised() {
+    let Some(lan) = lan("bvd", 94) else { return };
+    let beacon = start(&lan, "en");
+    let tried = phone(
+        &lan,
+        "import socket, ssl\n\
+         ctx = ssl.create_default_context()\n\
+         try:\n    ctx.wrap_socket(socket.create_connection((HOST, PORT), timeout=3), server_hostname=HOST)\n    print('handshake')\n\
+         except Exception as e:\n    print(type(e).__name__)",
+    );
+    assert_ne!(tried, "handshake");
+    let v = stop(beacon);
+    assert_eq!(
+        diagnosis(&v),
+        ("tls_on_http", vec![lan.phone_ip.as_str()]),
+        "{v:#}"
+    );
+    assert_eq!(v["devices"][0]["tls"], 1, "{v:#}");
+    assert!(v["diagnosis"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("http://"));
+}
+
+#[test]
+fn a_phone_that_opens_another_port_was_seen_but_not_connected() {
+    let Some(lan) = lan("bve", 95) else { return };
+    // In text, as a student reads it: the live line when the phone shows up, then the end.
+    let mut cmd = common::command(&["ip", "netns", "exec", &lan.laptop.name]);
+    cmd.args(["serve", "-p", PORT, "--for", "60s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut beacon = Beacon(cmd.spawn().expect("serve starts"));
+    let mut out = BufReader::new(beacon.0.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains(PORT), "{first}");
+    // The wrong port: refused at once by this machine's TCP.
+    let script = VISIT.replace("URL,", "f'http://{HOST}:8001/',");
+    assert_eq!(phone(&lan, &script), "URLError");
+    std::process::Command::new("kill")
+        .args(["-INT", &beacon.0.id().to_string()])
+        .status()
+        .unwrap();
+    let mut text = String::new();
+    out.read_to_string(&mut text).unwrap();
+    assert!(
+        text.contains(&format!("A device at {} (wlan0) asked", lan.phone_ip)),
+        "{text}"
+    );
+    assert!(text.contains("Stopped: 0 visits."), "{text}");
+    assert!(
+        text.contains("nothing it sent reached port 8000 and nothing was dropped"),
+        "{text}"
+    );
+}
