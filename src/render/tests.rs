@@ -385,6 +385,7 @@ fn readme_examples_are_true() {
             "probe_remote_en" => remote_probe(Lang::En),
             "explain_ports_en" => explain(Topic::Ports, Lang::En, true),
             "explain_loopback_ko" => explain(Topic::LoopbackVsLan, Lang::Ko, true),
+            "wait_lines_en" => wait_lines(Lang::En),
             other => panic!("README names an unknown example: {other}"),
         };
         if shown != rendered {
@@ -404,7 +405,7 @@ fn readme_examples_are_true() {
             "README examples out of date: {stale:?} (UPDATE_README=1 cargo test readme_examples rewrites them)"
         );
     }
-    assert_eq!(checked, 11, "every README example is checked");
+    assert_eq!(checked, 12, "every README example is checked");
 }
 
 /// A page as the laptop fixture shows it, Flask's reloader holding port 5000.
