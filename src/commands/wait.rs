@@ -24,7 +24,7 @@ pub fn run(
     };
     let mut drawn = false;
     let waited = {
-        let mut tick = |elapsed: Duration| -> anyhow::Result<()> {
+        let mut tick = |elapsed: Duration| {
             if cx.progress {
                 let text = cx.ui.cat.text(&Text::WaitWaiting {
                     mode,
@@ -32,10 +32,9 @@ pub fn run(
                     addrs: &addrs,
                     elapsed_ms: elapsed.as_millis() as u64,
                 });
-                render::wait::progress(live, &text)?;
-                drawn = true;
+                // Best effort: a terminal that went away must not end the wait.
+                drawn |= render::wait::progress(live, &text).is_ok();
             }
-            Ok(())
         };
         wait::wait(
             &addrs,
@@ -47,7 +46,7 @@ pub fn run(
         )
     };
     if drawn {
-        render::wait::clear_progress(live)?;
+        let _ = render::wait::clear_progress(live);
     }
     Ok(WaitReport::new(
         port,

@@ -53,7 +53,7 @@ pub fn wait(
     mode: WaitMode,
     timeout: Duration,
     interval: Duration,
-    tick: &mut dyn FnMut(Duration) -> anyhow::Result<()>,
+    tick: &mut dyn FnMut(Duration),
 ) -> anyhow::Result<Waited> {
     let start = Instant::now();
     let deadline = start + timeout;
@@ -85,7 +85,7 @@ pub fn wait(
         if now >= deadline {
             break;
         }
-        tick(start.elapsed())?;
+        tick(start.elapsed());
         let next = (round + interval).min(deadline);
         std::thread::sleep(next.saturating_duration_since(Instant::now()));
         if Instant::now() >= deadline {
