@@ -11,14 +11,15 @@ use std::time::Duration;
 use crate::analysis::topics::Topic;
 use crate::config::{
     ip_of, Action, Config, ExposeOptions, Families, FreeOptions, KillOptions, LabOptions,
-    ListenersOptions, Output, PortOptions, ProbeOptions, ServeOptions, UrlsOptions, DEFAULT_PORT,
-    MAX_FREE_COUNT, MAX_GRACE, MAX_PROBE_PORTS, MAX_SERVE, MAX_TIMEOUT,
+    ListenersOptions, Output, PortOptions, ProbeOptions, ServeOptions, UrlsOptions, WaitOptions,
+    DEFAULT_PORT, MAX_FREE_COUNT, MAX_GRACE, MAX_PROBE_PORTS, MAX_SERVE, MAX_TIMEOUT, MAX_WAIT,
+    MAX_WAIT_INTERVAL, MIN_WAIT_INTERVAL,
 };
 use crate::error::InputError;
 use crate::exit_codes;
 use crate::i18n::Lang;
-use crate::model::Proto;
-use crate::parse::{self, HostInput};
+use crate::model::{Proto, WaitHost, WaitMode};
+use crate::parse::{self, HostInput, HostSpec};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -140,6 +141,20 @@ pub enum Command {
 
     /// Free ports, each verified by a real bind: PORT=$(bindscope free)
     Free(FreeArgs),
+
+    /// Wait until a server answers on a port, or with --free until the port is free
+    #[command(
+        after_help = "Connects to 127.0.0.1 and ::1 (the addresses a browser tries for \
+                      localhost) every --interval; one answering is enough, and it says which. \
+                      --host 0.0.0.0 stands for 127.0.0.1, --host :: for both, as a browser \
+                      opening that URL reaches this machine; any other address only itself.\n\
+                      --free: no listening or bound TCP socket on the port, on any address or \
+                      family. Connections (TIME_WAIT included) do not count: servers set \
+                      SO_REUSEADDR and bind beside them.\n\
+                      Exit 0 when it happened, 1 at --timeout: \
+                      flask run & bindscope wait -p 5000 && open http://127.0.0.1:5000"
+    )]
+    Wait(WaitArgs),
 
     /// Concept pages: flask, 0.0.0.0, loopback-vs-lan, ports, debugging, ipv6, firewall…
     #[command(
@@ -339,6 +354,48 @@ pub struct FreeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The port to wait for (needed: here or before the command)
+    #[arg(short, long, value_name = "PORT", allow_hyphen_values = true)]
+    pub port: Option<String>,
+
+    /// Where to connect: an IP address or localhost (default: 127.0.0.1 and ::1)
+    #[arg(
+        long,
+        value_name = "HOST",
+        allow_hyphen_values = true,
+        conflicts_with = "free"
+    )]
+    pub host: Option<String>,
+
+    /// Give up after this long, and exit 1
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "30s",
+        allow_hyphen_values = true
+    )]
+    pub timeout: String,
+
+    /// How often to try (10ms to 10s)
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "200ms",
+        allow_hyphen_values = true
+    )]
+    pub interval: String,
+
+    /// Wait for an HTTP answer (any status), not only a connection
+    #[arg(long, conflicts_with = "free")]
+    pub http: bool,
+
+    /// Wait until nothing holds the port: no listening or bound TCP socket
+    #[arg(long)]
+    pub free: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The page, e.g. ports or 0.0.0.0
     #[arg(value_name = "TOPIC", value_parser = TopicNames, allow_hyphen_values = true)]
@@ -447,6 +504,7 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
         Some(Command::Serve(args)) => Action::Serve(args.options(top)?),
         Some(Command::Lab(args)) => Action::Lab(args.options(top)?),
         Some(Command::Free(args)) => Action::Free(args.options(top)?),
+        Some(Command::Wait(args)) => Action::Wait(args.options(top)?),
         Some(Command::Explain(args)) => args.action(top)?,
         Some(Command::Completions(args)) => args.action(top)?,
         Some(Command::Man) => man_page(top)?,
@@ -703,6 +761,76 @@ impl FreeArgs {
     }
 }
 
+impl WaitArgs {
+    fn options(self, top: TopPort) -> Result<WaitOptions, InputError> {
+        let (host, in_host) = match self.host.as_deref() {
+            Some(h) => wait_host(h)?,
+            None => (
+                WaitHost::Loopback {
+                    families: Families::Both,
+                },
+                None,
+            ),
+        };
+        let own = top.or_own(self.port.as_deref(), "wait -p", parse::port)?;
+        let port = match (in_host, own) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(InputError::ConflictingPorts {
+                    in_host: a,
+                    option: b,
+                })
+            }
+            (Some(p), _) | (None, Some(p)) => p,
+            (None, None) => return Err(InputError::WaitNeedsPort),
+        };
+        let interval = parse::duration(&self.interval, MAX_WAIT_INTERVAL)?;
+        if interval < MIN_WAIT_INTERVAL {
+            return Err(InputError::IntervalTooShort {
+                value: parse::shown(self.interval.trim()),
+                min_ms: MIN_WAIT_INTERVAL.as_millis() as u64,
+            });
+        }
+        Ok(WaitOptions {
+            port,
+            host,
+            mode: match (self.http, self.free) {
+                (true, _) => WaitMode::Http,
+                (_, true) => WaitMode::Free,
+                _ => WaitMode::Connect,
+            },
+            timeout: parse::duration(&self.timeout, MAX_WAIT)?,
+            interval,
+        })
+    }
+}
+
+/// `wait --host`: an address (a wildcard standing for this machine's loopback, as a browser
+/// takes it) or `localhost`, with the port it may carry (`127.0.0.1:5000`, a URL).
+fn wait_host(value: &str) -> Result<(WaitHost, Option<u16>), InputError> {
+    let input = parse::host_input(value)?;
+    let host = match input.host {
+        HostSpec::Ip { ip, .. } if ip.is_unspecified() => WaitHost::Loopback {
+            families: match ip {
+                IpAddr::V4(_) => Families::V4,
+                // `::` takes IPv4 too while dual stack is on (the default).
+                IpAddr::V6(_) => Families::Both,
+            },
+        },
+        HostSpec::Ip { ip, zone } => WaitHost::Ip { ip, zone },
+        HostSpec::Name(name) if name.trim_end_matches('.').eq_ignore_ascii_case("localhost") => {
+            WaitHost::Loopback {
+                families: Families::Both,
+            }
+        }
+        HostSpec::Name(_) => {
+            return Err(InputError::WaitHostNotIp {
+                value: parse::shown(value),
+            })
+        }
+    };
+    Ok((host, input.port))
+}
+
 impl ExplainArgs {
     fn action(self, top: TopPort) -> Result<Action, InputError> {
         top.unused()?;
@@ -904,6 +1032,68 @@ mod tests {
     }
 
     #[test]
+    fn wait_takes_a_port_and_connects_where_a_browser_would() {
+        let e = env(&[], false);
+        let wait = |args: &[&str]| match parse(args, &e) {
+            Ok(Config {
+                action: Action::Wait(options),
+                ..
+            }) => Ok(options),
+            Ok(other) => panic!("{other:?}"),
+            Err(error) => Err(error),
+        };
+        let loopback = |families| WaitHost::Loopback { families };
+        let options = wait(&["wait", "-p", "5000"]).unwrap();
+        assert_eq!(options.port, 5000);
+        assert_eq!(options.host, loopback(Families::Both));
+        assert_eq!(options.mode, WaitMode::Connect);
+        assert_eq!(options.timeout, Duration::from_secs(30));
+        assert_eq!(options.interval, Duration::from_millis(200));
+        assert_eq!(wait(&["-p", "8000", "wait"]).unwrap().port, 8000);
+        for (host, expected) in [
+            ("localhost", loopback(Families::Both)),
+            ("::", loopback(Families::Both)),
+            ("0.0.0.0", loopback(Families::V4)),
+            (
+                "10.203.0.1",
+                WaitHost::Ip {
+                    ip: "10.203.0.1".parse().unwrap(),
+                    zone: None,
+                },
+            ),
+        ] {
+            let options = wait(&["wait", "-p", "5000", "--host", host]).unwrap();
+            assert_eq!(options.host, expected, "{host}");
+        }
+        let options = wait(&["wait", "--host", "127.0.0.1:8000", "--http"]).unwrap();
+        assert_eq!((options.port, options.mode), (8000, WaitMode::Http));
+        assert_eq!(
+            wait(&["wait", "--free", "-p", "5000"]).unwrap().mode,
+            WaitMode::Free
+        );
+        assert_eq!(wait(&["wait"]).unwrap_err(), InputError::WaitNeedsPort);
+        assert_eq!(
+            wait(&["wait", "-p", "5000", "--host", "example.com"]).unwrap_err(),
+            InputError::WaitHostNotIp {
+                value: "example.com".into()
+            }
+        );
+        assert!(matches!(
+            wait(&["wait", "-p", "5000", "--interval", "5ms"]).unwrap_err(),
+            InputError::IntervalTooShort { min_ms: 10, .. }
+        ));
+        assert!(matches!(
+            wait(&["wait", "-p", "5000", "--timeout", "2h"]).unwrap_err(),
+            InputError::DurationTooLong { .. }
+        ));
+        assert!(Cli::try_parse_from(["bindscope", "wait", "-p", "1", "--free", "--http"]).is_err());
+        assert!(
+            Cli::try_parse_from(["bindscope", "wait", "-p", "1", "--free", "--host", "::1"])
+                .is_err()
+        );
+    }
+
+    #[test]
     fn urls_take_the_scheme_of_a_url_host() {
         let e = env(&[], false);
         match parse(
@@ -939,6 +1129,7 @@ mod tests {
         assert!(matches!(action(&["serve"]), Action::Serve(_)));
         assert!(matches!(action(&["lab"]), Action::Lab(_)));
         assert!(matches!(action(&["free"]), Action::Free(_)));
+        assert!(matches!(action(&["wait", "-p", "5000"]), Action::Wait(_)));
         assert!(matches!(
             action(&["learn"]),
             Action::Explain { topic: None }
@@ -970,6 +1161,7 @@ mod tests {
             &["serve"],
             &["lab"],
             &["free"],
+            &["wait", "-p", "5000"],
             &["explain"],
             &["completions", "bash"],
             &["man"],

@@ -8,6 +8,7 @@ use crate::analysis::topics::Topic;
 use crate::i18n::Lang;
 pub use crate::model::Families;
 use crate::model::Proto;
+use crate::model::{WaitHost, WaitMode};
 use crate::parse::{HostInput, HostSpec};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +69,7 @@ pub enum Action {
     Probe(ProbeOptions),
     Serve(ServeOptions),
     Lab(LabOptions),
+    Wait(WaitOptions),
     /// A concept page, or the list of them.
     Explain {
         topic: Option<Topic>,
@@ -112,6 +114,23 @@ pub struct ProbeOptions {
 pub const MAX_PROBE_PORTS: usize = 64;
 /// The longest `--timeout`.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitOptions {
+    pub port: u16,
+    pub host: WaitHost,
+    pub mode: WaitMode,
+    /// Exit 1 when it has not happened by then.
+    pub timeout: Duration,
+    /// From the start of one round of connects to the start of the next.
+    pub interval: Duration,
+}
+
+/// The longest `wait --timeout`: a container or a first build may take minutes.
+pub const MAX_WAIT: Duration = Duration::from_secs(3600);
+/// `wait --interval` bounds: no busier than 10 ms, no lazier than 10 s.
+pub const MIN_WAIT_INTERVAL: Duration = Duration::from_millis(10);
+pub const MAX_WAIT_INTERVAL: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenersOptions {

@@ -107,6 +107,17 @@ pub enum InputError {
     HostNotIp {
         value: String,
     },
+    /// `wait` without a port: waiting on a guessed one would only time out.
+    WaitNeedsPort,
+    /// `wait --host` of something that is neither an IP address nor `localhost`.
+    WaitHostNotIp {
+        value: String,
+    },
+    /// A `--interval` shorter than the shortest allowed: a busy loop.
+    IntervalTooShort {
+        value: String,
+        min_ms: u64,
+    },
     /// `--kill` without a terminal to confirm on and without `--yes`.
     KillNeedsConfirmation {
         port: u16,

@@ -33,6 +33,7 @@ impl From<ExitCode> for std::process::ExitCode {
 pub const HELP: &str = "\
 Exit codes:
   0  fine
-  1  the check found a problem (a bind that would fail, a port in use, exposed listeners)
+  1  the check found a problem (a bind that would fail, a port in use, exposed listeners,
+     a wait that timed out)
   2  bad usage or bad input
   3  the system refused (permissions, an OS API failure)";

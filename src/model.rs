@@ -217,6 +217,14 @@ impl Socket {
     pub fn is_tcp_listener(&self) -> bool {
         self.proto == Proto::Tcp && self.state == SockState::Listen
     }
+
+    /// Whether this socket stops a TCP server from binding its port: a listener, or a socket
+    /// bound without listening, on any address and family. Connections (TIME_WAIT included)
+    /// do not: servers set SO_REUSEADDR, and on Linux and macOS that lets them bind beside
+    /// connections; UDP sockets are another port space.
+    pub fn holds_tcp_port(&self) -> bool {
+        self.proto == Proto::Tcp && matches!(self.state, SockState::Listen | SockState::Bound)
+    }
 }
 
 impl SockState {
@@ -493,6 +501,32 @@ pub struct Page {
     pub body: String,
 }
 
+/// What `wait` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitMode {
+    /// A TCP connection opens.
+    Connect,
+    /// Any HTTP answer, whatever its status.
+    Http,
+    /// Nothing holds the port any more.
+    Free,
+}
+
+/// Where `wait` connects: the addresses a browser tries for `localhost`, or one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitHost {
+    /// No `--host`, `localhost`, or a wildcard: this machine's loopback addresses.
+    Loopback {
+        /// Which loopback addresses: both for `localhost` and `::`, IPv4 for `0.0.0.0`.
+        families: Families,
+    },
+    Ip {
+        ip: std::net::IpAddr,
+        zone: Option<String>,
+    },
+}
+
 /// Which address families a command shows (`-4`, `-6`, or both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Families {
@@ -570,6 +604,23 @@ pub struct KillRun {
     pub freed: bool,
     /// When not freed: processes listening on the port now that did not hold it at the check.
     pub taken_by: Vec<Process>,
+}
+
+/// What a `wait` saw: whether it happened, who answered, when, after how many rounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waited {
+    /// It happened: an address answered, or the port is free.
+    pub done: bool,
+    /// The address that answered (connect and HTTP).
+    pub answered_by: Option<SocketAddr>,
+    /// The status of the HTTP answer (`--http`).
+    pub http_status: Option<u16>,
+    /// From the start to the answer, or to the end of the last round.
+    pub after: Duration,
+    /// Rounds of connects (or looks at the socket table).
+    pub attempts: u32,
+    /// `--free` at the timeout: who still holds the port, where the table names them.
+    pub held_by: Vec<Process>,
 }
 
 /// What shows that Werkzeug's debugger is on.

@@ -13,6 +13,7 @@ mod port;
 mod probe;
 mod serve;
 mod urls;
+mod wait;
 
 use std::io::Write;
 
@@ -54,6 +55,11 @@ pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
             emit(w, &ui, &report)?
         }
         Action::Lab(options) => emit(w, &ui, &lab::run(options, &cx)?)?,
+        Action::Wait(options) => {
+            // The progress line goes where probe's does: stderr, so stdout stays the answer.
+            let report = wait::run(options, &cx, &mut std::io::stderr())?;
+            emit(w, &ui, &report)?
+        }
         Action::Explain { topic } => emit(w, &ui, &explain::run(*topic, &cx))?,
         Action::Generated { name, text } => emit(
             w,

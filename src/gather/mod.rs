@@ -9,3 +9,4 @@ pub mod kill;
 pub mod ports;
 pub mod probe;
 pub mod targets;
+pub mod wait;

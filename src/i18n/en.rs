@@ -1,6 +1,6 @@
 //! English.
 
-use super::{list, Catalogue, Label, Row, Text};
+use super::{list, round_seconds, seconds, Catalogue, Label, Row, Text};
 use crate::analysis::firewall::{
     Source as FirewallSource, Unread as FirewallUnread, Verdict as FirewallVerdict,
 };
@@ -16,6 +16,7 @@ use crate::error::{Arg, InputError, SystemError};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
 use crate::model::KillOutcome;
+use crate::model::WaitMode;
 use crate::model::{Device, Os, WslMode};
 use crate::parse::MAX_ARG_LEN;
 
@@ -386,6 +387,36 @@ impl Catalogue for En {
             Text::ServeCannotBind { addr, reason } => {
                 format!("The beacon cannot listen on {addr}: {reason}.")
             }
+            Text::WaitWaiting { mode: WaitMode::Free, port, elapsed_ms, .. } => {
+                format!("Waiting for port {port} to be free… {} s", seconds(elapsed_ms))
+            }
+            Text::WaitWaiting { mode, addrs, elapsed_ms, .. } => {
+                let http = if mode == WaitMode::Http { "an HTTP answer from " } else { "" };
+                format!("Waiting for {http}{}… {} s", either(addrs), seconds(elapsed_ms))
+            }
+            Text::WaitAnswered { by, status, after_ms } => {
+                let http = status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
+                match after_ms {
+                    None => format!("{by} answered{http} at once."),
+                    Some(ms) => format!("{by} answered{http} after {} s.", seconds(ms)),
+                }
+            }
+            Text::WaitFreed { port, after_ms: None } => format!("Port {port} is already free."),
+            Text::WaitFreed { port, after_ms: Some(ms) } => {
+                format!("Port {port} is free after {} s.", seconds(ms))
+            }
+            Text::WaitNoAnswer { addrs, http, timeout_ms } => {
+                let what = if http { "No HTTP answer from" } else { "Nothing answered on" };
+                format!("{what} {} within {} s.", either(addrs), round_seconds(timeout_ms))
+            }
+            Text::WaitStillHeld { port, timeout_ms, who: Some(who) } => format!(
+                "Port {port} is still in use after {} s, by {who}; bindscope port {port} --kill stops it.",
+                round_seconds(timeout_ms)
+            ),
+            Text::WaitStillHeld { port, timeout_ms, who: None } => format!(
+                "Port {port} is still in use after {} s; bindscope port {port} says by whom.",
+                round_seconds(timeout_ms)
+            ),
         }
     }
 
@@ -662,6 +693,9 @@ impl Catalogue for En {
             InputError::TooManyPorts { max } => format!("too many ports: at most {max} at once, e.g. -p 5000,8000-8010"),
             InputError::OneLocalPort => "a probe of this machine takes one port, e.g. -p 5000; give a TARGET to try several".into(),
             InputError::HostNotIp { value } => format!("'{value}' is not an IP address; give one, e.g. 127.0.0.1, 0.0.0.0 or ::"),
+            InputError::WaitNeedsPort => "wait needs the port to wait for, e.g. bindscope wait -p 5000".into(),
+            InputError::WaitHostNotIp { value } => format!("'{value}' is not an IP address or localhost; give one, e.g. --host 127.0.0.1, --host ::1 or --host localhost"),
+            InputError::IntervalTooShort { value, min_ms } => format!("'{value}' is too short: at least {min_ms} ms, e.g. --interval 200ms"),
             InputError::KillNeedsConfirmation { port } => format!("refusing to stop the owners of port {port} without confirmation: there is no terminal to ask on; add --yes to confirm"),
             InputError::UnknownTopic { value } => format!("there is no page about '{value}'; topics: {}", Topic::names()),
         }
@@ -938,4 +972,13 @@ fn example(what: Arg) -> &'static str {
         Arg::Count => "--count 3",
         Arg::Duration => "--timeout 2s",
     }
+}
+
+/// `127.0.0.1:5000 or [::1]:5000`.
+fn either(addrs: &[std::net::SocketAddr]) -> String {
+    addrs
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
 }

@@ -1,7 +1,7 @@
 //! 한국어.
 
 use super::particle::{and, object, subject, topic, toward};
-use super::{list, Catalogue, Label, Row, Text};
+use super::{list, round_seconds, seconds, Catalogue, Label, Row, Text};
 use crate::analysis::firewall::{
     Source as FirewallSource, Unread as FirewallUnread, Verdict as FirewallVerdict,
 };
@@ -17,6 +17,7 @@ use crate::error::{Arg, InputError, SystemError};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
 use crate::model::KillOutcome;
+use crate::model::WaitMode;
 use crate::model::{Device, Os, WslMode};
 use crate::parse::MAX_ARG_LEN;
 
@@ -396,6 +397,45 @@ impl Catalogue for Ko {
             Text::ServeCannotBind { addr, reason } => {
                 format!("비콘이 {addr}에서 대기할 수 없습니다: {reason}.")
             }
+            Text::WaitWaiting { mode: WaitMode::Free, port, elapsed_ms, .. } => {
+                format!("{port}번 포트가 비기를 기다리는 중… {}초", seconds(elapsed_ms))
+            }
+            Text::WaitWaiting { mode, addrs, elapsed_ms, .. } => {
+                let http = if mode == WaitMode::Http { "HTTP " } else { "" };
+                format!("{}의 {http}응답을 기다리는 중… {}초", either(addrs), seconds(elapsed_ms))
+            }
+            Text::WaitAnswered { by, status, after_ms } => {
+                let by = by.to_string();
+                let when = match after_ms {
+                    None => "바로".to_string(),
+                    Some(ms) => format!("{}초 만에", seconds(ms)),
+                };
+                match status {
+                    None => format!("{by}{} {when} 응답했습니다.", subject(&by)),
+                    Some(s) => {
+                        let s = s.to_string();
+                        format!("{by}{} {when} HTTP {s}{} 응답했습니다.", subject(&by), toward(&s))
+                    }
+                }
+            }
+            Text::WaitFreed { port, after_ms: None } => format!("{port}번 포트는 이미 비어 있습니다."),
+            Text::WaitFreed { port, after_ms: Some(ms) } => {
+                format!("{}초 만에 {port}번 포트가 비었습니다.", seconds(ms))
+            }
+            Text::WaitNoAnswer { addrs, http, timeout_ms } => {
+                let what = if http { "HTTP 응답이" } else { "응답이" };
+                format!("{}초 동안 {}에서 {what} 없었습니다.", round_seconds(timeout_ms), either(addrs))
+            }
+            Text::WaitStillHeld { port, timeout_ms, who: Some(who) } => format!(
+                "{}초가 지나도 {port}번 포트를 {who}{} 쓰고 있습니다. 멈추려면 bindscope port {port} --kill을 실행하세요.",
+                round_seconds(timeout_ms),
+                subject(who)
+            ),
+            Text::WaitStillHeld { port, timeout_ms, who: None } => format!(
+                "{}초가 지나도 {port}번 포트는 아직 사용 중입니다. 누가 쓰는지는 bindscope port {port}{} 확인하세요.",
+                round_seconds(timeout_ms),
+                toward(&port.to_string())
+            ),
         }
     }
 
@@ -694,6 +734,9 @@ impl Catalogue for Ko {
             InputError::TooManyPorts { max } => format!("포트가 너무 많습니다: 한 번에 최대 {max}개입니다. 예: -p 5000,8000-8010"),
             InputError::OneLocalPort => "이 컴퓨터를 검사할 때는 포트를 하나만 줍니다. 예: -p 5000. 여러 포트는 대상(TARGET)을 줄 때 쓸 수 있습니다".into(),
             InputError::HostNotIp { value } => format!("'{value}'은(는) IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::"),
+            InputError::WaitNeedsPort => "기다릴 포트를 주세요. 예: bindscope wait -p 5000".into(),
+            InputError::WaitHostNotIp { value } => format!("'{value}'{} IP 주소도 localhost도 아닙니다. 예: --host 127.0.0.1, --host ::1, --host localhost", topic(value)),
+            InputError::IntervalTooShort { value, min_ms } => format!("'{value}'{} 너무 짧습니다: 최소 {min_ms}ms입니다. 예: --interval 200ms", topic(value)),
             InputError::KillNeedsConfirmation { port } => format!("{port}번 포트를 쓰는 프로세스를 확인 없이 멈추지 않습니다: 물어볼 터미널이 없습니다. 확인하려면 --yes를 붙이세요"),
             InputError::UnknownTopic { value } => format!("'{value}'에 대한 설명 페이지가 없습니다. 주제: {}", Topic::names()),
         }
@@ -963,4 +1006,13 @@ impl Catalogue for Ko {
     fn yes(&self) -> &'static [&'static str] {
         &["예", "네", "응", "ㅇ"]
     }
+}
+
+/// `127.0.0.1:5000 또는 [::1]:5000`.
+fn either(addrs: &[std::net::SocketAddr]) -> String {
+    addrs
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" 또는 ")
 }

@@ -22,7 +22,7 @@ use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{InputError, SystemError};
 use crate::model::BindError;
 use crate::model::KillOutcome;
-use crate::model::{Device, Os, WslMode};
+use crate::model::{Device, Os, WaitMode, WslMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -413,6 +413,34 @@ pub enum Text<'a> {
     LiveOs {
         os: Os,
     },
+    /// `wait`'s progress line, redrawn in place on a terminal.
+    WaitWaiting {
+        mode: WaitMode,
+        port: u16,
+        addrs: &'a [SocketAddr],
+        elapsed_ms: u64,
+    },
+    /// `after_ms` is `None` when the first round answered.
+    WaitAnswered {
+        by: SocketAddr,
+        status: Option<u16>,
+        after_ms: Option<u64>,
+    },
+    WaitFreed {
+        port: u16,
+        after_ms: Option<u64>,
+    },
+    WaitNoAnswer {
+        addrs: &'a [SocketAddr],
+        http: bool,
+        timeout_ms: u64,
+    },
+    /// `--free` timed out; `who` names the holders where the table shows them.
+    WaitStillHeld {
+        port: u16,
+        timeout_ms: u64,
+        who: Option<&'a str>,
+    },
 }
 
 /// One language's texts.
@@ -460,6 +488,17 @@ pub(crate) fn list<T: std::fmt::Display>(ips: &[T]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Milliseconds as seconds with one decimal, for a time measured: `2.1`.
+pub(crate) fn seconds(ms: u64) -> String {
+    format!("{:.1}", ms as f64 / 1000.0)
+}
+
+/// Milliseconds as seconds, without a decimal when whole, for a time asked for: `30`, `1.5`.
+pub(crate) fn round_seconds(ms: u64) -> String {
+    let text = seconds(ms);
+    text.strip_suffix(".0").map_or(text.clone(), str::to_string)
 }
 
 mod particle;

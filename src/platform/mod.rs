@@ -75,6 +75,15 @@ trait Platform {
             .any(|s| s.state.is_listening()))
     }
 
+    /// Whether a socket stops a TCP server from binding `port` (`Socket::holds_tcp_port`).
+    /// A platform with a cheaper way than the whole table overrides it.
+    fn port_held(port: u16) -> io::Result<bool> {
+        Ok(Self::socket_table(SocketQuery::Port(port))?
+            .sockets
+            .iter()
+            .any(Socket::holds_tcp_port))
+    }
+
     /// Whether `process` is still the one that was seen and still holds `socket`. `false`
     /// where it cannot be checked, so nothing is signalled on a guess.
     fn still_holds(_process: &Process, _socket: &Socket) -> bool {
@@ -158,6 +167,12 @@ pub fn socket_table(query: SocketQuery) -> Result<SocketTable, SystemError> {
 /// Whether any socket listens on `port` (no owners looked up: cheap enough to poll).
 pub fn port_listening(port: u16) -> Result<bool, SystemError> {
     Current::port_listening(port).map_err(SystemError::Sockets)
+}
+
+/// Whether a listener or a bound TCP socket holds `port`, on any address (no owners looked
+/// up: cheap enough to poll).
+pub fn port_held(port: u16) -> Result<bool, SystemError> {
+    Current::port_held(port).map_err(SystemError::Sockets)
 }
 
 /// Whether `process` still holds `socket`: the same process (not a new one with its pid) with

@@ -238,6 +238,14 @@ macro_rules! spellings {
     }};
 }
 
+#[test]
+fn wait_json() {
+    let reports = human::wait_reports();
+    insta::assert_snapshot!("json_wait_connect_en", json(&reports[0]));
+    insta::assert_snapshot!("json_wait_http_en", json(&reports[1]));
+    insta::assert_snapshot!("json_wait_free_timeout_en", json(&reports[6]));
+}
+
 fn spelling<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value).unwrap() {
         serde_json::Value::String(s) => s,
@@ -255,6 +263,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
     use crate::analysis::vocab::*;
     use crate::i18n::Row;
     use crate::model::IcmpReason;
+    use crate::model::WaitMode;
     use crate::model::{
         AddrState, Device, Ended, KillOutcome, Os, Proto, Signal, SockState, WslMode,
     };
@@ -263,6 +272,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
     use crate::report::port::{KillVerdict, PortVerdict};
     use crate::report::probe::{LocalVerdict, RemoteVerdict};
     use crate::report::urls::UrlsVerdict;
+    use crate::report::wait::WaitOutcome;
     use crate::report::{ListenersVerdict, UrlScope};
     let bind_errors = {
         let all = [
@@ -645,6 +655,22 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 LoopbackOnly,
                 Reachable,
                 FirewallBlocks
+            }),
+        ),
+        (
+            "`wait` mode",
+            spellings!(WaitMode {
+                Connect,
+                Http,
+                Free
+            }),
+        ),
+        (
+            "`wait` outcome",
+            spellings!(WaitOutcome {
+                Answered,
+                Free,
+                Timeout
             }),
         ),
         (

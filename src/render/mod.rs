@@ -18,6 +18,7 @@ pub mod probe;
 pub mod serve;
 pub mod table;
 pub mod urls;
+pub mod wait;
 
 use std::io::{self, Write};
 
@@ -213,6 +214,7 @@ human_views! {
     crate::report::serve::ServeReport => serve::ended,
     crate::report::lab::LabReport => lab::human,
     crate::report::explain::ExplainOut => explain::human,
+    crate::report::wait::WaitReport => wait::human,
     crate::report::Generated => generated,
 }
 

@@ -385,6 +385,7 @@ fn readme_examples_are_true() {
             "probe_remote_en" => remote_probe(Lang::En),
             "explain_ports_en" => explain(Topic::Ports, Lang::En, true),
             "explain_loopback_ko" => explain(Topic::LoopbackVsLan, Lang::Ko, true),
+            "wait_lines_en" => wait_lines(Lang::En),
             other => panic!("README names an unknown example: {other}"),
         };
         if shown != rendered {
@@ -404,7 +405,7 @@ fn readme_examples_are_true() {
             "README examples out of date: {stale:?} (UPDATE_README=1 cargo test readme_examples rewrites them)"
         );
     }
-    assert_eq!(checked, 11, "every README example is checked");
+    assert_eq!(checked, 12, "every README example is checked");
 }
 
 /// A page as the laptop fixture shows it, Flask's reloader holding port 5000.
@@ -819,4 +820,99 @@ fn the_beacon_page_says_who_reached_what() {
         Lang::En
     );
     assert_eq!(report::serve::visitor_lang(None, Lang::Ko), Lang::Ko);
+}
+
+/// One `wait` of each ending: a connect after 2.1 s, an HTTP answer at once, a port freed, a
+/// timeout of each kind (the holder named, and hidden).
+pub(super) fn wait_reports() -> Vec<report::wait::WaitReport> {
+    use crate::model::{WaitMode, Waited};
+    use std::time::Duration;
+    let loopback: Vec<std::net::SocketAddr> = vec![
+        "127.0.0.1:5000".parse().unwrap(),
+        "[::1]:5000".parse().unwrap(),
+    ];
+    let waited = |done, by: Option<&str>, status, ms, attempts, held_by: Vec<Process>| Waited {
+        done,
+        answered_by: by.map(|b| b.parse().unwrap()),
+        http_status: status,
+        after: Duration::from_millis(ms),
+        attempts,
+        held_by,
+    };
+    let times = (Duration::from_secs(30), Duration::from_millis(200));
+    let python = fixtures::flask_port()
+        .processes
+        .into_iter()
+        .take(1)
+        .collect::<Vec<_>>();
+    let report = |mode, w| report::wait::WaitReport::new(5000, mode, loopback.clone(), times, w);
+    vec![
+        report(
+            WaitMode::Connect,
+            waited(true, Some("[::1]:5000"), None, 2104, 11, vec![]),
+        ),
+        report(
+            WaitMode::Http,
+            waited(true, Some("127.0.0.1:5000"), Some(200), 3, 1, vec![]),
+        ),
+        report(WaitMode::Free, waited(true, None, None, 1987, 10, vec![])),
+        report(WaitMode::Free, waited(true, None, None, 1, 1, vec![])),
+        report(
+            WaitMode::Connect,
+            waited(false, None, None, 30000, 150, vec![]),
+        ),
+        report(WaitMode::Http, waited(false, None, None, 30000, 30, vec![])),
+        report(
+            WaitMode::Free,
+            waited(false, None, None, 30000, 150, python),
+        ),
+        report(
+            WaitMode::Free,
+            waited(false, None, None, 30000, 150, vec![]),
+        ),
+    ]
+}
+
+fn wait_lines(lang: Lang) -> String {
+    let ui = ui(lang);
+    let mut out = String::new();
+    for report in wait_reports() {
+        out.push_str(&text(|w| super::wait::human(w, &report, &ui)));
+    }
+    out
+}
+
+#[test]
+fn wait_lines_in_both_languages() {
+    insta::assert_snapshot!("wait_lines_en", wait_lines(Lang::En));
+    insta::assert_snapshot!("wait_lines_ko", wait_lines(Lang::Ko));
+}
+
+#[test]
+fn wait_progress_lines_redraw_in_place() {
+    use crate::model::WaitMode;
+    let addrs: Vec<std::net::SocketAddr> = vec![
+        "127.0.0.1:5000".parse().unwrap(),
+        "[::1]:5000".parse().unwrap(),
+    ];
+    let mut out = Vec::new();
+    for (lang, mode) in [
+        (Lang::En, WaitMode::Connect),
+        (Lang::En, WaitMode::Http),
+        (Lang::En, WaitMode::Free),
+        (Lang::Ko, WaitMode::Connect),
+        (Lang::Ko, WaitMode::Http),
+        (Lang::Ko, WaitMode::Free),
+    ] {
+        let line = lang.catalogue().text(&crate::i18n::Text::WaitWaiting {
+            mode,
+            port: 5000,
+            addrs: &addrs,
+            elapsed_ms: 3240,
+        });
+        super::wait::progress(&mut out, &line).unwrap();
+    }
+    super::wait::clear_progress(&mut out).unwrap();
+    let shown = String::from_utf8(out).unwrap().replace("\r\u{1b}[K", "\n");
+    insta::assert_snapshot!("wait_progress", shown);
 }

@@ -14,6 +14,7 @@ pub mod serve;
 pub mod server;
 mod sockets;
 pub mod urls;
+pub mod wait;
 
 use serde::Serialize;
 

@@ -61,6 +61,10 @@ impl Platform for Current {
         sockets::port_listening(port)
     }
 
+    fn port_held(port: u16) -> io::Result<bool> {
+        sockets::port_held(port)
+    }
+
     fn still_holds(process: &Process, socket: &Socket) -> bool {
         procfs::still_holds(process.pid, process.start_time, socket.inode)
     }

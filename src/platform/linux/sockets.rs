@@ -50,6 +50,13 @@ pub fn port_listening(port: u16) -> io::Result<bool> {
         .any(|s| s.state.is_listening()))
 }
 
+/// Whether a listener or a bound TCP socket holds `port`: the dump alone.
+pub fn port_held(port: u16) -> io::Result<bool> {
+    Ok(dump(SocketQuery::Port(port))?
+        .iter()
+        .any(Socket::holds_tcp_port))
+}
+
 fn dump(query: SocketQuery) -> io::Result<Vec<Socket>> {
     let diag = netlink::open(NETLINK_SOCK_DIAG)?;
     let mut sockets = Vec::new();
