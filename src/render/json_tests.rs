@@ -475,6 +475,15 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 Other
             }),
         ),
+        (
+            "`host_refused.server`",
+            spellings!(DevServer {
+                Webpack,
+                Vite,
+                Django,
+                Nextjs
+            }),
+        ),
         ("`wsl`", spellings!(WslMode { Nat, Mirrored })),
         (
             "probe `reason`",
@@ -611,13 +620,15 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 BoundNotListening,
                 LoopbackOnly,
                 Reachable,
-                FirewallBlocks
+                FirewallBlocks,
+                HostNotAllowed
             }),
         ),
         (
             "remote `probe` verdict",
             spellings!(RemoteVerdict {
                 DebuggerExposed,
+                HostNotAllowed,
                 AllOpen,
                 SomeOpen,
                 NoneOpen
