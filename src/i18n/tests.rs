@@ -381,3 +381,16 @@ fn yes_is_understood_in_both_languages_and_nothing_else_is() {
         assert!(!is_yes(answer), "{answer:?}");
     }
 }
+
+#[test]
+fn a_missing_http_answer_is_worded_by_the_catalogue() {
+    use crate::model::HttpFailure;
+    let timeout = Text::HttpFailed {
+        failure: &HttpFailure::Timeout,
+    };
+    assert!(!has_hangul(&En.text(&timeout)));
+    assert!(has_hangul(&Ko.text(&timeout)), "{}", Ko.text(&timeout));
+    let failed = HttpFailure::Failed("connection reset".into());
+    let ko = Ko.text(&Text::HttpFailed { failure: &failed });
+    assert!(has_hangul(&ko) && ko.contains("connection reset"), "{ko}");
+}
