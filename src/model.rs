@@ -429,13 +429,39 @@ pub enum IcmpReason {
     Other,
 }
 
-/// What an HTTP server answered.
+/// One GET as the phone would send it: to `addr`, with the `Host` (and, for a development
+/// server's own resources, the `Origin`) that a browser on another device sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub addr: SocketAddr,
+    pub host: String,
+    pub path: String,
+    pub origin: Option<String>,
+}
+
+/// What an HTTP server answered: its status, the headers that name it, and the start of its
+/// body (at most [`HTTP_BODY_CAP`] bytes, read lossily as UTF-8).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HttpAnswer {
     pub status: u16,
     pub reason: String,
     pub server: Option<String>,
     pub content_type: Option<String>,
+    pub powered_by: Option<String>,
+    pub body: String,
+}
+
+/// How much of an answer's body is read: enough to recognise a development server's refusal
+/// (Django's debug page names DisallowedHost in its title), never an unbounded download.
+pub const HTTP_BODY_CAP: usize = 64 * 1024;
+
+/// Why a request got no HTTP answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpFailure {
+    /// No answer's head before the timeout.
+    Timeout,
+    /// The connection or the exchange failed: the OS's or the HTTP library's words.
+    Failed(String),
 }
 
 /// What the beacon learns of one request.
@@ -581,8 +607,13 @@ pub struct Attempt {
 /// What one HTTP request to an open address brought back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpProbe {
+    /// The `Host` header sent: the address as the other device would type it.
+    pub host: String,
     /// The answer, or why there is none.
-    pub answer: Result<HttpAnswer, String>,
+    pub answer: Result<HttpAnswer, HttpFailure>,
+    /// Next.js's answer to a request for one of its development resources from a page opened
+    /// at `host` (asked only of Next.js).
+    pub dev_resource: Option<Result<HttpAnswer, HttpFailure>>,
     /// Werkzeug's debugger answered its own resource (asked only of Werkzeug).
     pub debugger: Option<bool>,
 }

@@ -4,6 +4,7 @@ pub mod address;
 pub mod beacon;
 pub mod expose;
 pub mod firewall;
+pub mod host_check;
 pub mod interfaces;
 pub mod live;
 pub mod notes;

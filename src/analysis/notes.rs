@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use super::topics::Topic;
-use super::vocab::{FirewallSource, FirewallVerdict, Role, Unread as FirewallUnread};
+use super::vocab::{DevServer, FirewallSource, FirewallVerdict, Role, Unread as FirewallUnread};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
 use crate::model::Os;
@@ -172,6 +172,13 @@ pub enum Note {
     DevServerExposed { ip: IpAddr },
     /// macOS's AirPlay Receiver answered, not the user's app.
     AirPlayAnswered,
+    /// A development server refused the `Host` the other device sends (`host`, whose name
+    /// without the port is `name`): the phone gets its error page, not the app.
+    HostNotAllowed {
+        server: DevServer,
+        host: String,
+        name: String,
+    },
     /// Some of this machine's own addresses did not answer at all: a local firewall drops them.
     LocalFirewall { ips: Vec<IpAddr> },
     /// `--http` does not speak TLS: an https target gets the TCP result only.
@@ -263,6 +270,7 @@ impl Note {
             Note::DebuggerExposed { .. } => ("debugger_exposed", Some(T::Debugging), Warning),
             Note::DevServerExposed { .. } => ("dev_server_exposed", Some(T::Debugging), Warning),
             Note::AirPlayAnswered => ("airplay_answered", Some(T::Macos), Warning),
+            Note::HostNotAllowed { .. } => ("host_not_allowed", None, Warning),
             Note::LocalFirewall { .. } => ("local_firewall", Some(T::Firewall), Warning),
             Note::HttpsNotProbed => ("https_not_probed", None, Info),
             Note::FirewallPrompt { .. } => ("firewall_prompt", Some(T::Firewall), Info),

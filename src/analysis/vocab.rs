@@ -198,6 +198,31 @@ pub enum ServerKind {
     Other,
 }
 
+/// A development server that refuses requests whose `Host` (or `Origin`) it does not know: the
+/// phone typed an address the server was not told about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DevServer {
+    /// webpack-dev-server (and what runs on it: Create React App, Vue CLI, Angular's dev server).
+    Webpack,
+    Vite,
+    Django,
+    /// Next.js's `next dev`: it blocks its own resources (`/_next/…`) for other origins.
+    Nextjs,
+}
+
+impl DevServer {
+    /// The setting that lets the other device in, spelled as the server's documentation does.
+    pub fn setting(self) -> &'static str {
+        match self {
+            DevServer::Webpack => "devServer.allowedHosts",
+            DevServer::Vite => "server.allowedHosts",
+            DevServer::Django => "ALLOWED_HOSTS",
+            DevServer::Nextjs => "allowedDevOrigins",
+        }
+    }
+}
+
 /// What a firewall does with a new connection from another device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,7 @@
 //! `probe [TARGET]`: connects and reports who answered. Without a target, this machine's own
 //! addresses, and the bind they reveal; with one, any host from wherever bindscope runs.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use super::Context;
 use crate::analysis::firewall;
@@ -33,8 +33,8 @@ fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
     let listening = probe::listening_on(port);
     let mut attempts = probe::local(&host, port, &listening, options.timeout, &progress)?;
     if options.http {
-        let host_header = |ip: IpAddr| SocketAddr::new(ip, port).ip().to_string();
-        probe::add_http(&mut attempts, host_header, options.timeout)?;
+        // Each address as the phone would type it.
+        probe::add_http(&mut attempts, |ip| ip.to_string(), "/", options.timeout)?;
     }
     let debug = debugger::findings(
         &host,
@@ -91,11 +91,16 @@ fn remote(target: &HostInput, options: &ProbeOptions, cx: &Context) -> anyhow::R
     // --http speaks plain HTTP; a TLS port would only answer with a failed handshake.
     let tls = matches!(target.scheme.as_deref(), Some("https" | "wss"));
     if options.http && !tls {
-        let host_header = |ip: IpAddr| match &target.host {
+        // The name the user typed, as the phone would; the target URL's own path.
+        let host = |ip: IpAddr| match &target.host {
             HostSpec::Name(name) => name.clone(),
             HostSpec::Ip { .. } => ip.to_string(),
         };
-        probe::add_http(&mut attempts, host_header, options.timeout)?;
+        let path = target
+            .path
+            .as_deref()
+            .map_or("/", |p| p.split('#').next().unwrap_or("/"));
+        probe::add_http(&mut attempts, host, path, options.timeout)?;
     }
     let request = probe_report::RemoteRequest {
         target,

@@ -8,10 +8,12 @@ use std::time::Duration;
 use crate::analysis::probe::runs_python_or_flask;
 use crate::analysis::sockets::reach;
 use crate::analysis::vocab::Reach;
-use crate::model::{DebugEvidence, DebugFinding, Host, HttpAnswer, Process};
+use crate::model::{DebugEvidence, DebugFinding, Host, HttpAnswer, HttpRequest, Process};
 use crate::model::{Socket, SocketTable};
 use crate::platform;
 use crate::platform::net::http_get_all;
+
+use super::probe::authority;
 
 /// The path whose answer tells whether Werkzeug's debugger is on: it serves its own style sheet
 /// there when it is, and the app answers otherwise.
@@ -48,21 +50,22 @@ pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<Debu
             runs_python_or_flask(owner).then_some((s, owner))
         })
         .collect();
-    let requests: Vec<(SocketAddr, String, String)> = exposed
+    let requests: Vec<HttpRequest> = exposed
         .iter()
         .filter_map(|(s, _)| {
             let addr = own_address(s)?;
-            Some((
+            Some(HttpRequest {
                 addr,
-                format!("{}:{}", bracket(addr.ip()), addr.port()),
-                DEBUGGER_PROBE.into(),
-            ))
+                host: authority(&addr.ip().to_string(), addr.port()),
+                path: DEBUGGER_PROBE.into(),
+                origin: None,
+            })
         })
         .collect();
     let answers = http_get_all(&requests, timeout).unwrap_or_default();
     let asked_at = |socket: &Socket| {
         let addr = own_address(socket)?;
-        let n = requests.iter().position(|(a, _, _)| *a == addr)?;
+        let n = requests.iter().position(|r| r.addr == addr)?;
         answers.get(n)
     };
     let mut findings: Vec<DebugFinding> = Vec::new();
@@ -123,11 +126,4 @@ fn own_address(socket: &Socket) -> Option<SocketAddr> {
         ip => ip,
     };
     Some(SocketAddr::new(ip, socket.local.port()))
-}
-
-fn bracket(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V6(v6) => format!("[{v6}]"),
-        v4 => v4.to_string(),
-    }
 }

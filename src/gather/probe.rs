@@ -8,10 +8,12 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::analysis::address::classify;
+use crate::analysis::host_check::{is_nextjs, NEXT_DEV_RESOURCE};
 use crate::analysis::probe::server_kind;
 use crate::analysis::vocab::{AddrKind, ServerKind};
 use crate::model::SocketQuery;
 use crate::model::{Attempt, Host, HttpProbe, Outcome, SockState, SocketTable};
+use crate::model::{HttpAnswer, HttpFailure, HttpRequest};
 use crate::parse::{HostInput, HostSpec};
 use crate::platform;
 use crate::platform::net::{connect_all, http_get_all};
@@ -172,56 +174,99 @@ fn connect(
         .collect())
 }
 
-/// One GET to each open address, with the Host header `host_header` gives for its address; for
-/// Werkzeug, a second one tells whether its debugger is on.
+/// One GET of `path` to each open address, with the `Host` a phone's browser would send:
+/// `host` gives the name or address typed for each address. A second request where the first
+/// answer calls for one: for Werkzeug, whether its debugger is on; for Next.js, whether it lets
+/// a page opened at that address load its development resources.
 pub fn add_http(
     attempts: &mut [Attempt],
-    host_header: impl Fn(IpAddr) -> String,
+    host: impl Fn(IpAddr) -> String,
+    path: &str,
     timeout: Duration,
 ) -> anyhow::Result<()> {
-    let open: Vec<usize> = (0..attempts.len())
-        .filter(|&n| attempts[n].outcome == Outcome::Open)
-        .collect();
-    let request = |n: usize, path: &str| {
-        let ip = attempts[n].ip?;
-        let addr = SocketAddr::new(ip, attempts[n].port);
-        Some((
-            addr,
-            format!("{}:{}", bracket(&host_header(ip)), addr.port()),
-            path.to_string(),
-        ))
-    };
-    let requests: Vec<_> = open.iter().filter_map(|&n| request(n, "/")).collect();
-    let answers = http_get_all(&requests, timeout)?;
-    let werkzeug: Vec<usize> = open
+    let open: Vec<(usize, SocketAddr, String)> = attempts
         .iter()
-        .zip(&answers)
-        .filter(|(_, a)| {
-            a.as_ref()
-                .is_ok_and(|a| server_kind(a.server.as_deref()) == ServerKind::Werkzeug)
+        .enumerate()
+        .filter(|(_, a)| a.outcome == Outcome::Open)
+        .filter_map(|(n, a)| {
+            let addr = SocketAddr::new(a.ip?, a.port);
+            Some((n, addr, authority(&host(addr.ip()), addr.port())))
         })
-        .map(|(&n, _)| n)
         .collect();
-    let debugger_requests: Vec<_> = werkzeug
+    let requests: Vec<HttpRequest> = open
         .iter()
-        .filter_map(|&n| request(n, DEBUGGER_PROBE))
+        .map(|(_, addr, host)| HttpRequest {
+            addr: *addr,
+            host: host.clone(),
+            path: path.to_string(),
+            origin: None,
+        })
         .collect();
-    let debugger_answers = http_get_all(&debugger_requests, timeout)?;
-    for (&n, answer) in open.iter().zip(answers) {
-        let debugger = werkzeug
-            .iter()
-            .position(|&m| m == n)
-            .map(|k| debugger_answers[k].as_ref().is_ok_and(is_debugger));
-        attempts[n].http = Some(HttpProbe { answer, debugger });
+    let answers = http_get_all(&requests, timeout)?;
+    // The second requests, by the index of the first.
+    let mut second: Vec<(usize, HttpRequest)> = Vec::new();
+    for (k, answer) in answers.iter().enumerate() {
+        let Ok(answer) = answer else { continue };
+        let first = &requests[k];
+        if server_kind(answer.server.as_deref()) == ServerKind::Werkzeug {
+            second.push((
+                k,
+                HttpRequest {
+                    path: DEBUGGER_PROBE.into(),
+                    ..first.clone()
+                },
+            ));
+        } else if is_nextjs(answer) {
+            second.push((
+                k,
+                HttpRequest {
+                    path: NEXT_DEV_RESOURCE.into(),
+                    origin: Some(format!("http://{}", first.host)),
+                    ..first.clone()
+                },
+            ));
+        }
+    }
+    let second_requests: Vec<HttpRequest> = second.iter().map(|(_, r)| r.clone()).collect();
+    let mut second_answers = http_get_all(&second_requests, timeout)?.into_iter();
+    let mut by_first: Vec<Option<Result<HttpAnswer, HttpFailure>>> = vec![None; answers.len()];
+    for (k, _) in &second {
+        by_first[*k] = second_answers.next();
+    }
+    for (((n, _, host), answer), later) in open.into_iter().zip(answers).zip(by_first) {
+        let werkzeug = answer
+            .as_ref()
+            .is_ok_and(|a| server_kind(a.server.as_deref()) == ServerKind::Werkzeug);
+        let (debugger, dev_resource) = if werkzeug {
+            (
+                Some(later.is_some_and(|l| l.as_ref().is_ok_and(is_debugger))),
+                None,
+            )
+        } else {
+            (None, later)
+        };
+        attempts[n].http = Some(HttpProbe {
+            host,
+            answer,
+            debugger,
+            dev_resource,
+        });
     }
     Ok(())
 }
 
-fn bracket(host: &str) -> String {
-    if host.contains(':') {
+/// An address as a phone's browser sends it in `Host`: IPv6 in brackets, with the port unless
+/// it is HTTP's own 80.
+pub fn authority(host: &str, port: u16) -> String {
+    let host = if host.contains(':') {
         format!("[{host}]")
     } else {
         host.to_string()
+    };
+    if port == 80 {
+        host
+    } else {
+        format!("{host}:{port}")
     }
 }
 

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use crate::error::InputError;
-use crate::model::{Host, Outcome, SocketQuery, WaitHost, WaitMode, Waited};
+use crate::model::{Host, HttpRequest, Outcome, SocketQuery, WaitHost, WaitMode, Waited};
 use crate::parse::shown;
 use crate::platform;
 use crate::platform::net::{connect_all, http_get_all};
@@ -118,9 +118,14 @@ fn http(
     addrs: &[SocketAddr],
     timeout: Duration,
 ) -> anyhow::Result<Option<(Option<SocketAddr>, Option<u16>)>> {
-    let requests: Vec<(SocketAddr, String, String)> = addrs
+    let requests: Vec<HttpRequest> = addrs
         .iter()
-        .map(|&addr| (addr, host_header(addr), "/".to_string()))
+        .map(|&addr| HttpRequest {
+            addr,
+            host: host_header(addr),
+            path: "/".to_string(),
+            origin: None,
+        })
         .collect();
     let answers = http_get_all(&requests, timeout)?;
     Ok(addrs

@@ -8,6 +8,7 @@ use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
 use crate::analysis::topics::Topic;
+use crate::analysis::vocab::DevServer;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::analysis::vocab::{BeaconDiagnosis, BindKind};
 use crate::analysis::vocab::{InferredBind, Status, Unreachable};
@@ -15,6 +16,7 @@ use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{Arg, InputError, SystemError};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
+use crate::model::HttpFailure;
 use crate::model::KillOutcome;
 use crate::model::WaitMode;
 use crate::model::{Device, Os, WslMode};
@@ -252,6 +254,14 @@ impl Catalogue for En {
             Text::RemoteDanger { target } => format!(
                 "DANGER: {target} runs Werkzeug's debugger where this device can reach it: anyone who reaches it can run code on that machine."
             ),
+            Text::ProbeHostNotAllowed { port } => format!(
+                "Port {port} answers beyond loopback, but the development server refuses the address a phone would use (see below)."
+            ),
+            Text::RemoteHostNotAllowed { target } => format!(
+                "{target} answers, but its development server refuses the Host this device sent (see below)."
+            ),
+            Text::HttpFailed { failure: HttpFailure::Timeout } => "no HTTP answer before the timeout".into(),
+            Text::HttpFailed { failure: HttpFailure::Failed(error) } => format!("no HTTP answer: {error}"),
             Text::ProbeLoopback { port } => format!(
                 "Port {port} answers on loopback only: this machine can open it, other devices cannot."
             ),
@@ -643,6 +653,18 @@ impl Catalogue for En {
             ),
             Note::DevServerExposed { ip } => format!(
                 "Werkzeug's development server answers on {ip}: fine on your own network for testing, never for production (use gunicorn or waitress behind a proxy)."
+            ),
+            Note::HostNotAllowed { server: DevServer::Vite, host, name } => format!(
+                "Vite refused the Host {host} that a phone sends (\"Blocked request. This host is not allowed\"), so the phone gets that page instead of your app. Open it by IP address (Vite lets IP addresses in), or add the name to server.allowedHosts in vite.config.js: server: {{ allowedHosts: ['{name}'] }}."
+            ),
+            Note::HostNotAllowed { server: DevServer::Django, host, name } => format!(
+                "Django refused the Host {host} that a phone sends (DisallowedHost, HTTP 400). Add it to ALLOWED_HOSTS in settings.py, keeping this machine's own names: ALLOWED_HOSTS = ['{name}', 'localhost', '127.0.0.1']."
+            ),
+            Note::HostNotAllowed { server: DevServer::Webpack, host, name } => format!(
+                "webpack-dev-server refused the Host {host} that a phone sends (\"Invalid Host header\"). In webpack.config.js set devServer: {{ allowedHosts: ['{name}'] }} (or 'all' on a network you trust), then restart it."
+            ),
+            Note::HostNotAllowed { server: DevServer::Nextjs, host, name } => format!(
+                "Next.js blocks its development resources (/_next/…) for a page opened at {host}: the phone shows the page, but it does not hydrate or hot-reload. Add the name to allowedDevOrigins in next.config.js: allowedDevOrigins: ['{name}'], then restart next dev."
             ),
             Note::AirPlayAnswered => "This is macOS's AirPlay Receiver (Server: AirTunes), not your app: turn AirPlay Receiver off in System Settings or use another port.".into(),
             Note::LocalFirewall { ips } => format!(

@@ -9,6 +9,7 @@ use crate::analysis::notes::{Conflict, Note};
 use crate::analysis::ports::{PortClass, Service};
 use crate::analysis::sockets::Refusal;
 use crate::analysis::topics::Topic;
+use crate::analysis::vocab::DevServer;
 use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::analysis::vocab::{BeaconDiagnosis, BindKind};
 use crate::analysis::vocab::{InferredBind, Status, Unreachable};
@@ -16,6 +17,7 @@ use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{Arg, InputError, SystemError};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
+use crate::model::HttpFailure;
 use crate::model::KillOutcome;
 use crate::model::WaitMode;
 use crate::model::{Device, Os, WslMode};
@@ -261,6 +263,15 @@ impl Catalogue for Ko {
             Text::RemoteDanger { target } => format!(
                 "위험: {target}의 Werkzeug 디버거에 이 기기에서 접속할 수 있습니다. 접속하는 사람은 누구나 그 컴퓨터에서 코드를 실행할 수 있습니다."
             ),
+            Text::ProbeHostNotAllowed { port } => format!(
+                "{port}번 포트는 루프백 밖에서도 응답하지만, 개발 서버가 스마트폰이 쓰는 주소를 거부합니다 (아래 참고)."
+            ),
+            Text::RemoteHostNotAllowed { target } => format!(
+                "{target}{} 응답하지만, 개발 서버가 이 기기가 보낸 Host를 거부합니다 (아래 참고).",
+                subject(target)
+            ),
+            Text::HttpFailed { failure: HttpFailure::Timeout } => "제한 시간 안에 HTTP 응답 없음".into(),
+            Text::HttpFailed { failure: HttpFailure::Failed(error) } => format!("HTTP 응답 없음: {error}"),
             Text::ProbeLoopback { port } => format!(
                 "{port}번 포트는 루프백에서만 응답합니다: 이 컴퓨터에서는 열리지만 다른 기기에서는 열리지 않습니다."
             ),
@@ -684,6 +695,21 @@ impl Catalogue for Ko {
             ),
             Note::DevServerExposed { ip } => format!(
                 "Werkzeug 개발 서버가 {ip}에서 응답합니다: 내 네트워크에서 테스트하기에는 괜찮지만 운영용으로는 절대 안 됩니다 (프록시 뒤에서 gunicorn이나 waitress를 쓰세요)."
+            ),
+            Note::HostNotAllowed { server: DevServer::Vite, host, name } => format!(
+                "Vite가 스마트폰이 보내는 Host {host}{} 거부했습니다(\"Blocked request. This host is not allowed\"). 그래서 스마트폰에는 앱 대신 이 오류 페이지가 나옵니다. IP 주소로 열거나(Vite는 IP 주소를 허용합니다), vite.config.js의 server.allowedHosts에 이름을 추가하세요: server: {{ allowedHosts: ['{name}'] }}.",
+                object(host)
+            ),
+            Note::HostNotAllowed { server: DevServer::Django, host, name } => format!(
+                "Django가 스마트폰이 보내는 Host {host}{} 거부했습니다(DisallowedHost, HTTP 400). settings.py의 ALLOWED_HOSTS에 추가하세요. 이 컴퓨터의 이름도 남겨 두세요: ALLOWED_HOSTS = ['{name}', 'localhost', '127.0.0.1'].",
+                object(host)
+            ),
+            Note::HostNotAllowed { server: DevServer::Webpack, host, name } => format!(
+                "webpack-dev-server가 스마트폰이 보내는 Host {host}{} 거부했습니다(\"Invalid Host header\"). webpack.config.js에서 devServer: {{ allowedHosts: ['{name}'] }}로 설정하고(믿을 수 있는 네트워크라면 'all'도 됩니다) 다시 시작하세요.",
+                object(host)
+            ),
+            Note::HostNotAllowed { server: DevServer::Nextjs, host, name } => format!(
+                "Next.js는 {host}에서 연 페이지에 개발용 리소스(/_next/…)를 주지 않습니다: 스마트폰에 페이지는 보이지만 동작하지 않고 자동 새로 고침도 되지 않습니다. next.config.js의 allowedDevOrigins에 이름을 추가하고(allowedDevOrigins: ['{name}']) next dev를 다시 시작하세요."
             ),
             Note::AirPlayAnswered => "응답한 것은 앱이 아니라 macOS의 AirPlay 수신 모드(Server: AirTunes)입니다: 시스템 설정에서 AirPlay 수신 모드를 끄거나 다른 포트를 쓰세요.".into(),
             Note::LocalFirewall { ips } => format!(

@@ -21,6 +21,7 @@ use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
 use crate::error::{InputError, SystemError};
 use crate::model::BindError;
+use crate::model::HttpFailure;
 use crate::model::KillOutcome;
 use crate::model::{Device, Os, WaitMode, WslMode};
 
@@ -296,6 +297,19 @@ pub enum Text<'a> {
     /// The same, from another device.
     RemoteDanger {
         target: &'a str,
+    },
+    /// The server answers beyond loopback, but a development server refuses the `Host` a phone
+    /// sends.
+    ProbeHostNotAllowed {
+        port: u16,
+    },
+    /// The same, of a target.
+    RemoteHostNotAllowed {
+        target: &'a str,
+    },
+    /// `--http`: no HTTP answer, and why.
+    HttpFailed {
+        failure: &'a HttpFailure,
     },
     ProbeReachable {
         port: u16,

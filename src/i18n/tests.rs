@@ -231,6 +231,12 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
         Note::LocalFirewall { ips: vec![ip] },
         Note::HttpsNotProbed,
     ];
+    let mut notes = notes;
+    notes.push(Note::HostNotAllowed {
+        server: crate::analysis::vocab::DevServer::Vite,
+        host: "laptop.local:5173".into(),
+        name: "laptop.local".into(),
+    });
     for note in &notes {
         match note {
             Note::LoopbackOnly
@@ -290,12 +296,41 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::DebuggerExposed { .. }
             | Note::DevServerExposed { .. }
             | Note::AirPlayAnswered
+            | Note::HostNotAllowed { .. }
             | Note::LocalFirewall { .. }
             | Note::HttpsNotProbed
             | Note::FirewallPrompt { .. } => {}
         }
     }
     notes
+}
+
+#[test]
+fn a_refused_host_names_the_server_and_its_setting_in_both_languages() {
+    use crate::analysis::vocab::DevServer;
+    for server in [
+        DevServer::Webpack,
+        DevServer::Vite,
+        DevServer::Django,
+        DevServer::Nextjs,
+    ] {
+        let note = Note::HostNotAllowed {
+            server,
+            host: "laptop.local:5173".into(),
+            name: "laptop.local".into(),
+        };
+        for text in [En.note(&note), Ko.note(&note)] {
+            let setting = server.setting().rsplit('.').next().unwrap();
+            assert!(text.contains(setting), "{server:?}: {text}");
+            assert!(text.contains("'laptop.local'"), "{server:?}: {text}");
+        }
+    }
+    let ko = Ko.note(&Note::HostNotAllowed {
+        server: DevServer::Django,
+        host: "192.168.1.5:8000".into(),
+        name: "192.168.1.5".into(),
+    });
+    assert!(ko.contains("192.168.1.5:8000을 거부"), "{ko}");
 }
 
 #[test]
@@ -345,4 +380,17 @@ fn yes_is_understood_in_both_languages_and_nothing_else_is() {
     for answer in ["", "\n", "n", "no", "아니요", "yess", "y y"] {
         assert!(!is_yes(answer), "{answer:?}");
     }
+}
+
+#[test]
+fn a_missing_http_answer_is_worded_by_the_catalogue() {
+    use crate::model::HttpFailure;
+    let timeout = Text::HttpFailed {
+        failure: &HttpFailure::Timeout,
+    };
+    assert!(!has_hangul(&En.text(&timeout)));
+    assert!(has_hangul(&Ko.text(&timeout)), "{}", Ko.text(&timeout));
+    let failed = HttpFailure::Failed("connection reset".into());
+    let ko = Ko.text(&Text::HttpFailed { failure: &failed });
+    assert!(has_hangul(&ko) && ko.contains("connection reset"), "{ko}");
 }

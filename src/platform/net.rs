@@ -11,7 +11,8 @@ use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use crate::model::{ConnectAttempt, HttpAnswer, IcmpReason, Outcome};
+use crate::model::HTTP_BODY_CAP;
+use crate::model::{ConnectAttempt, HttpAnswer, HttpFailure, HttpRequest, IcmpReason, Outcome};
 
 pub(super) fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -101,52 +102,69 @@ pub fn connect_all(targets: &[SocketAddr], timeout: Duration) -> io::Result<Vec<
     }))
 }
 
-/// One GET for each `(address, Host header, path)`, all at once, each within `timeout`.
+/// How long the body may take to arrive once the head has: its start is all that is read.
+const BODY_WAIT: Duration = Duration::from_millis(200);
+
+/// The most hyper buffers for one answer's head (hyper's least is 8 KiB): a head longer than
+/// this is an error, not an allocation.
+const HEAD_CAP: usize = 64 * 1024;
+
+/// Every GET at once; each gets its head within `timeout`, then at most [`BODY_WAIT`] and
+/// [`HTTP_BODY_CAP`] bytes of body, so that neither a slow nor an endless server holds the probe
+/// or fills memory.
 pub fn http_get_all(
-    requests: &[(SocketAddr, String, String)],
+    requests: &[HttpRequest],
     timeout: Duration,
-) -> io::Result<Vec<Result<HttpAnswer, String>>> {
+) -> io::Result<Vec<Result<HttpAnswer, HttpFailure>>> {
     let runtime = runtime()?;
     Ok(runtime.block_on(async {
         let tasks: Vec<_> = requests
             .iter()
             .cloned()
-            .map(|(addr, host, path)| {
-                tokio::spawn(async move {
-                    match tokio::time::timeout(timeout, http_get(addr, &host, &path)).await {
-                        Ok(answer) => answer,
-                        Err(_) => Err("no HTTP answer before the timeout".to_string()),
-                    }
-                })
-            })
+            .map(|request| tokio::spawn(http_get(request, timeout)))
             .collect();
         let mut answers = Vec::with_capacity(tasks.len());
         for task in tasks {
-            answers.push(task.await.unwrap_or_else(|e| Err(e.to_string())));
+            answers.push(
+                task.await
+                    .unwrap_or_else(|e| Err(HttpFailure::Failed(e.to_string()))),
+            );
         }
         answers
     }))
 }
 
-async fn http_get(addr: SocketAddr, host: &str, path: &str) -> Result<HttpAnswer, String> {
-    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+async fn http_get(request: HttpRequest, timeout: Duration) -> Result<HttpAnswer, HttpFailure> {
+    let failed = |e: &dyn std::fmt::Display| HttpFailure::Failed(e.to_string());
+    let head = async {
+        let stream = TcpStream::connect(request.addr)
+            .await
+            .map_err(|e| failed(&e))?;
+        let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+            .max_buf_size(HEAD_CAP)
+            .handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| failed(&e))?;
+        let connection = tokio::spawn(connection);
+        let mut builder = hyper::Request::get(request.path.as_str())
+            .header(hyper::header::HOST, request.host.as_str())
+            .header(
+                hyper::header::USER_AGENT,
+                concat!("bindscope/", env!("CARGO_PKG_VERSION")),
+            )
+            .header(hyper::header::CONNECTION, "close");
+        if let Some(origin) = &request.origin {
+            builder = builder.header(hyper::header::ORIGIN, origin.as_str());
+        }
+        let get = builder
+            .body(Empty::<Bytes>::new())
+            .map_err(|e| failed(&e))?;
+        let response = sender.send_request(get).await.map_err(|e| failed(&e))?;
+        Ok::<_, HttpFailure>((response, connection))
+    };
+    let (response, connection) = tokio::time::timeout(timeout, head)
         .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(connection);
-    let request = hyper::Request::get(path)
-        .header(hyper::header::HOST, host)
-        .header(
-            hyper::header::USER_AGENT,
-            concat!("bindscope/", env!("CARGO_PKG_VERSION")),
-        )
-        .header(hyper::header::CONNECTION, "close")
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| e.to_string())?;
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| HttpFailure::Timeout)??;
     let header = |name: hyper::header::HeaderName| {
         response
             .headers()
@@ -154,7 +172,7 @@ async fn http_get(addr: SocketAddr, host: &str, path: &str) -> Result<HttpAnswer
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let answer = HttpAnswer {
+    let mut answer = HttpAnswer {
         status: response.status().as_u16(),
         reason: response
             .status()
@@ -163,8 +181,28 @@ async fn http_get(addr: SocketAddr, host: &str, path: &str) -> Result<HttpAnswer
             .to_string(),
         server: header(hyper::header::SERVER),
         content_type: header(hyper::header::CONTENT_TYPE),
+        powered_by: header(hyper::header::HeaderName::from_static("x-powered-by")),
+        body: String::new(),
     };
-    // Read (and drop) a little of the body so the server sees a clean close.
-    let _ = tokio::time::timeout(Duration::from_millis(200), response.into_body().collect()).await;
+    let mut body = response.into_body();
+    let mut start: Vec<u8> = Vec::new();
+    let _ = tokio::time::timeout(BODY_WAIT, async {
+        while start.len() < HTTP_BODY_CAP {
+            match body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        let room = HTTP_BODY_CAP - start.len();
+                        start.extend_from_slice(&data[..data.len().min(room)]);
+                    }
+                }
+                _ => break,
+            }
+        }
+    })
+    .await;
+    // The rest is never read: the connection closes here.
+    drop(body);
+    connection.abort();
+    answer.body = String::from_utf8_lossy(&start).into_owned();
     Ok(answer)
 }

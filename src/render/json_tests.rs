@@ -497,6 +497,15 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 Other
             }),
         ),
+        (
+            "`host_refused.server`",
+            spellings!(DevServer {
+                Webpack,
+                Vite,
+                Django,
+                Nextjs
+            }),
+        ),
         ("`wsl`", spellings!(WslMode { Nat, Mirrored })),
         (
             "probe `reason`",
@@ -654,7 +663,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 BoundNotListening,
                 LoopbackOnly,
                 Reachable,
-                FirewallBlocks
+                FirewallBlocks,
+                HostNotAllowed
             }),
         ),
         (
@@ -677,6 +687,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
             "remote `probe` verdict",
             spellings!(RemoteVerdict {
                 DebuggerExposed,
+                HostNotAllowed,
                 AllOpen,
                 SomeOpen,
                 NoneOpen

@@ -89,6 +89,7 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
     let (verdict, color) = match report.verdict {
         LocalVerdict::NothingAnswers => (cat.text(&Text::ProbeNone { port }), Color::Red),
         LocalVerdict::FirewallBlocks => (cat.text(&Text::ProbeFirewallBlocks { port }), Color::Red),
+        LocalVerdict::HostNotAllowed => (cat.text(&Text::ProbeHostNotAllowed { port }), Color::Red),
         LocalVerdict::ListensButSilent => (cat.text(&Text::ProbeSilent { port }), Color::Red),
         LocalVerdict::BoundNotListening => (cat.text(&Text::ProbeBoundOnly { port }), Color::Red),
         LocalVerdict::LoopbackOnly => (cat.text(&Text::ProbeLoopback { port }), Color::Yellow),
@@ -144,6 +145,9 @@ pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Res
         RemoteVerdict::DebuggerExposed => cat.text(&Text::RemoteDanger {
             target: &report.target,
         }),
+        RemoteVerdict::HostNotAllowed => cat.text(&Text::RemoteHostNotAllowed {
+            target: &report.target,
+        }),
         _ => cat.text(&Text::RemoteVerdict {
             target: &report.target,
             open,
@@ -152,6 +156,7 @@ pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Res
     };
     let color = match report.verdict {
         RemoteVerdict::DebuggerExposed | RemoteVerdict::NoneOpen => Color::Red,
+        RemoteVerdict::HostNotAllowed => Color::Yellow,
         RemoteVerdict::AllOpen => Color::Green,
         RemoteVerdict::SomeOpen => Color::Yellow,
     };

@@ -668,13 +668,16 @@ pub(super) fn remote_probe_report(lang: Lang) -> report::probe::RemoteProbeRepor
     use crate::analysis::vocab::Status;
     let mut open = attempt("192.168.1.23", 5000, "", Status::Open);
     open.http = Some(crate::model::HttpProbe {
+        host: "192.168.1.23:5000".into(),
         answer: Ok(crate::model::HttpAnswer {
             status: 200,
             reason: "OK".into(),
             server: Some("Werkzeug/3.1.3 Python/3.11.7".into()),
             content_type: Some("text/html; charset=utf-8".into()),
+            ..Default::default()
         }),
         debugger: Some(true),
+        dev_resource: None,
     });
     let attempts = vec![
         open,

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::{NoteOut, Report};
 use crate::analysis::expose::url;
 use crate::analysis::firewall::{self, Check};
+use crate::analysis::host_check::{host_name, refused_by};
 use crate::analysis::interfaces;
 use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
@@ -20,10 +21,10 @@ use crate::analysis::sockets::owner_notes;
 use crate::analysis::sockets::{debugger_notes, reach_at};
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
-use crate::analysis::vocab::{InferredBind, ServerKind, Status, Unreachable};
+use crate::analysis::vocab::{DevServer, InferredBind, ServerKind, Status, Unreachable};
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::i18n::Label;
+use crate::i18n::{Label, Text};
 use crate::model::{Attempt, Host, HttpProbe, Process, SockState, SocketTable};
 use crate::model::{DebugFinding, IcmpReason};
 use crate::parse::{HostInput, HostSpec};
@@ -55,14 +56,25 @@ pub struct ProbeRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HttpOut {
+    /// The `Host` header sent: the address as the other device would type it.
+    pub host: String,
     pub status: Option<u16>,
     pub reason: Option<String>,
     pub server: Option<String>,
     pub server_kind: ServerKind,
     /// Werkzeug's debugger answers (checked only when the server is Werkzeug).
     pub debugger: Option<bool>,
+    /// A development server refused this `Host` (or, for Next.js, a page from it): which one,
+    /// and the setting that lets the other device in.
+    pub host_refused: Option<HostRefusal>,
     /// Why there is no answer.
     pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HostRefusal {
+    pub server: DevServer,
+    pub setting: &'static str,
 }
 
 /// `probe -p PORT`: this machine's own addresses.
@@ -119,9 +131,15 @@ impl Report for ProbeReport {
     fn exit_code(&self) -> ExitCode {
         let reached = match self {
             ProbeReport::Local(local) => {
-                local.reach > Reach::Host && local.verdict != LocalVerdict::FirewallBlocks
+                local.reach > Reach::Host
+                    && !matches!(
+                        local.verdict,
+                        LocalVerdict::FirewallBlocks | LocalVerdict::HostNotAllowed
+                    )
             }
-            ProbeReport::Remote(remote) => remote.open > 0,
+            ProbeReport::Remote(remote) => {
+                remote.open > 0 && remote.verdict != RemoteVerdict::HostNotAllowed
+            }
         };
         if reached {
             ExitCode::Success
@@ -151,6 +169,9 @@ pub enum LocalVerdict {
     /// Addresses beyond loopback answered, but this machine's firewall drops or rejects other
     /// devices' connections on every interface.
     FirewallBlocks,
+    /// Addresses beyond loopback answered, but the development server refuses the `Host` a
+    /// phone sends there (`--http`): the notes name the server and the setting.
+    HostNotAllowed,
 }
 
 /// The first line of a probe of a target.
@@ -160,6 +181,8 @@ pub enum LocalVerdict {
 pub enum RemoteVerdict {
     /// Werkzeug's debugger answered: remote code execution, whatever else opened.
     DebuggerExposed,
+    /// It answered, but a development server refused the `Host` this device sent (`--http`).
+    HostNotAllowed,
     AllOpen,
     SomeOpen,
     NoneOpen,
@@ -183,30 +206,47 @@ pub fn row(attempt: Attempt, cat: &dyn Catalogue) -> ProbeRow {
         unreachable,
         elapsed_ms: attempt.elapsed_ms,
         error,
-        http: attempt.http.map(http_out),
+        http: attempt.http.map(|h| http_out(h, cat)),
     }
 }
 
 /// An HTTP answer with what it tells about the server.
-fn http_out(probe: HttpProbe) -> HttpOut {
+fn http_out(probe: HttpProbe, cat: &dyn Catalogue) -> HttpOut {
+    let dev_resource = probe.dev_resource.as_ref().and_then(|r| r.as_ref().ok());
     match probe.answer {
         Ok(a) => HttpOut {
+            host: probe.host,
             status: Some(a.status),
-            reason: Some(a.reason),
+            reason: Some(a.reason.clone()),
             server_kind: server_kind(a.server.as_deref()),
+            host_refused: refused_by(&a, dev_resource).map(|server| HostRefusal {
+                server,
+                setting: server.setting(),
+            }),
             server: a.server,
             debugger: probe.debugger,
             error: None,
         },
         Err(e) => HttpOut {
+            host: probe.host,
             status: None,
             reason: None,
             server: None,
             server_kind: ServerKind::Other,
             debugger: None,
-            error: Some(e),
+            host_refused: None,
+            error: Some(cat.text(&Text::HttpFailed { failure: &e })),
         },
     }
+}
+
+/// Whether a development server refused the `Host` sent to an address beyond loopback: the
+/// address another device uses.
+fn refused_beyond_loopback(rows: &[ProbeRow]) -> bool {
+    rows.iter().any(|r| {
+        r.ip.is_some_and(|ip| !ip.is_loopback())
+            && r.http.as_ref().is_some_and(|h| h.host_refused.is_some())
+    })
 }
 
 /// The notes that HTTP answers earn, once each.
@@ -214,7 +254,15 @@ fn http_notes_of(rows: &[ProbeRow]) -> Vec<Note> {
     let mut notes: Vec<Note> = Vec::new();
     for a in rows {
         if let (Some(ip), Some(http)) = (a.ip, &a.http) {
-            for note in http_notes(ip, http.server_kind, http.debugger == Some(true)) {
+            let mut earned = http_notes(ip, http.server_kind, http.debugger == Some(true));
+            if let Some(refusal) = http.host_refused {
+                earned.push(Note::HostNotAllowed {
+                    server: refusal.server,
+                    host: http.host.clone(),
+                    name: host_name(&http.host).to_string(),
+                });
+            }
+            for note in earned {
                 if !notes.contains(&note) {
                     notes.push(note);
                 }
@@ -323,9 +371,11 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
         .iter()
         .any(|n| matches!(n, Note::DebuggerExposed { .. }));
     let blocked = reach > Reach::Host && firewall::blocks_all(firewall);
+    let refused = refused_beyond_loopback(&rows);
     let verdict = match inferred_bind {
         _ if danger => LocalVerdict::DebuggerExposed,
         InferredBind::All | InferredBind::Specific if blocked => LocalVerdict::FirewallBlocks,
+        InferredBind::All | InferredBind::Specific if refused => LocalVerdict::HostNotAllowed,
         InferredBind::None if !listening_on.is_empty() => LocalVerdict::ListensButSilent,
         InferredBind::None if table.sockets.iter().any(|s| s.state == SockState::Bound) => {
             LocalVerdict::BoundNotListening
@@ -344,8 +394,8 @@ pub fn local(host: &Host, found: LocalFindings, cat: &dyn Catalogue) -> LocalPro
         listening_on,
         firewall: crate::report::firewall::out(firewall),
         // No URL to try while the firewall keeps every other device out, nor one that invites
-        // them to a debugger.
-        url: url.filter(|_| !blocked && !danger),
+        // them to a debugger, nor one the server refuses.
+        url: url.filter(|_| !blocked && !danger && !refused),
         processes: table.processes.iter().cloned().map(Arc::new).collect(),
         explain: read_next(Topic::for_inferred(inferred_bind), &notes),
         notes: NoteOut::all(&notes, cat),
@@ -405,6 +455,12 @@ pub fn remote(
     RemoteProbeReport {
         verdict: match open {
             _ if danger => RemoteVerdict::DebuggerExposed,
+            _ if rows
+                .iter()
+                .any(|r| r.http.as_ref().is_some_and(|h| h.host_refused.is_some())) =>
+            {
+                RemoteVerdict::HostNotAllowed
+            }
             0 => RemoteVerdict::NoneOpen,
             n if n == rows.len() => RemoteVerdict::AllOpen,
             _ => RemoteVerdict::SomeOpen,
