@@ -497,6 +497,16 @@ pub struct Sighting {
     pub hardware: Option<String>,
 }
 
+/// A TCP SYN for the beacon's port, seen on the wire before the firewall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Syn {
+    pub source: IpAddr,
+    /// This machine's address it was for.
+    pub dest: IpAddr,
+    /// The interface's index.
+    pub interface: u32,
+}
+
 /// The IP counters of this machine (its network namespace), IPv4 and IPv6 summed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct IpCounters {

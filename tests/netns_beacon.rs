@@ -53,7 +53,17 @@ fn lan(tag: &str, net: u8) -> Option<Lan> {
 
 /// Starts `serve` on the laptop; returns once it listens (its first line on stderr).
 fn start(lan: &Lan, lang: &str) -> Beacon {
-    let mut cmd = common::command(&["ip", "netns", "exec", &lan.laptop.name]);
+    start_as(lan, lang, true)
+}
+
+/// `serve` as root (`capture`: it may capture SYNs), or without CAP_NET_RAW, as a student
+/// runs it: then only the neighbour table and the counters speak.
+fn start_as(lan: &Lan, lang: &str, capture: bool) -> Beacon {
+    let mut prefix = vec!["ip", "netns", "exec", &lan.laptop.name];
+    if !capture {
+        prefix.extend(["setpriv", "--bounding-set", "-net_raw"]);
+    }
+    let mut cmd = common::command(&prefix);
     cmd.args([
         "--lang", lang, "serve", "-p", PORT, "--for", "60s", "--json",
     ])
@@ -145,7 +155,7 @@ fn a_firewall_drop_is_told_from_silence() {
     let loaded = lan.laptop.exec(&["nft", "-f", path.to_str().unwrap()]);
     let _ = std::fs::remove_file(&path);
     assert!(loaded.status.success(), "{loaded:?}");
-    let beacon = start(&lan, "en");
+    let beacon = start_as(&lan, "en", false);
     // The kernel is the judge: the phone's connection times out.
     assert_eq!(phone(&lan, VISIT), "URLError");
     let v = stop(beacon);
@@ -156,6 +166,8 @@ fn a_firewall_drop_is_told_from_silence() {
     );
     let dropped = v["diagnosis"]["packets_dropped"].as_u64().unwrap_or(0);
     assert!(dropped >= 1, "{v:#}");
+    assert_eq!(v["diagnosis"]["syns_captured"], false, "{v:#}");
+    assert_eq!(v["devices"][0]["asked"], true, "{v:#}");
     assert_eq!(v["visit_count"], 0);
     let firewall = &v["firewall"][0];
     assert_eq!(firewall["verdict"], "drop", "{v:#}");
@@ -247,4 +259,60 @@ fn a_phone_that_opens_another_port_was_seen_but_not_connected() {
         text.contains("nothing it sent reached port 8000 and nothing was dropped"),
         "{text}"
     );
+}
+
+/// Each side already knows the other's hardware address: the phone asks nothing, so only the
+/// SYNs it sends (captured before the firewall, as root) can name it.
+#[test]
+fn a_drop_is_named_even_when_the_phone_has_this_machine_cached() {
+    let Some(lan) = lan("bvf", 96) else { return };
+    let mac = |ns: &Netns, dev: &str| {
+        let out = ns.exec(&["cat", &format!("/sys/class/net/{dev}/address")]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let (laptop_mac, phone_mac) = (mac(&lan.laptop, "wlan0"), mac(&lan.phone, "p0"));
+    lan.phone.ip(&[
+        "neigh",
+        "replace",
+        &lan.laptop_ip,
+        "lladdr",
+        &laptop_mac,
+        "dev",
+        "p0",
+        "nud",
+        "permanent",
+    ]);
+    lan.laptop.ip(&[
+        "neigh",
+        "replace",
+        &lan.phone_ip,
+        "lladdr",
+        &phone_mac,
+        "dev",
+        "wlan0",
+        "nud",
+        "permanent",
+    ]);
+    let rules = format!(
+        "table inet filter {{\n chain input {{\n  type filter hook input priority 0; policy accept;\n  tcp dport {PORT} drop\n }}\n}}\n"
+    );
+    let path = std::env::temp_dir().join(format!("{}.nft", lan.laptop.name));
+    std::fs::write(&path, rules).unwrap();
+    let loaded = lan.laptop.exec(&["nft", "-f", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(loaded.status.success(), "{loaded:?}");
+    let beacon = start(&lan, "ko");
+    assert_eq!(phone(&lan, VISIT), "URLError");
+    let v = stop(beacon);
+    assert_eq!(
+        diagnosis(&v),
+        ("dropped_here", vec![lan.phone_ip.as_str()]),
+        "{v:#}"
+    );
+    let device = &v["devices"][0];
+    assert_eq!(device["asked"], false, "nothing was asked: {v:#}");
+    assert!(device["syns"].as_u64().unwrap_or(0) >= 1, "{v:#}");
+    assert_eq!(device["connections"], 0, "{v:#}");
+    assert_eq!(v["diagnosis"]["syns_captured"], true);
+    eprintln!("dropped_here, cached (ko): {}", v["diagnosis"]["message"]);
 }

@@ -17,6 +17,10 @@ pub struct Heard {
     pub tls: usize,
     /// It asked for this machine's hardware address (a new neighbour entry).
     pub asked: bool,
+    /// TCP SYNs it sent to the port, seen before the firewall (where they can be captured).
+    pub syns: usize,
+    /// Connections of its that the beacon accepted.
+    pub connections: usize,
 }
 
 /// What the run saw besides the addresses.
@@ -50,6 +54,15 @@ pub fn diagnose(heard: &[Heard], watched: Watched) -> (BeaconDiagnosis, Vec<IpAd
     if !tls.is_empty() {
         return (BeaconDiagnosis::TlsOnHttp, tls);
     }
+    // SYNs that arrived and never became a connection were dropped on the way in.
+    let tried = others(|h| h.syns > 0 && h.connections == 0);
+    if !tried.is_empty() {
+        return (BeaconDiagnosis::DroppedHere, tried);
+    }
+    let silent = others(|h| h.connections > 0);
+    if !silent.is_empty() {
+        return (BeaconDiagnosis::ConnectedSilent, silent);
+    }
     let dropped = watched.undelivered.is_some_and(|n| n > 0);
     let asked = others(|h| h.asked);
     match (asked.is_empty(), dropped) {
@@ -78,6 +91,8 @@ mod tests {
             visits: 0,
             tls: 0,
             asked: false,
+            syns: 0,
+            connections: 0,
         }
     }
 

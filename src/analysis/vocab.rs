@@ -277,6 +277,8 @@ pub enum BeaconDiagnosis {
     /// A device asked for this machine's address and packets were dropped on the way in,
     /// with no connection: this machine's firewall dropped it.
     DroppedHere,
+    /// A device connected to the beacon but sent no request (not a browser, or it gave up).
+    ConnectedSilent,
     /// A device asked for this machine's address, but nothing it sent reached the beacon and
     /// nothing was dropped: it used another address or port.
     SeenNotConnected,

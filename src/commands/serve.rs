@@ -70,12 +70,22 @@ pub fn run(
         page,
         |event, at| {
             let line = match event {
-                Event::Listening if ui.json => {
-                    render::serve::listening(&mut std::io::stderr(), &report, ui)?;
+                Event::Listening { syns_captured } => {
+                    report.syns_captured = *syns_captured;
+                    if ui.json {
+                        render::serve::listening(&mut std::io::stderr(), &report, ui)?;
+                    } else {
+                        render::serve::started(live, &report, ui)?;
+                    }
                     None
                 }
-                Event::Listening => {
-                    render::serve::started(live, &report, ui)?;
+                Event::Opened { peer } => {
+                    report.opened(&host, peer.ip(), at);
+                    None
+                }
+                Event::Syn(syn) => {
+                    let interface = interface_name(&host, syn.interface);
+                    report.syn(&host, syn.source, interface.as_deref(), at);
                     None
                 }
                 Event::Visit(v) => {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::ports::free_ports;
-use crate::model::{BindError, Host, IpCounters, Page, Sighting, Visit};
+use crate::model::{BindError, Host, IpCounters, Page, Sighting, Syn, Visit};
 use crate::platform;
 use crate::platform::server::{serve, Arrival, Limits, Served};
 
@@ -33,16 +33,24 @@ pub fn bind(address: SocketAddr) -> Result<TcpListener, BindError> {
 /// What the beacon heard.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// The beacon answers, and Ctrl+C ends it with its summary.
-    Listening,
+    /// The beacon answers, and Ctrl+C ends it with its summary; what it can watch.
+    Listening {
+        syns_captured: bool,
+    },
     Visit(Visit),
     /// A TLS ClientHello on the plain-HTTP port.
     Tls {
         peer: SocketAddr,
         local: SocketAddr,
     },
+    /// A connection was accepted.
+    Opened {
+        peer: SocketAddr,
+    },
     /// A device asked for this machine's hardware address.
     Sighting(Sighting),
+    /// A TCP SYN for the port arrived (seen before the firewall).
+    Syn(Syn),
     /// Unicast packets dropped on the way in since the start (this many in all).
     Dropped {
         packets: u64,
@@ -101,6 +109,47 @@ pub fn run(
             }
         }
     };
+    // The watches open before the server answers, so that nothing a visitor sends after
+    // "listening" is missed.
+    let stop = Arc::new(AtomicBool::new(false));
+    let counting = !matches!(watch_on, WatchOn::Nothing);
+    let wanted = match &watch_on {
+        WatchOn::These(indices) => Some(indices.clone()),
+        _ => None,
+    };
+    let port = listener.local_addr()?.port();
+    let neighbours = counting.then(platform::neighbour_watch).flatten();
+    let capture = counting.then(|| platform::syn_capture(port)).flatten();
+    let (neighbours_watched, syns_captured) = (neighbours.is_some(), capture.is_some());
+    let mut watchers = Vec::new();
+    if let Some(mut next) = neighbours {
+        let (stop, tell, wanted) = (stop.clone(), tell.clone(), wanted.clone());
+        watchers.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                for sighting in next(Duration::from_millis(250)) {
+                    if wanted
+                        .as_ref()
+                        .is_none_or(|w| w.contains(&sighting.interface))
+                    {
+                        tell(Event::Sighting(sighting));
+                    }
+                }
+            }
+        }));
+    }
+    if let Some(mut next) = capture {
+        let (stop, tell) = (stop.clone(), tell.clone());
+        watchers.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                for syn in next(Duration::from_millis(250)) {
+                    if wanted.as_ref().is_none_or(|w| w.contains(&syn.interface)) {
+                        tell(Event::Syn(syn));
+                    }
+                }
+            }
+        }));
+    }
+    let first: Option<IpCounters> = counting.then(platform::ip_counters).flatten();
     let (ready, is_ready) = mpsc::channel::<()>();
     let server = {
         let tell = tell.clone();
@@ -122,42 +171,19 @@ pub fn run(
                         tell(Event::Tls { peer, local });
                         None
                     }
+                    Arrival::Opened { peer } => {
+                        tell(Event::Opened { peer });
+                        None
+                    }
                 },
             )
         })
     };
     drop(events);
+    drop(tell);
     // The server thread either says it is ready or ends (and says why when joined).
     let _ = is_ready.recv();
-    let mut result = heard(&Event::Listening, 0.0);
-    let stop = Arc::new(AtomicBool::new(false));
-    let watcher = match &watch_on {
-        WatchOn::Nothing => None,
-        WatchOn::Every | WatchOn::These(_) => platform::neighbour_watch(),
-    };
-    let neighbours_watched = watcher.is_some();
-    let counting = !matches!(watch_on, WatchOn::Nothing);
-    let watcher = watcher.map(|mut next| {
-        let (stop, tell) = (stop.clone(), tell.clone());
-        let wanted = match watch_on {
-            WatchOn::These(indices) => Some(indices),
-            _ => None,
-        };
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                for sighting in next(Duration::from_millis(250)) {
-                    if wanted
-                        .as_ref()
-                        .is_none_or(|w| w.contains(&sighting.interface))
-                    {
-                        tell(Event::Sighting(sighting));
-                    }
-                }
-            }
-        })
-    });
-    drop(tell);
-    let first: Option<IpCounters> = counting.then(platform::ip_counters).flatten();
+    let mut result = heard(&Event::Listening { syns_captured }, 0.0);
     let (mut reported, mut last_report, mut next_count) = (0, start, start + COUNTER_EVERY);
     let mut undelivered = first.map(|_| 0);
     loop {
@@ -193,7 +219,7 @@ pub fn run(
         }
     }
     stop.store(true, Ordering::Relaxed);
-    if let Some(watcher) = watcher {
+    for watcher in watchers {
         let _ = watcher.join();
     }
     result?;

@@ -367,6 +367,7 @@ impl Catalogue for En {
                 port,
                 url,
                 packets,
+                syns,
             } => match code {
                 BeaconDiagnosis::Visited => format!(
                     "{who} reached the beacon: the network and every firewall between let a device through on port {port}."
@@ -375,8 +376,14 @@ impl Catalogue for En {
                 BeaconDiagnosis::TlsOnHttp => format!(
                     "{who} tried https:// on this plain-HTTP port: the browser upgraded the address. Type {url} in full, with http://."
                 ),
+                BeaconDiagnosis::DroppedHere if syns > 0 => format!(
+                    "A device at {who} tried and this machine's firewall dropped it: {syns} connection attempts (TCP SYNs) to port {port} arrived and none reached the beacon. Let port {port} in (see below) and try again."
+                ),
                 BeaconDiagnosis::DroppedHere => format!(
                     "A device at {who} tried and this machine's firewall dropped it: it asked for this machine's address, then {packets} packets were dropped before reaching TCP and none reached the beacon. Let port {port} in (see below) and try again."
+                ),
+                BeaconDiagnosis::ConnectedSilent => format!(
+                    "A device at {who} connected to port {port} but sent no request: it is not a browser, or it gave up. Open {url} in the phone's browser."
                 ),
                 BeaconDiagnosis::SeenNotConnected => format!(
                     "A device at {who} asked for this machine's address, but nothing it sent reached port {port} and nothing was dropped: it opened another address or port. Open {url} exactly."

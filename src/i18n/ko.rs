@@ -373,6 +373,7 @@ impl Catalogue for Ko {
                 port,
                 url,
                 packets,
+                syns,
             } => match code {
                 BeaconDiagnosis::Visited => format!(
                     "{who}에서 비콘에 접속했습니다. 네트워크와 그 사이의 모든 방화벽이 {port}번 포트로 오는 기기를 통과시킵니다."
@@ -380,6 +381,13 @@ impl Catalogue for Ko {
                 BeaconDiagnosis::LoopbackOnly => "비콘이 루프백에서만 대기해서 다른 기기는 접속할 수 없었습니다. 다른 기기에서 확인하려면 --host 없이 bindscope serve를 실행하세요.".into(),
                 BeaconDiagnosis::TlsOnHttp => format!(
                     "{who}에서 일반 HTTP 포트에 https://로 접속하려고 했습니다. 브라우저가 주소를 https로 바꾼 것입니다. http://까지 붙여서 {url}{} 그대로 입력하세요.",
+                    object(url)
+                ),
+                BeaconDiagnosis::DroppedHere if syns > 0 => format!(
+                    "{who} 기기가 접속을 시도했지만 이 컴퓨터의 방화벽이 버렸습니다. {port}번 포트로 접속 요청(TCP SYN)이 {syns}번 도착했는데 비콘에는 하나도 오지 않았습니다. {port}번 포트를 허용하고(아래 참고) 다시 해 보세요."
+                ),
+                BeaconDiagnosis::ConnectedSilent => format!(
+                    "{who} 기기가 {port}번 포트에 연결했지만 요청은 보내지 않았습니다. 브라우저가 아니거나 중간에 포기한 것입니다. 스마트폰 브라우저에서 {url}{} 여세요.",
                     object(url)
                 ),
                 BeaconDiagnosis::DroppedHere => format!(

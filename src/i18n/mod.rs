@@ -386,6 +386,8 @@ pub enum Text<'a> {
         port: u16,
         url: &'a str,
         packets: u64,
+        /// SYNs from `who` that arrived (where they can be captured).
+        syns: usize,
     },
     ServeCannotBind {
         addr: &'a str,

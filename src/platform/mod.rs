@@ -12,7 +12,7 @@ use crate::error::SystemError;
 use crate::model::BindError;
 use crate::model::{DefaultRoute, EnvHints, FirewallState, Os, Sysctls};
 use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
-use crate::model::{IpCounters, Sighting, Signal, SignalError, SocketQuery};
+use crate::model::{IpCounters, Sighting, Signal, SignalError, SocketQuery, Syn};
 
 #[cfg(target_os = "linux")]
 #[path = "linux/mod.rs"]
@@ -153,7 +153,16 @@ trait Platform {
     fn ip_counters() -> Option<IpCounters> {
         None
     }
+
+    /// A capture of the TCP SYNs arriving for `port`, where this process may capture (on
+    /// Linux: root or CAP_NET_RAW). Each call waits up to its timeout.
+    fn syn_capture(_port: u16) -> Option<SynCapture> {
+        None
+    }
 }
+
+/// See [`Platform::syn_capture`].
+pub type SynCapture = Box<dyn FnMut(std::time::Duration) -> Vec<Syn> + Send>;
 
 /// See [`Platform::neighbour_watch`].
 pub type NeighbourWatch = Box<dyn FnMut(std::time::Duration) -> Vec<Sighting> + Send>;
@@ -209,6 +218,11 @@ pub fn neighbour_watch() -> Option<NeighbourWatch> {
 /// This machine's IP counters, where the OS shows them.
 pub fn ip_counters() -> Option<IpCounters> {
     Current::ip_counters()
+}
+
+/// The TCP SYNs arriving for `port`, where this process may capture them.
+pub fn syn_capture(port: u16) -> Option<SynCapture> {
+    Current::syn_capture(port)
 }
 
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.

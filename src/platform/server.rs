@@ -84,6 +84,8 @@ pub enum Arrival<'a> {
     Visit(&'a Visit),
     /// A TLS ClientHello on this plain-HTTP port: the visitor's browser tried `https://`.
     Tls { peer: SocketAddr, local: SocketAddr },
+    /// A connection was accepted (whatever it sends next, if anything).
+    Opened { peer: SocketAddr },
 }
 
 /// What the server did besides answering.
@@ -274,6 +276,7 @@ pub fn serve(
                 Ok(Ok(accepted)) => accepted,
             };
             backoff = Duration::ZERO;
+            on(Arrival::Opened { peer });
             let client = plain(peer.ip());
             let admitted = {
                 let mut registry = lock(&registry);

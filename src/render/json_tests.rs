@@ -533,6 +533,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 LoopbackOnly,
                 TlsOnHttp,
                 DroppedHere,
+                ConnectedSilent,
                 SeenNotConnected,
                 DroppedUnattributed,
                 VisitedFromHere,

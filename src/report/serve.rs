@@ -115,6 +115,11 @@ pub struct DeviceOut {
     pub tls: usize,
     /// It asked for this machine's hardware address (a new ARP or ND entry).
     pub asked: bool,
+    /// TCP SYNs it sent to the port, seen before the firewall (`null` where SYNs cannot be
+    /// captured: without root or CAP_NET_RAW, or off Linux).
+    pub syns: Option<usize>,
+    /// Connections of its the beacon accepted.
+    pub connections: usize,
     /// Seconds since the start: when it was first and last heard.
     pub first_at_s: f64,
     pub last_at_s: f64,
@@ -131,6 +136,8 @@ pub struct DiagnosisOut {
     pub packets_dropped: Option<u64>,
     /// Whether devices asking for this machine's address could be seen.
     pub neighbours_watched: bool,
+    /// Whether the SYNs arriving for the port could be seen (root or CAP_NET_RAW).
+    pub syns_captured: bool,
     /// `code` in the user's language.
     pub message: String,
 }
@@ -157,6 +164,10 @@ pub struct ServeReport {
     /// the rest.
     pub devices: Vec<DeviceOut>,
     pub devices_not_listed: usize,
+    /// Whether SYNs are captured (set before the run, so that each device's `syns` is a
+    /// count or `null`).
+    #[serde(skip)]
+    pub syns_captured: bool,
     pub diagnosis: Option<DiagnosisOut>,
     /// For a diagnosis of drops: what this machine's firewall does with a new connection to
     /// the beacon.
@@ -184,6 +195,7 @@ impl ServeReport {
             visits: VecDeque::new(),
             devices: Vec::new(),
             devices_not_listed: 0,
+            syns_captured: false,
             diagnosis: None,
             firewall: Vec::new(),
             notes: Vec::new(),
@@ -240,6 +252,8 @@ impl ServeReport {
                     visits: 0,
                     tls: 0,
                     asked: false,
+                    syns: self.syns_captured.then_some(0),
+                    connections: 0,
                     first_at_s: at_s,
                     last_at_s: at_s,
                 });
@@ -279,6 +293,27 @@ impl ServeReport {
         }
     }
 
+    /// A connection from `peer` was accepted.
+    pub fn opened(&mut self, host: &Host, peer: IpAddr, at_s: f64) {
+        let peer = plain(peer);
+        let same = same_machine(host, peer);
+        if let Some(device) = self.device(peer, at_s) {
+            device.connections += 1;
+            device.same_machine = same;
+        }
+    }
+
+    /// A TCP SYN for the port from `source`, through `interface`.
+    pub fn syn(&mut self, host: &Host, source: IpAddr, interface: Option<&str>, at_s: f64) {
+        let source = plain(source);
+        let same = same_machine(host, source);
+        if let Some(device) = self.device(source, at_s) {
+            device.syns = Some(device.syns.unwrap_or(0) + 1);
+            device.same_machine = same;
+            device.interface = device.interface.take().or(interface.map(str::to_string));
+        }
+    }
+
     /// A device asked for this machine's hardware address.
     pub fn asked(
         &mut self,
@@ -305,9 +340,16 @@ impl ServeReport {
                 visits: d.visits,
                 tls: d.tls,
                 asked: d.asked,
+                syns: d.syns.unwrap_or(0),
+                connections: d.connections,
             })
             .collect();
         let (code, addresses) = diagnose(&heard, watched);
+        let syns = heard
+            .iter()
+            .filter(|h| addresses.contains(&h.ip))
+            .map(|h| h.syns)
+            .sum();
         let who = addresses
             .iter()
             .map(IpAddr::to_string)
@@ -319,12 +361,14 @@ impl ServeReport {
             port: self.port,
             url: &self.url(),
             packets: watched.undelivered.unwrap_or(0),
+            syns,
         });
         self.diagnosis = Some(DiagnosisOut {
             code,
             addresses,
             packets_dropped: watched.undelivered,
             neighbours_watched: watched.neighbours,
+            syns_captured: self.syns_captured,
             message,
         });
     }

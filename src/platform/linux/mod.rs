@@ -1,6 +1,7 @@
 //! Linux: links over rtnetlink, routes and kernel settings from /proc, sockets over
 //! sock_diag and their owners from /proc/*/fd.
 
+mod capture;
 mod firewall;
 pub mod icmp;
 mod netlink;
@@ -156,6 +157,11 @@ impl Platform for Current {
 
     fn ip_counters() -> Option<IpCounters> {
         watch::ip_counters()
+    }
+
+    fn syn_capture(port: u16) -> Option<super::SynCapture> {
+        let mut capture = capture::SynCapture::open(port)?;
+        Some(Box::new(move |wait| capture.next(wait)))
     }
 
     /// Root, or CAP_NET_BIND_SERVICE in the effective set.
