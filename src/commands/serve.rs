@@ -106,7 +106,10 @@ pub fn run(
                 }
                 Event::Sighting(s) => {
                     let interface = interface_name(&host, s.interface);
-                    let visited = report.devices.iter().any(|d| d.ip == s.ip && d.visits > 0);
+                    let visited = report
+                        .devices
+                        .iter()
+                        .any(|d| d.ip == s.ip && d.visits + d.tls + d.connections > 0);
                     report.asked(s.ip, interface.as_deref(), s.hardware.as_deref(), at);
                     (!visited).then(|| {
                         ui.cat.text(&Text::ServeAsked {

@@ -356,7 +356,7 @@ impl Catalogue for Ko {
                 object(url)
             ),
             Text::ServeAsked { ip, interface } => format!(
-                "{ip} 기기가 ({interface}) 이 컴퓨터의 주소를 찾았습니다. 곧 접속하려는 것입니다."
+                "{ip} 기기({interface})가 이 컴퓨터의 주소를 찾았습니다. 곧 접속하려는 것입니다."
             ),
             Text::ServeDropped { packets } => format!(
                 "이 컴퓨터로 온 패킷 {packets}개가 TCP에 닿기 전에 버려졌고, 다른 기기의 접속은 없습니다. 방화벽일 수 있습니다."
