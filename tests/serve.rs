@@ -373,7 +373,7 @@ fn out_of_descriptors_it_neither_spins_nor_locks_out_a_visitor() {
     let elapsed = measured.elapsed();
     // A spinning accept loop burns 100 ticks a second; an idle beacon next to none.
     assert!(
-        ticks < 20,
+        ticks < 50,
         "the beacon used {ticks} ticks in {elapsed:?} with {} idle connections",
         idle.len()
     );

@@ -124,7 +124,7 @@ fn a_server_that_starts_after_two_seconds_is_waited_for() {
         .expect("the server said it was ready");
     let reaction = ended.saturating_duration_since(ready);
     eprintln!("wait reacted {reaction:?} after the server listened (after_s {after})");
-    assert!(reaction < Duration::from_millis(1500), "{reaction:?}");
+    assert!(reaction < Duration::from_millis(3000), "{reaction:?}");
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn nothing_there_times_out_on_time() {
     assert_eq!(v["timeout_s"], 1.0);
     assert!(v["attempts"].as_u64().unwrap() >= 2, "{}", run.context());
     assert!(
-        took >= Duration::from_millis(900) && took < Duration::from_millis(2500),
+        took >= Duration::from_millis(900) && took < Duration::from_millis(4000),
         "{took:?}"
     );
     // Piped: no progress line, only the verdict.
@@ -218,7 +218,7 @@ fn http_waits_for_an_answer_and_says_which_address_gave_it() {
     );
     run.code(1);
     assert_eq!(run.json()["outcome"], "timeout", "{}", run.context());
-    assert!(took < Duration::from_millis(2500), "{took:?}");
+    assert!(took < Duration::from_millis(4000), "{took:?}");
     // Without --http the same server answers.
     let run = ns.bindscope(&["wait", "-p", "7104", "--json"]);
     run.code(0);

@@ -30,8 +30,12 @@ pub struct Watched {
     pub loopback: bool,
     /// New neighbour entries could be seen.
     pub neighbours: bool,
-    /// Unicast packets dropped on the way in; `None` where the counters could not be read.
+    /// Packets received and never delivered (dropped on the way in, by a firewall or for
+    /// other reasons); `None` where the counters could not be read.
     pub undelivered: Option<u64>,
+    /// The SYNs arriving for the port could be seen: then they alone can show a drop of a
+    /// connection to it, and the counters (which count every packet) stay out of it.
+    pub syns: bool,
 }
 
 /// The diagnosis and the addresses it rests on.
@@ -63,13 +67,18 @@ pub fn diagnose(heard: &[Heard], watched: Watched) -> (BeaconDiagnosis, Vec<IpAd
     if !silent.is_empty() {
         return (BeaconDiagnosis::ConnectedSilent, silent);
     }
-    let dropped = watched.undelivered.is_some_and(|n| n > 0);
+    // The counters count every packet never delivered, multicast nobody here listens to
+    // included: they speak only beside a device that asked for this machine's address, and
+    // only where the SYNs themselves cannot be seen.
+    let dropped = !watched.syns && watched.undelivered.is_some_and(|n| n > 0);
     let asked = others(|h| h.asked);
-    match (asked.is_empty(), dropped) {
-        (false, true) => return (BeaconDiagnosis::DroppedHere, asked),
-        (false, false) => return (BeaconDiagnosis::SeenNotConnected, asked),
-        (true, true) => return (BeaconDiagnosis::DroppedUnattributed, Vec::new()),
-        (true, false) => {}
+    if !asked.is_empty() {
+        let code = if dropped {
+            BeaconDiagnosis::DroppedHere
+        } else {
+            BeaconDiagnosis::SeenNotConnected
+        };
+        return (code, asked);
     }
     if heard.iter().any(|h| h.same_machine && h.visits > 0) {
         return (BeaconDiagnosis::VisitedFromHere, Vec::new());
@@ -100,6 +109,7 @@ mod tests {
         loopback: false,
         neighbours: true,
         undelivered: Some(0),
+        syns: false,
     };
 
     #[test]
@@ -140,10 +150,8 @@ mod tests {
             diagnose(&[asked], WATCHED).0,
             BeaconDiagnosis::SeenNotConnected
         );
-        assert_eq!(
-            diagnose(&[], dropped).0,
-            BeaconDiagnosis::DroppedUnattributed
-        );
+        // Counters alone name nothing: multicast noise looks the same.
+        assert_eq!(diagnose(&[], dropped).0, BeaconDiagnosis::NeverArrived);
         assert_eq!(
             diagnose(std::slice::from_ref(&here), WATCHED).0,
             BeaconDiagnosis::VisitedFromHere

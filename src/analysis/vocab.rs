@@ -282,8 +282,6 @@ pub enum BeaconDiagnosis {
     /// A device asked for this machine's address, but nothing it sent reached the beacon and
     /// nothing was dropped: it used another address or port.
     SeenNotConnected,
-    /// Packets were dropped on the way in, from no device the watch could name.
-    DroppedUnattributed,
     /// Only this machine visited: that proves nothing about other devices.
     VisitedFromHere,
     /// Nothing from another device reached this machine at all.

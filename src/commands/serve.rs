@@ -19,7 +19,7 @@ use crate::model::{Families, Host, Proto, Target, Visit};
 use crate::platform;
 use crate::render;
 use crate::report::serve::{visit, visitor_lang, ServeReport};
-use crate::report::{self, UrlsRequest};
+use crate::report::{self, UrlScope, UrlsRequest};
 
 pub fn run(
     options: &ServeOptions,
@@ -66,7 +66,7 @@ pub fn run(
     let finished = beacon::run(
         listener,
         options.duration,
-        watch_on(&host, options.host),
+        watch_on(&host, options.host, &report),
         page,
         |event, at| {
             let line = match event {
@@ -118,8 +118,16 @@ pub fn run(
                         })
                     })
                 }
-                Event::Dropped { packets } => (!others_visited)
-                    .then(|| ui.cat.text(&Text::ServeDropped { packets: *packets })),
+                // The counters speak only beside a device that asked and has not connected,
+                // and only where its SYNs cannot be seen (see analysis::beacon).
+                Event::Dropped { packets } => {
+                    let waiting = report
+                        .devices
+                        .iter()
+                        .any(|d| d.asked && !d.same_machine && d.connections == 0);
+                    (waiting && !others_visited && !report.syns_captured)
+                        .then(|| ui.cat.text(&Text::ServeDropped { packets: *packets }))
+                }
             };
             if let (Some(line), false) = (line, ui.json) {
                 render::serve::event_line(live, at, &line, ui)?;
@@ -134,20 +142,20 @@ pub fn run(
     report.turned_away = finished.served.turned_away;
     report.shed = finished.served.shed;
     report.events_missed = finished.missed;
+    report.settle(&host, &finished.tally);
     report.diagnose(
         Watched {
             loopback,
             neighbours: finished.neighbours_watched,
             undelivered: finished.undelivered,
+            syns: report.syns_captured,
         },
         ui.cat,
     );
-    let dropped = report.diagnosis.as_ref().is_some_and(|d| {
-        matches!(
-            d.code,
-            BeaconDiagnosis::DroppedHere | BeaconDiagnosis::DroppedUnattributed
-        )
-    });
+    let dropped = report
+        .diagnosis
+        .as_ref()
+        .is_some_and(|d| d.code == BeaconDiagnosis::DroppedHere);
     if dropped {
         let ips = beacon_addresses(&host, options.host);
         let state = platform::firewall(None);
@@ -157,21 +165,34 @@ pub fn run(
     Ok(report)
 }
 
-/// Where the packet watch looks: every interface for a wildcard beacon, the address's own
-/// for a specific one, none for loopback.
-fn watch_on(host: &Host, ip: IpAddr) -> WatchOn {
+/// Where the packet watch looks: for a wildcard beacon the interfaces of its network URLs
+/// (those the phone is told to open: a container bridge's chatter is not the phone), or every
+/// interface when there is none; the address's own for a specific one; none for loopback.
+fn watch_on(host: &Host, ip: IpAddr, report: &ServeReport) -> WatchOn {
     if ip.is_loopback() {
         return WatchOn::Nothing;
     }
-    if ip.is_unspecified() {
-        return WatchOn::Every;
+    if !ip.is_unspecified() {
+        let own = host.owner_of(ip).and_then(|i| i.index);
+        return WatchOn::These(own.into_iter().collect());
     }
-    WatchOn::These(
-        host.owner_of(ip)
-            .and_then(|i| i.index)
-            .into_iter()
-            .collect(),
-    )
+    let shared: Vec<u32> = report
+        .urls
+        .entries
+        .iter()
+        .filter(|e| e.scope == UrlScope::Network)
+        .filter_map(|e| {
+            host.interfaces
+                .iter()
+                .find(|i| i.name == e.interface)?
+                .index
+        })
+        .collect();
+    if shared.is_empty() {
+        WatchOn::Every
+    } else {
+        WatchOn::These(shared)
+    }
 }
 
 /// The addresses another device could reach the beacon on.

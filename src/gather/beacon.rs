@@ -4,10 +4,11 @@
 //! thread. What the caller hears goes through a bounded channel: when its log falls behind,
 //! events are counted, not queued without end.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, TrySendError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::ports::free_ports;
@@ -57,6 +58,51 @@ pub enum Event {
     },
 }
 
+/// What one address did, counted on the threads where it happens: nothing is lost when the
+/// live log falls behind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub visits: usize,
+    pub tls: usize,
+    pub connections: usize,
+    pub syns: usize,
+    pub asked: bool,
+}
+
+/// Every visit, and what each address did (at most [`TALLIED`] addresses; `over` counts the
+/// rest, so a flood from random addresses cannot grow it).
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub visits: usize,
+    pub devices: HashMap<IpAddr, Counts>,
+    pub over: usize,
+}
+
+pub const TALLIED: usize = 4096;
+
+impl Tally {
+    fn record(&mut self, event: &Event) {
+        let (ip, count): (IpAddr, fn(&mut Counts)) = match event {
+            Event::Visit(v) => {
+                self.visits += 1;
+                (v.peer.ip(), |c| c.visits += 1)
+            }
+            Event::Tls { peer, .. } => (peer.ip(), |c| c.tls += 1),
+            Event::Opened { peer } => (peer.ip(), |c| c.connections += 1),
+            Event::Syn(syn) => (syn.source, |c| c.syns += 1),
+            Event::Sighting(s) => (s.ip, |c| c.asked = true),
+            Event::Listening { .. } | Event::Dropped { .. } => return,
+        };
+        let ip = ip.to_canonical();
+        let room = self.devices.len() < TALLIED;
+        match self.devices.get_mut(&ip) {
+            Some(counts) => count(counts),
+            None if room => count(self.devices.entry(ip).or_default()),
+            None => self.over += 1,
+        }
+    }
+}
+
 /// Which interfaces the packet watch looks at.
 pub enum WatchOn {
     /// None: the beacon listens on loopback, which no other device reaches.
@@ -68,8 +114,10 @@ pub enum WatchOn {
 }
 
 /// What the beacon did, besides what it reported as it happened.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Finished {
+    /// Every visit and what each address did, counted whether or not the log showed it.
+    pub tally: Tally,
     pub served: Served,
     /// Events that were not reported as they happened because the log fell behind.
     pub missed: usize,
@@ -100,10 +148,15 @@ pub fn run(
     let until = start + duration;
     let (events, log) = mpsc::sync_channel::<(Event, f64)>(BACKLOG);
     let missed = Arc::new(AtomicUsize::new(0));
+    let tally = Arc::new(Mutex::new(Tally::default()));
     let tell = {
-        let (events, missed) = (events.clone(), missed.clone());
+        let (events, missed, tally) = (events.clone(), missed.clone(), tally.clone());
         move |event: Event| {
             let at = start.elapsed().as_secs_f64();
+            tally
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .record(&event);
             if let Err(TrySendError::Full(_)) = events.try_send((event, at)) {
                 missed.fetch_add(1, Ordering::Relaxed);
             }
@@ -229,7 +282,9 @@ pub fn run(
     if let (Some(first), Some(now)) = (first, platform::ip_counters()) {
         undelivered = Some(now.undelivered_since(&first));
     }
+    let tally = tally.lock().unwrap_or_else(PoisonError::into_inner).clone();
     Ok(Finished {
+        tally,
         served,
         missed: missed.load(Ordering::Relaxed),
         neighbours_watched,

@@ -349,11 +349,12 @@ impl Catalogue for En {
                 "{client} tried https:// on this plain-HTTP port: the browser upgraded the address. Type {url} in full, with http://."
             ),
             Text::ServeAsked { ip, interface } => format!(
-                "A device at {ip} ({interface}) asked for this machine's address: it is about to connect."
+                "A device at {ip} ({interface}) asked for this machine's hardware address: it may be about to connect."
             ),
             Text::ServeDropped { packets } => format!(
-                "{packets} {} to this machine dropped before reaching TCP, and no visit from another device: a firewall?",
-                if packets == 1 { "packet" } else { "packets" }
+                "{} this machine received {} not delivered, and no other device visited: a firewall may be dropping them.",
+                packets_en(packets),
+                if packets == 1 { "was" } else { "were" }
             ),
             Text::ServeBusy { turned_away, shed } => format!(
                 "Under load: {turned_away} connections answered 503 (a cap was reached), {shed} silent ones closed to make room."
@@ -368,6 +369,7 @@ impl Catalogue for En {
                 url,
                 packets,
                 syns,
+                captured,
             } => match code {
                 BeaconDiagnosis::Visited => format!(
                     "{who} reached the beacon: the network and every firewall between let a device through on port {port}."
@@ -380,22 +382,22 @@ impl Catalogue for En {
                     "A device at {who} tried and this machine's firewall dropped it: {syns} connection attempts (TCP SYNs) to port {port} arrived and none reached the beacon. Let port {port} in (see below) and try again."
                 ),
                 BeaconDiagnosis::DroppedHere => format!(
-                    "A device at {who} tried and this machine's firewall dropped it: it asked for this machine's address, then {packets} packets were dropped before reaching TCP and none reached the beacon. Let port {port} in (see below) and try again."
+                    "A device at {who} asked for this machine's address, then {} to this machine were dropped before reaching TCP and nothing reached the beacon: most likely this machine's firewall dropped its connection. Let port {port} in (see below) and try again. (With sudo, the beacon also sees the connection attempts themselves.)",
+                    packets_en(packets)
                 ),
                 BeaconDiagnosis::ConnectedSilent => format!(
                     "A device at {who} connected to port {port} but sent no request: it is not a browser, or it gave up. Open {url} in the phone's browser."
                 ),
                 BeaconDiagnosis::SeenNotConnected => format!(
-                    "A device at {who} asked for this machine's address, but nothing it sent reached port {port} and nothing was dropped: it opened another address or port. Open {url} exactly."
-                ),
-                BeaconDiagnosis::DroppedUnattributed => format!(
-                    "No visit, but {packets} packets to this machine were dropped before reaching TCP: if your phone tried, this machine's firewall dropped it. (A device that already has this machine's hardware address cached sends no new ARP, so it could not be named.)"
+                    "A device at {who} asked for this machine's address, but nothing it sent reached port {port}: it opened another address or port. Open {url} exactly."
                 ),
                 BeaconDiagnosis::VisitedFromHere => format!(
                     "Only this machine visited: that proves nothing about other devices. Open {url} on the phone."
                 ),
                 BeaconDiagnosis::NeverArrived => format!(
-                    "No device reached this machine at all: the phone is on another network, or the Wi-Fi isolates its clients (guest networks often do), or it used another address. Check that it opens {url} exactly. (A phone that already has this machine's hardware address cached sends no new ARP; it would still have been counted had it sent anything.)"
+                    "No sign of another device: none asked for this machine's address and nothing reached the beacon{}. Most likely the phone is on another network, or the Wi-Fi isolates its clients (guest networks often do), or it used another address or port: check that it opens {url} exactly.{}",
+                    if captured { ", and no connection attempt to the port arrived" } else { "" },
+                    if captured { "" } else { " (A phone that already has this machine's hardware address cached asks nothing; with sudo, the beacon also sees its connection attempts.)" }
                 ),
                 BeaconDiagnosis::NotWatched => format!(
                     "No visit. This system does not show bindscope what arrives, so it cannot tell a firewall from another network: check both, and that the phone opens {url}."
@@ -1010,4 +1012,13 @@ fn either(addrs: &[std::net::SocketAddr]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" or ")
+}
+
+/// "1 packet", "3 packets".
+fn packets_en(n: u64) -> String {
+    if n == 1 {
+        "1 packet".to_string()
+    } else {
+        format!("{n} packets")
+    }
 }

@@ -356,10 +356,10 @@ impl Catalogue for Ko {
                 object(url)
             ),
             Text::ServeAsked { ip, interface } => format!(
-                "{ip} 기기({interface})가 이 컴퓨터의 주소를 찾았습니다. 곧 접속하려는 것입니다."
+                "{ip}({interface}) 기기가 이 컴퓨터의 하드웨어 주소를 물었습니다. 곧 접속하려는 것일 수 있습니다."
             ),
             Text::ServeDropped { packets } => format!(
-                "이 컴퓨터로 온 패킷 {packets}개가 TCP에 닿기 전에 버려졌고, 다른 기기의 접속은 없습니다. 방화벽일 수 있습니다."
+                "이 컴퓨터가 받은 패킷 {packets}개가 전달되지 못했고, 다른 기기의 접속은 없습니다. 방화벽이 차단하고 있을 수 있습니다."
             ),
             Text::ServeBusy { turned_away, shed } => format!(
                 "부하가 걸렸습니다: 연결 {turned_away}개에는 한도를 넘어 503으로 답했고, 말없이 열려 있던 연결 {shed}개는 자리를 비우려고 닫았습니다."
@@ -374,6 +374,7 @@ impl Catalogue for Ko {
                 url,
                 packets,
                 syns,
+                captured,
             } => match code {
                 BeaconDiagnosis::Visited => format!(
                     "{who}에서 비콘에 접속했습니다. 네트워크와 그 사이의 모든 방화벽이 {port}번 포트로 오는 기기를 통과시킵니다."
@@ -384,29 +385,28 @@ impl Catalogue for Ko {
                     object(url)
                 ),
                 BeaconDiagnosis::DroppedHere if syns > 0 => format!(
-                    "{who} 기기가 접속을 시도했지만 이 컴퓨터의 방화벽이 버렸습니다. {port}번 포트로 접속 요청(TCP SYN)이 {syns}번 도착했는데 비콘에는 하나도 오지 않았습니다. {port}번 포트를 허용하고(아래 참고) 다시 해 보세요."
+                    "{who} 기기가 접속을 시도했지만 이 컴퓨터의 방화벽이 차단했습니다. {port}번 포트로 접속 요청(TCP SYN)이 {syns}번 도착했는데 비콘에는 하나도 오지 않았습니다. {port}번 포트를 허용하고(아래 참고) 다시 해 보세요."
                 ),
                 BeaconDiagnosis::ConnectedSilent => format!(
                     "{who} 기기가 {port}번 포트에 연결했지만 요청은 보내지 않았습니다. 브라우저가 아니거나 중간에 포기한 것입니다. 스마트폰 브라우저에서 {url}{} 여세요.",
                     object(url)
                 ),
                 BeaconDiagnosis::DroppedHere => format!(
-                    "{who} 기기가 접속을 시도했지만 이 컴퓨터의 방화벽이 버렸습니다. 그 기기가 이 컴퓨터의 주소를 찾은 뒤 패킷 {packets}개가 TCP에 닿기 전에 버려졌고, 비콘에는 하나도 오지 않았습니다. {port}번 포트를 허용하고(아래 참고) 다시 해 보세요."
+                    "{who} 기기가 이 컴퓨터의 주소를 물은 뒤 이 컴퓨터로 온 패킷 {packets}개가 TCP에 닿기 전에 차단되었고, 비콘에는 아무것도 오지 않았습니다. 이 컴퓨터의 방화벽이 그 접속을 차단했을 가능성이 큽니다. {port}번 포트를 허용하고(아래 참고) 다시 해 보세요. (sudo로 실행하면 비콘이 접속 시도 자체도 볼 수 있습니다.)"
                 ),
                 BeaconDiagnosis::SeenNotConnected => format!(
-                    "{who} 기기가 이 컴퓨터의 주소를 찾았지만, 보낸 것이 {port}번 포트에 하나도 오지 않았고 버려진 것도 없습니다. 다른 주소나 포트를 연 것입니다. {url}{} 정확히 여세요.",
+                    "{who} 기기가 이 컴퓨터의 주소를 물었지만, 보낸 것이 {port}번 포트에는 하나도 오지 않았습니다. 다른 주소나 포트를 연 것입니다. {url}{} 정확히 여세요.",
                     object(url)
-                ),
-                BeaconDiagnosis::DroppedUnattributed => format!(
-                    "접속은 없었지만 이 컴퓨터로 온 패킷 {packets}개가 TCP에 닿기 전에 버려졌습니다. 스마트폰이 시도했다면 이 컴퓨터의 방화벽이 버린 것입니다. (이 컴퓨터의 하드웨어 주소를 이미 기억하고 있는 기기는 ARP를 다시 보내지 않아서 어느 기기인지는 알 수 없습니다.)"
                 ),
                 BeaconDiagnosis::VisitedFromHere => format!(
                     "이 컴퓨터에서만 접속했습니다. 다른 기기에 대해서는 아무것도 알려 주지 않습니다. 스마트폰에서 {url}{} 여세요.",
                     object(url)
                 ),
                 BeaconDiagnosis::NeverArrived => format!(
-                    "이 컴퓨터에 도착한 기기가 하나도 없습니다. 스마트폰이 다른 네트워크에 있거나, Wi-Fi가 기기끼리 통신을 막고 있거나(게스트 네트워크는 흔히 그렇습니다), 다른 주소를 연 것입니다. {url}{} 정확히 여는지 확인하세요. (이 컴퓨터의 하드웨어 주소를 이미 기억하는 스마트폰은 ARP를 다시 보내지 않지만, 무엇이든 보냈다면 여기서 집계되었을 것입니다.)",
-                    object(url)
+                    "다른 기기의 흔적이 없습니다. 이 컴퓨터의 주소를 물은 기기도, 비콘에 온 접속도{} 없습니다. 스마트폰이 다른 네트워크에 있거나, Wi-Fi가 기기끼리 통신을 막고 있거나(게스트 네트워크는 흔히 그렇습니다), 다른 주소나 포트를 열었을 가능성이 큽니다. {url}{} 정확히 여는지 확인하세요.{}",
+                    if captured { ", 이 포트로 온 접속 요청도" } else { "" },
+                    object(url),
+                    if captured { "" } else { " (이 컴퓨터의 하드웨어 주소를 이미 기억하는 스마트폰은 주소를 묻지 않습니다. sudo로 실행하면 비콘이 접속 시도 자체도 볼 수 있습니다.)" }
                 ),
                 BeaconDiagnosis::NotWatched => format!(
                     "접속이 없었습니다. 이 시스템에서는 무엇이 도착하는지 볼 수 없어서 방화벽 문제인지 다른 네트워크 문제인지 가릴 수 없습니다. 둘 다 확인하고, 스마트폰에서 {url}{} 여는지도 확인하세요.",
@@ -1020,7 +1020,7 @@ impl Catalogue for Ko {
         match (status, unreachable) {
             (Status::Open, _) => "그 주소와 포트에서 접속을 받는 프로그램이 있습니다",
             (Status::Refused, _) => "호스트는 응답했지만 그 주소와 포트에서 대기 중인 프로그램이 없습니다: 서버가 127.0.0.1에 바인딩되었거나 실행 중이 아닙니다 (또는 방화벽이 거부)",
-            (Status::Timeout, _) => "응답이 없습니다: 방화벽이 패킷을 버렸거나, 호스트가 다른 네트워크나 NAT·VM 경계 너머에 있거나, 그 주소를 가진 기기가 없습니다",
+            (Status::Timeout, _) => "응답이 없습니다: 방화벽이 패킷을 차단했거나, 호스트가 다른 네트워크나 NAT·VM 경계 너머에 있거나, 그 주소를 가진 기기가 없습니다",
             (Status::Unreachable, Some(Unreachable::Network)) => "여기서 그 네트워크로 가는 경로가 없습니다: 이 기기는 다른 네트워크에 있습니다",
             (Status::Unreachable, _) => "호스트에 닿을 수 없습니다: 그 주소로 응답하는 기기가 없거나 라우터가 거부했습니다",
             (Status::Unresolved, _) => "그 이름으로 찾은 주소가 없습니다",

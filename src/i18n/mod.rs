@@ -388,6 +388,8 @@ pub enum Text<'a> {
         packets: u64,
         /// SYNs from `who` that arrived (where they can be captured).
         syns: usize,
+        /// SYNs were captured: no advice to run with sudo to see them.
+        captured: bool,
     },
     ServeCannotBind {
         addr: &'a str,

@@ -31,6 +31,16 @@ fn outcome(e: &io::Error) -> Outcome {
     }
 }
 
+/// A connection that opened, unless it opened to itself: on loopback, a connect to a free
+/// port in the ephemeral range can pick that very port as its source and "connect" with no
+/// listener at all (TCP's simultaneous open). Nothing listens there: refused.
+fn opened(stream: &TcpStream) -> Outcome {
+    match (stream.local_addr(), stream.peer_addr()) {
+        (Ok(local), Ok(peer)) if local == peer => Outcome::Refused,
+        _ => Outcome::Open,
+    }
+}
+
 /// One connect within `timeout`; on Linux, with the ICMP error behind a failure.
 #[cfg(target_os = "linux")]
 async fn connect_one(addr: SocketAddr, timeout: Duration) -> (Outcome, Option<IcmpReason>) {
@@ -52,7 +62,7 @@ async fn connect_one(addr: SocketAddr, timeout: Duration) -> (Outcome, Option<Ic
         return plain_connect(addr, timeout).await;
     };
     match tokio::time::timeout(timeout, socket.connect(addr)).await {
-        Ok(Ok(_stream)) => (Outcome::Open, None),
+        Ok(Ok(stream)) => (opened(&stream), None),
         Ok(Err(e)) => (outcome(&e), super::os::icmp::reason(queue.as_fd())),
         Err(_) => (Outcome::Timeout, None),
     }
@@ -65,7 +75,7 @@ async fn connect_one(addr: SocketAddr, timeout: Duration) -> (Outcome, Option<Ic
 
 async fn plain_connect(addr: SocketAddr, timeout: Duration) -> (Outcome, Option<IcmpReason>) {
     match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-        Ok(Ok(_stream)) => (Outcome::Open, None),
+        Ok(Ok(stream)) => (opened(&stream), None),
         Ok(Err(e)) => (outcome(&e), None),
         Err(_) => (Outcome::Timeout, None),
     }

@@ -152,8 +152,17 @@ impl Registry {
         }
     }
 
-    /// Closes the oldest connection still waiting for its request (of `client`, or of anyone).
+    /// Closes the oldest connection still waiting for its request: of `client`, or else of
+    /// the client holding the most connections (a flood pays for itself, not a visitor).
     fn shed(&mut self, client: Option<IpAddr>) -> bool {
+        let client = client.or_else(|| {
+            let waiting = |c: &IpAddr| self.open.values().any(|o| o.waiting && o.client == *c);
+            self.per_client
+                .iter()
+                .filter(|(c, _)| waiting(c))
+                .max_by_key(|(_, n)| **n)
+                .map(|(c, _)| *c)
+        });
         let oldest = self
             .open
             .iter()
@@ -265,11 +274,14 @@ pub fn serve(
                 }
                 // Out of descriptors (or another passing failure): make room and back off,
                 // rather than spin on an error that repeats at once.
-                Ok(Err(_)) => {
-                    if lock(&registry).shed(None) {
+                Ok(Err(e)) => {
+                    // EMFILE, ENFILE: only then does closing a silent connection help.
+                    if matches!(e.raw_os_error(), Some(23 | 24)) && lock(&registry).shed(None) {
                         served.shed += 1;
                     }
-                    backoff = (backoff * 2).clamp(Duration::from_millis(5), Duration::from_secs(1));
+                    // Short enough that Ctrl+C and the end time are heard at once.
+                    backoff =
+                        (backoff * 2).clamp(Duration::from_millis(5), Duration::from_millis(100));
                     tokio::time::sleep(backoff).await;
                     continue;
                 }
@@ -277,7 +289,7 @@ pub fn serve(
             };
             backoff = Duration::ZERO;
             on(Arrival::Opened { peer });
-            let client = plain(peer.ip());
+            let client = client_of(peer.ip());
             let admitted = {
                 let mut registry = lock(&registry);
                 let mut room = true;
@@ -304,13 +316,19 @@ pub fn serve(
             let (on, registry) = (on.clone(), registry.clone());
             tokio::spawn(async move {
                 let _leave = Leave(registry.clone(), id);
-                // The first byte tells a TLS handshake (0x16) from an HTTP request.
+                // The first byte tells a TLS handshake (0x16) from an HTTP request. The wait
+                // for it and for the rest of the head share one deadline.
+                let accepted = Instant::now();
                 let mut first = [0u8; 1];
                 let peeked = unless(
                     &close,
                     tokio::time::timeout(limits.idle, stream.peek(&mut first)),
                 )
                 .await;
+                let head_time = limits
+                    .idle
+                    .saturating_sub(accepted.elapsed())
+                    .max(Duration::from_millis(1));
                 match peeked {
                     Some(Ok(Ok(1))) if first[0] == 0x16 => {
                         on(Arrival::Tls { peer, local });
@@ -351,7 +369,7 @@ pub fn serve(
                 });
                 let connection = http1::Builder::new()
                     .timer(TokioTimer::new())
-                    .header_read_timeout(limits.idle)
+                    .header_read_timeout(head_time)
                     .max_buf_size(limits.head_bytes.max(8192))
                     .keep_alive(false)
                     .serve_connection(TokioIo::new(stream), service);
@@ -361,10 +379,14 @@ pub fn serve(
     })
 }
 
-/// An IPv4-mapped address (a dual-stack socket's IPv4 visitor) counts as its IPv4 address.
-fn plain(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+/// The client a connection counts against: its IPv4 address (also behind an IPv4-mapped
+/// one), or its IPv6 /64, which one host can fill with as many addresses as it likes.
+fn client_of(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !(u128::MAX >> 64);
+            IpAddr::V6(std::net::Ipv6Addr::from(prefix))
+        }
         v4 => v4,
     }
 }
@@ -376,6 +398,12 @@ mod tests {
     #[test]
     fn shedding_takes_the_oldest_waiting_connection_of_the_client_asked() {
         let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        assert_eq!(
+            client_of("2001:db8::1:2:3:4".parse().unwrap()),
+            "2001:db8::".parse::<IpAddr>().unwrap(),
+            "one /64 is one client"
+        );
+        assert_eq!(client_of("::ffff:10.0.0.1".parse().unwrap()), a);
         let mut registry = Registry::default();
         let (first_a, _) = registry.add(a);
         let (first_b, _) = registry.add(b);

@@ -200,11 +200,26 @@ fn serve_json() {
         false,
         Lang::En.catalogue(),
     ));
+    let mut tally = crate::gather::beacon::Tally {
+        visits: 1,
+        ..Default::default()
+    };
+    tally.devices.insert(
+        human::phone_visit().peer.ip(),
+        crate::gather::beacon::Counts {
+            visits: 1,
+            connections: 1,
+            asked: true,
+            ..Default::default()
+        },
+    );
+    started.settle(&host, &tally);
     started.diagnose(
         crate::analysis::beacon::Watched {
             loopback: false,
             neighbours: true,
             undelivered: Some(0),
+            syns: false,
         },
         Lang::En.catalogue(),
     );
@@ -535,7 +550,6 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 DroppedHere,
                 ConnectedSilent,
                 SeenNotConnected,
-                DroppedUnattributed,
                 VisitedFromHere,
                 NeverArrived,
                 NotWatched

@@ -16,6 +16,7 @@ use crate::analysis::interfaces::{self};
 use crate::analysis::vocab::AddrKind;
 use crate::analysis::vocab::Role;
 use crate::exit_codes::ExitCode;
+use crate::gather::beacon::{Counts, Tally};
 use crate::i18n::{Catalogue, Lang, Text};
 use crate::model::{BindError, Ended, Host, Visit};
 
@@ -138,6 +139,9 @@ pub struct DiagnosisOut {
     pub neighbours_watched: bool,
     /// Whether the SYNs arriving for the port could be seen (root or CAP_NET_RAW).
     pub syns_captured: bool,
+    /// The code rests on what reached the beacon or on SYNs seen on the wire, not on a
+    /// coincidence of a device asking for this machine's address and packets being dropped.
+    pub confirmed: bool,
     /// `code` in the user's language.
     pub message: String,
 }
@@ -168,6 +172,9 @@ pub struct ServeReport {
     /// count or `null`).
     #[serde(skip)]
     pub syns_captured: bool,
+    /// What every address did, for the diagnosis (set by `settle`).
+    #[serde(skip)]
+    heard: Vec<Heard>,
     pub diagnosis: Option<DiagnosisOut>,
     /// For a diagnosis of drops: what this machine's firewall does with a new connection to
     /// the beacon.
@@ -196,6 +203,7 @@ impl ServeReport {
             devices: Vec::new(),
             devices_not_listed: 0,
             syns_captured: false,
+            heard: Vec::new(),
             diagnosis: None,
             firewall: Vec::new(),
             notes: Vec::new(),
@@ -259,11 +267,44 @@ impl ServeReport {
                 });
                 self.devices.last_mut()
             }
-            None => {
-                self.devices_not_listed += 1;
-                None
+            None => None,
+        }
+    }
+
+    /// The counts of the whole run, kept where each event happened (so none is lost when the
+    /// live log fell behind): every visit, and every address, listed or not. The list keeps
+    /// [`DEVICES_LISTED`] addresses, those that visited or tried first.
+    pub fn settle(&mut self, host: &Host, tally: &Tally) {
+        self.visit_count = tally.visits;
+        let mut tallied: Vec<(&IpAddr, &Counts)> = tally.devices.iter().collect();
+        // Those that did something with the port before those that only asked, then by ip.
+        tallied.sort_by_key(|(ip, c)| (c.visits + c.tls + c.syns + c.connections == 0, **ip));
+        for (ip, counts) in &tallied {
+            if !self.devices.iter().any(|d| d.ip == **ip) && self.devices.len() < DEVICES_LISTED {
+                self.device(**ip, 0.0);
+            }
+            if let Some(device) = self.devices.iter_mut().find(|d| d.ip == **ip) {
+                device.visits = counts.visits;
+                device.tls = counts.tls;
+                device.connections = counts.connections;
+                device.asked = counts.asked;
+                device.syns = self.syns_captured.then_some(counts.syns);
+                device.same_machine = same_machine(host, **ip);
             }
         }
+        self.devices_not_listed = tallied.len().saturating_sub(self.devices.len()) + tally.over;
+        self.heard = tallied
+            .iter()
+            .map(|(ip, c)| Heard {
+                ip: **ip,
+                same_machine: same_machine(host, **ip),
+                visits: c.visits,
+                tls: c.tls,
+                asked: c.asked,
+                syns: c.syns,
+                connections: c.connections,
+            })
+            .collect();
     }
 
     /// A visit: counted, kept among the latest, and added to its device.
@@ -330,21 +371,10 @@ impl ServeReport {
     }
 
     /// What the run shows, from what it heard.
+    /// What the run shows, from every address heard (see [`ServeReport::settle`]).
     pub fn diagnose(&mut self, watched: Watched, cat: &dyn Catalogue) {
-        let heard: Vec<Heard> = self
-            .devices
-            .iter()
-            .map(|d| Heard {
-                ip: d.ip,
-                same_machine: d.same_machine,
-                visits: d.visits,
-                tls: d.tls,
-                asked: d.asked,
-                syns: d.syns.unwrap_or(0),
-                connections: d.connections,
-            })
-            .collect();
-        let (code, addresses) = diagnose(&heard, watched);
+        let heard = &self.heard;
+        let (code, addresses) = diagnose(heard, watched);
         let syns = heard
             .iter()
             .filter(|h| addresses.contains(&h.ip))
@@ -362,13 +392,17 @@ impl ServeReport {
             url: &self.url(),
             packets: watched.undelivered.unwrap_or(0),
             syns,
+            captured: watched.syns,
         });
         self.diagnosis = Some(DiagnosisOut {
             code,
             addresses,
             packets_dropped: watched.undelivered,
             neighbours_watched: watched.neighbours,
-            syns_captured: self.syns_captured,
+            syns_captured: watched.syns,
+            confirmed: code == BeaconDiagnosis::DroppedHere && syns > 0
+                || code == BeaconDiagnosis::Visited
+                || code == BeaconDiagnosis::TlsOnHttp,
             message,
         });
     }

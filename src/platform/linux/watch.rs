@@ -31,11 +31,21 @@ const NUD_LIVE: u16 = 0x02 | 0x04 | 0x08 | 0x10;
 /// (its router, say) is born REACHABLE instead.
 const NUD_STALE: u16 = 0x04;
 
-/// One neighbour entry: its interface, address, state and hardware address.
+/// `NTF_ROUTER`: the entry is a router's (an IPv6 router advertisement made it).
+const NTF_ROUTER: u8 = 0x80;
+/// The most entries the watch remembers; past that it reports no more (a LAN that large
+/// would drown the phone in others anyway).
+const KNOWN_MOST: usize = 16_384;
+
+/// One neighbour entry: its interface, address, state and hardware address. Routers'
+/// entries are left out: a router that advertises itself is not a phone trying to connect.
 fn neighbour(payload: &[u8]) -> Option<(u32, IpAddr, u16, Option<String>)> {
     let header = payload.get(..NEIGHBOUR_HEADER_LEN)?;
     let index = u32::from_ne_bytes(header[4..8].try_into().ok()?);
     let state = u16::from_ne_bytes(header[8..10].try_into().ok()?);
+    if header[10] & NTF_ROUTER != 0 {
+        return None;
+    }
     let (mut ip, mut hardware) = (None, None);
     for nla in NlasIterator::new(payload.get(NEIGHBOUR_HEADER_LEN..)?) {
         let Ok(nla) = nla else { break };
@@ -111,8 +121,11 @@ impl NeighbourWatch {
                     std::thread::sleep(Duration::from_millis(50));
                     continue;
                 }
-                // ENOBUFS: events were lost; the next ones still count.
-                Err(_) => continue,
+                // ENOBUFS: events were lost; the next ones still count. Never spin on it.
+                Err(_) => {
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
             };
             let mut offset = 0;
             while offset + 16 <= size {
@@ -125,7 +138,8 @@ impl NeighbourWatch {
                 }
                 if kind == RTM_NEWNEIGH {
                     if let Some((index, ip, state, hardware)) = neighbour(&header[16..length]) {
-                        let new = state & NUD_LIVE != 0 && self.known.insert((index, ip));
+                        let room = self.known.len() < KNOWN_MOST;
+                        let new = room && state & NUD_LIVE != 0 && self.known.insert((index, ip));
                         if new && state == NUD_STALE {
                             seen.push(Sighting {
                                 ip,
@@ -180,6 +194,7 @@ fn counters(snmp: &str, netstat: &str, snmp6: &str) -> IpCounters {
     let v4 = |f| paired(snmp, "Ip", f);
     let v6 = |f| single(snmp6, f);
     let ext = |f| paired(netstat, "IpExt", f);
+    // IPv4 packets without a route (InNoRoutes is in IpExt): not for this machine.
     // Fragments are counted each on arrival, then delivered as one packet.
     let reassembled = v4("ReasmReqds").saturating_sub(v4("ReasmOKs"))
         + v6("Ip6ReasmReqds").saturating_sub(v6("Ip6ReasmOKs"));
@@ -189,8 +204,7 @@ fn counters(snmp: &str, netstat: &str, snmp6: &str) -> IpCounters {
         v4("InAddrErrors"),
         v4("InUnknownProtos"),
         v4("InDiscards"),
-        ext("InBcastPkts"),
-        ext("InMcastPkts"),
+        ext("InNoRoutes"),
         v6("Ip6OutForwDatagrams"),
         v6("Ip6InHdrErrors"),
         v6("Ip6InAddrErrors"),
@@ -198,7 +212,6 @@ fn counters(snmp: &str, netstat: &str, snmp6: &str) -> IpCounters {
         v6("Ip6InDiscards"),
         v6("Ip6InTruncatedPkts"),
         v6("Ip6InNoRoutes"),
-        v6("Ip6InMcastPkts"),
     ]
     .iter()
     .sum::<u64>()
@@ -219,12 +232,13 @@ mod tests {
         let snmp = "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers\n\
                     Ip: 1 64 100 1 2 3 0 0 80\n\
                     Tcp: RtoAlgorithm InSegs\nTcp: 1 70\n";
-        let netstat = "IpExt: InNoRoutes InMcastPkts InBcastPkts\nIpExt: 0 4 5\n";
+        let netstat = "IpExt: InNoRoutes InMcastPkts InBcastPkts\nIpExt: 7 4 5\n";
         let snmp6 = "Ip6InReceives                   	20\nIp6InDelivers                   	15\nIp6InMcastPkts 	2\n";
         let c = counters(snmp, netstat, snmp6);
         assert_eq!(c.received, 120);
         assert_eq!(c.delivered, 95);
-        assert_eq!(c.accounted, 1 + 2 + 3 + 4 + 5 + 2);
+        // Multicast and broadcast stay in: a delivered one is in InDelivers already.
+        assert_eq!(c.accounted, 1 + 2 + 3 + 7);
     }
 
     #[test]
