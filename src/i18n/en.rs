@@ -395,8 +395,8 @@ impl Catalogue for En {
                     "Only this machine visited: that proves nothing about other devices. Open {url} on the phone."
                 ),
                 BeaconDiagnosis::NeverArrived => format!(
-                    "No sign of another device: none asked for this machine's address and nothing reached the beacon{}. Most likely the phone is on another network, or the Wi-Fi isolates its clients (guest networks often do), or it used another address or port: check that it opens {url} exactly.{}",
-                    if captured { ", and no connection attempt to the port arrived" } else { "" },
+                    "No sign of another device: none asked for this machine's address{} and nothing reached the beacon. Most likely the phone is on another network, or the Wi-Fi isolates its clients (guest networks often do), or it used another address or port: check that it opens {url} exactly.{}",
+                    if captured { ", no connection attempt to the port arrived" } else { "" },
                     if captured { "" } else { " (A phone that already has this machine's hardware address cached asks nothing; with sudo, the beacon also sees its connection attempts.)" }
                 ),
                 BeaconDiagnosis::NotWatched => format!(
