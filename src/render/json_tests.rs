@@ -354,7 +354,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 Tailnet,
                 WslNat,
                 HyperV,
-                PeerToPeer
+                PeerToPeer,
+                SystemTunnel
             }),
         ),
         (
