@@ -228,9 +228,19 @@ impl Socket {
 }
 
 impl SockState {
-    /// A socket a server is waiting on: TCP listening, UDP bound.
+    /// A socket a server is waiting on: TCP listening, UDP bound and not connected.
     pub fn is_listening(self) -> bool {
         matches!(self, SockState::Listen | SockState::Unconn)
+    }
+
+    /// A UDP socket's state, as `ss` names it: connected to one peer (a client: DNS, QUIC)
+    /// is `Established` and no listener; otherwise `Unconn`, which takes datagrams from
+    /// anyone. Every platform that knows the peer decides through this one rule.
+    pub fn of_udp(remote: Option<SocketAddr>) -> SockState {
+        match remote {
+            Some(_) => SockState::Established,
+            None => SockState::Unconn,
+        }
     }
 }
 

@@ -517,7 +517,11 @@ fn describe(
     if beyond_host {
         notes.extend(interfaces::environment_notes(host));
     }
-    notes.extend(super::ports::privilege_note(host, port));
+    notes.extend(super::ports::privilege_note(
+        host,
+        port,
+        kind == BindKind::All,
+    ));
 }
 
 /// The URL of a server on `ip`: IPv6 in brackets, the port left out when it is the scheme's

@@ -134,6 +134,74 @@ pub fn full_tunnel_vpn() -> Host {
     host
 }
 
+/// A MacBook on home Wi-Fi, as `ifconfig` shows one: lo0; en0 (Wi-Fi) with the default routes;
+/// utun0..3, macOS's own tunnels with only link-local addresses; bridge100 of a UTM/Apple
+/// Virtualization VM (Internet Sharing uses it too); awdl0 and llw0 (AirDrop, peer to peer);
+/// anpi0, an internal link with a link-local address; ap1, the Wi-Fi access point, down.
+pub fn macbook() -> Host {
+    let mut ap1 = iface("ap1", Device::Unknown, &[]);
+    ap1.up = false;
+    let mut anpi0 = iface("anpi0", Device::Unknown, &["fe80::7c1a:44ff:fe10:2a01/64"]);
+    anpi0.up = false;
+    Host {
+        hostname: Some("Minjis-MacBook-Air.local".to_string()),
+        os: Os::Macos,
+        interfaces: vec![
+            iface(
+                "lo0",
+                Device::Loopback,
+                &["127.0.0.1/8", "::1/128", "fe80::1/64"],
+            ),
+            iface(
+                "en0",
+                Device::Unknown,
+                &[
+                    "192.168.1.23/24",
+                    "fe80::18a2:c3ff:fe4b:9d10/64",
+                    "fd12:3456:789a::23/64",
+                ],
+            ),
+            iface("utun0", Device::Unknown, &["fe80::a1b2:c3d4:e5f6:1/64"]),
+            iface("utun1", Device::Unknown, &["fe80::a1b2:c3d4:e5f6:2/64"]),
+            iface("utun2", Device::Unknown, &["fe80::a1b2:c3d4:e5f6:3/64"]),
+            iface("utun3", Device::Unknown, &["fe80::ce81:b1c:bd2c:69e/64"]),
+            iface(
+                "bridge100",
+                Device::Unknown,
+                &["192.168.64.1/24", "fe80::1867:4fff:fe2a:6464/64"],
+            ),
+            iface("awdl0", Device::Unknown, &["fe80::8c4f:2aff:fe11:9b3c/64"]),
+            iface("llw0", Device::Unknown, &["fe80::8c4f:2aff:fe11:9b3c/64"]),
+            anpi0,
+            ap1,
+        ],
+        default_routes: vec![route("en0", Family::Ipv4, 0), route("en0", Family::Ipv6, 0)],
+        route_source: "192.168.1.23".parse().ok(),
+        sysctls: Sysctls {
+            bindv6only: Some(false),
+            unprivileged_port_start: Some(1024),
+            ephemeral_range: Some((49152, 65535)),
+            nonlocal_bind: None,
+        },
+        env: EnvHints::default(),
+        privileged: false,
+    }
+}
+
+/// The same MacBook with a full-tunnel VPN (WireGuard's utun4): the default route and the
+/// source of outgoing traffic are the tunnel's.
+pub fn macbook_vpn() -> Host {
+    let mut host = macbook();
+    host.interfaces.push(iface(
+        "utun4",
+        Device::Unknown,
+        &["10.8.0.2/32", "fe80::1:2:3:4/64"],
+    ));
+    host.default_routes = vec![route("utun4", Family::Ipv4, 0)];
+    host.route_source = "10.8.0.2".parse().ok();
+    host
+}
+
 /// A host on an IPv6-only network.
 pub fn ipv6_only() -> Host {
     linux(

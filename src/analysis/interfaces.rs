@@ -37,6 +37,17 @@ pub fn role(host: &Host, iface: &Interface) -> Role {
     if starts("tailscale") {
         return Role::Tailnet;
     }
+    if host.os == Os::Macos
+        && numbered("utun")
+        && iface
+            .addresses
+            .iter()
+            .all(|a| classify(a.ip) == AddrKind::LinkLocal)
+    {
+        // macOS keeps several utun for itself (iCloud Private Relay, Continuity, Back to My
+        // Mac), each with only an fe80:: address; a VPN's utun carries routable addresses.
+        return Role::SystemTunnel;
+    }
     if matches!(iface.device, Device::Wireguard | Device::Tun)
         || ["wg", "tun", "utun", "ipsec", "zt", "nordlynx", "proton"]
             .iter()

@@ -104,6 +104,13 @@ pub enum Note {
     PrivilegedPort { port: u16, start: u16 },
     /// Same, but this process has the privilege.
     PrivilegedPortAllowed { port: u16, start: u16 },
+    /// macOS (XNU since 10.14) checks the privilege for a port below `start` only when the
+    /// address is a specific one: `allowed` when the bind is to 0.0.0.0 or `::` only.
+    LowPortSpecificAddress {
+        port: u16,
+        start: u16,
+        allowed: bool,
+    },
     /// `localhost` resolves to these addresses; what typical servers bind.
     Localhost {
         resolved: Vec<IpAddr>,
@@ -242,6 +249,7 @@ impl Note {
             Note::LinkLocalNoUrl => ("link_local_no_url", Some(T::Ipv6), Info),
             Note::PrivilegedPort { .. } => ("privileged_port", Some(T::Ports), Warning),
             Note::PrivilegedPortAllowed { .. } => ("privileged_port_allowed", Some(T::Ports), Info),
+            Note::LowPortSpecificAddress { allowed, .. } => ("low_port_specific_address", Some(T::Ports), if *allowed { Info } else { Warning }),
             Note::Localhost { .. } => ("localhost", Some(T::Ipv6), Info),
             Note::Hostname { .. } => ("hostname", None, Info),
             Note::InterfaceName { .. } => ("interface_name", None, Info),

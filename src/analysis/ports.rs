@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::notes::Note;
-use crate::model::Host;
+use crate::model::{Host, Os};
 
 /// The IANA ranges, as the seeds list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,11 +120,19 @@ pub fn facts(host: &Host, port: u16) -> PortFacts {
 }
 
 /// A port below the unprivileged start needs root or CAP_NET_BIND_SERVICE: whether this
-/// process has it.
-pub fn privilege_note(host: &Host, port: u16) -> Option<Note> {
+/// process has it. `wildcard_only`: the bind is to 0.0.0.0 or `::` alone, which macOS allows
+/// any user since 10.14 (XNU's in_pcbbind checks the privilege only for a specific address);
+/// `false` where a specific address is bound too, as `port`'s trial binds do.
+pub fn privilege_note(host: &Host, port: u16, wildcard_only: bool) -> Option<Note> {
     let start = host.sysctls.unprivileged_port_start?;
     (port < start).then_some(if host.privileged {
         Note::PrivilegedPortAllowed { port, start }
+    } else if host.os == Os::Macos {
+        Note::LowPortSpecificAddress {
+            port,
+            start,
+            allowed: wildcard_only,
+        }
     } else {
         Note::PrivilegedPort { port, start }
     })

@@ -268,7 +268,7 @@ pub fn port_notes(
         .any(|(_, r)| matches!(r, Err(BindError::InUse)));
     notes.extend(bound_not_listening(port, table, in_use));
     notes.extend(owner_notes(host, Some(port), table));
-    notes.extend(super::ports::privilege_note(host, port));
+    notes.extend(super::ports::privilege_note(host, port, false));
     let refused = bind_test
         .iter()
         .any(|(_, r)| matches!(r, Err(BindError::Permission)));

@@ -519,3 +519,83 @@ fn a_wildcard_names_the_vpn_and_the_container_networks_it_also_serves() {
     let e = bind(&fixtures::laptop(), "0.0.0.0");
     assert!(!has(&e, "also_vpn"));
 }
+
+#[test]
+fn a_macbook_shares_en0_and_nothing_of_its_system_interfaces() {
+    let host = fixtures::macbook();
+    assert_eq!(role_of(&host, "lo0"), Role::Loopback);
+    assert_eq!(role_of(&host, "en0"), Role::Network);
+    for utun in ["utun0", "utun1", "utun2", "utun3"] {
+        assert_eq!(role_of(&host, utun), Role::SystemTunnel, "{utun}");
+    }
+    assert_eq!(role_of(&host, "bridge100"), Role::VmBridge);
+    assert_eq!(role_of(&host, "awdl0"), Role::PeerToPeer);
+    assert_eq!(role_of(&host, "llw0"), Role::PeerToPeer);
+    let p = primary(&host).unwrap();
+    assert_eq!((p.interface.as_str(), p.ip), ("en0", ip("192.168.1.23")));
+    assert!(
+        full_tunnel_vpn(&host).is_none(),
+        "system tunnels are no VPN"
+    );
+    let notes = interfaces::host_notes(&host);
+    assert!(!notes.iter().any(|n| n.code() == "full_tunnel_vpn"));
+    assert!(!notes.iter().any(|n| n.code() == "no_lan_address"));
+    // 0.0.0.0 reaches the LAN through en0; bridge100's address only for a device that routes
+    // to the VM network through this Mac (the weak host model); awdl0 only on its link.
+    let e = bind(&host, "0.0.0.0");
+    assert_eq!(e.reach, Reach::Lan);
+    let reach_of = |name: &str| {
+        e.listens_on
+            .iter()
+            .find(|l| l.interface == name)
+            .map(|l| (l.reach, l.routed_only))
+    };
+    assert_eq!(reach_of("en0"), Some((Reach::Lan, false)));
+    assert_eq!(reach_of("bridge100"), Some((Reach::Lan, true)));
+    // The same name on Linux would be a VPN: the rule is macOS's.
+    let mut linux = host.clone();
+    linux.os = Os::Linux;
+    assert_eq!(role_of(&linux, "utun0"), Role::Vpn);
+}
+
+#[test]
+fn a_macbook_on_a_full_tunnel_vpn_still_shares_its_wifi_address() {
+    let host = fixtures::macbook_vpn();
+    assert_eq!(role_of(&host, "utun4"), Role::Vpn, "routable addresses");
+    assert_eq!(role_of(&host, "utun3"), Role::SystemTunnel);
+    assert_eq!(
+        full_tunnel_vpn(&host).map(|i| i.name.as_str()),
+        Some("utun4")
+    );
+    let p = primary(&host).unwrap();
+    assert_eq!((p.interface.as_str(), p.ip), ("en0", ip("192.168.1.23")));
+    assert!(interfaces::host_notes(&host)
+        .iter()
+        .any(|n| n.code() == "full_tunnel_vpn"));
+}
+
+#[test]
+fn macos_lets_anyone_bind_low_ports_on_the_wildcard_only() {
+    let host = fixtures::macbook();
+    let note = |e: &Exposure| {
+        e.notes.iter().find_map(|n| match n {
+            Note::LowPortSpecificAddress { allowed, .. } => Some(*allowed),
+            _ => None,
+        })
+    };
+    assert_eq!(note(&bind_on(&host, "0.0.0.0", 80)), Some(true));
+    assert_eq!(note(&bind_on(&host, "::", 80)), Some(true));
+    assert_eq!(note(&bind_on(&host, "127.0.0.1", 80)), Some(false));
+    assert_eq!(note(&bind_on(&host, "192.168.1.23", 443)), Some(false));
+    assert_eq!(note(&bind_on(&host, "127.0.0.1", 5000)), None);
+    assert!(!has(&bind_on(&host, "0.0.0.0", 80), "privileged_port"));
+    // Linux asks for the privilege whatever the address.
+    let linux = fixtures::laptop();
+    assert!(has(&bind_on(&linux, "0.0.0.0", 80), "privileged_port"));
+    let mut root = host.clone();
+    root.privileged = true;
+    assert!(has(
+        &bind_on(&root, "127.0.0.1", 80),
+        "privileged_port_allowed"
+    ));
+}

@@ -86,6 +86,9 @@ pub enum Role {
     HyperV,
     /// Apple's peer-to-peer links (AirDrop, Continuity).
     PeerToPeer,
+    /// A macOS system tunnel (`utun` with only link-local addresses: iCloud Private Relay,
+    /// Back to My Mac, Continuity): it carries no VPN and no URL.
+    SystemTunnel,
 }
 
 impl Role {
@@ -102,7 +105,7 @@ impl Role {
             | Role::ContainerPort
             | Role::WslNat
             | Role::HyperV => Reach::Host,
-            Role::PeerToPeer => Reach::Link,
+            Role::PeerToPeer | Role::SystemTunnel => Reach::Link,
             Role::Loopback | Role::Network | Role::Vpn | Role::Tailnet => Reach::Internet,
         }
     }

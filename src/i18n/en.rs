@@ -571,6 +571,12 @@ impl Catalogue for En {
             Note::PrivilegedPortAllowed { port, start } => format!(
                 "Port {port} is below {start}: this process has the privilege to bind it."
             ),
+            Note::LowPortSpecificAddress { port, start, allowed: true } => format!(
+                "Port {port} is below {start}, but macOS (10.14 and later) lets any user bind it on 0.0.0.0 or ::; only a specific address such as 127.0.0.1 needs root (sudo)."
+            ),
+            Note::LowPortSpecificAddress { port, start, allowed: false } => format!(
+                "Port {port} is below {start}: on macOS a specific address such as 127.0.0.1 needs root (sudo) for it, otherwise \"permission denied\"; 0.0.0.0 and :: need no privilege (macOS 10.14 and later). Development servers use ports like 5000 or 8000."
+            ),
             Note::Localhost { resolved, picked } => format!(
                 "localhost resolves to {} here. Flask/Werkzeug binds only {picked} (the first IPv4 result); Node.js 17+ and Vite bind the first result, often ::1; uvicorn binds all of them.",
                 list(resolved)
@@ -809,6 +815,9 @@ impl Catalogue for En {
             Role::WslNat => "WSL2's NAT network: Windows reaches it, other devices do not",
             Role::HyperV => "a Hyper-V virtual switch for VMs and WSL on this PC: not your phone",
             Role::PeerToPeer => "Apple's peer-to-peer link (AirDrop): not for web servers",
+            Role::SystemTunnel => {
+                "a macOS system tunnel (iCloud Private Relay, Continuity): link-local only, not a VPN"
+            }
         }
     }
 

@@ -611,6 +611,12 @@ impl Catalogue for Ko {
             Note::PrivilegedPortAllowed { port, start } => format!(
                 "{port}번 포트는 {start}보다 작지만, 이 프로세스는 바인딩할 권한이 있습니다."
             ),
+            Note::LowPortSpecificAddress { port, start, allowed: true } => format!(
+                "{port}번 포트는 {start}보다 작지만, macOS(10.14 이상)에서는 0.0.0.0이나 ::에는 누구나 바인딩할 수 있습니다. 127.0.0.1 같은 특정 주소에만 root 권한(sudo)이 필요합니다."
+            ),
+            Note::LowPortSpecificAddress { port, start, allowed: false } => format!(
+                "{port}번 포트는 {start}보다 작습니다: macOS에서 127.0.0.1 같은 특정 주소에 바인딩하려면 root 권한(sudo)이 필요하고, 없으면 \"permission denied\" 오류가 납니다. 0.0.0.0과 ::에는 권한 없이 바인딩할 수 있습니다(macOS 10.14 이상). 개발 서버는 보통 5000이나 8000 같은 포트를 씁니다."
+            ),
             Note::Localhost { resolved, picked } => format!(
                 "여기서 localhost는 {}(으)로 조회됩니다. Flask/Werkzeug는 {picked}(첫 번째 IPv4 결과)에만 바인딩하고, Node.js 17+와 Vite는 첫 번째 결과(대개 ::1)에, uvicorn은 모두에 바인딩합니다.",
                 list(resolved)
@@ -847,6 +853,9 @@ impl Catalogue for Ko {
             Role::WslNat => "WSL2의 NAT 네트워크: Windows는 닿지만 다른 기기는 닿지 않습니다",
             Role::HyperV => "Hyper-V 가상 스위치: 이 PC의 VM과 WSL용이며 스마트폰용이 아닙니다",
             Role::PeerToPeer => "Apple 기기 간 직접 연결(AirDrop): 웹 서버용이 아닙니다",
+            Role::SystemTunnel => {
+                "macOS 시스템 터널(iCloud 비공개 릴레이, 연속성 기능): 링크 로컬 주소뿐이라 VPN이 아닙니다"
+            }
         }
     }
 

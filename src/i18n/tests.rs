@@ -159,6 +159,11 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             port: 80,
             start: 1024,
         },
+        Note::LowPortSpecificAddress {
+            port: 80,
+            start: 1024,
+            allowed: true,
+        },
         Note::PrivilegedPortAllowed {
             port: 80,
             start: 1024,
@@ -268,6 +273,7 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::LinkLocalNoUrl
             | Note::PrivilegedPort { .. }
             | Note::PrivilegedPortAllowed { .. }
+            | Note::LowPortSpecificAddress { .. }
             | Note::Localhost { .. }
             | Note::Hostname { .. }
             | Note::InterfaceName { .. }

@@ -19,7 +19,7 @@ use crate::model::{IpCounters, Sighting, Signal, SignalError, SocketQuery, Syn};
 mod os;
 
 #[cfg(target_os = "macos")]
-#[path = "macos.rs"]
+#[path = "macos/mod.rs"]
 mod os;
 
 #[cfg(target_os = "windows")]
@@ -40,6 +40,10 @@ mod unsupported;
 
 #[cfg(unix)]
 mod unix;
+
+// macOS's tables and records, parsed without `cfg` so that they are tested on every OS.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+mod macos_parse;
 
 pub mod net;
 pub mod server;
@@ -124,6 +128,12 @@ trait Platform {
     /// Default routes; none known means `local_ip()` stands in for the route.
     fn default_routes() -> Vec<DefaultRoute> {
         Vec::new()
+    }
+
+    /// The source address the OS picks for outgoing traffic. `local_ip()` asks the routing
+    /// table on Linux and Windows; on macOS it only takes the first non-loopback IPv4.
+    fn route_source() -> Option<IpAddr> {
+        local_ip_address::local_ip().ok()
     }
 
     /// Kernel settings that change what a bind does; unknown ones stay `None`.
@@ -234,7 +244,7 @@ pub fn snapshot() -> Result<Host, SystemError> {
         env: Current::env_hints(&interfaces),
         interfaces,
         default_routes: Current::default_routes(),
-        route_source: local_ip_address::local_ip().ok(),
+        route_source: Current::route_source(),
         sysctls: Current::sysctls(),
         privileged: Current::privileged(),
     })

@@ -369,7 +369,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 Tailnet,
                 WslNat,
                 HyperV,
-                PeerToPeer
+                PeerToPeer,
+                SystemTunnel
             }),
         ),
         (

@@ -162,6 +162,44 @@ fn overview_snapshots() {
     );
 }
 
+/// What a MacBook's interfaces, URLs and overview say: en0 is the one to share; utun0..3,
+/// bridge100, awdl0, llw0, anpi0 and ap1 are named for what they are.
+#[test]
+fn macbook_snapshots() {
+    let mac = fixtures::macbook();
+    insta::assert_snapshot!("overview_macbook_en", overview(&mac, Lang::En));
+    insta::assert_snapshot!("overview_macbook_ko", overview(&mac, Lang::Ko));
+    insta::assert_snapshot!("interfaces_macbook_en", interfaces(&mac, Lang::En, 0));
+    insta::assert_snapshot!("urls_macbook_en", urls(&mac, false, Lang::En));
+    insta::assert_snapshot!("urls_macbook_all_en", urls(&mac, true, Lang::En));
+    insta::assert_snapshot!(
+        "overview_macbook_vpn_en",
+        overview(&fixtures::macbook_vpn(), Lang::En)
+    );
+    let report = urls_report(&mac, false, Lang::En, false);
+    assert_eq!(report.local, ["http://127.0.0.1:5000", "http://[::1]:5000"]);
+    assert_eq!(
+        report.network,
+        [
+            "http://192.168.1.23:5000",
+            "http://[fd12:3456:789a::23]:5000"
+        ]
+    );
+    let ifaces = interfaces_report(&mac, Lang::En);
+    let json = serde_json::to_value(&ifaces).unwrap();
+    let role = |name: &str| {
+        json["interfaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .map(|i| i["role"].clone())
+    };
+    assert_eq!(role("utun2"), Some("system_tunnel".into()));
+    assert_eq!(role("bridge100"), Some("vm_bridge".into()));
+    assert_eq!(role("llw0"), Some("peer_to_peer".into()));
+}
+
 #[test]
 fn interfaces_snapshots() {
     insta::assert_snapshot!(
