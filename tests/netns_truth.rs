@@ -48,9 +48,12 @@ fn lab() -> Option<Lab> {
         &format!("{PEER}/24"),
     );
     server.ip(&["-6", "addr", "add", "fd40::1/64", "dev", "lan0", "nodad"]);
-    peer.ip(&["-6", "addr", "add", "fd40::2/64", "dev", "peer0", "nodad"]);
     // The peer has fd40::9 first: when the server adds it, duplicate address detection fails.
     peer.ip(&["-6", "addr", "add", "fd40::9/64", "dev", "peer0", "nodad"]);
+    // Added after it, fd40::2 is the peer's source towards fd40::1 (Linux prefers the newest
+    // of equal addresses): from fd40::9 the server could never answer, its own copy of that
+    // address being the one that failed.
+    peer.ip(&["-6", "addr", "add", "fd40::2/64", "dev", "peer0", "nodad"]);
     // A down interface (a veth whose ends stay down), an address on lo, an empty bridge.
     server.ip(&["link", "add", "d2", "type", "veth", "peer", "name", "d2p"]);
     server.ip(&["addr", "add", &format!("{DOWN}/24"), "dev", "d2"]);
