@@ -456,6 +456,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 StillRunning,
                 NotVerified,
                 Permission,
+                OtherNamespace,
                 Unsupported
             }),
         ),
@@ -464,7 +465,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
             spellings!(Refusal {
                 Kernel,
                 Init,
-                Itself
+                Itself,
+                ForeignPids
             }),
         ),
         ("`signals[]`", spellings!(Signal { Terminate, Kill })),
@@ -651,7 +653,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 Cancelled,
                 Freed,
                 TakenAgain,
-                NotFreed
+                NotFreed,
+                NothingSent
             }),
         ),
         (
