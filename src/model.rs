@@ -391,7 +391,13 @@ pub enum Signal {
 pub enum SignalError {
     /// The process is gone.
     Gone,
+    /// The process runs but no longer holds the socket, or its number now names another
+    /// process: it is not the one that was checked.
+    NotHolding,
     Permission,
+    /// The process lives in a pid namespace this one cannot reach (an outer one): the kernel
+    /// refuses to signal it from here.
+    OtherNamespace,
     /// This platform cannot signal processes yet.
     Unsupported,
     Other(String),
@@ -604,8 +610,22 @@ pub enum KillOutcome {
     NotVerified,
     /// Not allowed to signal it.
     Permission,
-    /// This platform cannot signal processes yet.
+    /// It runs in a pid namespace outside bindscope's (bindscope runs in a container or an
+    /// `unshare --pid` of its own): it can only be stopped from there.
+    OtherNamespace,
+    /// This platform cannot signal processes yet, or not through a handle on the process (a
+    /// kernel older than Linux 5.1): nothing is sent by number alone.
     Unsupported,
+}
+
+/// What a user is shown about a process before being asked to stop it, beyond its name,
+/// user and command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HolderFacts {
+    /// Its working directory, where it can be read.
+    pub cwd: Option<String>,
+    /// How long it has run.
+    pub running_for: Option<Duration>,
 }
 
 /// One probe of one address and port, as gathered: how the connect ended and, with `--http`,

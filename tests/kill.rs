@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{bindscope, hold};
+use common::{bindscope, has_hangul, hold};
 use serde_json::Value;
 
 #[test]
@@ -239,4 +239,224 @@ fn port_and_probe_as_an_unprivileged_user_find_the_socket_and_say_how_to_see_its
     assert_eq!(v["listening_on"], serde_json::json!(["127.0.0.1"]));
     assert!(says_how_to_see_the_owners(&v), "{}", run.context());
     drop(held);
+}
+
+/// What decoy.sh printed: bindscope's output, then `exit=N` and whether the decoy lived.
+struct DecoyRun {
+    out: String,
+}
+
+impl DecoyRun {
+    /// The holder `held` is asked about from a pid namespace whose /proc is the parent's, with
+    /// a decoy there that has the holder's number (`args` go before `port`).
+    fn start(held: &common::Held, args: &[&str]) -> DecoyRun {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/helpers/decoy.sh");
+        let (port, pid) = (held.port(0).to_string(), held.pid().to_string());
+        let mut cmd = Command::new("unshare");
+        cmd.args(["--pid", "--fork", "sh", script, common::BIN, &port, &pid])
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        for var in [
+            "LC_ALL",
+            "LC_MESSAGES",
+            "LANG",
+            "LANGUAGE",
+            "NO_COLOR",
+            "TERM",
+        ] {
+            cmd.env_remove(var);
+        }
+        let out = cmd.output().expect("unshare runs");
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !out.contains("no-decoy"),
+            "the decoy could not be placed: {out}"
+        );
+        assert!(
+            out.contains("decoy-alive"),
+            "the decoy was signalled:\n{out}"
+        );
+        DecoyRun { out }
+    }
+
+    fn json(&self) -> Value {
+        let json = &self.out[self.out.find('{').unwrap_or(0)..];
+        serde_json::Deserializer::from_str(json)
+            .into_iter::<Value>()
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("no JSON:\n{}", self.out))
+    }
+}
+
+/// `unshare --pid --fork` without `--mount-proc`: bindscope reads the parent's /proc, where the
+/// holder has a number that a decoy has in bindscope's own namespace. Signalling that number
+/// killed the decoy and left the holder running; now nothing but the verified holder may be
+/// signalled, and here bindscope refuses, saying why, in both languages.
+#[test]
+fn in_a_pid_namespace_with_its_parents_proc_the_decoy_is_never_signalled() {
+    if !common::netns::root("a pid namespace") {
+        return;
+    }
+    let mut held = hold(&[], &["tcp,127.0.0.1,0"]);
+    let run = DecoyRun::start(&held, &["--json"]);
+    let v = run.json();
+    let kill = &v["kill"];
+    assert_eq!(kill["refused"][0]["pid"], held.pid(), "{}", run.out);
+    assert_eq!(kill["refused"][0]["reason"], "foreign_pids");
+    assert_eq!(kill["verdict"], "nothing_sent");
+    assert!(kill["targets"].as_array().unwrap().is_empty());
+    assert!(run.out.contains("exit=1"), "{}", run.out);
+    assert!(!held.exited(), "refused: the holder still runs");
+
+    for (lang, says) in [("en", "pid namespace"), ("ko", "pid 네임스페이스")] {
+        let run = DecoyRun::start(&held, &["--lang", lang]);
+        assert!(run.out.contains(says), "{lang}:\n{}", run.out);
+        assert!(
+            !run.out.contains("--force"),
+            "nothing was sent:\n{}",
+            run.out
+        );
+        assert_eq!(has_hangul(&run.out), lang == "ko", "{}", run.out);
+    }
+    assert!(!held.exited());
+}
+
+/// An unprivileged user cannot see, let alone stop, root's process: bindscope says whose it
+/// is and to run with sudo, and does not advise --force, since nothing was sent.
+#[test]
+fn another_users_process_is_named_with_sudo_not_force() {
+    let Some(ns) = common::netns::Netns::new("kill-nobody") else {
+        return;
+    };
+    let copy = NobodyCopy::new("kill-nobody");
+    let mut held = hold(&["ip", "netns", "exec", &ns.name], &["tcp,127.0.0.1,0"]);
+    let port = held.port(0).to_string();
+    let as_nobody = [
+        "ip", "netns", "exec", &ns.name, "runuser", "-u", "nobody", "--",
+    ];
+    let run = common::run_bin(
+        &copy.bin(),
+        &as_nobody,
+        &["port", &port, "--kill", "--yes", "--json"],
+    );
+    let v = run.code(1).json();
+    let kill = &v["kill"];
+    assert_eq!(kill["verdict"], "nothing_sent", "{}", run.context());
+    assert_eq!(kill["unseen"][0]["user"], "root", "{}", run.context());
+    assert_eq!(kill["unseen"][0]["needs_privilege"], true);
+    for (lang, says) in [
+        ("en", "This process belongs to root: run with sudo"),
+        ("ko", "root의 프로세스가"),
+    ] {
+        let run = common::run_bin(
+            &copy.bin(),
+            &as_nobody,
+            &["--lang", lang, "port", &port, "--kill", "--yes"],
+        );
+        run.code(1);
+        assert!(run.stdout.contains(says), "{}", run.context());
+        assert!(
+            run.stdout.contains("sudo bindscope port"),
+            "{}",
+            run.context()
+        );
+        assert!(!run.stdout.contains("--force"), "{}", run.context());
+    }
+    assert!(!held.exited(), "nothing was sent to root's process");
+}
+
+/// `bindscope port P --kill` on a terminal: the holders (command line, folder, user, how long
+/// it has run) come before the question, and after the answer only what happened: not the
+/// port as it was before the kill.
+#[cfg(unix)]
+#[test]
+fn the_holders_come_before_the_question_and_only_what_happened_after() {
+    use std::io::{Read, Write};
+    for (lang, running, folder, freed, asked) in [
+        (
+            "en",
+            "running for",
+            "folder",
+            "is free now",
+            "Stop it? [y/N]",
+        ),
+        ("ko", "실행 중", "폴더", "비었습니다", "멈출까요? [y/N]"),
+    ] {
+        let mut held = hold(&[], &["tcp,127.0.0.1,0"]);
+        let port = held.port(0).to_string();
+        let (mut answer, terminal) = common::pseudo_terminal();
+        let mut child = common::command(&[])
+            .args(["--lang", lang, "port", &port, "--kill"])
+            .stdin(terminal)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("bindscope runs");
+        let stderr = common::chunks_of(child.stderr.take().unwrap());
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mut said = String::new();
+        while !said.contains("[y/N]") {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match stderr.recv_timeout(left) {
+                Ok(chunk) => said.push_str(&chunk),
+                Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("no question within 10 s: {said}");
+                }
+            }
+        }
+        // Nothing was signalled while the question is open.
+        assert!(!held.exited());
+        let cwd = std::env::current_dir().unwrap();
+        for part in [
+            format!("pid {}", held.pid()),
+            "listen.py".to_string(),
+            "root".to_string(),
+            running.to_string(),
+            folder.to_string(),
+            cwd.to_string_lossy().into_owned(),
+            asked.to_string(),
+        ] {
+            assert!(said.contains(&part), "{lang}: {part:?} missing in\n{said}");
+        }
+        assert!(
+            said.trim_end().ends_with("[y/N]"),
+            "the question comes last:\n{said}"
+        );
+        answer.write_all(b"y\n").unwrap();
+        let mut stdout = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains(freed), "{lang}:\n{stdout}");
+        assert!(stdout.contains("SIGTERM"), "{stdout}");
+        // The stale report of the port as it was (taken, its trial binds) is gone.
+        for stale in [
+            "is taken",
+            "127.0.0.1:",
+            "BIND",
+            "Class:",
+            "사용 중입니다",
+            "바인드",
+            "분류:",
+        ] {
+            assert!(
+                !stdout.contains(stale),
+                "{lang}: stale {stale:?} in\n{stdout}"
+            );
+        }
+        assert_eq!(has_hangul(&stdout), lang == "ko", "{stdout}");
+        assert!(held.wait_exit(Duration::from_secs(5)));
+    }
 }

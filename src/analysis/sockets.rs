@@ -296,6 +296,9 @@ pub enum Refusal {
     Init,
     /// bindscope itself.
     Itself,
+    /// The number was read in a /proc of another pid namespace than bindscope's: here it may
+    /// name another process, so none is signalled.
+    ForeignPids,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,8 +310,9 @@ pub struct KillPlan {
     pub unowned: usize,
 }
 
-/// Whom `--kill` may signal: the owners of the listening sockets, never pid 0, 1 or itself.
-pub fn kill_plan(table: &SocketTable, own_pid: u32) -> KillPlan {
+/// Whom `--kill` may signal: the owners of the listening sockets, never pid 0, 1 or itself,
+/// and none when their numbers are another pid namespace's (`foreign_pids`).
+pub fn kill_plan(table: &SocketTable, own_pid: u32, foreign_pids: bool) -> KillPlan {
     let listening: Vec<&Socket> = table
         .sockets
         .iter()
@@ -336,6 +340,7 @@ pub fn kill_plan(table: &SocketTable, own_pid: u32) -> KillPlan {
     };
     for pid in pids {
         match pid {
+            _ if foreign_pids => plan.refused.push((pid, Refusal::ForeignPids)),
             0 => plan.refused.push((pid, Refusal::Kernel)),
             1 => plan.refused.push((pid, Refusal::Init)),
             p if p == own_pid => plan.refused.push((pid, Refusal::Itself)),
@@ -467,7 +472,7 @@ mod tests {
                 child: 4242
             }]
         );
-        let plan = kill_plan(&table, 99);
+        let plan = kill_plan(&table, 99, false);
         assert_eq!(plan.targets, vec![4200, 4242]);
         assert!(plan.refused.is_empty());
     }
@@ -485,7 +490,7 @@ mod tests {
             protected: 0,
             users: Vec::new(),
         };
-        let plan = kill_plan(&table, 555);
+        let plan = kill_plan(&table, 555, false);
         assert_eq!(plan.targets, vec![777]);
         assert_eq!(
             plan.refused,
@@ -496,6 +501,11 @@ mod tests {
             ]
         );
         assert_eq!(plan.unowned, 1);
+        // Numbers read in another pid namespace's /proc: nobody is signalled.
+        let plan = kill_plan(&table, 555, true);
+        assert!(plan.targets.is_empty());
+        assert!(plan.refused.iter().all(|&(_, r)| r == Refusal::ForeignPids));
+        assert_eq!(plan.refused.len(), 4);
     }
 
     #[test]

@@ -1,16 +1,16 @@
 //! `port P`: who holds a port, whether it binds now, what it is; with `--kill`, stop its owners.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 
 use super::Context;
-use crate::analysis::sockets::{any_beyond_host, kill_plan, KillPlan};
+use crate::analysis::sockets::{any_beyond_host, kill_plan};
 use crate::config::{KillOptions, PortOptions};
 use crate::error::InputError;
 use crate::gather::{debugger, kill, ports};
-use crate::i18n::{is_yes, Text};
+use crate::i18n::is_yes;
 use crate::model::{SocketQuery, SocketTable};
 use crate::platform;
-use crate::render::port::who;
+use crate::render::port::question;
 use crate::report::{self, PortFindings, PortReport};
 
 /// How many ports `port` suggests instead.
@@ -43,40 +43,46 @@ pub fn run(options: &PortOptions, cx: &Context) -> anyhow::Result<PortReport> {
     Ok(report)
 }
 
-/// `--kill`: confirmation first (on a terminal, unless `--yes`), then the kill sequence. No
-/// sequence (`None`) when there is nobody to stop or the user said no.
+/// `--kill`: the owners opened and shown, confirmation (on a terminal, unless `--yes`), then
+/// the kill sequence. No sequence (`None`) when there is nobody to stop or the user said no.
 fn stop_owners(
     port: u16,
     table: &SocketTable,
     options: &KillOptions,
     cx: &Context,
 ) -> anyhow::Result<report::KillOut> {
-    let plan = kill_plan(table, std::process::id());
-    let go = !plan.targets.is_empty() && (options.yes || confirm(port, table, &plan, cx)?);
-    let run = go.then(|| kill::stop(port, table, &plan.targets, options.force, options.grace));
+    let plan = kill_plan(table, std::process::id(), platform::foreign_pids());
+    let targets = kill::open(table, &plan.targets);
+    let holders = report::port::holders(
+        table,
+        targets
+            .iter()
+            .filter(|t| t.holder.is_ok())
+            .map(|t| (t.pid, &t.facts)),
+    );
+    // Nobody could be opened (all gone or changed): nothing to ask about, and the run says so.
+    let go = !plan.targets.is_empty()
+        && (options.yes || holders.is_empty() || confirm(port, &holders, cx)?);
+    let run = go.then(|| kill::stop(port, table, &targets, options.force, options.grace));
     Ok(report::port::kill(
         table,
         &plan,
+        holders,
         run,
         options.force,
         cx.ui.cat,
     ))
 }
 
-/// Asks on the terminal whether to stop the planned owners; without a terminal, refuses.
-fn confirm(port: u16, table: &SocketTable, plan: &KillPlan, cx: &Context) -> anyhow::Result<bool> {
+/// Shows the holders on the terminal and asks whether to stop them; without a terminal,
+/// refuses.
+fn confirm(port: u16, holders: &[report::port::HolderOut], cx: &Context) -> anyhow::Result<bool> {
     if !cx.interactive {
         return Err(InputError::KillNeedsConfirmation { port }.into());
     }
-    let names = plan
-        .targets
-        .iter()
-        .map(|&pid| (table.process(pid).map_or("?", |p| p.name.as_str()), pid));
-    let question = cx.ui.cat.text(&Text::KillConfirm {
-        port,
-        who: &who(names),
-    });
-    eprint!("{}", crate::sanitize::escape(&question));
+    let mut err = std::io::stderr().lock();
+    question(&mut err, port, holders, cx.ui)?;
+    err.flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(is_yes(&answer))

@@ -1,51 +1,109 @@
-//! The kill sequence of `port --kill`: every owner re-verified right before its signal,
-//! SIGTERM, a wait for the port to free, SIGKILL only when allowed, and a last look at who
-//! holds the port now.
+//! The kill sequence of `port --kill`: every owner opened at the check and verified again
+//! through that handle right before each of its signals, SIGTERM, a wait for the port to free,
+//! SIGKILL only when allowed, and a last look at who holds the port now.
 
 use std::time::{Duration, Instant};
 
 use crate::model::{
-    KillOutcome, KillRun, Process, Signal, SignalError, Signalled, SocketQuery, SocketTable,
+    HolderFacts, KillOutcome, KillRun, Process, Signal, SignalError, Signalled, SocketQuery,
+    SocketTable,
 };
-use crate::platform;
+use crate::platform::{self, Holder};
 
-/// Stops `targets` (pids of `table`'s listening sockets on `port`, parents first).
+/// An owner `--kill` means to stop, opened at the check.
+pub struct Target {
+    pub pid: u32,
+    /// The opened process, or what stopped it from being opened: nothing is sent to it then.
+    pub holder: Result<Holder, KillOutcome>,
+    /// What the question shows of it.
+    pub facts: HolderFacts,
+}
+
+/// Opens each of `pids` (owners of `table`'s listening sockets) that still is the process
+/// seen and still holds one of those sockets.
+pub fn open(table: &SocketTable, pids: &[u32]) -> Vec<Target> {
+    pids.iter()
+        .map(|&pid| {
+            let sockets: Vec<_> = table
+                .sockets
+                .iter()
+                .filter(|s| s.state.is_listening() && s.pids.contains(&pid))
+                .cloned()
+                .collect();
+            let holder = match table.process(pid) {
+                Some(process) => platform::open_holder(process, &sockets).map_err(|e| match e {
+                    SignalError::Gone => KillOutcome::AlreadyExited,
+                    other => outcome(&other),
+                }),
+                None => Err(KillOutcome::NotVerified),
+            };
+            let facts = holder
+                .as_ref()
+                .map(platform::holder_facts)
+                .unwrap_or_default();
+            Target { pid, holder, facts }
+        })
+        .collect()
+}
+
+/// What an error from opening or signalling means for the process.
+fn outcome(error: &SignalError) -> KillOutcome {
+    match error {
+        SignalError::Gone => KillOutcome::Exited,
+        SignalError::NotHolding => KillOutcome::NotVerified,
+        SignalError::Permission => KillOutcome::Permission,
+        SignalError::OtherNamespace => KillOutcome::OtherNamespace,
+        SignalError::Unsupported => KillOutcome::Unsupported,
+        SignalError::Other(_) => KillOutcome::StillRunning,
+    }
+}
+
+/// Stops `targets` (opened owners of `table`'s listening sockets on `port`, parents first).
 pub fn stop(
     port: u16,
     table: &SocketTable,
-    targets: &[u32],
+    targets: &[Target],
     force: bool,
     grace: Duration,
 ) -> KillRun {
     let mut run = KillRun {
         targets: targets
             .iter()
-            .map(|&pid| Signalled {
-                pid,
+            .map(|t| Signalled {
+                pid: t.pid,
                 signals: Vec::new(),
-                outcome: KillOutcome::NotVerified,
+                outcome: t
+                    .holder
+                    .as_ref()
+                    .err()
+                    .copied()
+                    .unwrap_or(KillOutcome::NotVerified),
             })
             .collect(),
         freed: false,
         taken_by: Vec::new(),
     };
-    for target in &mut run.targets {
-        send(table, target, Signal::Terminate);
+    for (target, done) in targets.iter().zip(&mut run.targets) {
+        if let Ok(holder) = &target.holder {
+            send(holder, done, Signal::Terminate);
+        }
     }
     // Nobody signalled (every owner had gone or changed): nothing to wait for.
     let signalled = run.targets.iter().any(|t| !t.signals.is_empty());
     run.freed = wait_until_free(port, if signalled { grace } else { Duration::ZERO });
     if !run.freed && force {
-        for target in &mut run.targets {
-            if !target.signals.is_empty() && platform::alive(target.pid) {
-                send(table, target, Signal::Kill);
+        for (target, done) in targets.iter().zip(&mut run.targets) {
+            if let Ok(holder) = &target.holder {
+                if !done.signals.is_empty() && platform::holder_running(holder) {
+                    send(holder, done, Signal::Kill);
+                }
             }
         }
         run.freed = wait_until_free(port, grace);
     }
-    for target in &mut run.targets {
-        if !target.signals.is_empty() {
-            target.outcome = if platform::alive(target.pid) {
+    for (target, done) in targets.iter().zip(&mut run.targets) {
+        if let (Ok(holder), false) = (&target.holder, done.signals.is_empty()) {
+            done.outcome = if platform::holder_running(holder) {
                 KillOutcome::StillRunning
             } else {
                 KillOutcome::Exited
@@ -58,32 +116,14 @@ pub fn stop(
     run
 }
 
-/// Signals one owner if it still is the process that holds the socket.
-fn send(table: &SocketTable, target: &mut Signalled, signal: Signal) {
-    let pid = target.pid;
-    let verified = table.process(pid).is_some_and(|process| {
-        table
-            .sockets
-            .iter()
-            .filter(|s| s.state.is_listening() && s.pids.contains(&pid))
-            .any(|socket| platform::still_holds(process, socket))
-    });
-    if !verified {
-        if target.signals.is_empty() {
-            target.outcome = if platform::alive(pid) {
-                KillOutcome::NotVerified
-            } else {
-                KillOutcome::AlreadyExited
-            };
-        }
-        return;
-    }
-    match platform::signal(pid, signal) {
-        Ok(()) => target.signals.push(signal),
-        Err(SignalError::Gone) => {}
-        Err(SignalError::Permission) => target.outcome = KillOutcome::Permission,
-        Err(SignalError::Unsupported) => target.outcome = KillOutcome::Unsupported,
-        Err(SignalError::Other(_)) => target.outcome = KillOutcome::StillRunning,
+/// Signals one owner through its handle, once verified again through it.
+fn send(holder: &Holder, done: &mut Signalled, signal: Signal) {
+    match platform::signal_holder(holder, signal) {
+        Ok(()) => done.signals.push(signal),
+        // Between two signals it may exit or close the socket: the last look says which.
+        Err(_) if !done.signals.is_empty() => {}
+        Err(SignalError::Gone) => done.outcome = KillOutcome::AlreadyExited,
+        Err(e) => done.outcome = outcome(&e),
     }
 }
 

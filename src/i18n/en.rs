@@ -107,6 +107,8 @@ impl Catalogue for En {
             Label::Signals => "SIGNALS",
             Label::Outcome => "OUTCOME",
             Label::Refused => "Left alone:",
+            Label::Command => "command",
+            Label::Folder => "folder",
             Label::Status => "STATUS",
             Label::Time => "TIME",
             Label::Http => "HTTP",
@@ -200,17 +202,64 @@ impl Catalogue for En {
             Text::PortUnbindable { port, failed } => {
                 format!("Port {port} cannot be bound on {failed} now.")
             }
-            Text::KillConfirm { port, who } => format!("Stop {who}, holding port {port}? [y/N] "),
+            Text::KillHolders { port } => format!("Port {port} is held by:"),
+            Text::KillHolder {
+                pid,
+                name,
+                user,
+                running_s,
+            } => {
+                let mut line = format!("pid {pid}  {name}");
+                if let Some(user) = user {
+                    line += &format!(", user {user}");
+                }
+                if let Some(secs) = running_s {
+                    line += &format!(", running for {}", span(secs));
+                }
+                line
+            }
+            Text::KillAsk { count: 1 } => "Stop it? [y/N] ".into(),
+            Text::KillAsk { count } => format!("Stop these {count} processes? [y/N] "),
             Text::KillCancelled => "Nothing was stopped.".into(),
+            Text::KillBelongsTo { user: Some(user) } => {
+                format!("this process belongs to {user}: run with sudo")
+            }
+            Text::KillBelongsTo { user: None } => {
+                "this process belongs to another user: run with sudo".into()
+            }
+            Text::KillForeignPids => "bindscope runs in a pid namespace of its own, but /proc is its parent's (unshare --pid without --mount-proc?): the pids it shows are the parent namespace's, and here the same number may be another process, so nothing was signalled. Run bindscope where that /proc belongs, or give its namespace a /proc of its own (unshare --pid --fork --mount-proc).".into(),
+            Text::KillUnseen {
+                port,
+                at,
+                user,
+                needs_privilege: true,
+            } => {
+                let user = user.unwrap_or("another user");
+                format!("{at} is held by a process bindscope cannot see without privilege. This process belongs to {user}: run with sudo (sudo bindscope port {port} --kill).")
+            }
+            Text::KillUnseen {
+                at,
+                needs_privilege: false,
+                ..
+            } => format!(
+                "No process bindscope can see holds {at} (a socket of the kernel, or of another pid namespace such as a container): stop it where it runs."
+            ),
+            Text::KillNothingSent { port } => {
+                format!("Nothing was signalled: port {port} is still in use.")
+            }
             Text::NothingToKill { port } => {
                 format!("Nothing listens on port {port}: there is nothing to stop.")
             }
             Text::KillFreed { port } => format!("Port {port} is free now."),
-            Text::KillNotFreed { port, forced: true } => {
-                format!("Port {port} is still in use.")
-            }
-            Text::KillNotFreed { port, forced: false } => format!(
-                "Port {port} is still in use. --force sends SIGKILL when SIGTERM is not enough."
+            Text::KillNotFreed {
+                port,
+                suggest_force: false,
+            } => format!("Port {port} is still in use."),
+            Text::KillNotFreed {
+                port,
+                suggest_force: true,
+            } => format!(
+                "Port {port} is still in use: SIGTERM was ignored. --force sends SIGKILL after --grace."
             ),
             Text::KillTakenBy { port, who } => format!(
                 "Port {port} is in use again, by {who}: it took the port after the check, so it was left alone. `bindscope port {port} --kill` stops it."
@@ -943,6 +992,7 @@ impl Catalogue for En {
             Refusal::Kernel => "the kernel",
             Refusal::Init => "init: stopping it stops the machine or the container",
             Refusal::Itself => "bindscope itself",
+            Refusal::ForeignPids => "a number from another pid namespace's /proc",
         }
     }
 
@@ -953,7 +1003,10 @@ impl Catalogue for En {
             KillOutcome::StillRunning => "still running",
             KillOutcome::NotVerified => "no longer holds the port: left alone",
             KillOutcome::Permission => "permission denied: run with sudo",
-            KillOutcome::Unsupported => "cannot signal processes on this system yet",
+            KillOutcome::OtherNamespace => "runs in an outer pid namespace: stop it from there",
+            KillOutcome::Unsupported => {
+                "cannot signal it through a process handle here: nothing sent"
+            }
         }
     }
 
@@ -1029,5 +1082,17 @@ fn packets_en(n: u64) -> String {
         "1 packet".to_string()
     } else {
         format!("{n} packets")
+    }
+}
+
+/// How long a process has run, to the unit that matters: `45 s`, `12 min`, `2 h 5 min`,
+/// `3 d 4 h`.
+fn span(secs: u64) -> String {
+    let (m, h, d) = (secs / 60, secs / 3600, secs / 86_400);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{m} min"),
+        3600..86_400 => format!("{h} h {} min", m % 60),
+        _ => format!("{d} d {} h", h % 24),
     }
 }

@@ -117,6 +117,8 @@ impl Catalogue for Ko {
             Label::Signals => "시그널",
             Label::Outcome => "결과",
             Label::Refused => "건드리지 않음:",
+            Label::Command => "명령",
+            Label::Folder => "폴더",
             Label::Status => "상태",
             Label::Time => "시간",
             Label::Http => "HTTP",
@@ -206,19 +208,68 @@ impl Catalogue for Ko {
             Text::PortUnbindable { port, failed } => {
                 format!("지금은 {port}번 포트를 {failed}에 바인딩할 수 없습니다.")
             }
-            Text::KillConfirm { port, who } => {
-                format!("{port}번 포트를 쓰는 프로세스 {who}{} 멈출까요? [y/N] ", object(who))
+            Text::KillHolders { port } => format!("{port}번 포트를 쓰고 있는 프로세스:"),
+            Text::KillHolder {
+                pid,
+                name,
+                user,
+                running_s,
+            } => {
+                let mut line = format!("pid {pid}  {name}");
+                if let Some(user) = user {
+                    line += &format!(", 사용자 {user}");
+                }
+                if let Some(secs) = running_s {
+                    line += &format!(", {}째 실행 중", span(secs));
+                }
+                line
+            }
+            Text::KillAsk { count: 1 } => "이 프로세스를 멈출까요? [y/N] ".into(),
+            Text::KillAsk { count } => format!("이 프로세스 {count}개를 멈출까요? [y/N] "),
+            Text::KillBelongsTo { user: Some(user) } => {
+                format!("{user}의 프로세스입니다: sudo로 실행하세요")
+            }
+            Text::KillBelongsTo { user: None } => {
+                "다른 사용자의 프로세스입니다: sudo로 실행하세요".into()
+            }
+            Text::KillForeignPids => "bindscope가 자기만의 pid 네임스페이스에서 실행 중인데 /proc는 바깥 네임스페이스의 것입니다(--mount-proc 없이 unshare --pid를 했나요?). 여기 보이는 pid는 바깥 네임스페이스의 번호라서, 이 안에서는 같은 번호가 다른 프로세스일 수 있습니다. 그래서 아무 시그널도 보내지 않았습니다. 그 /proc가 속한 곳에서 bindscope를 실행하거나, 네임스페이스에 자기 /proc를 마운트하세요(unshare --pid --fork --mount-proc).".into(),
+            Text::KillUnseen {
+                port,
+                at,
+                user,
+                needs_privilege: true,
+            } => {
+                let owner = user.map_or("다른 사용자".to_string(), |u| u.to_string());
+                format!(
+                    "{at}{} {owner}의 프로세스가 쓰고 있는데, 권한이 없어 어느 프로세스인지 볼 수 없습니다: sudo로 실행하세요(sudo bindscope port {port} --kill).",
+                    topic(at)
+                )
+            }
+            Text::KillUnseen {
+                at,
+                needs_privilege: false,
+                ..
+            } => format!(
+                "{at}{} 쓰는 프로세스가 bindscope에게 보이지 않습니다(커널의 소켓이거나, 컨테이너처럼 다른 pid 네임스페이스의 것입니다): 그 프로세스가 실행 중인 곳에서 멈추세요.",
+                object(at)
+            ),
+            Text::KillNothingSent { port } => {
+                format!("아무 시그널도 보내지 않았습니다: {port}번 포트는 아직 사용 중입니다.")
             }
             Text::KillCancelled => "아무것도 멈추지 않았습니다.".into(),
             Text::NothingToKill { port } => {
                 format!("{port}번 포트에서 대기 중인 프로세스가 없습니다: 멈출 것이 없습니다.")
             }
             Text::KillFreed { port } => format!("이제 {port}번 포트가 비었습니다."),
-            Text::KillNotFreed { port, forced: true } => {
-                format!("{port}번 포트는 아직 사용 중입니다.")
-            }
-            Text::KillNotFreed { port, forced: false } => format!(
-                "{port}번 포트는 아직 사용 중입니다. SIGTERM으로 안 되면 --force가 SIGKILL을 보냅니다."
+            Text::KillNotFreed {
+                port,
+                suggest_force: false,
+            } => format!("{port}번 포트는 아직 사용 중입니다."),
+            Text::KillNotFreed {
+                port,
+                suggest_force: true,
+            } => format!(
+                "{port}번 포트는 아직 사용 중입니다: 프로세스가 SIGTERM을 무시했습니다. --force를 붙이면 --grace 뒤에 SIGKILL을 보냅니다."
             ),
             Text::KillTakenBy { port, who } => format!(
                 "{port}번 포트를 다시 {who}이(가) 쓰고 있습니다: 확인한 뒤에 포트를 잡은 프로세스라 건드리지 않았습니다. 멈추려면 `bindscope port {port} --kill`을 실행하세요."
@@ -991,6 +1042,7 @@ impl Catalogue for Ko {
             Refusal::Kernel => "커널",
             Refusal::Init => "init: 멈추면 컴퓨터(또는 컨테이너)가 멈춥니다",
             Refusal::Itself => "bindscope 자신",
+            Refusal::ForeignPids => "다른 pid 네임스페이스의 /proc에서 읽은 번호",
         }
     }
 
@@ -1001,7 +1053,10 @@ impl Catalogue for Ko {
             KillOutcome::StillRunning => "아직 실행 중",
             KillOutcome::NotVerified => "이제 이 포트를 쓰지 않아 건드리지 않음",
             KillOutcome::Permission => "권한 없음: sudo로 실행하세요",
-            KillOutcome::Unsupported => "이 시스템에서는 아직 프로세스에 시그널을 보낼 수 없음",
+            KillOutcome::OtherNamespace => "바깥 pid 네임스페이스에서 실행 중: 그쪽에서 멈추세요",
+            KillOutcome::Unsupported => {
+                "여기서는 프로세스 핸들로 시그널을 보낼 수 없음: 보내지 않음"
+            }
         }
     }
 
@@ -1058,4 +1113,16 @@ fn either(addrs: &[std::net::SocketAddr]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" 또는 ")
+}
+
+/// How long a process has run, to the unit that matters: `45초`, `12분`, `2시간 5분`,
+/// `3일 4시간`.
+fn span(secs: u64) -> String {
+    let (m, h, d) = (secs / 60, secs / 3600, secs / 86_400);
+    match secs {
+        0..60 => format!("{secs}초"),
+        60..3600 => format!("{m}분"),
+        3600..86_400 => format!("{h}시간 {}분", m % 60),
+        _ => format!("{d}일 {}시간", h % 24),
+    }
 }

@@ -96,6 +96,10 @@ pub enum Label {
     Signals,
     Outcome,
     Refused,
+    /// A process's command line, before the question of `--kill`.
+    Command,
+    /// A process's working directory.
+    Folder,
     Status,
     Time,
     Http,
@@ -216,20 +220,51 @@ pub enum Text<'a> {
         port: u16,
         failed: &'a str,
     },
-    KillConfirm {
+    /// Above the processes `--kill` is about to stop.
+    KillHolders {
         port: u16,
-        who: &'a str,
+    },
+    /// One of them: `running_s` is how long it has run.
+    KillHolder {
+        pid: u32,
+        name: &'a str,
+        user: Option<&'a str>,
+        running_s: Option<u64>,
+    },
+    /// The question, after the processes: `count` of them.
+    KillAsk {
+        count: usize,
     },
     KillCancelled,
+    /// Not allowed to signal a process of `user` (`None`: another user's).
+    KillBelongsTo {
+        user: Option<&'a str>,
+    },
+    /// /proc is another pid namespace's: why nothing was signalled and what to do.
+    KillForeignPids,
+    /// A listening socket whose owner could not be seen; `needs_privilege`: another user's
+    /// processes were hidden, so sudo would show it.
+    KillUnseen {
+        port: u16,
+        at: &'a str,
+        user: Option<&'a str>,
+        needs_privilege: bool,
+    },
+    /// Nothing was signalled and the port is still in use.
+    KillNothingSent {
+        port: u16,
+    },
     NothingToKill {
         port: u16,
     },
     KillFreed {
         port: u16,
     },
+    /// Signals were sent and the port is still in use; `suggest_force`: SIGTERM was ignored
+    /// and `--force` was not given.
     KillNotFreed {
         port: u16,
-        forced: bool,
+        suggest_force: bool,
     },
     /// The port was taken again, by processes that were not there at the check.
     KillTakenBy {

@@ -12,7 +12,7 @@ use crate::error::SystemError;
 use crate::model::BindError;
 use crate::model::{DefaultRoute, EnvHints, FirewallState, Os, Sysctls};
 use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
-use crate::model::{IpCounters, Sighting, Signal, SignalError, SocketQuery, Syn};
+use crate::model::{HolderFacts, IpCounters, Sighting, Signal, SignalError, SocketQuery, Syn};
 
 #[cfg(target_os = "linux")]
 #[path = "linux/mod.rs"]
@@ -110,6 +110,42 @@ trait Platform {
         Err(SignalError::Unsupported)
     }
 
+    /// Opens `process` if it still is the process that was seen and still holds one of
+    /// `sockets`. The default holds only its number, checked again right before each signal;
+    /// a platform with process handles overrides the three `holder` methods.
+    fn open_holder(process: &Process, sockets: &[Socket]) -> Result<Handle, SignalError> {
+        if sockets.iter().any(|s| Self::still_holds(process, s)) {
+            Ok(Handle::Number)
+        } else if Self::alive(process.pid) {
+            Err(SignalError::NotHolding)
+        } else {
+            Err(SignalError::Gone)
+        }
+    }
+
+    /// Sends `signal` to `holder` once it is verified again to hold its socket.
+    fn signal_holder(holder: &Holder, signal: Signal) -> Result<(), SignalError> {
+        Self::open_holder(&holder.process, &holder.sockets)?;
+        Self::signal(holder.process.pid, signal)
+    }
+
+    /// Whether `holder` still runs.
+    fn holder_running(holder: &Holder) -> bool {
+        Self::alive(holder.process.pid)
+    }
+
+    /// Where `holder` works and how long it has run, where the OS says.
+    fn holder_facts(_holder: &Holder) -> HolderFacts {
+        HolderFacts::default()
+    }
+
+    /// Whether the process numbers this platform reads belong to another pid namespace than
+    /// this process's (Linux: a /proc mounted by an outer namespace), so that a number read
+    /// there may name another process here.
+    fn foreign_pids() -> bool {
+        false
+    }
+
     /// Interfaces with their addresses. The default reads getifaddrs (GetAdaptersAddresses on
     /// Windows) and leaves devices to be told by their names.
     fn interfaces() -> io::Result<Vec<Interface>> {
@@ -194,24 +230,64 @@ pub fn port_held(port: u16) -> Result<bool, SystemError> {
     Current::port_held(port).map_err(SystemError::Sockets)
 }
 
-/// Whether `process` still holds `socket`: the same process (not a new one with its pid) with
-/// the same socket open. Checked right before a signal.
-pub fn still_holds(process: &Process, socket: &Socket) -> bool {
-    Current::still_holds(process, socket)
+/// A process `--kill` verified as a holder of the port and opened at that check: the signals
+/// go to this process, never to whatever has its number by the time they are sent.
+pub struct Holder {
+    pub process: Process,
+    /// The listening sockets it held at the check; it must still hold one when signalled.
+    sockets: Vec<Socket>,
+    // Only Linux has a handle to read; elsewhere it is always `Number`.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    handle: Handle,
 }
 
-/// Whether a process with this pid is running.
-pub fn alive(pid: u32) -> bool {
-    Current::alive(pid)
+/// What a `Holder` keeps of its process.
+enum Handle {
+    /// Only the number, where the OS gives no handle (macOS, Windows): it is verified again
+    /// right before each signal, which leaves the instant between the check and the signal.
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    Number,
+    /// Its /proc directory, opened at the check: it stays this process's even when the number
+    /// is reused or names another process in this pid namespace, and it is what the signal is
+    /// sent through (pidfd_send_signal).
+    #[cfg(target_os = "linux")]
+    Proc(rustix::fd::OwnedFd),
+}
+
+/// Opens `process`, a holder of `sockets`, if it still is the process that was seen and still
+/// holds one of them.
+pub fn open_holder(process: &Process, sockets: &[Socket]) -> Result<Holder, SignalError> {
+    let handle = Current::open_holder(process, sockets)?;
+    Ok(Holder {
+        process: process.clone(),
+        sockets: sockets.to_vec(),
+        handle,
+    })
+}
+
+/// Sends `signal` to `holder` after verifying through its handle that it still holds its
+/// socket.
+pub fn signal_holder(holder: &Holder, signal: Signal) -> Result<(), SignalError> {
+    Current::signal_holder(holder, signal)
+}
+
+pub fn holder_running(holder: &Holder) -> bool {
+    Current::holder_running(holder)
+}
+
+pub fn holder_facts(holder: &Holder) -> HolderFacts {
+    Current::holder_facts(holder)
+}
+
+/// Whether the pids this platform reads are another pid namespace's: then no number read
+/// there may be trusted to name a process here.
+pub fn foreign_pids() -> bool {
+    Current::foreign_pids()
 }
 
 /// An environment variable of another process, where the OS lets it be read.
 pub fn env_var(pid: u32, name: &str) -> Option<String> {
     Current::env_var(pid, name)
-}
-
-pub fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
-    Current::signal(pid, signal)
 }
 
 /// The host firewall as the OS gives it, for `analysis::firewall` to decide on; `program` is the

@@ -472,6 +472,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 StillRunning,
                 NotVerified,
                 Permission,
+                OtherNamespace,
                 Unsupported
             }),
         ),
@@ -480,7 +481,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
             spellings!(Refusal {
                 Kernel,
                 Init,
-                Itself
+                Itself,
+                ForeignPids
             }),
         ),
         ("`signals[]`", spellings!(Signal { Terminate, Kill })),
@@ -667,7 +669,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 Cancelled,
                 Freed,
                 TakenAgain,
-                NotFreed
+                NotFreed,
+                NothingSent
             }),
         ),
         (

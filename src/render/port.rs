@@ -7,14 +7,23 @@ use colored::Color;
 
 use super::listeners::socket_table;
 use super::{write_notes, Ui};
+use std::net::SocketAddr;
+
+use crate::analysis::sockets::Refusal;
 use crate::i18n::{Label, Text};
-use crate::model::Signal;
-use crate::report::port::{KillVerdict, PortVerdict};
+use crate::model::{KillOutcome, Signal};
+use crate::report::port::{HolderOut, KillVerdict, PortVerdict};
 use crate::report::{KillOut, PortReport};
+use crate::sanitize::escape;
 
 pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
     let port = report.port;
+    // With --kill the port as it was before the kill is stale: only what happened is told
+    // (the holders were shown before the question).
+    if let Some(kill) = &report.kill {
+        return write_kill(w, port, kill, ui);
+    }
     let failed: Vec<String> = report
         .bind_test
         .iter()
@@ -45,49 +54,77 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
         writeln!(w, "{}", ui.paint(&danger, Color::Red))?;
     }
     writeln!(w, "{}", ui.paint(&verdict, color))?;
-    if ui.quiet && report.kill.is_none() {
+    if ui.quiet {
         return Ok(());
     }
 
-    if !ui.quiet {
-        if !report.sockets.is_empty() {
-            writeln!(w)?;
-            socket_table(&report.sockets, ui, true).write(w, ui.color)?;
-        }
+    if !report.sockets.is_empty() {
         writeln!(w)?;
-        let mut binds = Table::new(&[cat.label(Label::Bind), cat.label(Label::Result)]);
-        for t in &report.bind_test {
-            let color = if t.ok { Color::Green } else { Color::Red };
-            binds.add_row(vec![
-                Cell::new(std::net::SocketAddr::new(t.host, port)),
-                Cell::colored(&t.message, color),
-            ]);
-        }
-        binds.write(w, ui.color)?;
-        if !report.notes.is_empty() {
-            writeln!(w)?;
-            write_notes(w, ui, &report.notes)?;
-        }
-        writeln!(w)?;
-        let mut facts = Table::new(&[]);
-        facts.add_row(vec![cat.label(Label::Class), cat.port_class(report.class)]);
-        if let Some(service) = &report.service {
-            facts.add_row(vec![cat.label(Label::Service), service.name]);
-        }
-        if !report.suggestions.is_empty() {
-            let list: Vec<String> = report.suggestions.iter().map(ToString::to_string).collect();
-            facts.add_row(vec![
-                cat.label(Label::FreeNearby).to_string(),
-                list.join(", "),
-            ]);
-        }
-        facts.write(w, ui.color)?;
+        socket_table(&report.sockets, ui, true).write(w, ui.color)?;
     }
-    if let Some(kill) = &report.kill {
-        writeln!(w)?;
-        write_kill(w, port, kill, ui)?;
+    writeln!(w)?;
+    let mut binds = Table::new(&[cat.label(Label::Bind), cat.label(Label::Result)]);
+    for t in &report.bind_test {
+        let color = if t.ok { Color::Green } else { Color::Red };
+        binds.add_row(vec![
+            Cell::new(std::net::SocketAddr::new(t.host, port)),
+            Cell::colored(&t.message, color),
+        ]);
     }
+    binds.write(w, ui.color)?;
+    if !report.notes.is_empty() {
+        writeln!(w)?;
+        write_notes(w, ui, &report.notes)?;
+    }
+    writeln!(w)?;
+    let mut facts = Table::new(&[]);
+    facts.add_row(vec![cat.label(Label::Class), cat.port_class(report.class)]);
+    if let Some(service) = &report.service {
+        facts.add_row(vec![cat.label(Label::Service), service.name]);
+    }
+    if !report.suggestions.is_empty() {
+        let list: Vec<String> = report.suggestions.iter().map(ToString::to_string).collect();
+        facts.add_row(vec![
+            cat.label(Label::FreeNearby).to_string(),
+            list.join(", "),
+        ]);
+    }
+    facts.write(w, ui.color)?;
+
     super::explain::read_next(w, ui, &report.explain)
+}
+
+/// The processes `--kill` is about to stop, and the question: written before anything is
+/// signalled, so that the user answers knowing what each one is.
+pub fn question(w: &mut dyn Write, port: u16, holders: &[HolderOut], ui: &Ui) -> io::Result<()> {
+    let cat = ui.cat;
+    writeln!(w, "{}", ui.bold(&cat.text(&Text::KillHolders { port })))?;
+    for h in holders {
+        let line = cat.text(&Text::KillHolder {
+            pid: h.pid,
+            name: &h.name,
+            user: h.user.as_deref(),
+            running_s: h.running_s,
+        });
+        writeln!(w, "  {}", escape(&line))?;
+        let mut details = Table::new(&[]);
+        for (label, value) in [(Label::Command, &h.cmdline), (Label::Folder, &h.cwd)] {
+            if let Some(value) = value {
+                details.add_row(vec![
+                    Cell::new(format!("   {}", cat.label(label))),
+                    Cell::new(value),
+                ]);
+            }
+        }
+        details.write(w, ui.color)?;
+    }
+    write!(
+        w,
+        "{}",
+        escape(&cat.text(&Text::KillAsk {
+            count: holders.len()
+        }))
+    )
 }
 
 fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Result<()> {
@@ -107,6 +144,12 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
                     Signal::Kill => "SIGKILL",
                 })
                 .collect();
+            let outcome = match t.outcome {
+                KillOutcome::Permission => cat.text(&Text::KillBelongsTo {
+                    user: t.user.as_deref(),
+                }),
+                other => cat.kill_outcome(other).to_string(),
+            };
             table.add_row(vec![
                 Cell::new(t.pid),
                 Cell::new(&t.name),
@@ -115,7 +158,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
                 } else {
                     signals.join(", ")
                 }),
-                Cell::new(cat.kill_outcome(t.outcome)),
+                Cell::new(outcome),
             ]);
         }
         table.write(w, ui.color)?;
@@ -129,6 +172,22 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
             r.message
         )?;
     }
+    if kill
+        .refused
+        .iter()
+        .any(|r| r.reason == Refusal::ForeignPids)
+    {
+        writeln!(w, "{}", cat.text(&Text::KillForeignPids))?;
+    }
+    for u in &kill.unseen {
+        let text = cat.text(&Text::KillUnseen {
+            port,
+            at: &SocketAddr::new(u.ip, u.port).to_string(),
+            user: u.user.as_deref(),
+            needs_privilege: u.needs_privilege,
+        });
+        writeln!(w, "{}", escape(&text))?;
+    }
     let (text, color) = match kill.verdict {
         KillVerdict::NothingToKill => (cat.text(&Text::NothingToKill { port }), Color::Green),
         KillVerdict::Freed => (cat.text(&Text::KillFreed { port }), Color::Green),
@@ -136,10 +195,11 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
             let who = who(kill.taken_by.iter().map(|p| (p.name.as_str(), p.pid)));
             (cat.text(&Text::KillTakenBy { port, who: &who }), Color::Red)
         }
+        KillVerdict::NothingSent => (cat.text(&Text::KillNothingSent { port }), Color::Red),
         KillVerdict::NotFreed | KillVerdict::Cancelled => (
             cat.text(&Text::KillNotFreed {
                 port,
-                forced: kill.forced,
+                suggest_force: kill.force_would_help,
             }),
             Color::Red,
         ),

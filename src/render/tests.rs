@@ -541,6 +541,7 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
     let target = |pid, outcome| report::KillTarget {
         pid,
         name: "python3".into(),
+        user: Some("mina".into()),
         signals: if outcome == KillOutcome::AlreadyExited {
             Vec::new()
         } else {
@@ -599,14 +600,76 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
                 reason: Refusal::Init,
                 message: cat.refusal(Refusal::Init),
             }],
+            holders: Vec::new(),
+            unseen: Vec::new(),
             forced: false,
             cancelled: false,
             freed,
+            force_would_help: outcomes.contains(&KillOutcome::StillRunning),
             taken_by,
         });
         reports.push((name, lang, report));
     }
+    // Run as another user: root's process holds the port, hidden. Nothing is sent, and the
+    // advice is sudo, not --force.
+    for (name, lang) in [
+        ("kill_nothing_sent_en", Lang::En),
+        ("kill_nothing_sent_ko", Lang::Ko),
+    ] {
+        let mut report = port_report(lang, &table, true);
+        report.kill = Some(report::KillOut {
+            verdict: report::port::KillVerdict::NothingSent,
+            holders: Vec::new(),
+            targets: Vec::new(),
+            refused: Vec::new(),
+            unseen: vec![report::port::UnseenOut {
+                ip: "127.0.0.1".parse().unwrap(),
+                port: 5000,
+                user: Some("root".into()),
+                needs_privilege: true,
+            }],
+            forced: false,
+            cancelled: false,
+            freed: false,
+            force_would_help: false,
+            taken_by: Vec::new(),
+        });
+        reports.push((name, lang, report));
+    }
     reports
+}
+
+/// What the user sees before answering `--kill`'s question: each holder's command line,
+/// folder, user and how long it has run, then the question.
+#[test]
+fn kill_question_snapshots() {
+    let holders = vec![
+        report::port::HolderOut {
+            pid: 4200,
+            name: "flask".into(),
+            user: Some("mina".into()),
+            cmdline: Some("/usr/bin/python3 /home/mina/.venv/bin/flask run --debug".into()),
+            cwd: Some("/home/mina/app".into()),
+            running_s: Some(7500),
+        },
+        report::port::HolderOut {
+            pid: 4242,
+            name: "python3".into(),
+            user: Some("mina".into()),
+            cmdline: Some("/usr/bin/python3 /home/mina/.venv/bin/flask run --debug".into()),
+            cwd: None,
+            running_s: Some(42),
+        },
+    ];
+    for (name, lang) in [
+        ("kill_question_en", Lang::En),
+        ("kill_question_ko", Lang::Ko),
+    ] {
+        insta::assert_snapshot!(
+            name,
+            text(|w| super::port::question(w, 5000, &holders, &ui(lang)))
+        );
+    }
 }
 
 #[test]

@@ -12,7 +12,9 @@ use crate::analysis::sockets::{debugger_notes, port_notes, KillPlan, Refusal};
 use crate::analysis::topics::Topic;
 use crate::exit_codes::ExitCode;
 use crate::i18n::Catalogue;
-use crate::model::{BindError, DebugFinding, Host, KillOutcome, KillRun, Process, Signal};
+use crate::model::{
+    BindError, DebugFinding, HolderFacts, Host, KillOutcome, KillRun, Process, Signal,
+};
 use crate::model::{FirewallState, SocketTable};
 use crate::report::firewall::FirewallOut;
 
@@ -85,21 +87,31 @@ pub enum KillVerdict {
     Freed,
     /// Someone else took the port between the check and the signal.
     TakenAgain,
-    /// The port is still held.
+    /// Signals were sent, and the port is still held.
     NotFreed,
+    /// Nothing was signalled and the port is still held: its owners were refused, could not
+    /// be seen, or could not be verified (`refused`, `unseen`, the targets' outcomes say why).
+    NothingSent,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KillOut {
     pub verdict: KillVerdict,
+    /// The processes to stop as they were shown before the question (with `--yes`, as they
+    /// would have been): each opened and verified as a holder of the port.
+    pub holders: Vec<HolderOut>,
     pub targets: Vec<KillTarget>,
     pub refused: Vec<RefusedOut>,
+    /// Listening sockets on the port whose owner bindscope could not see.
+    pub unseen: Vec<UnseenOut>,
     /// SIGKILL was allowed (`--force`).
     pub forced: bool,
     /// The user answered no: nothing was signalled.
     pub cancelled: bool,
     /// No listening socket is left on the port.
     pub freed: bool,
+    /// SIGTERM was sent and ignored, and `--force` was not given: `--force` would send SIGKILL.
+    pub force_would_help: bool,
     /// When not freed: processes listening on the port now that were not there at the check
     /// (the port was taken again between the check and the signal). They are left alone.
     pub taken_by: Vec<Process>,
@@ -109,9 +121,34 @@ pub struct KillOut {
 pub struct KillTarget {
     pub pid: u32,
     pub name: String,
+    pub user: Option<String>,
     /// The signals sent, in order.
     pub signals: Vec<Signal>,
     pub outcome: KillOutcome,
+}
+
+/// A process `--kill` is about to stop, as the user sees it before answering.
+#[derive(Debug, Clone, Serialize)]
+pub struct HolderOut {
+    pub pid: u32,
+    pub name: String,
+    pub user: Option<String>,
+    pub cmdline: Option<String>,
+    /// Its working directory.
+    pub cwd: Option<String>,
+    /// Seconds since it started.
+    pub running_s: Option<u64>,
+}
+
+/// A listening socket whose owner could not be seen.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnseenOut {
+    pub ip: IpAddr,
+    pub port: u16,
+    /// The socket's owner as the kernel records it.
+    pub user: Option<String>,
+    /// Another user's processes were hidden from bindscope: sudo would show (and stop) it.
+    pub needs_privilege: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,11 +252,32 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
     }
 }
 
+/// The opened owners (`pid` with what was read through its handle) as the question shows them.
+pub fn holders<'f>(
+    table: &SocketTable,
+    opened: impl Iterator<Item = (u32, &'f HolderFacts)>,
+) -> Vec<HolderOut> {
+    opened
+        .map(|(pid, facts)| {
+            let process = table.process(pid);
+            HolderOut {
+                pid,
+                name: process.map_or_else(|| "?".to_string(), |p| p.name.clone()),
+                user: process.and_then(|p| p.user.clone()),
+                cmdline: process.and_then(|p| p.cmdline.clone()),
+                cwd: facts.cwd.clone(),
+                running_s: facts.running_for.map(|d| d.as_secs()),
+            }
+        })
+        .collect()
+}
+
 /// What `--kill` did: `run` is `None` when nothing was signalled (nobody to stop, or the user
-/// said no).
+/// said no); `holders` are what the question showed.
 pub fn kill(
     table: &SocketTable,
     plan: &KillPlan,
+    holders: Vec<HolderOut>,
     run: Option<KillRun>,
     forced: bool,
     cat: &dyn Catalogue,
@@ -230,6 +288,7 @@ pub fn kill(
         freed: !table.sockets.iter().any(|s| s.state.is_listening()),
         taken_by: Vec::new(),
     });
+    let sent = run.targets.iter().any(|t| !t.signals.is_empty());
     let verdict = if cancelled {
         KillVerdict::Cancelled
     } else if run.freed && run.targets.is_empty() && plan.refused.is_empty() {
@@ -238,21 +297,56 @@ pub fn kill(
         KillVerdict::Freed
     } else if !run.taken_by.is_empty() {
         KillVerdict::TakenAgain
+    } else if !sent {
+        KillVerdict::NothingSent
     } else {
         KillVerdict::NotFreed
     };
+    let force_would_help = !forced
+        && !run.freed
+        && run
+            .targets
+            .iter()
+            .any(|t| t.signals == [Signal::Terminate] && t.outcome == KillOutcome::StillRunning);
+    let user_of = |uid: Option<u32>| {
+        uid.and_then(|uid| {
+            table
+                .users
+                .iter()
+                .find(|(u, _)| *u == uid)
+                .map(|(_, name)| name.clone())
+        })
+    };
+    let unseen = if run.freed {
+        Vec::new()
+    } else {
+        table
+            .sockets
+            .iter()
+            .filter(|s| s.state.is_listening() && s.pids.is_empty())
+            .map(|s| UnseenOut {
+                ip: s.local.ip(),
+                port: s.local.port(),
+                user: user_of(s.uid),
+                needs_privilege: !table.owners_complete,
+            })
+            .collect()
+    };
     KillOut {
         verdict,
+        holders,
         targets: run
             .targets
             .into_iter()
-            .map(|t| KillTarget {
-                pid: t.pid,
-                name: table
-                    .process(t.pid)
-                    .map_or_else(|| "?".to_string(), |p| p.name.clone()),
-                signals: t.signals,
-                outcome: t.outcome,
+            .map(|t| {
+                let process = table.process(t.pid);
+                KillTarget {
+                    pid: t.pid,
+                    name: process.map_or_else(|| "?".to_string(), |p| p.name.clone()),
+                    user: process.and_then(|p| p.user.clone()),
+                    signals: t.signals,
+                    outcome: t.outcome,
+                }
             })
             .collect(),
         refused: plan
@@ -264,9 +358,11 @@ pub fn kill(
                 message: cat.refusal(reason),
             })
             .collect(),
+        unseen,
         forced,
         cancelled,
         freed: run.freed,
+        force_would_help,
         taken_by: run.taken_by,
     }
 }

@@ -38,11 +38,11 @@ const IFA_LOCAL: u16 = 2;
 const IFA_FLAGS: u16 = 8;
 use netlink_sys::protocols::NETLINK_ROUTE;
 
-use super::{portable_interfaces, unix, Platform};
+use super::{portable_interfaces, unix, Handle, Holder, Platform};
 use crate::model::{
-    AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, IfAddress, Interface,
-    IpCounters, Os, Process, Signal, SignalError, Socket, SocketQuery, SocketTable, Sysctls,
-    WslMode,
+    AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, HolderFacts, IfAddress,
+    Interface, IpCounters, Os, Process, Signal, SignalError, Socket, SocketQuery, SocketTable,
+    Sysctls, WslMode,
 };
 
 /// Linux, which overrides every default of the contract.
@@ -76,6 +76,40 @@ impl Platform for Current {
 
     fn signal(pid: u32, signal: Signal) -> Result<(), SignalError> {
         unix::signal(pid, signal)
+    }
+
+    /// The holder's /proc directory, opened and verified through it (start time, socket).
+    fn open_holder(process: &Process, sockets: &[Socket]) -> Result<Handle, SignalError> {
+        let inodes: Vec<u64> = sockets.iter().filter_map(|s| s.inode).collect();
+        procfs::open_holder(process.pid, process.start_time, &inodes).map(Handle::Proc)
+    }
+
+    /// Verified again through the directory opened at the check, then signalled through it.
+    fn signal_holder(holder: &Holder, signal: Signal) -> Result<(), SignalError> {
+        let Handle::Proc(dir) = &holder.handle else {
+            return Err(SignalError::Unsupported);
+        };
+        let inodes: Vec<u64> = holder.sockets.iter().filter_map(|s| s.inode).collect();
+        procfs::verify_at(dir, holder.process.start_time, &inodes)?;
+        procfs::signal_at(dir, signal)
+    }
+
+    fn holder_running(holder: &Holder) -> bool {
+        match &holder.handle {
+            Handle::Proc(dir) => procfs::runs_at(dir),
+            Handle::Number => false,
+        }
+    }
+
+    fn holder_facts(holder: &Holder) -> HolderFacts {
+        match &holder.handle {
+            Handle::Proc(dir) => procfs::facts_at(dir, holder.process.start_time),
+            Handle::Number => HolderFacts::default(),
+        }
+    }
+
+    fn foreign_pids() -> bool {
+        procfs::foreign_pids()
     }
 
     /// The interfaces' names are asked of firewalld for their zones.

@@ -12,7 +12,9 @@ use std::ffi::CStr;
 use rustix::fs::{openat, readlinkat_raw, Dir, Mode, OFlags, CWD};
 use rustix::io::Errno;
 
-use crate::model::Process;
+use std::time::Duration;
+
+use crate::model::{HolderFacts, Process, Signal, SignalError};
 
 #[derive(Default)]
 pub struct Owners {
@@ -236,16 +238,14 @@ pub fn env_var(pid: u32, name: &str) -> Option<String> {
 /// Whether `pid` runs: a zombie (exited, not yet reaped by its parent) does not, although
 /// `kill(pid, 0)` still finds it.
 pub fn alive(pid: u32) -> bool {
-    fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| {
-            let close = stat.rfind(')')?;
-            stat.get(close + 1..)?
-                .split_whitespace()
-                .next()
-                .map(str::to_string)
-        })
-        .is_some_and(|state| !matches!(state.as_str(), "Z" | "X" | "x"))
+    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| runs(&stat))
+}
+
+/// Whether a `stat` line is a running process's, not a zombie's.
+fn runs(stat: &str) -> bool {
+    stat.rfind(')')
+        .and_then(|close| stat.get(close + 1..)?.split_whitespace().next())
+        .is_some_and(|state| !matches!(state, "Z" | "X" | "x"))
 }
 
 /// `pid (comm) state ppid … starttime …`: the name may hold spaces and parentheses, so the
@@ -261,29 +261,128 @@ fn parse_stat(stat: &str) -> Option<(String, u32, u64)> {
 }
 
 /// Whether `pid` is still the process that was seen (same start time) and still holds the
-/// socket `inode`: checked right before it is signalled.
+/// socket `inode`.
 pub fn still_holds(pid: u32, start_time: Option<u64>, inode: Option<u64>) -> bool {
-    let Some(now) = fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| parse_stat(&s))
-    else {
-        return false;
-    };
-    if start_time.is_some_and(|t| t != now.2) {
-        return false;
+    inode.is_some_and(|inode| open_holder(pid, start_time, &[inode]).is_ok())
+}
+
+/// Opens /proc/PID if it is still the process that was seen (same start time) and still
+/// holds one of the sockets `inodes`. The directory stays this process's: once it exits, what
+/// is read through it fails, even when its number is given to a new process.
+pub fn open_holder(
+    pid: u32,
+    start_time: Option<u64>,
+    inodes: &[u64],
+) -> Result<OwnedFd, SignalError> {
+    let dir = open_dir(CWD, &format!("/proc/{pid}")).map_err(|_| SignalError::Gone)?;
+    verify_at(&dir, start_time, inodes)?;
+    Ok(dir)
+}
+
+/// Through an opened /proc/PID: the process runs, started when it was seen, and holds one of
+/// `inodes`. A start time unknown at the check cannot tell a new process from the one seen,
+/// so it fails the check.
+pub fn verify_at(
+    dir: &OwnedFd,
+    start_time: Option<u64>,
+    inodes: &[u64],
+) -> Result<(), SignalError> {
+    let mut buf = Vec::with_capacity(512);
+    let stat = read_at(dir, "stat", &mut buf).ok_or(SignalError::Gone)?;
+    let stat = String::from_utf8_lossy(stat);
+    if !runs(&stat) {
+        return Err(SignalError::Gone);
     }
-    let Some(inode) = inode else {
-        return false;
+    let (_, _, started) = parse_stat(&stat).ok_or(SignalError::Gone)?;
+    if start_time.is_none_or(|t| t != started) {
+        return Err(SignalError::NotHolding);
+    }
+    let fds = match open_dir(dir, "fd") {
+        Ok(fds) => fds,
+        Err(Errno::ACCESS) | Err(Errno::PERM) => return Err(SignalError::Permission),
+        Err(_) => return Err(SignalError::Gone),
     };
-    let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return false;
+    let Ok(mut listing) = Dir::new(fds) else {
+        return Err(SignalError::Gone);
     };
-    fds.flatten().any(|fd| {
-        fs::read_link(fd.path())
+    let names: Vec<u32> = listing
+        .by_ref()
+        .flatten()
+        .filter_map(|e| number(e.file_name().to_bytes()))
+        .collect();
+    let Ok(fds) = listing.fd() else {
+        return Err(SignalError::Gone);
+    };
+    let (mut link, mut name) = ([0u8; 64], [0u8; 12]);
+    let holds = names.into_iter().any(|fd| {
+        readlinkat_raw(fds, c_number(fd, &mut name), &mut link[..])
             .ok()
-            .and_then(|l| socket_inode(l.as_os_str().as_encoded_bytes()))
-            == Some(inode)
+            .and_then(|len| socket_inode(&link[..len]))
+            .is_some_and(|inode| inodes.contains(&inode))
+    });
+    if holds {
+        Ok(())
+    } else {
+        Err(SignalError::NotHolding)
+    }
+}
+
+/// Whether the process of an opened /proc/PID still runs.
+pub fn runs_at(dir: &OwnedFd) -> bool {
+    let mut buf = Vec::with_capacity(512);
+    read_at(dir, "stat", &mut buf).is_some_and(|stat| runs(&String::from_utf8_lossy(stat)))
+}
+
+/// Sends `signal` through an opened /proc/PID (pidfd_send_signal takes such a directory as a
+/// process handle): it reaches that process or none, never another with the same number.
+pub fn signal_at(dir: &OwnedFd, signal: Signal) -> Result<(), SignalError> {
+    let signal = match signal {
+        Signal::Terminate => rustix::process::Signal::TERM,
+        Signal::Kill => rustix::process::Signal::KILL,
+    };
+    rustix::process::pidfd_send_signal(dir, signal).map_err(|e| match e {
+        Errno::SRCH => SignalError::Gone,
+        Errno::PERM => SignalError::Permission,
+        // The process is in a pid namespace that is neither this one nor inside it.
+        Errno::INVAL => SignalError::OtherNamespace,
+        // Before Linux 5.1 (ENOSYS), or a /proc that gives no process handles (EBADF): the
+        // number alone is not trusted, so nothing is sent.
+        Errno::NOSYS | Errno::BADF => SignalError::Unsupported,
+        other => SignalError::Other(other.to_string()),
     })
+}
+
+/// Where the process of an opened /proc/PID works, and how long it has run.
+pub fn facts_at(dir: &OwnedFd, start_time: Option<u64>) -> HolderFacts {
+    let mut link = vec![0u8; 4096];
+    let cwd = readlinkat_raw(dir, c"cwd", &mut link[..])
+        .ok()
+        .map(|len| String::from_utf8_lossy(&link[..len]).into_owned());
+    let running_for = start_time.and_then(|ticks| {
+        let uptime: f64 = fs::read_to_string("/proc/uptime")
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
+        let per_second = rustix::param::clock_ticks_per_second();
+        let started = ticks as f64 / per_second as f64;
+        (uptime >= started).then(|| Duration::from_secs_f64(uptime - started))
+    });
+    HolderFacts { cwd, running_for }
+}
+
+/// Whether /proc is another pid namespace's than this process's: `unshare --pid --fork`
+/// without `--mount-proc`, or a container given its host's /proc. /proc/self names this
+/// process by its number in the namespace that mounted /proc; where that is not our own
+/// number (or we are not in that namespace at all, and /proc/self does not resolve), every
+/// pid read in /proc may be another process's here.
+pub fn foreign_pids() -> bool {
+    let own = rustix::process::getpid().as_raw_nonzero().get();
+    fs::read_link("/proc/self")
+        .ok()
+        .and_then(|link| link.to_str()?.parse::<i32>().ok())
+        != Some(own)
 }
 
 #[cfg(test)]
@@ -357,5 +456,47 @@ mod tests {
             me.start_time,
             socket.inode
         ));
+    }
+
+    #[test]
+    fn our_own_proc_is_this_namespaces() {
+        assert!(!foreign_pids(), "/proc/self names this process");
+    }
+
+    #[test]
+    fn a_holder_is_signalled_through_its_handle_and_the_handle_outlives_its_number() {
+        // A child of this test that holds a listening socket it inherited.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .stdin(std::process::Stdio::from(std::os::fd::OwnedFd::from(
+                listener.try_clone().unwrap(),
+            )))
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let table =
+            super::super::sockets::socket_table(crate::platform::SocketQuery::Port(port)).unwrap();
+        let inode = table.sockets[0].inode.unwrap();
+        let started = table.process(pid).and_then(|p| p.start_time);
+        assert!(started.is_some(), "the child is among the owners");
+        // A wrong start time is another process with the same number: not opened.
+        assert_eq!(
+            open_holder(pid, started.map(|t| t + 1), &[inode]).unwrap_err(),
+            SignalError::NotHolding
+        );
+        let dir = open_holder(pid, started, &[inode]).expect("the child holds the socket");
+        assert!(facts_at(&dir, started).running_for.is_some());
+        assert_eq!(
+            verify_at(&dir, started, &[inode + 1]),
+            Err(SignalError::NotHolding)
+        );
+        signal_at(&dir, Signal::Terminate).unwrap();
+        child.wait().unwrap();
+        // Reaped: its number may be anyone's now, but the handle still names it, and it is gone.
+        assert!(!runs_at(&dir));
+        assert_eq!(verify_at(&dir, started, &[inode]), Err(SignalError::Gone));
+        assert_eq!(signal_at(&dir, Signal::Kill), Err(SignalError::Gone));
     }
 }
