@@ -721,7 +721,7 @@ impl Catalogue for En {
             InputError::KillNeedsConfirmation { port } => format!("refusing to stop the owners of port {port} without confirmation: there is no terminal to ask on; add --yes to confirm"),
             InputError::UnknownTopic { value, suggestion } => format!("there is no page about '{value}'{}; topics: {}", did_you_mean(suggestion.as_deref()), Topic::names()),
             InputError::UnknownManPage { value, suggestion } => format!("there is no command '{value}'{}; e.g. bindscope man expose", did_you_mean(suggestion.as_deref())),
-            InputError::NotLocal { ip, lan } => self.note(&Note::NotLocal { ip: *ip, lan: lan.clone() }),
+            InputError::NotLocal { ip, lan } => format!("{} (list: bindscope interfaces)", self.note(&Note::NotLocal { ip: *ip, lan: lan.clone() })),
             InputError::Usage(usage) => usage_error(usage),
         }
     }

@@ -754,7 +754,7 @@ impl Catalogue for Ko {
             InputError::BadPortList { value } => format!("'{value}'에 빈 항목이 있습니다: 포트와 범위를 쉼표로 구분해 쓰세요. 예: -p 5000,8000-8010"),
             InputError::BadHost { value } => format!("'{value}'{} IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)", topic(value)),
             InputError::Unresolved { name } => format!("'{name}' 이름으로 찾은 주소가 없습니다. 철자를 확인하거나 IP 주소를 주세요"),
-            InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요"),
+            InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요. 예: 호스트에만 :{in_host}"),
             InputError::PortGivenTwice { top, own, option } => format!("포트를 두 번 주었습니다: 명령 앞의 -p {top}, 그리고 {option} {own}. 하나만 주세요. 예: bindscope {option} {own}"),
             InputError::UnknownZone { zone } => format!("존 '{zone}'{} 이 컴퓨터의 인터페이스가 아닙니다. 이 컴퓨터의 인터페이스를 쓰세요. 예: fe80::1%eth0 (목록: bindscope interfaces)", topic(zone)),
             InputError::RangeReversed { low, high } => format!("범위 {low}-{high}{} 거꾸로입니다. 작은 포트를 먼저 쓰세요. 예: {high}-{low}", subject(&high.to_string())),
@@ -773,7 +773,7 @@ impl Catalogue for Ko {
             InputError::KillNeedsConfirmation { port } => format!("{port}번 포트를 쓰는 프로세스를 확인 없이 멈추지 않습니다: 물어볼 터미널이 없습니다. 확인하려면 --yes를 붙이세요"),
             InputError::UnknownTopic { value, suggestion } => format!("'{value}'에 대한 설명 페이지가 없습니다.{} 주제: {}", did_you_mean(suggestion.as_deref()), Topic::names()),
             InputError::UnknownManPage { value, suggestion } => format!("없는 명령입니다: '{value}'.{} 예: bindscope man expose", did_you_mean(suggestion.as_deref())),
-            InputError::NotLocal { ip, lan } => self.note(&Note::NotLocal { ip: *ip, lan: lan.clone() }),
+            InputError::NotLocal { ip, lan } => format!("{} (목록: bindscope interfaces)", self.note(&Note::NotLocal { ip: *ip, lan: lan.clone() })),
             InputError::Usage(usage) => usage_error(usage),
         }
     }
