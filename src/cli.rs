@@ -3,7 +3,9 @@
 //! as strings here and parsed by `parse`.
 
 use clap::builder::PossibleValue;
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use std::ffi::OsString;
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -168,7 +170,10 @@ pub enum Command {
     Completions(CompletionsArgs),
 
     /// The man page, generated from these options: bindscope man > bindscope.1
-    Man,
+    #[command(
+        after_help = "Each command has its page too: bindscope man expose > bindscope-expose.1"
+    )]
+    Man(ManArgs),
 }
 
 // The argument structs carry no doc comment of their own: the variant's comment above is the
@@ -403,6 +408,13 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ManArgs {
+    /// This command's page (bindscope-COMMAND(1)), e.g. expose
+    #[arg(value_name = "COMMAND", allow_hyphen_values = true)]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum, value_name = "SHELL")]
@@ -488,6 +500,304 @@ pub fn language(choice: Option<LangChoice>, env: &Env) -> Lang {
     }
 }
 
+/// The language for parsing the command line itself, from `--lang` as typed (the last one
+/// given wins, as clap takes it) or the environment.
+pub fn language_of_args(args: &[OsString], env: &Env) -> Lang {
+    let mut choice = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(value) = value {
+            choice = LangChoice::from_str(&value, true).ok().or(choice);
+        }
+    }
+    language(choice, env)
+}
+
+/// Parses the command line with help and errors in `lang`.
+pub fn parse_args(args: Vec<OsString>, lang: Lang) -> Result<Cli, (clap::Error, Option<String>)> {
+    let subcommand = typed_subcommand(&args);
+    let mut cmd = command(lang);
+    cmd.try_get_matches_from_mut(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| (e, subcommand))
+}
+
+/// The subcommand the user typed (its name, not an alias), for the error's pointer to help.
+fn typed_subcommand(args: &[OsString]) -> Option<String> {
+    let cmd = Cli::command();
+    args.iter().skip(1).find_map(|a| {
+        let word = a.to_str()?;
+        cmd.get_subcommands()
+            .find(|s| s.get_name() == word || s.get_all_aliases().any(|al| al == word))
+            .map(|s| s.get_name().to_string())
+    })
+}
+
+/// The clap command with `--help` in `lang`. English is the definition's own; Korean comes
+/// from the catalogue, every about, argument help, heading and the usage line.
+pub fn command(lang: Lang) -> clap::Command {
+    let mut cmd = Cli::command();
+    match lang {
+        Lang::En => cmd,
+        Lang::Ko => {
+            cmd.build();
+            korean(cmd, "")
+        }
+    }
+}
+
+fn korean(mut cmd: clap::Command, name: &str) -> clap::Command {
+    let words = |key: &str| crate::i18n::korean_help_words(key).unwrap_or_default();
+    let about_key = name.to_string();
+    cmd = cmd.about(words(&about_key));
+    cmd = match name {
+        "" => cmd
+            .long_about(words(".long"))
+            .after_help(crate::i18n::KOREAN_EXIT_CODES),
+        _ => {
+            let after = cmd
+                .get_after_help()
+                .map(|_| words(&format!("{name}.after")));
+            cmd.long_about(None::<&str>).after_help(after)
+        }
+    };
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let key = match name {
+            "" => format!(".{id}"),
+            _ => format!("{name}.{id}"),
+        };
+        let help = crate::i18n::korean_help_words(&key)
+            .or_else(|| crate::i18n::korean_help_words(&format!("*.{id}")))
+            .unwrap_or_default();
+        cmd = cmd.mut_arg(&id, |arg| korean_arg(arg, help));
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let mut list = String::new();
+    if !subs.is_empty() {
+        list = korean_command_list(&cmd);
+        cmd = cmd.subcommand_value_name(words("value.command"));
+    }
+    let usage = cmd
+        .render_usage()
+        .to_string()
+        .replace("Usage: ", "")
+        .replace("[OPTIONS]", words("value.options"))
+        .replace("<COMMAND>", &format!("<{}>", words("value.command")))
+        .replace("[COMMAND]", &format!("[{}]", words("value.command")));
+    cmd = cmd.override_usage(usage.trim_end().to_string());
+    for sub in &subs {
+        cmd = cmd.mut_subcommand(sub, |s| korean(s, sub).hide(true));
+    }
+    cmd.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{list}{{all-args}}{{after-help}}",
+        words("heading.usage")
+    ))
+}
+
+/// An argument's Korean help, with the default, the possible values and the aliases clap would
+/// add in English.
+fn korean_arg(arg: clap::Arg, help: &'static str) -> clap::Arg {
+    let words = |key: &str| crate::i18n::korean_help_words(key).unwrap_or_default();
+    let mut text = help.to_string();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if arg.get_action().takes_values() && !defaults.is_empty() && !arg.is_hide_default_value_set() {
+        text.push_str(&format!(
+            " [{}: {}]",
+            words("spec.default"),
+            defaults.join(", ")
+        ));
+    }
+    let possible: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !possible.is_empty() && !arg.is_hide_possible_values_set() {
+        text.push_str(&format!(
+            " [{}: {}]",
+            words("spec.possible"),
+            possible.join(", ")
+        ));
+    }
+    let heading = match arg.is_positional() {
+        true => words("heading.arguments"),
+        false => words("heading.options"),
+    };
+    arg.help(text)
+        .long_help(None::<&str>)
+        .hide_default_value(true)
+        .hide_possible_values(true)
+        .help_heading(heading)
+}
+
+/// The commands as clap lists them, in Korean words (clap's own list would add `[aliases: …]`).
+fn korean_command_list(cmd: &clap::Command) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let words = |key: &str| crate::i18n::korean_help_words(key).unwrap_or_default();
+    let rows: Vec<(String, String)> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| {
+            let name = s.get_name();
+            let mut about = words(name).to_string();
+            let aliases: Vec<&str> = s.get_visible_aliases().collect();
+            if !aliases.is_empty() {
+                about.push_str(&format!(
+                    " [{}: {}]",
+                    words("spec.aliases"),
+                    aliases.join(", ")
+                ));
+            }
+            (name.to_string(), about)
+        })
+        .collect();
+    let width = rows.iter().map(|(n, _)| n.width()).max().unwrap_or(0);
+    let mut out = format!("{}\n", words("heading.commands"));
+    for (name, about) in rows {
+        out.push_str(&format!("  {name:<width$}  {about}\n"));
+    }
+    out.push('\n');
+    out
+}
+
+/// clap's error as one of ours, by its kind, with what it quotes cut short.
+pub fn usage_error(e: &clap::Error, command: Option<String>) -> InputError {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let strings = |kind| -> Vec<String> {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => vec![s.clone()],
+            Some(ContextValue::Strings(v)) => v.clone(),
+            Some(ContextValue::StyledStr(s)) => vec![s.to_string()],
+            Some(ContextValue::StyledStrs(v)) => v.iter().map(ToString::to_string).collect(),
+            Some(ContextValue::Number(n)) => vec![n.to_string()],
+            _ => Vec::new(),
+        }
+    };
+    let one = |kind| strings(kind).into_iter().next().map(|s| parse::shown(&s));
+    // `--lang <LANG>` is named as the user types it: `--lang`.
+    let option = |kind| {
+        one(kind)
+            .map(|o| {
+                o.split(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_matches(['<', '>'])
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let usage = match e.kind() {
+        ErrorKind::InvalidSubcommand => {
+            let value = one(ContextKind::InvalidSubcommand).unwrap_or_default();
+            // The nearest name, not clap's nearest alias: `listener` is `listeners`, not `ls`.
+            let cmd = Cli::command();
+            let suggestion = closest(&value, command_names(&cmd))
+                .map(str::to_string)
+                .or_else(|| one(ContextKind::SuggestedSubcommand));
+            crate::error::UsageError::UnknownCommand { value, suggestion }
+        }
+        ErrorKind::UnknownArgument => {
+            let value = one(ContextKind::InvalidArg).unwrap_or_default();
+            if value.starts_with('-') && value.len() > 1 && parse::port(&value).is_err() {
+                crate::error::UsageError::UnknownOption {
+                    command,
+                    value,
+                    suggestion: one(ContextKind::SuggestedArg),
+                }
+            } else {
+                let port_option = match command.as_deref() {
+                    Some("urls" | "serve" | "wait") => Some("-p"),
+                    Some("free") => Some("--near"),
+                    _ => None,
+                }
+                .filter(|_| parse::port(&value).is_ok());
+                crate::error::UsageError::UnexpectedValue {
+                    command,
+                    value,
+                    port_option,
+                }
+            }
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = one(ContextKind::InvalidValue).unwrap_or_default();
+            let possible: Vec<String> = strings(ContextKind::ValidValue);
+            match (value.is_empty(), possible.is_empty()) {
+                (true, true) => crate::error::UsageError::MissingValue {
+                    command,
+                    option: option(ContextKind::InvalidArg),
+                },
+                _ => crate::error::UsageError::InvalidValue {
+                    option: option(ContextKind::InvalidArg),
+                    value,
+                    possible,
+                    suggestion: one(ContextKind::SuggestedValue),
+                },
+            }
+        }
+        ErrorKind::MissingRequiredArgument => crate::error::UsageError::MissingArguments {
+            command,
+            args: strings(ContextKind::InvalidArg)
+                .iter()
+                .map(|a| parse::shown(a))
+                .collect(),
+        },
+        ErrorKind::ArgumentConflict => crate::error::UsageError::Conflict {
+            option: option(ContextKind::InvalidArg),
+            other: option(ContextKind::PriorArg),
+        },
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues | ErrorKind::NoEquals => {
+            crate::error::UsageError::MissingValue {
+                command,
+                option: option(ContextKind::InvalidArg),
+            }
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            crate::error::UsageError::Other {
+                command,
+                text: parse::shown(first.strip_prefix("error: ").unwrap_or(first)),
+            }
+        }
+    };
+    InputError::Usage(usage)
+}
+
+/// The name among `names` a slip of the keyboard away from `typed`.
+fn closest<'a>(typed: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    names
+        .map(|n| (strsim::levenshtein(typed, n), n))
+        .filter(|&(d, _)| d <= 2 && d < typed.chars().count())
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, n)| n)
+}
+
+fn command_names(cmd: &clap::Command) -> impl Iterator<Item = &str> {
+    cmd.get_subcommands()
+        .map(|s| s.get_name())
+        .filter(|n| *n != "help")
+}
+
 pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
     let output = output(&cli.global, env);
     let top = TopPort(cli.port.as_deref());
@@ -507,7 +817,7 @@ pub fn config(cli: Cli, env: &Env) -> Result<Config, InputError> {
         Some(Command::Wait(args)) => Action::Wait(args.options(top)?),
         Some(Command::Explain(args)) => args.action(top)?,
         Some(Command::Completions(args)) => args.action(top)?,
-        Some(Command::Man) => man_page(top)?,
+        Some(Command::Man(args)) => args.action(top)?,
     };
     Ok(Config {
         output,
@@ -671,6 +981,14 @@ impl PortArgs {
 impl ProbeArgs {
     fn options(self, top: TopPort) -> Result<ProbeOptions, InputError> {
         let target = self.target.as_deref().map(parse::host_input).transpose()?;
+        // What cannot be looked up is bad input, as for expose: `probe 'a b'`, `probe '*'`.
+        if let Some(HostSpec::Name(name)) = target.as_ref().map(|t| &t.host) {
+            if !parse::is_hostname(name) {
+                return Err(InputError::BadHost {
+                    value: parse::shown(name),
+                });
+            }
+        }
         let listed = top.or_own(self.port.as_deref(), "probe -p", |p| {
             parse::port_list(p, MAX_PROBE_PORTS)
         })?;
@@ -745,7 +1063,7 @@ impl FreeArgs {
             false => self
                 .hosts
                 .iter()
-                .map(|h| address(h))
+                .map(|h| address_with_zone(h))
                 .collect::<Result<_, _>>()?,
         };
         let count = match self.count {
@@ -839,6 +1157,7 @@ impl ExplainArgs {
             .map(|t| {
                 Topic::find(&t).ok_or_else(|| InputError::UnknownTopic {
                     value: parse::shown(&t),
+                    suggestion: Topic::closest(&t).map(Topic::name),
                 })
             })
             .transpose()?;
@@ -855,13 +1174,38 @@ impl CompletionsArgs {
     }
 }
 
-fn man_page(top: TopPort) -> Result<Action, InputError> {
-    top.unused()?;
-    let mut text = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut text)
-        .expect("writing to memory cannot fail");
-    Ok(generated("man", text))
+impl ManArgs {
+    /// The program's page, or one command's: `bindscope-expose(1)`, which the program's page
+    /// names under SUBCOMMANDS.
+    fn action(self, top: TopPort) -> Result<Action, InputError> {
+        top.unused()?;
+        let mut cmd = Cli::command();
+        cmd.build();
+        let page = match self.command.as_deref() {
+            None => cmd,
+            Some(name) => {
+                let found = cmd
+                    .get_subcommands()
+                    .find(|s| s.get_name() == name || s.get_all_aliases().any(|a| a == name))
+                    .filter(|s| s.get_name() != "help")
+                    .cloned();
+                match found {
+                    Some(sub) => sub,
+                    None => {
+                        return Err(InputError::UnknownManPage {
+                            value: parse::shown(name),
+                            suggestion: closest(name, command_names(&cmd)).map(str::to_string),
+                        })
+                    }
+                }
+            }
+        };
+        let mut text = Vec::new();
+        clap_mangen::Man::new(page)
+            .render(&mut text)
+            .expect("writing to memory cannot fail");
+        Ok(generated("man", text))
+    }
 }
 
 fn generated(name: &'static str, text: Vec<u8>) -> Action {
@@ -885,6 +1229,19 @@ fn address(value: &str) -> Result<IpAddr, InputError> {
     ip_of(&parse::host_input(value)?).ok_or_else(|| InputError::HostNotIp {
         value: parse::shown(value),
     })
+}
+
+/// An address with its zone (`fe80::1%eth0`), where only an address will do.
+fn address_with_zone(value: &str) -> Result<(IpAddr, Option<String>), InputError> {
+    let input = parse::host_input(value)?;
+    let ip = ip_of(&input).ok_or_else(|| InputError::HostNotIp {
+        value: parse::shown(value),
+    })?;
+    let zone = match input.host {
+        HostSpec::Ip { zone, .. } => zone,
+        HostSpec::Name(_) => None,
+    };
+    Ok((ip, zone))
 }
 
 /// A port may come in the host (`0.0.0.0:8000`, a URL) or with `-p`; both must agree.
@@ -958,6 +1315,151 @@ mod tests {
             .render_long_help()
             .to_string();
         insta::assert_snapshot!(help);
+    }
+
+    #[test]
+    fn help_snapshot_in_korean() {
+        let mut cmd = command(Lang::Ko).term_width(100);
+        insta::assert_snapshot!(cmd.render_long_help().to_string());
+        let expose = cmd.find_subcommand_mut("expose").unwrap();
+        insta::assert_snapshot!(
+            "help_snapshot_in_korean_expose",
+            expose.render_help().to_string()
+        );
+    }
+
+    /// Every command and argument has Korean words: nothing of the English definition shows
+    /// through under --lang ko.
+    #[test]
+    fn korean_help_is_complete() {
+        fn walk(cmd: &mut clap::Command, path: &str) {
+            let hangul = |s: &str| s.chars().any(|c| ('가'..='힣').contains(&c));
+            let help = cmd.render_long_help().to_string();
+            for english in [
+                "Usage:",
+                "Options:",
+                "Arguments:",
+                "Commands:",
+                "[default:",
+                "[possible values:",
+                "[aliases:",
+                "Print help",
+            ] {
+                assert!(!help.contains(english), "{path}: {english}\n{help}");
+            }
+            for arg in cmd.get_arguments() {
+                let text = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                assert!(hangul(&text), "{path} {}: {text:?}", arg.get_id());
+            }
+            let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+            assert!(hangul(&about), "{path}: {about:?}");
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .collect();
+            for name in names {
+                walk(
+                    cmd.find_subcommand_mut(&name).unwrap(),
+                    &format!("{path} {name}"),
+                );
+            }
+        }
+        walk(&mut command(Lang::Ko), "bindscope");
+    }
+
+    fn usage(args: &[&str], lang: Lang) -> String {
+        let args: Vec<OsString> = std::iter::once("bindscope")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        let (e, command) = parse_args(args, lang).expect_err("a usage error");
+        lang.catalogue().input_error(&usage_error(&e, command))
+    }
+
+    #[test]
+    fn usage_errors_speak_the_language_and_suggest() {
+        for (args, en, ko) in [
+            (
+                &["exposee"][..],
+                "did you mean 'expose'?",
+                "혹시 'expose'인가요?",
+            ),
+            (
+                &["interface"],
+                "did you mean 'interfaces'?",
+                "혹시 'interfaces'인가요?",
+            ),
+            (
+                &["listener"],
+                "did you mean 'listeners'?",
+                "혹시 'listeners'인가요?",
+            ),
+            (
+                &["urls", "--qrr"],
+                "did you mean '--qr'?",
+                "혹시 '--qr'인가요?",
+            ),
+            (
+                &["urls", "5000"],
+                "bindscope urls -p 5000",
+                "bindscope urls -p 5000",
+            ),
+            (
+                &["free", "5000"],
+                "bindscope free --near 5000",
+                "bindscope free --near 5000",
+            ),
+            (
+                &["expose"],
+                "missing <HOST>",
+                "꼭 필요한 인자가 빠졌습니다: <HOST>",
+            ),
+            (
+                &["--color", "purple"],
+                "possible values: auto, always, never",
+                "쓸 수 있는 값: auto, always, never",
+            ),
+            (
+                &["listeners", "--tcp", "--udp"],
+                "--tcp cannot be used with --udp",
+                "--tcp와 --udp는 함께 쓸 수 없습니다",
+            ),
+        ] {
+            let english = usage(args, Lang::En);
+            assert!(english.contains(en), "{args:?}: {english}");
+            let korean = usage(args, Lang::Ko);
+            assert!(korean.contains(ko), "{args:?}: {korean}");
+            assert!(
+                !korean.contains("unexpected") && !korean.contains("required"),
+                "{korean}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_language_of_the_command_line_is_known_before_parsing() {
+        let args = |a: &[&str]| -> Vec<OsString> { a.iter().map(OsString::from).collect() };
+        let e = env(&[], false);
+        assert_eq!(
+            language_of_args(&args(&["b", "--lang", "ko", "x"]), &e),
+            Lang::Ko
+        );
+        assert_eq!(language_of_args(&args(&["b", "--lang=ko"]), &e), Lang::Ko);
+        assert_eq!(
+            language_of_args(&args(&["b", "--lang", "xx"]), &e),
+            Lang::En
+        );
+        assert_eq!(
+            language_of_args(&args(&["b"]), &env(&[("LANG", "ko_KR.UTF-8")], false)),
+            Lang::Ko
+        );
+        assert_eq!(
+            language_of_args(
+                &args(&["b", "--lang", "en"]),
+                &env(&[("LANG", "ko_KR")], false)
+            ),
+            Lang::En
+        );
     }
 
     #[test]
@@ -1145,6 +1647,19 @@ mod tests {
             action(&["man"]),
             Action::Generated { name: "man", .. }
         ));
+        match action(&["man", "expose"]) {
+            Action::Generated { text, .. } => {
+                assert!(text.contains("bindscope\\-expose"), "{text}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse(&["man", "exposee"], &e).unwrap_err(),
+            InputError::UnknownManPage {
+                value: "exposee".into(),
+                suggestion: Some("expose".into())
+            }
+        );
     }
 
     #[test]

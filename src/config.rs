@@ -39,8 +39,11 @@ pub const DEFAULT_PORT: u16 = 5000;
 impl FreeOptions {
     /// The default hosts: a specific and a wildcard bind conflict, so a port for a dev server
     /// must bind on both.
-    pub fn default_hosts() -> Vec<IpAddr> {
-        vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0])]
+    pub fn default_hosts() -> Vec<(IpAddr, Option<String>)> {
+        vec![
+            (IpAddr::from([127, 0, 0, 1]), None),
+            (IpAddr::from([0, 0, 0, 0]), None),
+        ]
     }
 }
 
@@ -161,8 +164,8 @@ pub struct KillOptions {
 pub struct FreeOptions {
     pub near: u16,
     pub count: usize,
-    /// Every port returned binds on each of these.
-    pub hosts: Vec<IpAddr>,
+    /// Every port returned binds on each of these; a link-local address with its zone.
+    pub hosts: Vec<(IpAddr, Option<String>)>,
     pub range: (u16, u16),
 }
 

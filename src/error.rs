@@ -130,9 +130,69 @@ pub enum InputError {
     BadPortList {
         value: String,
     },
-    /// `explain` of a topic there is no page for.
+    /// `explain` of a topic there is no page for, and the nearest name if one is close.
     UnknownTopic {
         value: String,
+        suggestion: Option<&'static str>,
+    },
+    /// `man` of a command there is none of.
+    UnknownManPage {
+        value: String,
+        suggestion: Option<String>,
+    },
+    /// An address this machine does not have, where a real bind is needed (`free --host`):
+    /// the bind could only fail with "cannot assign requested address".
+    NotLocal {
+        ip: std::net::IpAddr,
+        /// This machine's LAN address and its interface, to use instead.
+        lan: Option<(std::net::IpAddr, String)>,
+    },
+    /// The command line as clap read it: an unknown command or option, a missing argument.
+    Usage(UsageError),
+}
+
+/// What clap found wrong with the command line, by kind, with the values it quotes already cut
+/// short. `command` is the subcommand typed (`urls`), for the pointer to its `--help`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageError {
+    UnknownCommand {
+        value: String,
+        suggestion: Option<String>,
+    },
+    UnknownOption {
+        command: Option<String>,
+        value: String,
+        suggestion: Option<String>,
+    },
+    /// A value the command takes no place for: `urls 5000`. `port_option` is how the command
+    /// takes a port, when the value is one.
+    UnexpectedValue {
+        command: Option<String>,
+        value: String,
+        port_option: Option<&'static str>,
+    },
+    InvalidValue {
+        option: String,
+        value: String,
+        possible: Vec<String>,
+        suggestion: Option<String>,
+    },
+    MissingValue {
+        command: Option<String>,
+        option: String,
+    },
+    MissingArguments {
+        command: Option<String>,
+        args: Vec<String>,
+    },
+    Conflict {
+        option: String,
+        other: String,
+    },
+    /// Any other kind, with clap's own first line.
+    Other {
+        command: Option<String>,
+        text: String,
     },
 }
 

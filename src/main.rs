@@ -4,16 +4,12 @@
 use std::io::{self, IsTerminal, Write};
 
 use clap::error::ErrorKind;
-use clap::Parser;
 
-use bindscope::cli::{self, Cli, Env};
+use bindscope::cli::{self, Env};
 use bindscope::error::{InputError, SystemError};
 use bindscope::exit_codes::ExitCode;
 use bindscope::i18n::Lang;
-use bindscope::sanitize::{escape, shorten_quoted};
-
-/// How much of a value clap quotes back an error line repeats.
-const QUOTED_LEN: usize = 80;
+use bindscope::sanitize::escape;
 
 fn main() -> std::process::ExitCode {
     let env = Env::from_process(
@@ -21,9 +17,11 @@ fn main() -> std::process::ExitCode {
         io::stdin().is_terminal(),
         io::stderr().is_terminal(),
     );
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = cli::language_of_args(&args, &env);
+    let cli = match cli::parse_args(args, early) {
         Ok(cli) => cli,
-        Err(e) => return usage_error(&e).into(),
+        Err((e, command)) => return usage_error(&e, command, early).into(),
     };
     let lang = cli::language(Some(cli.global.lang), &env);
     let config = match cli::config(cli, &env) {
@@ -50,36 +48,14 @@ fn say(message: &str) {
     eprintln!("bindscope: {}", escape(message));
 }
 
-/// clap's own errors (unknown flags, missing arguments) on one line, the values it quotes cut
-/// short; help and version as is.
-fn usage_error(e: &clap::Error) -> ExitCode {
+/// clap's own errors (unknown commands and options, missing arguments) as one line in the
+/// user's language, with clap's "did you mean"; help and version as is.
+fn usage_error(e: &clap::Error, command: Option<String>, lang: Lang) -> ExitCode {
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
         return ExitCode::Success;
     }
-    let rendered = e.render().to_string();
-    let lines: Vec<&str> = rendered
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let first = lines.first().copied().unwrap_or("invalid arguments");
-    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_string();
-    // "the following required arguments were not provided:" names them on the next line.
-    if message.ends_with(':') {
-        if let Some(next) = lines.get(1) {
-            message = format!("{message} {next}");
-        }
-    }
-    if let Some(values) = lines.iter().find(|l| l.starts_with("[possible values:")) {
-        message = format!("{message} {values}");
-    }
-    let message = escape(&message);
-    say(&format!(
-        "{}; see bindscope --help",
-        shorten_quoted(&message, QUOTED_LEN)
-    ));
-    ExitCode::BadInput
+    input_error(&cli::usage_error(e, command), lang)
 }
 
 fn input_error(e: &InputError, lang: Lang) -> ExitCode {

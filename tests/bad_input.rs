@@ -128,13 +128,33 @@ fn cases(long: &str, control: &str) -> Vec<Vec<String>> {
         &["frobnicate"],
         &["interfaces", "--bogus"],
         &["interfaces", "-4", "-6"],
+        // Typos, with a suggestion in the one line.
+        &["exposee", "0.0.0.0"],
+        &["interface"],
+        &["listener"],
+        &["urls", "--qrr"],
+        &["explain", "flsk"],
+        &["urls", "5000"],
+        &["free", "5000"],
+        &["man", "exposee"],
+        // Targets that cannot be looked up, parsed as expose parses them.
+        &["probe", "a b"],
+        &["probe", "*"],
+        &["probe", "-"],
+        &["probe", "evil\u{202e}moc.elpmaxe"],
+        &["probe", "[fe80::1%nosuchif0]:80"],
+        &["wait", "-p", "5000", "--host", "fe80::1%nosuchif0"],
+        // An address this machine lacks, where a real bind is needed.
+        &["free", "--host", "10.9.9.9"],
+        &["free", "--host", "fe80::1%nosuchif0"],
     ];
     let mut cases: Vec<Vec<String>> = table
         .iter()
         .map(|c| c.iter().map(|s| s.to_string()).collect())
         .collect();
-    // A 100 kB argument and control characters, wherever a value goes.
+    // A 100 kB argument and control characters, wherever a value goes; a long zone too.
     for value in [long, control] {
+        let zoned = format!("fe80::1%{}", &value[..value.len().min(1100)]);
         for args in [
             vec!["expose", value],
             vec!["-p", value],
@@ -144,12 +164,35 @@ fn cases(long: &str, control: &str) -> Vec<Vec<String>> {
             vec!["probe", "--timeout", value],
             vec!["explain", value],
             vec!["urls", "--path", value],
+            vec!["probe", &zoned],
+            vec!["expose", &zoned],
         ] {
             cases.push(args.into_iter().map(String::from).collect());
         }
     }
     cases
 }
+
+/// Words that say what is accepted: an example, the possible values, the limit, where to read.
+const HINTS: &[&str] = &[
+    "e.g.",
+    "possible values",
+    "at most",
+    "--help",
+    "topics:",
+    "give",
+    "write",
+    "use ",
+    "예:",
+    "최대",
+    "주세요",
+    "쓰세요",
+    "처럼 씁니다",
+    "도움말:",
+    "쓸 수 있는 값",
+    "주제:",
+    "bindscope interfaces",
+];
 
 /// What every bad input must get.
 fn check(run: &Run) {
@@ -170,19 +213,9 @@ fn check(run: &Run) {
     );
     assert!(run.stdout.is_empty(), "{}", run.context());
     // It says what is accepted: an example, the possible values, or the limit.
-    let hints = [
-        "e.g.",
-        "possible values",
-        "at most",
-        "see bindscope --help",
-        "topics:",
-        "give",
-        "write",
-        "use ",
-        "예:",
-    ];
+
     assert!(
-        hints.iter().any(|h| run.stderr.contains(h)),
+        HINTS.iter().any(|h| run.stderr.contains(h)),
         "say what is accepted\n{}",
         run.context()
     );
@@ -214,7 +247,8 @@ fn every_bad_input_is_one_clear_line_exit_2_and_no_packet() {
     let control = "a\u{1b}[31mb\u{7}\nc";
     let cases = cases(&long, control);
     assert!(cases.len() >= 60, "{} cases", cases.len());
-    match Netns::new("bad") {
+    // Name lookups (`nosuchhost.invalid`) are answered by the namespace's own files.
+    match Netns::with_own_resolver("bad") {
         Some(ns) => {
             let before = lo_packets(&ns);
             for args in &cases {
@@ -230,6 +264,112 @@ fn every_bad_input_is_one_clear_line_exit_2_and_no_packet() {
             }
         }
     }
+}
+
+/// Every case where text matters, in Korean too: Hangul in the one line, no English of clap's.
+#[test]
+fn every_bad_input_is_korean_under_a_korean_locale() {
+    let long = "a".repeat(100_000);
+    let control = "a\u{1b}[31mb\u{7}\nc";
+    let ns = Netns::with_own_resolver("badko");
+    let mut missing = Vec::new();
+    for args in cases(&long, control) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env = [("LANG", "ko_KR.UTF-8")];
+        let run = match &ns {
+            Some(ns) => run_with(&["ip", "netns", "exec", &ns.name], &args, &env),
+            None => run_with(&[], &args, &env),
+        };
+        if !HINTS.iter().any(|h| run.stderr.contains(h)) {
+            missing.push(run.stderr.clone());
+            continue;
+        }
+        check(&run);
+        assert!(common::has_hangul(&run.stderr), "{}", run.context());
+        for english in ["unexpected", "required", "unrecognized", "tip:", "Usage:"] {
+            assert!(
+                !run.stderr.contains(english),
+                "{english}\n{}",
+                run.context()
+            );
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "say what is accepted:\n{}",
+        missing.concat()
+    );
+}
+
+/// What the typo cases and the small truths must say.
+#[test]
+fn bad_input_says_what_was_meant() {
+    let ns = Netns::with_own_resolver("meant");
+    let run = |args: &[&str], lang: &str| {
+        let env = [("LANG", lang)];
+        let run = match &ns {
+            Some(ns) => run_with(&["ip", "netns", "exec", &ns.name], args, &env),
+            None => run_with(&[], args, &env),
+        };
+        check(&run);
+        run.stderr
+    };
+    for (args, en, ko) in [
+        (
+            &["exposee", "::"][..],
+            "did you mean 'expose'?",
+            "혹시 'expose'인가요?",
+        ),
+        (
+            &["interface"],
+            "did you mean 'interfaces'?",
+            "혹시 'interfaces'인가요?",
+        ),
+        (
+            &["listener"],
+            "did you mean 'listeners'?",
+            "혹시 'listeners'인가요?",
+        ),
+        (
+            &["urls", "--qrr"],
+            "did you mean '--qr'?",
+            "혹시 '--qr'인가요?",
+        ),
+        (
+            &["explain", "flsk"],
+            "did you mean 'flask'?",
+            "혹시 'flask'인가요?",
+        ),
+        (&["urls", "5000"], "urls -p 5000", "urls -p 5000"),
+        (&["free", "5000"], "free --near 5000", "free --near 5000"),
+        (
+            &["probe", "a b"],
+            "not an IP address, a hostname",
+            "IP 주소도, 호스트 이름도",
+        ),
+        (
+            &["probe", "[fe80::1%nosuchif0]:80"],
+            "not an interface of this machine",
+            "인터페이스가 아닙니다",
+        ),
+        (
+            &["free", "--host", "10.9.9.9"],
+            "10.9.9.9 is not an address of this machine",
+            "10.9.9.9는 이 컴퓨터의 주소가 아닙니다",
+        ),
+    ] {
+        let english = run(args, "C");
+        assert!(english.contains(en), "{args:?}: {english}");
+        let korean = run(args, "ko_KR.UTF-8");
+        assert!(korean.contains(ko), "{args:?}: {korean}");
+    }
+    // A right-to-left override is shown escaped, never raw.
+    let rtl = run(&["probe", "evil\u{202e}moc.elpmaxe"], "C");
+    assert!(!rtl.contains('\u{202e}') && rtl.contains("202e"), "{rtl}");
+    // A 1.1 kB zone is cut short in the line that quotes it.
+    let zone = "z".repeat(1100);
+    let long = run(&["probe", &format!("fe80::1%{zone}")], "C");
+    assert!(long.len() < 300, "{long}");
 }
 
 #[test]

@@ -255,3 +255,60 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn an_empty_free_says_why_on_stderr_when_piped() {
+    // A port that stays held, so the one-port range has nothing free.
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let range = format!("{port}-{port}");
+    for (lang, words) in [("C", "No free port"), ("ko_KR.UTF-8", "빈 포트가 없습니다")] {
+        let run = run_with(&[], &["free", "--range", &range], &[("LANG", lang)]);
+        run.code(1);
+        assert!(run.stdout.is_empty(), "{}", run.context());
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.context());
+        assert!(run.stderr.contains(words), "{}", run.context());
+    }
+    // The -p before free is its --near.
+    let v = bindscope(&["-p", "8000", "free", "--json"]).code(0).json();
+    assert_eq!(v["near"], 8000);
+}
+
+#[test]
+fn every_command_has_its_man_page() {
+    let main = bindscope(&["man"]);
+    main.code(0);
+    assert!(
+        main.stdout.contains("bindscope\\-expose(1)"),
+        "{}",
+        main.context()
+    );
+    for command in ["expose", "urls", "probe", "free", "port", "wait"] {
+        let page = bindscope(&["man", command]);
+        page.code(0);
+        assert!(
+            page.stdout.contains(&format!(".TH bindscope-{command} 1")),
+            "{}",
+            page.context()
+        );
+    }
+}
+
+#[test]
+fn help_is_korean_under_a_korean_locale() {
+    for env in [&[("LANG", "ko_KR.UTF-8")][..], &[("LANG", "C")]] {
+        let args: &[&str] = match env[0].1 {
+            "C" => &["--lang", "ko", "expose", "--help"],
+            _ => &["expose", "--help"],
+        };
+        let run = run_with(&[], args, env);
+        run.code(0);
+        assert!(
+            run.stdout
+                .contains("사용법: bindscope expose [옵션] <HOST>"),
+            "{}",
+            run.context()
+        );
+        assert!(!run.stdout.contains("Usage:"), "{}", run.context());
+    }
+}

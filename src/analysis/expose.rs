@@ -302,6 +302,19 @@ fn tied_to(
     own
 }
 
+/// Why a bind on `ip` must fail on this machine, as `expose` says it: the address is not one
+/// of its own. `None` for a wildcard, an address it has, or a nonlocal bind the kernel allows.
+pub fn not_local(host: &Host, ip: IpAddr, zone: Option<&str>) -> Option<Note> {
+    if ip.is_unspecified() || locate(host, plain(ip), zone).is_some() {
+        return None;
+    }
+    if ip.is_ipv4() && host.sysctls.nonlocal_bind == Some(true) {
+        return None;
+    }
+    let lan = interfaces::primary(host).map(|p| (p.ip, p.interface));
+    Some(Note::NotLocal { ip, lan })
+}
+
 /// An IPv4-mapped IPv6 address stands for its IPv4 address.
 pub fn plain(ip: IpAddr) -> IpAddr {
     match ip {

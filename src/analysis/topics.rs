@@ -75,6 +75,23 @@ impl Topic {
             .find(|t| t.name() == name || t.aliases().contains(&name.as_str()))
     }
 
+    /// The topic whose name or alias is a slip of the keyboard away from `name` (`flsk`), for
+    /// "did you mean".
+    pub fn closest(name: &str) -> Option<Topic> {
+        let name = name.trim().to_ascii_lowercase();
+        Topic::ALL
+            .into_iter()
+            .flat_map(|t| {
+                std::iter::once(t.name())
+                    .chain(t.aliases().iter().copied())
+                    .map(move |n| (t, n))
+            })
+            .map(|(t, n)| (strsim::levenshtein(&name, n), t))
+            .filter(|&(d, _)| d <= 2 && d < name.chars().count())
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, t)| t)
+    }
+
     /// Every name `explain` accepts, for the error that lists them.
     pub fn names() -> String {
         Topic::ALL.map(Topic::name).join(", ")

@@ -48,7 +48,12 @@ pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Action::Urls(options) => emit(w, &ui, &urls::run(options, &cx)?)?,
         Action::Listeners(options) => emit(w, &ui, &listeners::run(options, &cx)?)?,
         Action::Port(options) => emit(w, &ui, &port::run(options, &cx)?)?,
-        Action::Free(options) => emit(w, &ui, &free::run(options, &cx)?)?,
+        Action::Free(options) => {
+            let report = free::run(options, &cx)?;
+            let code = emit(w, &ui, &report)?;
+            crate::render::free::why_empty(&mut std::io::stderr(), &report, &ui)?;
+            code
+        }
         Action::Probe(options) => emit(w, &ui, &probe::run(options, &cx)?)?,
         Action::Serve(options) => {
             let report = serve::run(options, &cx, w)?;

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use super::targets::socket_addr;
 use crate::analysis::ports::nearby;
 use crate::model::{BindError, Host};
 use crate::platform;
@@ -16,11 +17,24 @@ pub fn free_ports(
     hosts: &[IpAddr],
     count: usize,
 ) -> Vec<u16> {
+    let zoned: Vec<(IpAddr, Option<String>)> = hosts.iter().map(|&ip| (ip, None)).collect();
+    free_ports_on(host, near, range, &zoned, count)
+}
+
+/// As [`free_ports`], for hosts that may carry a zone (a link-local `fe80::1%eth0` binds only
+/// with its interface's index).
+pub fn free_ports_on(
+    host: &Host,
+    near: u16,
+    range: (u16, u16),
+    hosts: &[(IpAddr, Option<String>)],
+    count: usize,
+) -> Vec<u16> {
     nearby(host, near, range.0, range.1)
         .filter(|&port| {
-            hosts
-                .iter()
-                .all(|&ip| platform::try_bind(SocketAddr::new(ip, port)).is_ok())
+            hosts.iter().all(|(ip, zone)| {
+                platform::try_bind(socket_addr(host, *ip, zone.as_deref(), port)).is_ok()
+            })
         })
         .take(count)
         .collect()

@@ -11,15 +11,16 @@ use crate::analysis::address::classify;
 use crate::analysis::host_check::{is_nextjs, NEXT_DEV_RESOURCE};
 use crate::analysis::probe::server_kind;
 use crate::analysis::vocab::{AddrKind, ServerKind};
+use crate::error::InputError;
 use crate::model::SocketQuery;
 use crate::model::{Attempt, Host, HttpProbe, Outcome, SockState, SocketTable};
 use crate::model::{HttpAnswer, HttpFailure, HttpRequest};
-use crate::parse::{HostInput, HostSpec};
+use crate::parse::{shown, HostInput, HostSpec};
 use crate::platform;
 use crate::platform::net::{connect_all, http_get_all};
 
 use super::debugger::{is_debugger, DEBUGGER_PROBE};
-use super::targets::socket_addr;
+use super::targets::{scope_of, socket_addr};
 
 /// Shown on stderr while a slow probe waits, when there is a terminal to show it on.
 pub struct Progress<'a> {
@@ -127,11 +128,16 @@ pub fn remote(
         HostSpec::Ip { zone, .. } => zone.as_deref(),
         HostSpec::Name(_) => None,
     };
-    // Zones name interfaces of this machine; without a snapshot only an index can say.
+    // A zone names an interface of this machine: a wrong one is bad input, as for expose.
     let host = match zone {
-        Some(z) if z.parse::<u32>().is_err() => platform::snapshot().unwrap_or_default(),
-        _ => Host::default(),
+        Some(_) => platform::snapshot().unwrap_or_default(),
+        None => Host::default(),
     };
+    if let Some(z) = zone {
+        if scope_of(&host, z).is_none() {
+            return Err(InputError::UnknownZone { zone: shown(z) }.into());
+        }
+    }
     let addrs: Vec<SocketAddr> = ips
         .iter()
         .flat_map(|&ip| ports.iter().map(move |&port| (ip, port)))

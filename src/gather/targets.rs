@@ -14,7 +14,7 @@ pub fn target(host: &Host, spec: &HostSpec) -> Result<(Target, String), InputErr
         HostSpec::Ip { ip, zone } => {
             if let Some(zone) = zone {
                 if scope_of(host, zone).is_none() {
-                    return Err(InputError::UnknownZone { zone: zone.clone() });
+                    return Err(InputError::UnknownZone { zone: shown(zone) });
                 }
             }
             let shown = match zone {

@@ -13,7 +13,7 @@ use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::analysis::vocab::{BeaconDiagnosis, BindKind};
 use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
-use crate::error::{Arg, InputError, SystemError};
+use crate::error::{Arg, InputError, SystemError, UsageError};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
 use crate::model::HttpFailure;
@@ -783,7 +783,10 @@ impl Catalogue for En {
             InputError::WaitHostNotIp { value } => format!("'{value}' is not an IP address or localhost; give one, e.g. --host 127.0.0.1, --host ::1 or --host localhost"),
             InputError::IntervalTooShort { value, min_ms } => format!("'{value}' is too short: at least {min_ms} ms, e.g. --interval 200ms"),
             InputError::KillNeedsConfirmation { port } => format!("refusing to stop the owners of port {port} without confirmation: there is no terminal to ask on; add --yes to confirm"),
-            InputError::UnknownTopic { value } => format!("there is no page about '{value}'; topics: {}", Topic::names()),
+            InputError::UnknownTopic { value, suggestion } => format!("there is no page about '{value}'{}; topics: {}", did_you_mean(suggestion.as_deref()), Topic::names()),
+            InputError::UnknownManPage { value, suggestion } => format!("there is no command '{value}'{}; e.g. bindscope man expose", did_you_mean(suggestion.as_deref())),
+            InputError::NotLocal { ip, lan } => format!("{} (list: bindscope interfaces)", self.note(&Note::NotLocal { ip: *ip, lan: lan.clone() })),
+            InputError::Usage(usage) => usage_error(usage),
         }
     }
 
@@ -1094,5 +1097,32 @@ fn span(secs: u64) -> String {
         60..3600 => format!("{m} min"),
         3600..86_400 => format!("{h} h {} min", m % 60),
         _ => format!("{d} d {} h", h % 24),
+    }
+}
+
+/// ` (did you mean 'expose'?)`, or nothing.
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion.map_or(String::new(), |s| format!(" (did you mean '{s}'?)"))
+}
+
+/// Where to read more: the command's own help, or the program's.
+fn see_help(command: &Option<String>) -> String {
+    match command {
+        Some(c) => format!("see bindscope {c} --help"),
+        None => "see bindscope --help".into(),
+    }
+}
+
+fn usage_error(error: &UsageError) -> String {
+    match error {
+        UsageError::UnknownCommand { value, suggestion } => format!("there is no command '{value}'{}; see bindscope --help", did_you_mean(suggestion.as_deref())),
+        UsageError::UnknownOption { command, value, suggestion } => format!("there is no option '{value}'{}; {}", did_you_mean(suggestion.as_deref()), see_help(command)),
+        UsageError::UnexpectedValue { command: Some(c), value, port_option: Some(option) } => format!("{c} takes no value '{value}'; give a port with {option}, e.g. bindscope {c} {option} {value}"),
+        UsageError::UnexpectedValue { command, value, .. } => format!("unexpected value '{value}'; {}", see_help(command)),
+        UsageError::InvalidValue { option, value, possible, suggestion } => format!("'{value}' is not a value of {option}{}; possible values: {}", did_you_mean(suggestion.as_deref()), possible.join(", ")),
+        UsageError::MissingValue { command, option } => format!("{option} needs a value; {}", see_help(command)),
+        UsageError::MissingArguments { command, args } => format!("missing {}; {}", args.join(", "), see_help(command)),
+        UsageError::Conflict { option, other } => format!("{option} cannot be used with {other}; give one of them, see bindscope --help"),
+        UsageError::Other { command, text } => format!("{text}; {}", see_help(command)),
     }
 }

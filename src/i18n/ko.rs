@@ -14,7 +14,7 @@ use crate::analysis::vocab::{AddrKind, Reach, Risk};
 use crate::analysis::vocab::{BeaconDiagnosis, BindKind};
 use crate::analysis::vocab::{InferredBind, Status, Unreachable};
 use crate::analysis::vocab::{NotShareable, Role};
-use crate::error::{Arg, InputError, SystemError};
+use crate::error::{Arg, InputError, SystemError, UsageError};
 use crate::model::BindError;
 use crate::model::DebugEvidence;
 use crate::model::HttpFailure;
@@ -272,7 +272,8 @@ impl Catalogue for Ko {
                 "{port}번 포트는 아직 사용 중입니다: 프로세스가 SIGTERM을 무시했습니다. --force를 붙이면 --grace 뒤에 SIGKILL을 보냅니다."
             ),
             Text::KillTakenBy { port, who } => format!(
-                "{port}번 포트를 다시 {who}이(가) 쓰고 있습니다: 확인한 뒤에 포트를 잡은 프로세스라 건드리지 않았습니다. 멈추려면 `bindscope port {port} --kill`을 실행하세요."
+                "{port}번 포트를 다시 {who}{} 쓰고 있습니다: 확인한 뒤에 포트를 잡은 프로세스라 건드리지 않았습니다. 멈추려면 `bindscope port {port} --kill`을 실행하세요.",
+                subject(who)
             ),
             Text::FreeVerdict { hosts } => {
                 format!("빈 포트 ({hosts}에 실제로 바인딩해 확인):")
@@ -342,13 +343,14 @@ impl Catalogue for Ko {
             Text::LivePortFree { port } => format!("지금 비어 있음 ({port}번에서 기다리는 프로그램 없음)"),
             Text::LivePortHeld { port, who } => format!("지금 사용 중 ({port}번에서 기다리는 프로그램: {who})"),
             Text::LivePortHidden { port } => format!(
-                "지금 사용 중, 다른 사용자의 프로세스 (sudo bindscope port {port}로 누구인지 확인)"
+                "지금 사용 중, 다른 사용자의 프로세스 (sudo bindscope port {port}{} 누구인지 확인)",
+                toward(&port.to_string())
             ),
             Text::LiveDualStack { on: true } => {
-                "예: 이 컴퓨터에서는 ::에 바인딩한 서버가 IPv4 접속도 받습니다".into()
+                "::에 바인딩한 서버가 IPv4 접속도 받습니다 (듀얼 스택)".into()
             }
             Text::LiveDualStack { on: false } => {
-                "아니요: 이 컴퓨터에서는 ::에 바인딩한 서버가 IPv6 접속만 받습니다".into()
+                "::에 바인딩한 서버는 IPv6 접속만 받습니다".into()
             }
             Text::LiveWsl { mode: None } => "WSL 아님".into(),
             Text::LiveWsl { mode: Some(WslMode::Nat) } => "WSL2, NAT 네트워킹".into(),
@@ -638,22 +640,24 @@ impl Catalogue for Ko {
                 interfaces.join(", ")
             ),
             Note::Public { ip } => format!(
-                "{ip}은(는) 공인 주소입니다: 방화벽이 포트를 막지 않으면 인터넷의 누구나 접속할 수 있습니다."
+                "{ip}{} 공인 주소입니다: 방화벽이 포트를 막지 않으면 인터넷의 누구나 접속할 수 있습니다.",
+                topic(&ip.to_string())
             ),
             Note::FirewallDecides => "바인딩은 다른 기기의 접속을 허용하지만, 방화벽이 막을 수도 있습니다. 이 컴퓨터에서 하는 테스트로는 알 수 없으니 다른 기기에서 직접 확인하세요.".into(),
             Note::VirtualAddress { ip, interface, role } => {
-                format!("{ip}은(는) {interface}의 주소입니다: {}.", self.role(*role))
+                format!("{ip}{} {interface}의 주소입니다: {}.", topic(&ip.to_string()), self.role(*role))
             }
             Note::NotLocal { ip, lan } => {
                 let lan = match lan {
                     Some((lan_ip, iface)) => format!(" 이 컴퓨터의 LAN 주소는 {lan_ip} ({iface})입니다."),
                     None => String::new(),
                 };
-                format!("{ip}은(는) 이 컴퓨터의 주소가 아닙니다: 바인딩하면 \"cannot assign requested address\" 오류가 납니다.{lan}")
+                format!("{ip}{} 이 컴퓨터의 주소가 아닙니다: 바인딩하면 \"cannot assign requested address\" 오류가 납니다.{lan}", topic(&ip.to_string()))
             }
             Note::NonlocalBindAllowed => "net.ipv4.ip_nonlocal_bind=1 이라 바인딩은 성공하지만, 그 주소가 생기기 전까지는 아무 접속도 오지 않습니다.".into(),
             Note::LinkLocalNeedsZone { ip } => format!(
-                "{ip}은(는) 링크 로컬 주소입니다: 바인딩하려면 인터페이스를 함께 적어야 합니다 (예: {ip}%eth0)."
+                "{ip}{} 링크 로컬 주소입니다: 바인딩하려면 인터페이스를 함께 적어야 합니다 (예: {ip}%eth0).",
+                topic(&ip.to_string())
             ),
             Note::LinkLocalNoUrl => "링크 로컬 주소(fe80::)는 URL로 공유하지 않습니다: 브라우저가 존 ID(%eth0)를 받지 않습니다.".into(),
             Note::PrivilegedPort { port, start } => format!(
@@ -669,12 +673,15 @@ impl Catalogue for Ko {
                 "{port}번 포트는 {start}보다 작습니다: macOS에서 127.0.0.1 같은 특정 주소에 바인딩하려면 root 권한(sudo)이 필요하고, 없으면 \"permission denied\" 오류가 납니다. 0.0.0.0과 ::에는 권한 없이 바인딩할 수 있습니다(macOS 10.14 이상). 개발 서버는 보통 5000이나 8000 같은 포트를 씁니다."
             ),
             Note::Localhost { resolved, picked } => format!(
-                "여기서 localhost는 {}(으)로 조회됩니다. Flask/Werkzeug는 {picked}(첫 번째 IPv4 결과)에만 바인딩하고, Node.js 17+와 Vite는 첫 번째 결과(대개 ::1)에, uvicorn은 모두에 바인딩합니다.",
-                list(resolved)
+                "여기서 localhost는 {}{} 조회됩니다. Flask/Werkzeug는 {picked}(첫 번째 IPv4 결과)에만 바인딩하고, Node.js 17+와 Vite는 첫 번째 결과(대개 ::1)에, uvicorn은 모두에 바인딩합니다.",
+                list(resolved),
+                toward(&list(resolved))
             ),
             Note::Hostname { name, resolved, picked } => format!(
-                "{name}은(는) {}(으)로 조회됩니다. Flask 같은 서버는 첫 번째 IPv4 결과인 {picked}에 바인딩합니다.",
-                list(resolved)
+                "{name}{} {}{} 조회됩니다. Flask 같은 서버는 첫 번째 IPv4 결과인 {picked}에 바인딩합니다.",
+                topic(name),
+                list(resolved),
+                toward(&list(resolved))
             ),
             Note::InterfaceName { name, picked } => format!(
                 "서버는 인터페이스 이름이 아니라 주소에 바인딩합니다: {name} 대신 {picked}{} 쓰세요.",
@@ -702,10 +709,10 @@ impl Catalogue for Ko {
                 let tried = std::net::SocketAddr::new(*trial, blocker.port());
                 match rule {
                     Conflict::Same => format!("{tried}: 이미 같은 주소의 소켓({blocker})이 쓰고 있습니다."),
-                    Conflict::CoveredByWildcard => format!("{tried} 실패: 소켓 {blocker}이(가) 이 주소를 포함한 모든 주소에서 이미 대기 중입니다."),
-                    Conflict::WildcardBlockedBySpecific => format!("{tried} 실패: 이 포트의 주소 하나를 소켓 {blocker}이(가) 쓰고 있는데, 와일드카드 바인딩은 모든 주소가 필요합니다 (Linux에서는 SO_REUSEADDR로도 안 됩니다)."),
-                    Conflict::DualStackHoldsIpv4 => format!("{tried} 실패: 소켓 {blocker}은(는) 듀얼 스택(IPV6_V6ONLY 꺼짐)이라 IPv4 포트도 함께 쓰고 있습니다."),
-                    Conflict::DualStackNeedsIpv4 => format!("{tried} 실패: 듀얼 스택 :: 바인딩은 IPv4 포트도 필요한데, 그 포트를 소켓 {blocker}이(가) 쓰고 있습니다."),
+                    Conflict::CoveredByWildcard => format!("{tried} 실패: 소켓 {blocker}{} 이 주소를 포함한 모든 주소에서 이미 대기 중입니다.", subject(&blocker.to_string())),
+                    Conflict::WildcardBlockedBySpecific => format!("{tried} 실패: 이 포트의 주소 하나를 소켓 {blocker}{} 쓰고 있는데, 와일드카드 바인딩은 모든 주소가 필요합니다 (Linux에서는 SO_REUSEADDR로도 안 됩니다).", subject(&blocker.to_string())),
+                    Conflict::DualStackHoldsIpv4 => format!("{tried} 실패: 소켓 {blocker}{} 듀얼 스택(IPV6_V6ONLY 꺼짐)이라 IPv4 포트도 함께 쓰고 있습니다.", topic(&blocker.to_string())),
+                    Conflict::DualStackNeedsIpv4 => format!("{tried} 실패: 듀얼 스택 :: 바인딩은 IPv4 포트도 필요한데, 그 포트를 소켓 {blocker}{} 쓰고 있습니다.", subject(&blocker.to_string())),
                 }
             }
             Note::Reloader { parent, child } => format!(
@@ -790,46 +797,49 @@ impl Catalogue for Ko {
 
     fn input_error(&self, error: &InputError) -> String {
         match error {
-            InputError::Empty { what } => format!("{}이(가) 비어 있습니다. 예: {}", arg(*what), example(*what)),
-            InputError::TooLong { what, len } => format!("{}이(가) {len}바이트입니다. 최대 {MAX_ARG_LEN}바이트까지 받습니다. 예: {}", arg(*what), example(*what)),
+            InputError::Empty { what } => format!("{}{} 비어 있습니다. 예: {}", arg(*what), subject(arg(*what)), example(*what)),
+            InputError::TooLong { what, len } => format!("{}{} {len}바이트입니다. 최대 {MAX_ARG_LEN}바이트까지 받습니다. 예: {}", arg(*what), subject(arg(*what)), example(*what)),
             InputError::ControlCharacters { what, value } => format!("{} '{value}'에 제어 문자가 들어 있습니다. 보통 글자로 입력하세요. 예: {}", arg(*what), example(*what)),
-            InputError::PortNotNumber { value } => format!("'{value}'은(는) 포트가 아닙니다: 1~65535 사이의 숫자를 주세요. 예: 5000"),
-            InputError::PortNegative { value } => format!("'{value}'은(는) 음수입니다: 포트는 1~65535입니다. 예: 5000"),
+            InputError::PortNotNumber { value } => format!("'{value}'{} 포트가 아닙니다: 1~65535 사이의 숫자를 주세요. 예: 5000", topic(value)),
+            InputError::PortNegative { value } => format!("'{value}'{} 음수입니다: 포트는 1~65535입니다. 예: 5000", topic(value)),
             InputError::PortZero => "포트 0은 OS가 빈 포트를 고르라는 뜻입니다. 1~65535 사이의 실제 포트를 주세요. 예: 5000".into(),
-            InputError::PortTooLarge { value } => format!("'{value}'은(는) 너무 큽니다: 포트는 65535까지입니다. 예: 5000"),
-            InputError::BadIpv4 { value } => format!("'{value}'은(는) 올바른 IPv4 주소가 아닙니다: 0~255 숫자 네 개입니다. 예: 192.168.1.5"),
-            InputError::BadIpv6 { value } => format!("'{value}'은(는) 올바른 IPv6 주소가 아닙니다. 예: ::1 또는 [::]:5000"),
+            InputError::PortTooLarge { value } => format!("'{value}'{} 너무 큽니다: 포트는 65535까지입니다. 예: 5000", topic(value)),
+            InputError::BadIpv4 { value } => format!("'{value}'{} 올바른 IPv4 주소가 아닙니다: 0~255 숫자 네 개입니다. 예: 192.168.1.5", topic(value)),
+            InputError::BadIpv6 { value } => format!("'{value}'{} 올바른 IPv6 주소가 아닙니다. 예: ::1 또는 [::]:5000", topic(value)),
             InputError::BracketedIpv4 { value } => format!("'[{value}]': 대괄호는 IPv6용입니다. IPv4는 대괄호 없이 쓰세요. 예: 127.0.0.1:5000"),
             InputError::UnclosedBracket { value } => format!("'{value}'의 대괄호 짝이 맞지 않습니다. IPv6는 [::1] 또는 [::1]:5000처럼 씁니다"),
             InputError::AfterBracket { value } => format!("'{value}': ']' 뒤에는 :포트만 올 수 있습니다. 예: [::1]:5000"),
             InputError::BadZone { value } => format!("'{value}': 존(%이름)은 링크 로컬 IPv6 주소에만 붙습니다. 예: fe80::1%eth0"),
-            InputError::HostWithPath { value } => format!("'{value}'은(는) 호스트가 아닙니다: 주소, 이름, URL 중 하나를 주세요. 예: 0.0.0.0 또는 http://0.0.0.0:5000/"),
-            InputError::LooksLikePort { value } => format!("'{value}'은(는) 포트처럼 보입니다. 호스트도 함께 주세요. 예: 0.0.0.0:{value} 또는 -p {value}"),
-            InputError::UnsupportedScheme { scheme } => format!("'{scheme}://'은(는) 지원하지 않습니다. http://, https://, ws://, wss:// 중 하나를 쓰세요"),
-            InputError::BadUrl { value } => format!("'{value}'은(는) 쓸 수 있는 URL이 아닙니다. 예: http://0.0.0.0:5000"),
+            InputError::HostWithPath { value } => format!("'{value}'{} 호스트가 아닙니다: 주소, 이름, URL 중 하나를 주세요. 예: 0.0.0.0 또는 http://0.0.0.0:5000/", topic(value)),
+            InputError::LooksLikePort { value } => format!("'{value}'{} 포트처럼 보입니다. 호스트도 함께 주세요. 예: 0.0.0.0:{value} 또는 -p {value}", topic(value)),
+            InputError::UnsupportedScheme { scheme } => format!("{scheme}:// 주소는 지원하지 않습니다. http://, https://, ws://, wss:// 중 하나를 쓰세요"),
+            InputError::BadUrl { value } => format!("'{value}'{} 쓸 수 있는 URL이 아닙니다. 예: http://0.0.0.0:5000", topic(value)),
             InputError::BadPath { value } => format!("경로 '{value}'에 공백이 있습니다. URL 경로는 /app처럼 씁니다. 예: --path /app"),
-            InputError::BadRange { value } => format!("'{value}'은(는) 포트 범위가 아닙니다: 시작-끝으로 쓰세요. 예: --range 8000-8100"),
+            InputError::BadRange { value } => format!("'{value}'{} 포트 범위가 아닙니다: 시작-끝으로 쓰세요. 예: --range 8000-8100", topic(value)),
             InputError::BadPortList { value } => format!("'{value}'에 빈 항목이 있습니다: 포트와 범위를 쉼표로 구분해 쓰세요. 예: -p 5000,8000-8010"),
-            InputError::BadHost { value } => format!("'{value}'은(는) IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)"),
+            InputError::BadHost { value } => format!("'{value}'{} IP 주소도, 호스트 이름도, 이 컴퓨터의 인터페이스도 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::, localhost, eth0 (목록: bindscope interfaces)", topic(value)),
             InputError::Unresolved { name } => format!("'{name}' 이름으로 찾은 주소가 없습니다. 철자를 확인하거나 IP 주소를 주세요"),
-            InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요"),
+            InputError::ConflictingPorts { in_host, option } => format!("포트가 두 개입니다: 호스트에 {in_host}, -p에 {option}. 하나만 주세요. 예: 호스트에만 :{in_host}"),
             InputError::PortGivenTwice { top, own, option } => format!("포트를 두 번 주었습니다: 명령 앞의 -p {top}, 그리고 {option} {own}. 하나만 주세요. 예: bindscope {option} {own}"),
-            InputError::UnknownZone { zone } => format!("존 '{zone}'은 이 컴퓨터의 인터페이스가 아닙니다. 이 컴퓨터의 인터페이스를 쓰세요. 예: fe80::1%eth0 (목록: bindscope interfaces)"),
-            InputError::RangeReversed { low, high } => format!("범위 {low}-{high}이(가) 거꾸로입니다. 작은 포트를 먼저 쓰세요. 예: {high}-{low}"),
-            InputError::CountNotNumber { value } => format!("'{value}'은(는) 개수가 아닙니다. 정수를 주세요. 예: --count 3"),
+            InputError::UnknownZone { zone } => format!("존 '{zone}'{} 이 컴퓨터의 인터페이스가 아닙니다. 이 컴퓨터의 인터페이스를 쓰세요. 예: fe80::1%eth0 (목록: bindscope interfaces)", topic(zone)),
+            InputError::RangeReversed { low, high } => format!("범위 {low}-{high}{} 거꾸로입니다. 작은 포트를 먼저 쓰세요. 예: {high}-{low}", subject(&high.to_string())),
+            InputError::CountNotNumber { value } => format!("'{value}'{} 개수가 아닙니다. 정수를 주세요. 예: --count 3", topic(value)),
             InputError::CountZero => "개수 0은 아무것도 찾지 않습니다. 1 이상을 주세요. 예: --count 3".into(),
             InputError::CountTooLarge { max } => format!("개수가 너무 큽니다: 최대 {max}"),
-            InputError::BadDuration { value } => format!("'{value}'은(는) 시간이 아닙니다. 예: 500ms, 2s, 1m"),
+            InputError::BadDuration { value } => format!("'{value}'{} 시간이 아닙니다. 예: 500ms, 2s, 1m", topic(value)),
             InputError::DurationZero => "시간은 0보다 길어야 합니다. 예: 2s".into(),
-            InputError::DurationTooLong { value, max_seconds } => format!("'{value}'은(는) 너무 깁니다: 최대 {max_seconds}초"),
+            InputError::DurationTooLong { value, max_seconds } => format!("'{value}'{} 너무 깁니다: 최대 {max_seconds}초", topic(value)),
             InputError::TooManyPorts { max } => format!("포트가 너무 많습니다: 한 번에 최대 {max}개입니다. 예: -p 5000,8000-8010"),
             InputError::OneLocalPort => "이 컴퓨터를 검사할 때는 포트를 하나만 줍니다. 예: -p 5000. 여러 포트는 대상(TARGET)을 줄 때 쓸 수 있습니다".into(),
-            InputError::HostNotIp { value } => format!("'{value}'은(는) IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::"),
+            InputError::HostNotIp { value } => format!("'{value}'{} IP 주소가 아닙니다. 예: 127.0.0.1, 0.0.0.0, ::", topic(value)),
             InputError::WaitNeedsPort => "기다릴 포트를 주세요. 예: bindscope wait -p 5000".into(),
             InputError::WaitHostNotIp { value } => format!("'{value}'{} IP 주소도 localhost도 아닙니다. 예: --host 127.0.0.1, --host ::1, --host localhost", topic(value)),
             InputError::IntervalTooShort { value, min_ms } => format!("'{value}'{} 너무 짧습니다: 최소 {min_ms}ms입니다. 예: --interval 200ms", topic(value)),
             InputError::KillNeedsConfirmation { port } => format!("{port}번 포트를 쓰는 프로세스를 확인 없이 멈추지 않습니다: 물어볼 터미널이 없습니다. 확인하려면 --yes를 붙이세요"),
-            InputError::UnknownTopic { value } => format!("'{value}'에 대한 설명 페이지가 없습니다. 주제: {}", Topic::names()),
+            InputError::UnknownTopic { value, suggestion } => format!("'{value}'에 대한 설명 페이지가 없습니다.{} 주제: {}", did_you_mean(suggestion.as_deref()), Topic::names()),
+            InputError::UnknownManPage { value, suggestion } => format!("없는 명령입니다: '{value}'.{} 예: bindscope man expose", did_you_mean(suggestion.as_deref())),
+            InputError::NotLocal { ip, lan } => format!("{} (목록: bindscope interfaces)", self.note(&Note::NotLocal { ip: *ip, lan: lan.clone() })),
+            InputError::Usage(usage) => usage_error(usage),
         }
     }
 
@@ -1125,4 +1135,146 @@ fn span(secs: u64) -> String {
         3600..86_400 => format!("{h}시간 {}분", m % 60),
         _ => format!("{d}일 {}시간", h % 24),
     }
+}
+
+/// ` 혹시 'expose'인가요?`, or nothing.
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion.map_or(String::new(), |s| format!(" 혹시 '{s}'인가요?"))
+}
+
+/// Where to read more: the command's own help, or the program's.
+fn see_help(command: &Option<String>) -> String {
+    match command {
+        Some(c) => format!("도움말: bindscope {c} --help"),
+        None => "도움말: bindscope --help".into(),
+    }
+}
+
+fn usage_error(error: &UsageError) -> String {
+    match error {
+        UsageError::UnknownCommand { value, suggestion } => format!("없는 명령입니다: '{value}'.{} 명령 목록: bindscope --help", did_you_mean(suggestion.as_deref())),
+        UsageError::UnknownOption { command, value, suggestion } => format!("없는 옵션입니다: '{value}'.{} {}", did_you_mean(suggestion.as_deref()), see_help(command)),
+        UsageError::UnexpectedValue { command: Some(c), value, port_option: Some(option) } => format!("{c} 명령은 '{value}' 같은 값을 받지 않습니다. 포트는 {option}{} 함께 주세요. 예: bindscope {c} {option} {value}", and(option)),
+        UsageError::UnexpectedValue { command, value, .. } => format!("받지 않는 값입니다: '{value}'. {}", see_help(command)),
+        UsageError::InvalidValue { option, value, possible, suggestion } => format!("'{value}'{} {option}에 쓸 수 없는 값입니다.{} 쓸 수 있는 값: {}", topic(value), did_you_mean(suggestion.as_deref()), possible.join(", ")),
+        UsageError::MissingValue { command, option } => format!("{option} 뒤에 값을 주세요. {}", see_help(command)),
+        UsageError::MissingArguments { command, args } => format!("꼭 필요한 인자가 빠졌습니다: {}. {}", args.join(", "), see_help(command)),
+        UsageError::Conflict { option, other } => format!("{option}{} {other}{} 함께 쓸 수 없습니다. 하나만 쓰세요. 도움말: bindscope --help", and(option), topic(other)),
+        UsageError::Other { command, text } => format!("명령줄을 읽지 못했습니다 ({text}). {}", see_help(command)),
+    }
+}
+
+/// The exit codes as the Korean `--help` shows them.
+pub const EXIT_CODES_HELP: &str = "\
+종료 코드:
+  0  문제 없음
+  1  검사에서 문제를 찾음 (실패할 바인딩, 사용 중인 포트, 노출된 소켓, 시간이 다 된 wait)
+  2  잘못된 사용법이나 입력
+  3  시스템이 거부함 (권한, OS API 실패)";
+
+/// The words `--help` shows, in Korean: `""` is the program's about, `COMMAND` a command's
+/// about, `COMMAND.after` the text after its options, `COMMAND.ARG` an argument's help, `*.ARG`
+/// an option every command has. The clap definition holds the English; a test walks it and
+/// finds a Korean text for every one.
+pub fn help_words(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "" => "이 컴퓨터에서 바인딩한 서버는 어떤 주소로 열리고, 누가 접속할 수 있을까요?",
+        ".long" => "이 컴퓨터에서 바인딩한 서버는 어떤 주소로 열리고, 누가 접속할 수 있을까요?\n\n\
+            명령 없이 실행하면: 이 컴퓨터와 인터페이스를 보여 주고, 127.0.0.1, 0.0.0.0, :: 또는 \
+            내부 IP에 바인딩한 서버에 누가 접속할 수 있는지 알려 줍니다.",
+        ".port" => "개요에 보일 URL의 포트 (Flask 기본값은 5000)",
+        "*.json" => "글 대신 JSON 문서 하나를 출력 (schema 1, docs/json.md 참고)",
+        "*.color" => "색을 쓸 때: auto는 터미널이고 NO_COLOR가 없을 때",
+        "*.lang" => "언어: auto는 LC_ALL, LC_MESSAGES, LANG을 따름 (--lang en: in English)",
+        "*.verbose" => "더 자세히 보기 (장치 종류, 커널 설정)",
+        "*.quiet" => "핵심만 출력: 판정 한 줄, 또는 값만",
+        "*.help" => "도움말 보기",
+        "*.version" => "버전 보기",
+        "interfaces" => "모든 인터페이스와 주소: 종류, 접속 가능 범위, 기본 주소 표시",
+        "interfaces.all" => "주소가 없는 인터페이스도 보기",
+        "*.ipv4" => "IPv4만",
+        "*.ipv6" => "IPv6만",
+        "expose" => "HOST에 바인딩한 서버가 어느 주소에서 기다리고, 누가 접속할 수 있는지",
+        "expose.after" => "HOST: 127.0.0.1, 0.0.0.0, ::, [::1]:8000, 192.168.1.5:5000, \
+            http://0.0.0.0:5000, localhost, 호스트 이름, 또는 인터페이스 이름(eth0).",
+        "expose.host" => "바인딩 호스트: 주소, HOST:PORT, URL, localhost, 호스트 이름 또는 인터페이스",
+        "expose.port" => "포트 (기본값 5000; HOST에 적은 포트도 됩니다)",
+        "expose.try_bind" => "실제로 바인딩해 보고 바로 닫아, 지금 성공하는지 확인",
+        "urls" => "공유할 URL을 개발 서버처럼: Local 줄과 Network 줄",
+        "urls.port" => "서버의 포트",
+        "urls.host" => "서버의 바인딩 호스트 (기본값: IPv4와 IPv6의 모든 주소)",
+        "urls.all" => "가상 인터페이스(컨테이너, VPN, WSL)도 보기, 왜 안 되는지와 함께",
+        "urls.scheme" => "URL 스킴",
+        "urls.path" => "URL 뒤에 붙일 경로, 예: /app",
+        "urls.qr" => "추천 URL의 QR 코드 그리기",
+        "listeners" => "연결을 기다리는 모든 TCP 소켓과 바인딩된 UDP 소켓, 프로세스와 함께, 위험한 것부터",
+        "listeners.exposed" => "이 컴퓨터 밖에서 접속할 수 있는 소켓만",
+        "listeners.fail_on_exposed" => "밖에서 접속할 수 있는 소켓이 하나라도 있으면 종료 코드 1 (점검과 CI용)",
+        "listeners.tcp" => "TCP만",
+        "listeners.udp" => "UDP만",
+        "port" => "포트 하나의 모든 것: 누가 쓰는지, 지금 바인딩되는지, 가까운 빈 포트",
+        "port.port" => "포트, 예: 5000",
+        "port.kill" => "포트를 잡은 프로세스 멈추기: SIGTERM, 터미널에서는 먼저 물어봄",
+        "port.force" => "--kill과 함께: 유예 시간 뒤에도 살아 있으면 SIGKILL",
+        "port.yes" => "--kill과 함께: 묻지 않기 (터미널이 없을 때 필요)",
+        "port.grace" => "--kill과 함께: 신호를 보낸 뒤 포트가 빌 때까지 기다릴 시간",
+        "probe" => "실행 중인 서버에 접속할 수 있는지, 안 되면 왜 안 되는지",
+        "probe.after" => "TARGET 없이: 이 컴퓨터의 모든 주소로 PORT에 접속해 보고, 그 결과로 보이는 \
+            바인딩과 누가 접속할 수 있는지 알려 줍니다.\n\
+            TARGET과 함께(192.168.1.5:5000, [fe80::1%eth0]:8000, URL, 호스트 이름): 다른 기기에서 \
+            실행하면 그 주소가 응답하는지, 안 되면 왜 안 되는지 알려 줍니다.",
+        "probe.target" => "접속할 곳: HOST:PORT, [V6]:PORT, URL 또는 호스트 이름",
+        "probe.port" => "포트: 5000, 또는 TARGET과 함께 5000,8000-8010 같은 목록과 범위",
+        "probe.timeout" => "접속마다 기다릴 시간",
+        "probe.http" => "열린 주소마다 HTTP 요청을 하나 보내 상태와 Server 헤더 보기",
+        "serve" => "다른 기기에서 열어 볼 접속 확인용 서버: 누가 왔는지, 어디로 닿았는지",
+        "serve.port" => "포트 (기본값: 8000 근처의 빈 포트)",
+        "serve.host" => "연결을 기다릴 주소",
+        "serve.duration" => "이 시간이 지나면 스스로 멈춤",
+        "serve.qr" => "추천 URL의 QR 코드 그리기",
+        "lab" => "실습: 127.0.0.1, 0.0.0.0, 내부 IP에 차례로 바인딩하고 각각 접속해 보기",
+        "lab.timeout" => "접속마다 기다릴 시간",
+        "free" => "빈 포트, 실제로 바인딩해 확인: PORT=$(bindscope free)",
+        "free.near" => "이 포트에서 가까운 순서로 찾기 (기본값 5000)",
+        "free.count" => "몇 개 (1~100)",
+        "free.hosts" => "포트마다 바인딩해 볼 호스트; 여러 번 줄 수 있음 (기본값 127.0.0.1과 0.0.0.0)",
+        "free.range" => "이 범위의 포트만, 예: 8000-8100",
+        "wait" => "포트에서 서버가 응답할 때까지, 또는 --free와 함께 포트가 빌 때까지 기다리기",
+        "wait.after" => "--interval마다 127.0.0.1과 ::1(브라우저가 localhost로 시도하는 주소)에 \
+            접속해 봅니다. 하나만 응답해도 되고, 어느 쪽인지 알려 줍니다. --host 0.0.0.0은 \
+            127.0.0.1, --host ::은 둘 다를 뜻합니다 (브라우저로 그 URL을 열면 이 컴퓨터에 닿듯이). \
+            다른 주소는 그 주소만 뜻합니다.\n\
+            --free: 어느 주소, 어느 주소 체계에서도 그 포트에 연결을 기다리거나 바인딩된 TCP 소켓이 \
+            없을 때. 연결(TIME_WAIT 포함)은 세지 않습니다: 서버는 SO_REUSEADDR를 켜고 그 옆에 \
+            바인딩합니다.\n\
+            일어나면 종료 코드 0, --timeout이 지나면 1: \
+            flask run & bindscope wait -p 5000 && open http://127.0.0.1:5000",
+        "wait.port" => "기다릴 포트 (여기나 명령 앞에 꼭 줘야 함)",
+        "wait.host" => "접속할 곳: IP 주소 또는 localhost (기본값: 127.0.0.1과 ::1)",
+        "wait.timeout" => "이 시간이 지나면 포기하고 종료 코드 1",
+        "wait.interval" => "얼마나 자주 시도할지 (10ms~10s)",
+        "wait.http" => "연결만이 아니라 HTTP 응답(어떤 상태든)을 기다리기",
+        "wait.free" => "포트를 아무도 쓰지 않을 때까지 기다리기: 연결을 기다리거나 바인딩된 TCP 소켓 없음",
+        "explain" => "개념 설명: flask, 0.0.0.0, loopback-vs-lan, ports, debugging, ipv6, firewall…",
+        "explain.after" => "TOPIC 없이: 페이지 목록. 페이지는 소스의 docs/en과 docs/ko이고, 이 컴퓨터의 \
+            실제 값이 채워집니다.",
+        "explain.topic" => "페이지, 예: ports 또는 0.0.0.0",
+        "completions" => "셸 자동 완성: bindscope completions bash > /etc/bash_completion.d/bindscope",
+        "completions.shell" => "셸",
+        "man" => "옵션에서 만든 man 페이지: bindscope man > bindscope.1",
+        "man.after" => "명령마다 페이지가 하나씩 있습니다: bindscope man expose > bindscope-expose.1",
+        "man.command" => "이 명령의 페이지 (bindscope-COMMAND(1)), 예: expose",
+        "help" => "이 도움말, 또는 주어진 명령의 도움말 보기",
+        "help.subcommand" => "도움말을 볼 명령",
+        "heading.usage" => "사용법:",
+        "heading.options" => "옵션",
+        "heading.arguments" => "인자",
+        "heading.commands" => "명령:",
+        "value.command" => "명령",
+        "value.options" => "[옵션]",
+        "spec.default" => "기본값",
+        "spec.possible" => "쓸 수 있는 값",
+        "spec.aliases" => "별칭",
+        _ => return None,
+    })
 }

@@ -11,6 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 
 pub use en::En;
 pub use ko::Ko;
+pub use ko::{help_words as korean_help_words, EXIT_CODES_HELP as KOREAN_EXIT_CODES};
 
 use crate::analysis::notes::Note;
 use crate::analysis::ports::{PortClass, Service};

@@ -38,3 +38,18 @@ pub fn human(w: &mut dyn Write, report: &FreeReport, ui: &Ui) -> io::Result<()> 
     }
     Ok(())
 }
+
+/// Bare numbers that are not there say why on stderr, so that `PORT=$(bindscope free)` does not
+/// fail in silence.
+pub fn why_empty(w: &mut dyn Write, report: &FreeReport, ui: &Ui) -> io::Result<()> {
+    let bare = ui.quiet || !ui.tty;
+    if ui.json || !bare || !report.ports.is_empty() {
+        return Ok(());
+    }
+    let (low, high) = report.range;
+    writeln!(
+        w,
+        "bindscope: {}",
+        ui.cat.text(&Text::FreeNone { low, high })
+    )
+}

@@ -69,6 +69,31 @@ impl Netns {
         Some(ns)
     }
 
+    /// A new namespace that answers name lookups from files of its own: `ip netns exec`
+    /// bind-mounts `/etc/netns/NAME/*` over `/etc`, so its `hosts` (localhost only), its
+    /// `nsswitch.conf` (files, no DNS) and its `resolv.conf` (a nameserver on its own loopback)
+    /// keep every lookup inside it: `nowhere.invalid` is unresolved and nothing is sent.
+    pub fn with_own_resolver(tag: &str) -> Option<Netns> {
+        let ns = Netns::new(tag)?;
+        let dir = ns.etc();
+        std::fs::create_dir_all(&dir).expect("/etc/netns/NAME");
+        for (file, text) in [
+            ("hosts", "127.0.0.1 localhost\n::1 localhost\n"),
+            ("nsswitch.conf", "hosts: files\n"),
+            (
+                "resolv.conf",
+                "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
+            ),
+        ] {
+            std::fs::write(dir.join(file), text).expect("resolver file");
+        }
+        Some(ns)
+    }
+
+    fn etc(&self) -> std::path::PathBuf {
+        std::path::Path::new("/etc/netns").join(&self.name)
+    }
+
     /// `ip -n NS ARGS`, which must succeed.
     pub fn ip(&self, args: &[&str]) {
         let out = Command::new("ip")
@@ -165,5 +190,7 @@ impl Drop for Netns {
         let _ = Command::new("ip")
             .args(["netns", "del", &self.name])
             .output();
+        // Its resolver files, when it has them (`ip netns del` removes them too; this is sure).
+        let _ = std::fs::remove_dir_all(self.etc());
     }
 }
