@@ -7,7 +7,8 @@ use crate::platform;
 use crate::report::FreeReport;
 
 pub fn run(options: &FreeOptions, _cx: &Context) -> anyhow::Result<FreeReport> {
-    let host = platform::snapshot()?;
+    let mut host = platform::snapshot()?;
+    host.excluded_ports = platform::excluded_ports();
     let ports = free_ports(
         &host,
         options.near,

@@ -43,6 +43,7 @@ mod unix;
 
 pub mod net;
 pub mod server;
+pub mod windows_data;
 
 use os::Current;
 
@@ -123,6 +124,17 @@ trait Platform {
 
     /// Default routes; none known means `local_ip()` stands in for the route.
     fn default_routes() -> Vec<DefaultRoute> {
+        Vec::new()
+    }
+
+    /// Readies the console for colour; `false` where colour cannot be shown after all.
+    fn prepare_console(colour: bool) -> bool {
+        colour
+    }
+
+    /// Port ranges the OS keeps for itself, where a bind fails though nobody holds the port
+    /// (Windows' excluded port ranges). Read only by `port` and `free`: it may run a program.
+    fn excluded_ports() -> Vec<(u16, u16)> {
         Vec::new()
     }
 
@@ -211,6 +223,19 @@ pub fn ip_counters() -> Option<IpCounters> {
     Current::ip_counters()
 }
 
+/// Readies the terminal before anything is written: on Windows, colour needs the console's
+/// virtual-terminal processing, and without it colour is turned off rather than printed as
+/// escape codes. Returns whether to colour.
+pub fn prepare_console(colour: bool) -> bool {
+    Current::prepare_console(colour)
+}
+
+/// Ranges of ports the OS keeps for itself (Windows' excluded port ranges), for `port` and
+/// `free`; none elsewhere.
+pub fn excluded_ports() -> Vec<(u16, u16)> {
+    Current::excluded_ports()
+}
+
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.
 pub fn snapshot() -> Result<Host, SystemError> {
     let interfaces = Current::interfaces().map_err(SystemError::Interfaces)?;
@@ -223,6 +248,7 @@ pub fn snapshot() -> Result<Host, SystemError> {
         route_source: local_ip_address::local_ip().ok(),
         sysctls: Current::sysctls(),
         privileged: Current::privileged(),
+        excluded_ports: Vec::new(),
     })
 }
 
