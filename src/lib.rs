@@ -20,5 +20,7 @@ mod render;
 mod report;
 pub mod sanitize;
 
+pub use platform::prepare_console;
+
 #[cfg(test)]
 mod test_support;

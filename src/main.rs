@@ -28,7 +28,7 @@ fn main() -> std::process::ExitCode {
         Ok(config) => config,
         Err(e) => return input_error(&e, lang).into(),
     };
-    colored::control::set_override(config.output.color);
+    colored::control::set_override(bindscope::prepare_console(config.output.color));
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -23,6 +23,9 @@ pub struct Host {
     pub env: EnvHints,
     /// This process may bind ports below the unprivileged start (root or CAP_NET_BIND_SERVICE).
     pub privileged: bool,
+    /// Port ranges the OS keeps for itself (Windows' excluded port ranges): a bind there fails
+    /// with WinError 10013 though nobody holds the port. Read only by `port` and `free`.
+    pub excluded_ports: Vec<(u16, u16)>,
 }
 
 impl Host {
@@ -125,6 +128,8 @@ pub enum Device {
     Vlan,
     Bond,
     Dummy,
+    /// A VM host-only adapter (VirtualBox, VMware, Parallels): reaches only this machine's VMs.
+    HostOnly,
     /// Some other virtual device (macvlan, vxlan, a GRE tunnel…).
     OtherVirtual,
     Unknown,

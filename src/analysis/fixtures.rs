@@ -56,6 +56,7 @@ fn linux(hostname: &str, interfaces: Vec<Interface>, routes: Vec<DefaultRoute>) 
         sysctls: linux_sysctls(),
         env: EnvHints::default(),
         privileged: false,
+        excluded_ports: Vec::new(),
     }
 }
 
@@ -185,6 +186,7 @@ pub fn macbook() -> Host {
         },
         env: EnvHints::default(),
         privileged: false,
+        excluded_ports: Vec::new(),
     }
 }
 

@@ -65,9 +65,10 @@ pub fn role(host: &Host, iface: &Interface) -> Role {
     if is_container_bridge(&lower) {
         return Role::ContainerBridge;
     }
-    if ["virbr", "vboxnet", "vmnet", "lxcbr", "lxdbr", "incusbr"]
-        .iter()
-        .any(|p| starts(p))
+    if iface.device == Device::HostOnly
+        || ["virbr", "vboxnet", "vmnet", "lxcbr", "lxdbr", "incusbr"]
+            .iter()
+            .any(|p| starts(p))
     {
         return Role::VmBridge;
     }

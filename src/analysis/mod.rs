@@ -13,6 +13,7 @@ pub mod probe;
 pub mod sockets;
 pub mod topics;
 pub mod vocab;
+pub mod windows_bind;
 
 #[cfg(test)]
 pub mod fixtures;

@@ -152,8 +152,15 @@ pub enum Note {
     DockerProxy { ports: Vec<u16> },
     /// macOS: AirPlay Receiver answers on 5000 and 7000.
     AirPlay { port: u16 },
-    /// Windows refuses ports in excluded ranges (Hyper-V, WSL) with no visible owner.
-    ExcludedPortRange { port: u16 },
+    /// Windows: a socket holds the port's address; a second Werkzeug (SO_REUSEADDR) may still
+    /// bind there beside an old one that set it too, and the old one keeps answering.
+    ReuseAddrShares { port: u16 },
+    /// Windows refuses ports in excluded ranges (Hyper-V, WSL, Docker) with WinError 10013 and
+    /// no visible owner; `range` where netsh named it (else an exclusive holder is possible).
+    ExcludedPortRange {
+        port: u16,
+        range: Option<(u16, u16)>,
+    },
     /// Sockets of other users' processes are listed without their owners.
     OwnersHidden { processes: usize },
     /// Processes that even root may not inspect: their sockets are listed without an owner.
@@ -209,6 +216,9 @@ pub enum Conflict {
     DualStackHoldsIpv4,
     /// A dual-stack `::` bind needs the IPv4 port too, and it is held.
     DualStackNeedsIpv4,
+    /// Windows: a bind that Windows' rules allow beside the holder failed, so the holder set
+    /// SO_EXCLUSIVEADDRUSE.
+    Exclusive,
 }
 
 impl Note {
@@ -265,6 +275,7 @@ impl Note {
             Note::Reloader { .. } => ("reloader", Some(T::Debugging), Info),
             Note::DockerProxy { .. } => ("docker_proxy", Some(T::Docker), Info),
             Note::AirPlay { .. } => ("airplay", Some(T::Macos), Warning),
+            Note::ReuseAddrShares { .. } => ("reuseaddr_shares", Some(T::Ports), Warning),
             Note::ExcludedPortRange { .. } => ("excluded_port_range", Some(T::Ports), Warning),
             Note::OwnersHidden { .. } => ("owners_hidden", None, Warning),
             Note::OwnersProtected { .. } => ("owners_protected", None, Info),

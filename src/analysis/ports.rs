@@ -149,6 +149,7 @@ pub fn nearby(host: &Host, port: u16, lo: u16, hi: u16) -> impl Iterator<Item = 
     .max(1);
     let (port, hi) = (u32::from(port), u32::from(hi));
     let floor = u32::from(floor);
+    let excluded = host.excluded_ports.clone();
     (0..=65535u32)
         .flat_map(move |d| {
             let up = port + d;
@@ -159,6 +160,15 @@ pub fn nearby(host: &Host, port: u16, lo: u16, hi: u16) -> impl Iterator<Item = 
         .filter(move |p| (floor..=hi).contains(p))
         .map(|p| p as u16)
         .take((hi.saturating_sub(floor) + 1) as usize)
+        .filter(move |p| !excluded.iter().any(|&(low, high)| (low..=high).contains(p)))
+}
+
+/// The excluded port range (Windows) that holds `port`, if any.
+pub fn excluded_range(host: &Host, port: u16) -> Option<(u16, u16)> {
+    host.excluded_ports
+        .iter()
+        .copied()
+        .find(|&(low, high)| (low..=high).contains(&port))
 }
 
 #[cfg(test)]
@@ -208,5 +218,48 @@ mod tests {
         assert_eq!(all.len(), 10);
         assert!(all.iter().all(|p| (6000..=6009).contains(p)));
         assert_eq!(nearby(&host, 1, 1, 65535).count(), 65535 - 1024 + 1);
+    }
+
+    #[test]
+    fn nearby_ports_skip_windows_excluded_ranges() {
+        let mut host = fixtures::laptop();
+        host.excluded_ports = vec![(4990, 5089), (5357, 5357)];
+        let first: Vec<u16> = nearby(&host, 5000, 1, 65535).take(3).collect();
+        assert_eq!(first, [4989, 4988, 4987]);
+        let up: Vec<u16> = nearby(&host, 5000, 4990, 65535).take(2).collect();
+        assert_eq!(up, [5090, 5091]);
+        assert_eq!(excluded_range(&host, 5357), Some((5357, 5357)));
+        assert_eq!(excluded_range(&host, 5358), None);
+    }
+
+    #[test]
+    fn port_names_the_excluded_range_and_winerror_10013() {
+        use crate::analysis::sockets::port_notes;
+        use crate::model::{BindError, Os, SocketTable};
+        let mut host = fixtures::laptop();
+        host.os = Os::Windows;
+        let refused = [(
+            std::net::IpAddr::from([127, 0, 0, 1]),
+            Err(BindError::Permission),
+        )];
+        let table = SocketTable::default();
+        let notes = port_notes(&host, 5000, &refused, &table);
+        assert!(notes.contains(&Note::ExcludedPortRange {
+            port: 5000,
+            range: None
+        }));
+        host.excluded_ports = vec![(4990, 5089)];
+        let notes = port_notes(&host, 5000, &refused, &table);
+        assert!(notes.contains(&Note::ExcludedPortRange {
+            port: 5000,
+            range: Some((4990, 5089))
+        }));
+        // Linux refuses with EACCES for privilege, never for a range.
+        host.os = Os::Linux;
+        host.excluded_ports.clear();
+        let notes = port_notes(&host, 5000, &refused, &table);
+        assert!(!notes
+            .iter()
+            .any(|n| matches!(n, Note::ExcludedPortRange { .. })));
     }
 }

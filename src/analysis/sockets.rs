@@ -87,6 +87,9 @@ pub fn reach_at(host: &Host, sockets: &[Socket], ip: IpAddr) -> Option<Reach> {
 /// explains a failure the real bind already reported; it follows Linux's rules (a specific
 /// address and the wildcard conflict, a dual-stack `::` holds IPv4 too).
 pub fn blockers(host: &Host, trial: IpAddr, sockets: &[Socket]) -> Vec<(SocketAddr, Conflict)> {
+    if host.os == Os::Windows {
+        return windows_blockers(trial, sockets);
+    }
     let trial_dual = trial.is_ipv6() && trial.is_unspecified() && !v6only_by_default(host);
     sockets
         .iter()
@@ -111,6 +114,61 @@ pub fn blockers(host: &Host, trial: IpAddr, sockets: &[Socket]) -> Vec<(SocketAd
                 }
                 (IpAddr::V6(_), IpAddr::V6(h)) if h.is_unspecified() => Conflict::CoveredByWildcard,
                 _ => return None,
+            };
+            Some((s.local, rule))
+        })
+        .collect()
+}
+
+/// Windows: a trial bind failed on an address a TCP listener holds exactly, and a server that
+/// sets SO_REUSEADDR (Werkzeug) would share it with a holder that set it too.
+fn windows_flask_would_share(
+    bind_test: &[(IpAddr, Result<(), BindError>)],
+    table: &SocketTable,
+) -> bool {
+    use super::windows_bind::{second_bind, WinBind, WinBindOption, WinBindOutcome};
+    bind_test.iter().any(|(trial, result)| {
+        matches!(result, Err(BindError::InUse))
+            && table
+                .sockets
+                .iter()
+                .any(|s| s.is_tcp_listener() && plain(s.local.ip()) == *trial)
+            && {
+                let flask = WinBind {
+                    option: WinBindOption::ReuseAddr,
+                    wildcard: trial.is_unspecified(),
+                };
+                second_bind(flask, flask) == WinBindOutcome::Success
+            }
+    })
+}
+
+/// Windows' rules (`windows_bind`): a trial bind sets no option, so a failure beside a holder
+/// that Windows would allow with no option means the holder is exclusive. IPv6 sockets are
+/// v6-only there by default, so the families never meet.
+fn windows_blockers(trial: IpAddr, sockets: &[Socket]) -> Vec<(SocketAddr, Conflict)> {
+    use super::windows_bind::{second_bind, WinBind, WinBindOption, WinBindOutcome};
+    sockets
+        .iter()
+        .filter(|s| s.is_tcp_listener())
+        .filter_map(|s| {
+            let held = plain(s.local.ip());
+            if held.is_ipv4() != trial.is_ipv4() {
+                return None;
+            }
+            if held == trial {
+                return Some((s.local, Conflict::Same));
+            }
+            if !held.is_unspecified() && !trial.is_unspecified() {
+                return None;
+            }
+            let bind = |ip: IpAddr| WinBind {
+                option: WinBindOption::Default,
+                wildcard: ip.is_unspecified(),
+            };
+            let rule = match second_bind(bind(held), bind(trial)) {
+                WinBindOutcome::Success => Conflict::Exclusive,
+                _ => Conflict::CoveredByWildcard,
             };
             Some((s.local, rule))
         })
@@ -266,6 +324,9 @@ pub fn port_notes(
     let in_use = bind_test
         .iter()
         .any(|(_, r)| matches!(r, Err(BindError::InUse)));
+    if host.os == Os::Windows && windows_flask_would_share(bind_test, table) {
+        notes.push(Note::ReuseAddrShares { port });
+    }
     notes.extend(bound_not_listening(port, table, in_use));
     notes.extend(owner_notes(host, Some(port), table));
     notes.extend(super::ports::privilege_note(host, port, false));
@@ -273,8 +334,9 @@ pub fn port_notes(
         .iter()
         .any(|(_, r)| matches!(r, Err(BindError::Permission)));
     let listening = table.sockets.iter().any(|s| s.state.is_listening());
-    if refused && host.os == Os::Windows && !listening {
-        notes.push(Note::ExcludedPortRange { port });
+    let range = super::ports::excluded_range(host, port);
+    if range.is_some() || (refused && host.os == Os::Windows && !listening) {
+        notes.push(Note::ExcludedPortRange { port, range });
     }
     if table.sockets.iter().any(|s| s.state == SockState::TimeWait) {
         notes.push(Note::TimeWait);
@@ -410,6 +472,56 @@ mod tests {
         assert_eq!(dual_stack(&host, &dual), Some(true));
         assert_eq!(dual_stack(&host, &v6), Some(false));
         assert_eq!(dual_stack(&host, &listen("0.0.0.0:1", None, &[])), None);
+    }
+
+    #[test]
+    fn windows_bind_conflicts_follow_windows_rules() {
+        let mut host = fixtures::laptop();
+        host.os = Os::Windows;
+        let lo = [listen("127.0.0.1:5000", None, &[7])];
+        // A wildcard bind beside a specific one succeeds on Windows: failing, the holder is
+        // exclusive. Never Linux's "(on Linux SO_REUSEADDR does not change that)".
+        assert_eq!(
+            blockers(&host, ip("0.0.0.0"), &lo),
+            vec![(lo[0].local, Conflict::Exclusive)]
+        );
+        assert_eq!(
+            blockers(&host, ip("127.0.0.1"), &lo),
+            vec![(lo[0].local, Conflict::Same)]
+        );
+        assert!(
+            blockers(&host, ip("::"), &lo).is_empty(),
+            "v6-only by default"
+        );
+        let all = [listen("0.0.0.0:5000", None, &[7])];
+        assert_eq!(
+            blockers(&host, ip("127.0.0.1"), &all),
+            vec![(all[0].local, Conflict::Exclusive)]
+        );
+        assert_eq!(
+            blockers(&host, ip("0.0.0.0"), &all),
+            vec![(all[0].local, Conflict::Same)]
+        );
+        let table = SocketTable {
+            sockets: lo.to_vec(),
+            ..SocketTable::default()
+        };
+        let tried = [
+            (ip("127.0.0.1"), Err(BindError::InUse)),
+            (ip("0.0.0.0"), Err(BindError::InUse)),
+        ];
+        let notes = port_notes(&host, 5000, &tried, &table);
+        assert!(notes.contains(&Note::ReuseAddrShares { port: 5000 }));
+        assert!(!notes.iter().any(|n| matches!(
+            n,
+            Note::Conflict {
+                rule: Conflict::WildcardBlockedBySpecific,
+                ..
+            }
+        )));
+        host.os = Os::Linux;
+        let notes = port_notes(&host, 5000, &tried, &table);
+        assert!(!notes.contains(&Note::ReuseAddrShares { port: 5000 }));
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::platform;
 use crate::report::FreeReport;
 
 pub fn run(options: &FreeOptions, _cx: &Context) -> anyhow::Result<FreeReport> {
-    let host = platform::snapshot()?;
+    let mut host = platform::snapshot()?;
+    host.excluded_ports = platform::excluded_ports();
     // An address this machine lacks would fail every bind: say so, as expose does, instead
     // of trying 65,535 ports.
     for (ip, zone) in &options.hosts {

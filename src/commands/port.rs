@@ -18,7 +18,8 @@ const SUGGESTIONS: usize = 3;
 
 pub fn run(options: &PortOptions, cx: &Context) -> anyhow::Result<PortReport> {
     let port = options.port;
-    let host = platform::snapshot()?;
+    let mut host = platform::snapshot()?;
+    host.excluded_ports = platform::excluded_ports();
     let table = platform::socket_table(SocketQuery::Port(port))?;
     let bind_test = ports::trial_binds(&host, port);
     let taken = bind_test.iter().any(|(_, r)| r.is_err());

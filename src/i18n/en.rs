@@ -663,6 +663,7 @@ impl Catalogue for En {
                     Conflict::WildcardBlockedBySpecific => format!("{tried} fails: {blocker} holds one address of the port, and a wildcard bind needs them all (on Linux SO_REUSEADDR does not change that)."),
                     Conflict::DualStackHoldsIpv4 => format!("{tried} fails: {blocker} is dual-stack (IPV6_V6ONLY off), so it holds the IPv4 port as well."),
                     Conflict::DualStackNeedsIpv4 => format!("{tried} fails: a dual-stack :: bind needs the IPv4 port too, and {blocker} holds it."),
+                    Conflict::Exclusive => format!("{tried} fails: Windows allows this bind beside {blocker}, unless its program set SO_EXCLUSIVEADDRUSE, as Windows services and IIS do (WinError 10048)."),
                 }
             }
             Note::Reloader { parent, child } => format!(
@@ -675,8 +676,14 @@ impl Catalogue for En {
             Note::AirPlay { port } => format!(
                 "On macOS, port {port} belongs to the AirPlay Receiver: turn it off in System Settings → General → AirDrop & Handoff, or run Flask on another port (flask run --port 5001)."
             ),
-            Note::ExcludedPortRange { port } => format!(
-                "Windows reserves port {port} (an excluded port range, often Hyper-V's or WSL's): netsh interface ipv4 show excludedportrange protocol=tcp lists them; use a port outside."
+            Note::ReuseAddrShares { port } => format!(
+                "On Windows a second Flask can still start on port {port}: Werkzeug sets SO_REUSEADDR, which lets two servers share one address, and the old one keeps answering. Stop the old server first (netstat -ano | findstr :{port} shows its PID)."
+            ),
+            Note::ExcludedPortRange { port, range: Some((low, high)) } => format!(
+                "Windows reserves ports {low}–{high} (an excluded port range, usually Hyper-V's, WSL's or Docker's), {port} among them: a bind fails with WinError 10013 (access denied) though nobody holds the port, and running as administrator does not help. Use a port outside the range (netsh interface ipv4 show excludedportrange protocol=tcp lists them)."
+            ),
+            Note::ExcludedPortRange { port, range: None } => format!(
+                "WinError 10013 (access denied) on port {port} with no listener in sight: usually an excluded port range (Hyper-V, WSL, Docker; netsh interface ipv4 show excludedportrange protocol=tcp lists them), or a program that holds it exclusively. Running as administrator does not help: use another port."
             ),
             Note::OwnersHidden { processes: 1 } => "1 process belongs to another user: its sockets are listed without an owner. Run with sudo to see who holds them.".into(),
             Note::OwnersHidden { processes } => format!(
@@ -844,6 +851,7 @@ impl Catalogue for En {
             Device::Vlan => "VLAN",
             Device::Bond => "bond",
             Device::Dummy => "dummy",
+            Device::HostOnly => "VM host-only",
             Device::OtherVirtual => "virtual",
             Device::Unknown => "?",
         }

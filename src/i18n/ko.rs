@@ -713,6 +713,7 @@ impl Catalogue for Ko {
                     Conflict::WildcardBlockedBySpecific => format!("{tried} 실패: 이 포트의 주소 하나를 소켓 {blocker}{} 쓰고 있는데, 와일드카드 바인딩은 모든 주소가 필요합니다 (Linux에서는 SO_REUSEADDR로도 안 됩니다).", subject(&blocker.to_string())),
                     Conflict::DualStackHoldsIpv4 => format!("{tried} 실패: 소켓 {blocker}{} 듀얼 스택(IPV6_V6ONLY 꺼짐)이라 IPv4 포트도 함께 쓰고 있습니다.", topic(&blocker.to_string())),
                     Conflict::DualStackNeedsIpv4 => format!("{tried} 실패: 듀얼 스택 :: 바인딩은 IPv4 포트도 필요한데, 그 포트를 소켓 {blocker}{} 쓰고 있습니다.", subject(&blocker.to_string())),
+                    Conflict::Exclusive => format!("{tried} 실패: Windows는 보통 소켓 {blocker} 옆에 이 바인딩을 허용하는데, 그 프로그램이 SO_EXCLUSIVEADDRUSE로 포트를 독점했습니다. Windows 서비스나 IIS가 그렇게 합니다(WinError 10048)."),
                 }
             }
             Note::Reloader { parent, child } => format!(
@@ -725,8 +726,14 @@ impl Catalogue for Ko {
             Note::AirPlay { port } => format!(
                 "macOS에서 {port}번 포트는 AirPlay 수신 모드가 씁니다: 시스템 설정 → 일반 → AirDrop 및 Handoff에서 끄거나, Flask를 다른 포트로 실행하세요 (flask run --port 5001)."
             ),
-            Note::ExcludedPortRange { port } => format!(
-                "Windows가 {port}번 포트를 예약해 두었습니다 (보통 Hyper-V나 WSL의 제외 포트 범위): netsh interface ipv4 show excludedportrange protocol=tcp 로 확인하고, 그 밖의 포트를 쓰세요."
+            Note::ReuseAddrShares { port } => format!(
+                "Windows에서는 {port}번 포트에 Flask를 하나 더 띄워도 실행됩니다. Werkzeug가 SO_REUSEADDR를 설정하면 두 서버가 한 주소를 같이 쓸 수 있어서, 예전 서버가 계속 응답합니다. 먼저 예전 서버를 멈추세요(netstat -ano | findstr :{port} 로 PID를 볼 수 있습니다)."
+            ),
+            Note::ExcludedPortRange { port, range: Some((low, high)) } => format!(
+                "Windows가 {low}–{high}번 포트를 예약해 두었고(제외 포트 범위, 보통 Hyper-V·WSL·Docker가 잡습니다) {port}번도 그 안에 있습니다. 아무도 쓰지 않는데도 바인드가 WinError 10013(액세스 거부)으로 실패하며, 관리자 권한으로 실행해도 소용없습니다. 범위 밖의 포트를 쓰세요(netsh interface ipv4 show excludedportrange protocol=tcp 로 범위를 볼 수 있습니다)."
+            ),
+            Note::ExcludedPortRange { port, range: None } => format!(
+                "{port}번 포트에서 WinError 10013(액세스 거부)이 났는데 리슨하는 프로그램이 보이지 않습니다. 보통 제외 포트 범위(Hyper-V, WSL, Docker — netsh interface ipv4 show excludedportrange protocol=tcp 로 확인)이거나, 어떤 프로그램이 포트를 독점하고 있는 경우입니다. 관리자 권한으로 실행해도 소용없으니 다른 포트를 쓰세요."
             ),
             Note::OwnersHidden { processes } => format!(
                 "다른 사용자의 프로세스 {processes}개는 들여다볼 수 없어, 그 소켓은 소유자 없이 표시됩니다. 누가 쓰는지 보려면 sudo로 실행하세요."
@@ -897,6 +904,7 @@ impl Catalogue for Ko {
             Device::Vlan => "VLAN",
             Device::Bond => "본딩",
             Device::Dummy => "더미",
+            Device::HostOnly => "VM 호스트 전용",
             Device::OtherVirtual => "가상",
             Device::Unknown => "?",
         }

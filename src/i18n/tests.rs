@@ -208,7 +208,11 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
         },
         Note::DockerProxy { ports: vec![8080] },
         Note::AirPlay { port: 5000 },
-        Note::ExcludedPortRange { port: 50000 },
+        Note::ReuseAddrShares { port: 5000 },
+        Note::ExcludedPortRange {
+            port: 50000,
+            range: Some((50000, 50059)),
+        },
         Note::OwnersHidden { processes: 3 },
         Note::OwnersProtected { processes: 1 },
         Note::NoVisibleOwner,
@@ -289,6 +293,7 @@ fn every_note() -> Vec<crate::analysis::notes::Note> {
             | Note::Reloader { .. }
             | Note::DockerProxy { .. }
             | Note::AirPlay { .. }
+            | Note::ReuseAddrShares { .. }
             | Note::ExcludedPortRange { .. }
             | Note::OwnersHidden { .. }
             | Note::OwnersProtected { .. }

@@ -47,6 +47,7 @@ mod macos_parse;
 
 pub mod net;
 pub mod server;
+pub mod windows_data;
 
 use os::Current;
 
@@ -170,6 +171,17 @@ trait Platform {
     /// table on Linux and Windows; on macOS it only takes the first non-loopback IPv4.
     fn route_source() -> Option<IpAddr> {
         local_ip_address::local_ip().ok()
+    }
+
+    /// Readies the console for colour; `false` where colour cannot be shown after all.
+    fn prepare_console(colour: bool) -> bool {
+        colour
+    }
+
+    /// Port ranges the OS keeps for itself, where a bind fails though nobody holds the port
+    /// (Windows' excluded port ranges). Read only by `port` and `free`: it may run a program.
+    fn excluded_ports() -> Vec<(u16, u16)> {
+        Vec::new()
     }
 
     /// Kernel settings that change what a bind does; unknown ones stay `None`.
@@ -311,6 +323,19 @@ pub fn syn_capture(port: u16) -> Option<SynCapture> {
     Current::syn_capture(port)
 }
 
+/// Readies the terminal before anything is written: on Windows, colour needs the console's
+/// virtual-terminal processing, and without it colour is turned off rather than printed as
+/// escape codes. Returns whether to colour.
+pub fn prepare_console(colour: bool) -> bool {
+    Current::prepare_console(colour)
+}
+
+/// Ranges of ports the OS keeps for itself (Windows' excluded port ranges), for `port` and
+/// `free`; none elsewhere.
+pub fn excluded_ports() -> Vec<(u16, u16)> {
+    Current::excluded_ports()
+}
+
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.
 pub fn snapshot() -> Result<Host, SystemError> {
     let interfaces = Current::interfaces().map_err(SystemError::Interfaces)?;
@@ -323,6 +348,7 @@ pub fn snapshot() -> Result<Host, SystemError> {
         route_source: Current::route_source(),
         sysctls: Current::sysctls(),
         privileged: Current::privileged(),
+        excluded_ports: Vec::new(),
     })
 }
 

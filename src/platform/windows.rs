@@ -1,17 +1,20 @@
-//! Windows: interfaces come from GetAdaptersAddresses (through if-addrs) under their
-//! friendly names ("Wi-Fi", "vEthernet (WSL)"); routes are not read yet, so `local_ip()`
-//! (the first adapter with a default route there) stands in for the default route. Sockets come
-//! from GetExtendedTcpTable/GetExtendedUdpTable (through netstat2), which name the owning pid
-//! of every socket; process names and users from sysinfo, unknown where access is denied.
-//! Windows Defender Firewall is read through COM (INetFwPolicy2, and the Network List Manager
-//! for each network's category), which needs no elevation.
+//! Windows: adapters come from GetAdaptersAddresses under their friendly names ("Wi-Fi",
+//! "vEthernet (WSL)"), with their description, IfType, operational status, metrics and
+//! gateways; default routes from GetIpForwardTable2 with the metric Windows compares (route +
+//! interface). What those mean is decided in the cfg-free `windows_data`. Sockets come from
+//! GetExtendedTcpTable/GetExtendedUdpTable (through netstat2), which name the owning pid of
+//! every socket; process names from sysinfo, users from each process's token, unknown where
+//! access is denied. Windows Defender Firewall is read through COM (INetFwPolicy2, and the
+//! Network List Manager for each network's category), which needs no elevation.
 
 use std::collections::BTreeMap;
 use std::io;
 
+use super::windows_data::{self, owner_pids};
 use super::Platform;
 use crate::model::{
-    FirewallState, Os, Process, Proto, SockState, Socket, SocketQuery, SocketTable, Sysctls,
+    DefaultRoute, FirewallState, Interface, Os, Process, Proto, SockState, Socket, SocketQuery,
+    SocketTable, Sysctls,
 };
 
 /// Windows: interfaces, environment hints and routes keep the contract's defaults, and so
@@ -54,6 +57,30 @@ impl Platform for Current {
 
     fn hostname() -> Option<String> {
         std::env::var("COMPUTERNAME").ok().filter(|n| !n.is_empty())
+    }
+
+    fn interfaces() -> io::Result<Vec<Interface>> {
+        Ok(windows_data::interfaces(&adapters::read()?))
+    }
+
+    fn default_routes() -> Vec<DefaultRoute> {
+        let Ok(adapters) = adapters::read() else {
+            return Vec::new();
+        };
+        let routes = adapters::routes().ok();
+        windows_data::default_routes(&adapters, routes.as_deref())
+    }
+
+    fn excluded_ports() -> Vec<(u16, u16)> {
+        excluded_ports()
+    }
+
+    /// ENABLE_VIRTUAL_TERMINAL_PROCESSING on the console (through colored); a console that
+    /// refuses it (before Windows 10) gets no colour. Korean needs no code page: std writes
+    /// to a console with WriteConsoleW, in UTF-16, and SetConsoleOutputCP would change the
+    /// user's console for good after bindscope exits.
+    fn prepare_console(colour: bool) -> bool {
+        colour && colored::control::set_virtual_terminal(true).is_ok()
     }
 
     /// Windows has no privileged ports, and its IPv6 sockets are v6-only by default.
@@ -108,9 +135,7 @@ fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
             SocketQuery::Port(port) => local.port() == port,
         };
         if wanted {
-            let mut pids = info.associated_pids.clone();
-            pids.sort_unstable();
-            pids.dedup();
+            let pids = owner_pids(&info.associated_pids);
             sockets.push(Socket {
                 proto,
                 local,
@@ -158,19 +183,18 @@ fn tcp_state(state: &netstat2::TcpState) -> SockState {
     }
 }
 
-/// Names, parents and users of the pids; a pid whose process cannot be opened keeps "?".
+/// Names and parents of the pids, from sysinfo; users from each process's token (sysinfo's
+/// user list aborts under Wine in debug builds, and needs every account read for one name).
+/// A pid whose process cannot be opened keeps "?".
 fn processes(pids: &[u32]) -> Vec<Process> {
-    use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind, Users};
+    use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
     let wanted: Vec<Pid> = pids.iter().map(|p| Pid::from_u32(*p)).collect();
     let mut system = System::new();
     system.refresh_processes_specifics(
         ProcessesToUpdate::Some(&wanted),
         true,
-        ProcessRefreshKind::nothing()
-            .with_user(UpdateKind::Always)
-            .with_cmd(UpdateKind::Always),
+        ProcessRefreshKind::nothing().with_cmd(UpdateKind::Always),
     );
-    let users = Users::new_with_refreshed_list();
     let mut out: BTreeMap<u32, Process> = BTreeMap::new();
     for &pid in pids {
         let found = system.process(Pid::from_u32(pid));
@@ -183,10 +207,7 @@ fn processes(pids: &[u32]) -> Vec<Process> {
                     .map(|p| p.name().to_string_lossy().into_owned())
                     .unwrap_or_else(|| "?".to_string()),
                 uid: None,
-                user: found
-                    .and_then(|p| p.user_id())
-                    .and_then(|uid| users.get_user_by_id(uid))
-                    .map(|u| u.name().to_string()),
+                user: token::user(pid),
                 cmdline: found.map(|p| {
                     p.cmd()
                         .iter()
@@ -199,6 +220,264 @@ fn processes(pids: &[u32]) -> Vec<Process> {
         );
     }
     out.into_values().collect()
+}
+
+/// `netsh interface ipv4 show excludedportrange protocol=tcp`: the ranges Hyper-V, WSL and
+/// Docker reserve, where a bind fails with WinError 10013 though nobody holds the port. netsh
+/// answers in the display language; the parser reads only the numbers. Nothing read where
+/// netsh cannot run (as under Wine).
+fn excluded_ports() -> Vec<(u16, u16)> {
+    use std::os::windows::process::CommandExt;
+    const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+    std::process::Command::new("netsh")
+        .args([
+            "interface",
+            "ipv4",
+            "show",
+            "excludedportrange",
+            "protocol=tcp",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .creation_flags(CREATE_NO_WINDOW)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| windows_data::parse_excluded_ranges(&String::from_utf8_lossy(&o.stdout)))
+        .unwrap_or_default()
+}
+
+/// The user of a process, from its token: OpenProcess (limited query, which other users'
+/// processes allow too), OpenProcessToken, GetTokenInformation(TokenUser), LookupAccountSidW.
+#[allow(unsafe_code)] // Win32 calls; every handle is closed by `Handle`'s Drop
+mod token {
+    use windows::core::{PCWSTR, PWSTR};
+    use windows::Win32::Foundation::{CloseHandle, HANDLE};
+    use windows::Win32::Security::{
+        GetTokenInformation, LookupAccountSidW, TokenUser, SID_NAME_USE, TOKEN_QUERY, TOKEN_USER,
+    };
+    use windows::Win32::System::Threading::{
+        OpenProcess, OpenProcessToken, PROCESS_QUERY_LIMITED_INFORMATION,
+    };
+
+    struct Handle(HANDLE);
+
+    impl Drop for Handle {
+        fn drop(&mut self) {
+            // SAFETY: the handle was returned open by the call that made this `Handle`.
+            unsafe {
+                let _ = CloseHandle(self.0);
+            }
+        }
+    }
+
+    pub fn user(pid: u32) -> Option<String> {
+        // SAFETY (here and below): plain Win32 calls with live handles and buffers of the
+        // sizes passed.
+        let process =
+            Handle(unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, pid) }.ok()?);
+        let mut token = HANDLE::default();
+        unsafe { OpenProcessToken(process.0, TOKEN_QUERY, &mut token) }.ok()?;
+        let token = Handle(token);
+        let mut len = 0u32;
+        // Fails with ERROR_INSUFFICIENT_BUFFER and says how much is needed.
+        let _ = unsafe { GetTokenInformation(token.0, TokenUser, None, 0, &mut len) };
+        if len == 0 || len > 4096 {
+            return None;
+        }
+        // u64s, so the TOKEN_USER at the start is aligned.
+        let mut buf = vec![0u64; (len as usize).div_ceil(8)];
+        unsafe {
+            GetTokenInformation(
+                token.0,
+                TokenUser,
+                Some(buf.as_mut_ptr().cast()),
+                len,
+                &mut len,
+            )
+        }
+        .ok()?;
+        let sid = unsafe { (*buf.as_ptr().cast::<TOKEN_USER>()).User.Sid };
+        let mut name = [0u16; 256];
+        let mut name_len = name.len() as u32;
+        let mut domain = [0u16; 256];
+        let mut domain_len = domain.len() as u32;
+        let mut kind = SID_NAME_USE::default();
+        unsafe {
+            LookupAccountSidW(
+                PCWSTR::null(),
+                sid,
+                Some(PWSTR(name.as_mut_ptr())),
+                &mut name_len,
+                Some(PWSTR(domain.as_mut_ptr())),
+                &mut domain_len,
+                &mut kind,
+            )
+        }
+        .ok()?;
+        let name = String::from_utf16_lossy(name.get(..name_len as usize)?);
+        (!name.is_empty()).then_some(name)
+    }
+}
+
+/// GetAdaptersAddresses and GetIpForwardTable2, walked into plain data.
+#[allow(unsafe_code)] // Win32 calls and the linked lists they return
+mod adapters {
+    use std::io;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    use windows::Win32::Foundation::{ERROR_BUFFER_OVERFLOW, NO_ERROR};
+    use windows::Win32::NetworkManagement::IpHelper::{
+        FreeMibTable, GetAdaptersAddresses, GetIpForwardTable2, GAA_FLAG_INCLUDE_ALL_INTERFACES,
+        GAA_FLAG_INCLUDE_GATEWAYS, GAA_FLAG_SKIP_ANYCAST, GAA_FLAG_SKIP_DNS_SERVER,
+        GAA_FLAG_SKIP_MULTICAST, IP_ADAPTER_ADDRESSES_LH, MIB_IPFORWARD_TABLE2,
+    };
+    use windows::Win32::NetworkManagement::Ndis::IfOperStatusUp;
+    use windows::Win32::Networking::WinSock::{
+        AF_INET, AF_INET6, AF_UNSPEC, SOCKADDR, SOCKADDR_IN, SOCKADDR_IN6,
+    };
+
+    use crate::model::Family;
+    use crate::platform::windows_data::{Adapter, Route};
+
+    /// More adapters or addresses than any machine has: a list that does not end is an error.
+    const MAX_ITEMS: usize = 10_000;
+
+    pub fn read() -> io::Result<Vec<Adapter>> {
+        let flags = GAA_FLAG_INCLUDE_GATEWAYS
+            | GAA_FLAG_INCLUDE_ALL_INTERFACES
+            | GAA_FLAG_SKIP_ANYCAST
+            | GAA_FLAG_SKIP_MULTICAST
+            | GAA_FLAG_SKIP_DNS_SERVER;
+        // Microsoft's advice: start with 15 kB, and grow when told to (adapters may come and
+        // go between two calls).
+        let mut size: u32 = 15 * 1024;
+        for _ in 0..4 {
+            let mut buf = vec![0u64; (size as usize).div_ceil(8)];
+            // SAFETY: `buf` holds `size` bytes, 8-aligned.
+            let ret = unsafe {
+                GetAdaptersAddresses(
+                    u32::from(AF_UNSPEC.0),
+                    flags,
+                    None,
+                    Some(buf.as_mut_ptr().cast()),
+                    &mut size,
+                )
+            };
+            if ret == ERROR_BUFFER_OVERFLOW.0 {
+                continue;
+            }
+            if ret != NO_ERROR.0 {
+                return Err(io::Error::from_raw_os_error(ret as i32));
+            }
+            let mut out = Vec::new();
+            let mut p = buf.as_ptr().cast::<IP_ADAPTER_ADDRESSES_LH>();
+            while !p.is_null() && out.len() < MAX_ITEMS {
+                // SAFETY: the list lives in `buf`, which outlives this loop.
+                let a = unsafe { &*p };
+                out.push(adapter(a));
+                p = a.Next;
+            }
+            return Ok(out);
+        }
+        Err(io::Error::other("the adapter list kept growing"))
+    }
+
+    fn adapter(a: &IP_ADAPTER_ADDRESSES_LH) -> Adapter {
+        // SAFETY: the strings and lists point into the same buffer, or are null.
+        let text = |s: windows::core::PWSTR| {
+            if s.is_null() {
+                String::new()
+            } else {
+                unsafe { s.to_string() }.unwrap_or_default()
+            }
+        };
+        let mut addresses = Vec::new();
+        let mut u = a.FirstUnicastAddress;
+        while !u.is_null() && addresses.len() < MAX_ITEMS {
+            let ua = unsafe { &*u };
+            if let Some(ip) = unsafe { ip_of(ua.Address.lpSockaddr) } {
+                addresses.push((ip, ua.OnLinkPrefixLength, ua.DadState.0 as u32));
+            }
+            u = ua.Next;
+        }
+        let mut gateways = Vec::new();
+        let mut g = a.FirstGatewayAddress;
+        while !g.is_null() && gateways.len() < MAX_ITEMS {
+            let ga = unsafe { &*g };
+            if let Some(ip) = unsafe { ip_of(ga.Address.lpSockaddr) } {
+                gateways.push(ip);
+            }
+            g = ga.Next;
+        }
+        Adapter {
+            friendly_name: text(a.FriendlyName),
+            description: text(a.Description),
+            if_type: a.IfType,
+            up: a.OperStatus == IfOperStatusUp,
+            index_v4: unsafe { a.Anonymous1.Anonymous.IfIndex },
+            index_v6: a.Ipv6IfIndex,
+            metric_v4: a.Ipv4Metric,
+            metric_v6: a.Ipv6Metric,
+            addresses,
+            gateways,
+        }
+    }
+
+    /// The address in a SOCKADDR of either family.
+    ///
+    /// # Safety
+    /// `sa` is null or points to a SOCKADDR_IN or SOCKADDR_IN6 as its family says.
+    unsafe fn ip_of(sa: *const SOCKADDR) -> Option<IpAddr> {
+        if sa.is_null() {
+            return None;
+        }
+        let family = unsafe { (*sa).sa_family };
+        if family == AF_INET {
+            let v4 = unsafe { &*sa.cast::<SOCKADDR_IN>() };
+            let octets = unsafe { v4.sin_addr.S_un.S_addr }.to_ne_bytes();
+            Some(IpAddr::V4(Ipv4Addr::from(octets)))
+        } else if family == AF_INET6 {
+            let v6 = unsafe { &*sa.cast::<SOCKADDR_IN6>() };
+            Some(IpAddr::V6(Ipv6Addr::from(unsafe { v6.sin6_addr.u.Byte })))
+        } else {
+            None
+        }
+    }
+
+    /// Every route of both families, in plain data.
+    pub fn routes() -> io::Result<Vec<Route>> {
+        let mut table: *mut MIB_IPFORWARD_TABLE2 = std::ptr::null_mut();
+        // SAFETY: on success `table` is Windows' to free with FreeMibTable, done below.
+        let ret = unsafe { GetIpForwardTable2(AF_UNSPEC, &mut table) };
+        if ret != NO_ERROR || table.is_null() {
+            return Err(io::Error::from_raw_os_error(ret.0 as i32));
+        }
+        let rows = unsafe {
+            std::slice::from_raw_parts((*table).Table.as_ptr(), (*table).NumEntries as usize)
+        };
+        let out = rows
+            .iter()
+            .filter_map(|r| {
+                let family = unsafe { r.DestinationPrefix.Prefix.si_family };
+                let family = if family == AF_INET {
+                    Family::Ipv4
+                } else if family == AF_INET6 {
+                    Family::Ipv6
+                } else {
+                    return None;
+                };
+                Some(Route {
+                    index: r.InterfaceIndex,
+                    family,
+                    prefix_len: r.DestinationPrefix.PrefixLength,
+                    metric: r.Metric,
+                })
+            })
+            .collect();
+        unsafe { FreeMibTable(table.cast()) };
+        Ok(out)
+    }
 }
 
 /// Windows Defender Firewall through COM. Anything that fails (Wine answers E_NOTIMPL) gives no

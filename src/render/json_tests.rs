@@ -353,6 +353,7 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 Vlan,
                 Bond,
                 Dummy,
+                HostOnly,
                 OtherVirtual,
                 Unknown
             }),
