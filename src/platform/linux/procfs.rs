@@ -448,7 +448,11 @@ mod tests {
         assert_eq!(socket.local.port(), port);
         // Another test's child, between its fork and exec, holds our descriptors for an
         // instant too: ours must be among the holders.
-        assert!(socket.pids.contains(&std::process::id()), "{:?}", socket.pids);
+        assert!(
+            socket.pids.contains(&std::process::id()),
+            "{:?}",
+            socket.pids
+        );
         let me = table.process(std::process::id()).expect("our process");
         assert!(me.start_time.is_some());
         assert!(still_holds(std::process::id(), me.start_time, socket.inode));
