@@ -120,6 +120,18 @@ const VISIT: &str = "import urllib.request\n\
 try:\n    print(urllib.request.urlopen(URL, timeout=3).status)\n\
 except Exception as e:\n    print(type(e).__name__)";
 
+/// A real nftables rule on the laptop that drops new connections to the beacon's port.
+fn drop_port(lan: &Lan) {
+    let rules = format!(
+        "table inet filter {{\n chain input {{\n  type filter hook input priority 0; policy accept;\n  tcp dport {PORT} drop\n }}\n}}\n"
+    );
+    let path = std::env::temp_dir().join(format!("{}.nft", lan.laptop.name));
+    std::fs::write(&path, rules).unwrap();
+    let loaded = lan.laptop.exec(&["nft", "-f", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(loaded.status.success(), "{loaded:?}");
+}
+
 fn diagnosis(v: &Value) -> (&str, Vec<&str>) {
     let d = &v["diagnosis"];
     let addresses = d["addresses"]
@@ -147,14 +159,7 @@ fn a_visit_from_the_phone_is_reported() {
 #[test]
 fn a_firewall_drop_is_told_from_silence() {
     let Some(lan) = lan("bvb", 92) else { return };
-    let rules = format!(
-        "table inet filter {{\n chain input {{\n  type filter hook input priority 0; policy accept;\n  tcp dport {PORT} drop\n }}\n}}\n"
-    );
-    let path = std::env::temp_dir().join(format!("{}.nft", lan.laptop.name));
-    std::fs::write(&path, rules).unwrap();
-    let loaded = lan.laptop.exec(&["nft", "-f", path.to_str().unwrap()]);
-    let _ = std::fs::remove_file(&path);
-    assert!(loaded.status.success(), "{loaded:?}");
+    drop_port(&lan);
     let beacon = start_as(&lan, "en", false);
     // The kernel is the judge: the phone's connection times out.
     assert_eq!(phone(&lan, VISIT), "URLError");
@@ -304,14 +309,7 @@ fn a_drop_is_named_even_when_the_phone_has_this_machine_cached() {
         "nud",
         "permanent",
     ]);
-    let rules = format!(
-        "table inet filter {{\n chain input {{\n  type filter hook input priority 0; policy accept;\n  tcp dport {PORT} drop\n }}\n}}\n"
-    );
-    let path = std::env::temp_dir().join(format!("{}.nft", lan.laptop.name));
-    std::fs::write(&path, rules).unwrap();
-    let loaded = lan.laptop.exec(&["nft", "-f", path.to_str().unwrap()]);
-    let _ = std::fs::remove_file(&path);
-    assert!(loaded.status.success(), "{loaded:?}");
+    drop_port(&lan);
     let beacon = start(&lan, "ko");
     assert_eq!(phone(&lan, VISIT), "URLError");
     let v = stop(beacon);

@@ -9,6 +9,21 @@ use crate::model::HttpAnswer;
 /// origin not in `allowedDevOrigins`, and answers 404 to those it lets in.
 pub const NEXT_DEV_RESOURCE: &str = "/_next/static/chunks/bindscope-check.js";
 
+/// An address as a phone's browser sends it in `Host`: IPv6 in brackets, with the port unless
+/// it is HTTP's own 80.
+pub fn authority(host: &str, port: u16) -> String {
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    if port == 80 {
+        host
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
 /// Whether the answer comes from Next.js (`X-Powered-By: Next.js`, on by default).
 pub fn is_nextjs(answer: &HttpAnswer) -> bool {
     answer

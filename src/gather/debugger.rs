@@ -13,7 +13,7 @@ use crate::model::{Socket, SocketTable};
 use crate::platform;
 use crate::platform::net::http_get_all;
 
-use super::probe::authority;
+use crate::analysis::host_check::authority;
 
 /// The path whose answer tells whether Werkzeug's debugger is on: it serves its own style sheet
 /// there when it is, and the app answers otherwise.

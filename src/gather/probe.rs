@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::analysis::address::classify;
-use crate::analysis::host_check::{is_nextjs, NEXT_DEV_RESOURCE};
+use crate::analysis::host_check::{self, is_nextjs, NEXT_DEV_RESOURCE};
 use crate::analysis::probe::server_kind;
 use crate::analysis::vocab::{AddrKind, ServerKind};
 use crate::error::InputError;
@@ -196,7 +196,11 @@ pub fn add_http(
         .filter(|(_, a)| a.outcome == Outcome::Open)
         .filter_map(|(n, a)| {
             let addr = SocketAddr::new(a.ip?, a.port);
-            Some((n, addr, authority(&host(addr.ip()), addr.port())))
+            Some((
+                n,
+                addr,
+                host_check::authority(&host(addr.ip()), addr.port()),
+            ))
         })
         .collect();
     let requests: Vec<HttpRequest> = open
@@ -259,21 +263,6 @@ pub fn add_http(
         });
     }
     Ok(())
-}
-
-/// An address as a phone's browser sends it in `Host`: IPv6 in brackets, with the port unless
-/// it is HTTP's own 80.
-pub fn authority(host: &str, port: u16) -> String {
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host.to_string()
-    };
-    if port == 80 {
-        host
-    } else {
-        format!("{host}:{port}")
-    }
 }
 
 /// Runs `work`; if it takes longer than 300 ms and progress is enabled, shows the message on

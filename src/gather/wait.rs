@@ -5,6 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
+use crate::analysis::host_check::authority;
 use crate::error::InputError;
 use crate::model::{Host, HttpRequest, Outcome, SocketQuery, WaitHost, WaitMode, Waited};
 use crate::parse::shown;
@@ -122,7 +123,7 @@ fn http(
         .iter()
         .map(|&addr| HttpRequest {
             addr,
-            host: host_header(addr),
+            host: authority(&addr.ip().to_string(), addr.port()),
             path: "/".to_string(),
             origin: None,
         })
@@ -132,11 +133,6 @@ fn http(
         .iter()
         .zip(answers)
         .find_map(|(&addr, answer)| answer.ok().map(|a| (Some(addr), Some(a.status)))))
-}
-
-/// `127.0.0.1:5000`, `[::1]:5000`: what a browser sends for that URL (no zone).
-fn host_header(addr: SocketAddr) -> String {
-    SocketAddr::new(addr.ip(), addr.port()).to_string()
 }
 
 /// The processes holding the port, for the line that says who to stop; none where the table

@@ -40,14 +40,6 @@ pub struct VisitReport {
     pub lines: Vec<String>,
 }
 
-/// An IPv4-mapped address (a dual-stack socket's IPv4 visitor) stands for its IPv4 address.
-fn plain(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-        v4 => v4,
-    }
-}
-
 /// The visitor's language when their browser names English or Korean first, else ours.
 pub fn visitor_lang(accept_language: Option<&str>, ours: Lang) -> Lang {
     accept_language
@@ -64,8 +56,8 @@ pub fn visit(
     loopback: bool,
     cat: &dyn Catalogue,
 ) -> VisitReport {
-    let client = plain(visit.peer.ip());
-    let reached = plain(visit.local.ip());
+    let client = visit.peer.ip().to_canonical();
+    let reached = visit.local.ip().to_canonical();
     let iface = host.owner_of(reached);
     let same_machine = same_machine(host, client);
     let port = visit.local.port();
@@ -324,9 +316,9 @@ impl ServeReport {
 
     /// A TLS handshake from `client` to `local`, this machine's address it reached.
     pub fn tls(&mut self, host: &Host, client: IpAddr, local: IpAddr, at_s: f64) {
-        let client = plain(client);
+        let client = client.to_canonical();
         let same = same_machine(host, client);
-        let interface = host.owner_of(plain(local)).map(|i| i.name.clone());
+        let interface = host.owner_of(local.to_canonical()).map(|i| i.name.clone());
         if let Some(device) = self.device(client, at_s) {
             device.tls += 1;
             device.same_machine = same;
@@ -336,7 +328,7 @@ impl ServeReport {
 
     /// A connection from `peer` was accepted.
     pub fn opened(&mut self, host: &Host, peer: IpAddr, at_s: f64) {
-        let peer = plain(peer);
+        let peer = peer.to_canonical();
         let same = same_machine(host, peer);
         if let Some(device) = self.device(peer, at_s) {
             device.connections += 1;
@@ -346,7 +338,7 @@ impl ServeReport {
 
     /// A TCP SYN for the port from `source`, through `interface`.
     pub fn syn(&mut self, host: &Host, source: IpAddr, interface: Option<&str>, at_s: f64) {
-        let source = plain(source);
+        let source = source.to_canonical();
         let same = same_machine(host, source);
         if let Some(device) = self.device(source, at_s) {
             device.syns = Some(device.syns.unwrap_or(0) + 1);
