@@ -460,3 +460,106 @@ fn the_holders_come_before_the_question_and_only_what_happened_after() {
         assert!(held.wait_exit(Duration::from_secs(5)));
     }
 }
+
+/// tests/helpers/leader_exits.c built with `cc` into a folder of this test's, removed when
+/// dropped; `None` (a skip, or a failure under CI) where there is no C compiler.
+struct Compiled(std::path::PathBuf);
+
+impl Compiled {
+    fn leader_exits() -> Option<Compiled> {
+        let dir = std::env::temp_dir().join(format!("bindscope-leader-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let compiled = Compiled(dir);
+        let source = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/helpers/leader_exits.c");
+        match Command::new("cc")
+            .args(["-pthread", "-o"])
+            .arg(compiled.bin())
+            .arg(source)
+            .output()
+        {
+            Ok(out) if out.status.success() => Some(compiled),
+            Ok(out) => panic!("cc failed: {}", String::from_utf8_lossy(&out.stderr)),
+            Err(e) => {
+                common::netns::skip(&format!("no C compiler to build the helper ({e})"));
+                None
+            }
+        }
+    }
+
+    fn bin(&self) -> std::path::PathBuf {
+        self.0.join("leader_exits")
+    }
+}
+
+impl Drop for Compiled {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The state letter in /proc/PID/stat.
+fn state_of(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().next().map(str::to_string)
+}
+
+/// A process whose main thread has exited while another thread holds its listener: the
+/// leader is a zombie and /proc/PID/fd lists nothing, so the owner is found (and verified
+/// before the signal) through a live thread's task/TID/fd.
+#[test]
+fn a_process_whose_main_thread_exited_is_found_and_stopped() {
+    use std::io::BufRead;
+    let Some(helper) = Compiled::leader_exits() else {
+        return;
+    };
+    let mut child = Command::new(helper.bin())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the helper runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u32 = line.trim().parse().expect("the helper's port");
+    let mut held = common::Held {
+        child,
+        numbers: vec![port],
+    };
+    let pid = held.pid();
+    // The case under test: the leader a zombie, its fd directory empty, the process running.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while state_of(pid).as_deref() != Some("Z") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        state_of(pid).as_deref(),
+        Some("Z"),
+        "the main thread exited"
+    );
+    assert_eq!(
+        std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert!(!held.exited());
+
+    let port = held.port(0).to_string();
+    let run = bindscope(&["port", &port, "--json"]);
+    let v = run.code(1).json();
+    assert_eq!(
+        v["sockets"][0]["processes"][0]["pid"],
+        pid,
+        "{}",
+        run.context()
+    );
+
+    let run = bindscope(&["port", &port, "--kill", "--yes", "--json"]);
+    let v = run.code(0).json();
+    assert_eq!(v["kill"]["targets"][0]["pid"], pid, "{}", run.context());
+    assert_eq!(v["kill"]["targets"][0]["outcome"], "exited");
+    assert_eq!(v["kill"]["freed"], true);
+    assert!(held.wait_exit(Duration::from_secs(5)));
+}

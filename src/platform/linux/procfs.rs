@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 
-use rustix::fd::{AsFd, OwnedFd};
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::ffi::CStr;
 
 use rustix::fs::{openat, readlinkat_raw, Dir, Mode, OFlags, CWD};
@@ -110,22 +110,15 @@ fn scan(proc: &OwnedFd, pids: &[u32], inodes: &HashSet<u64>) -> Owners {
     let mut link = [0u8; 64];
     let mut fds: Vec<u32> = Vec::with_capacity(64);
     for &pid in pids {
-        let dir = match open_dir(proc, &format!("{pid}/fd")) {
+        let dir = match open_files(proc.as_fd(), &pid.to_string(), &mut fds) {
             Ok(dir) => dir,
             Err(Errno::ACCESS) | Err(Errno::PERM) => {
                 found.refused(as_root);
                 continue;
             }
-            // Exited since /proc was listed, or a kernel thread: nothing to see.
+            // Exited since /proc was listed: nothing to see.
             Err(_) => continue,
         };
-        let Ok(mut dir) = Dir::new(dir) else { continue };
-        fds.clear();
-        fds.extend(
-            dir.by_ref()
-                .flatten()
-                .filter_map(|e| number(e.file_name().to_bytes())),
-        );
         let Ok(dir_fd) = dir.fd() else { continue };
         let mut matched = false;
         let mut name = [0u8; 12];
@@ -155,6 +148,66 @@ fn scan(proc: &OwnedFd, pids: &[u32], inodes: &HashSet<u64>) -> Owners {
         }
     }
     found
+}
+
+/// The open descriptors of a process, listed into `names`, and the directory to read their
+/// links relative to: `BASE/fd`, BASE being the process's /proc directory relative to `at`
+/// (`"1234"` from /proc, `"."` from /proc/1234). A process whose main thread has exited while
+/// its other threads run keeps its files, but its leader, a zombie, lists none: then a live
+/// thread's `BASE/task/TID/fd` is read. (A kernel thread lists none either: its task
+/// directory holds only itself, so that costs one listing more.)
+fn open_files(at: BorrowedFd<'_>, base: &str, names: &mut Vec<u32>) -> rustix::io::Result<Dir> {
+    let dir = list_fds(at, &format!("{base}/fd"), names)?;
+    if !names.is_empty() {
+        return Ok(dir);
+    }
+    let Ok(tasks) = open_dir(at, &format!("{base}/task")).and_then(Dir::new) else {
+        return Ok(dir);
+    };
+    for task in tasks.flatten() {
+        let tid = task.file_name().to_bytes();
+        if number(tid).is_none() || tid == base.as_bytes() {
+            continue;
+        }
+        let path = format!("{base}/task/{}/fd", String::from_utf8_lossy(tid));
+        if let Ok(thread) = list_fds(at, &path, names) {
+            if !names.is_empty() {
+                return Ok(thread);
+            }
+        }
+    }
+    Ok(dir)
+}
+
+/// The descriptor numbers in the fd directory `path`, into `names`.
+fn list_fds(at: BorrowedFd<'_>, path: &str, names: &mut Vec<u32>) -> rustix::io::Result<Dir> {
+    let mut dir = Dir::new(open_dir(at, path)?)?;
+    names.clear();
+    names.extend(
+        dir.by_ref()
+            .flatten()
+            .filter_map(|e| number(e.file_name().to_bytes())),
+    );
+    Ok(dir)
+}
+
+/// Whether a thread of the process of an opened /proc/PID other than its leader runs: a
+/// process whose main thread has exited (its leader a zombie) still runs in its others.
+fn a_thread_runs(dir: &OwnedFd) -> bool {
+    let Ok(tasks) = open_dir(dir, "task").and_then(Dir::new) else {
+        return false;
+    };
+    let mut buf = Vec::with_capacity(512);
+    tasks.flatten().any(|task| {
+        let tid = task.file_name().to_bytes();
+        number(tid).is_some()
+            && read_at(
+                dir,
+                &format!("task/{}/stat", String::from_utf8_lossy(tid)),
+                &mut buf,
+            )
+            .is_some_and(|stat| runs(&String::from_utf8_lossy(stat)))
+    })
 }
 
 /// Name, parent, user, command line and start time of each pid; exited ones are left out.
@@ -238,7 +291,7 @@ pub fn env_var(pid: u32, name: &str) -> Option<String> {
 /// Whether `pid` runs: a zombie (exited, not yet reaped by its parent) does not, although
 /// `kill(pid, 0)` still finds it.
 pub fn alive(pid: u32) -> bool {
-    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| runs(&stat))
+    open_dir(CWD, &format!("/proc/{pid}")).is_ok_and(|dir| runs_at(&dir))
 }
 
 /// Whether a `stat` line is a running process's, not a zombie's.
@@ -290,26 +343,19 @@ pub fn verify_at(
     let mut buf = Vec::with_capacity(512);
     let stat = read_at(dir, "stat", &mut buf).ok_or(SignalError::Gone)?;
     let stat = String::from_utf8_lossy(stat);
-    if !runs(&stat) {
+    if !runs(&stat) && !a_thread_runs(dir) {
         return Err(SignalError::Gone);
     }
     let (_, _, started) = parse_stat(&stat).ok_or(SignalError::Gone)?;
     if start_time.is_none_or(|t| t != started) {
         return Err(SignalError::NotHolding);
     }
-    let fds = match open_dir(dir, "fd") {
-        Ok(fds) => fds,
+    let mut names = Vec::new();
+    let listing = match open_files(dir.as_fd(), ".", &mut names) {
+        Ok(listing) => listing,
         Err(Errno::ACCESS) | Err(Errno::PERM) => return Err(SignalError::Permission),
         Err(_) => return Err(SignalError::Gone),
     };
-    let Ok(mut listing) = Dir::new(fds) else {
-        return Err(SignalError::Gone);
-    };
-    let names: Vec<u32> = listing
-        .by_ref()
-        .flatten()
-        .filter_map(|e| number(e.file_name().to_bytes()))
-        .collect();
     let Ok(fds) = listing.fd() else {
         return Err(SignalError::Gone);
     };
@@ -331,6 +377,7 @@ pub fn verify_at(
 pub fn runs_at(dir: &OwnedFd) -> bool {
     let mut buf = Vec::with_capacity(512);
     read_at(dir, "stat", &mut buf).is_some_and(|stat| runs(&String::from_utf8_lossy(stat)))
+        || a_thread_runs(dir)
 }
 
 /// Sends `signal` through an opened /proc/PID (pidfd_send_signal takes such a directory as a
