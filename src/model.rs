@@ -405,6 +405,8 @@ pub enum SignalError {
     OtherNamespace,
     /// This platform cannot signal processes yet.
     Unsupported,
+    /// The process is pid 1 of a pid namespace of its own: a container's init.
+    ContainerInit,
     Other(String),
 }
 
@@ -621,6 +623,9 @@ pub enum KillOutcome {
     /// This platform cannot signal processes yet, or not through a handle on the process (a
     /// kernel older than Linux 5.1): nothing is sent by number alone.
     Unsupported,
+    /// It is pid 1 of a pid namespace of its own, a container's init: stopping it stops the
+    /// whole container, so it is left alone and the container is to be stopped instead.
+    ContainerInit,
 }
 
 /// What a user is shown about a process before being asked to stop it, beyond its name,
@@ -631,6 +636,8 @@ pub struct HolderFacts {
     pub cwd: Option<String>,
     /// How long it has run.
     pub running_for: Option<Duration>,
+    /// It is pid 1 of a pid namespace of its own (a container's init): never signalled.
+    pub container_init: bool,
 }
 
 /// One probe of one address and port, as gathered: how the connect ended and, with `--http`,

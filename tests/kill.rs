@@ -563,3 +563,113 @@ fn a_process_whose_main_thread_exited_is_found_and_stopped() {
     assert_eq!(v["kill"]["freed"], true);
     assert!(held.wait_exit(Duration::from_secs(5)));
 }
+
+/// A listener that is pid 1 of a new pid namespace (`unshare --pid --fork --mount-proc`), as a
+/// container's init is: seen from here, its number is an ordinary one. Ends when stdin
+/// closes, when unshare dies (`--kill-child`), or after 120 seconds.
+struct ContainerInit {
+    unshare: std::process::Child,
+    port: u16,
+}
+
+impl ContainerInit {
+    fn start() -> ContainerInit {
+        use std::io::BufRead;
+        let script = "import os, signal, socket, sys\n\
+            # As a namespace's init, a signal it has no handler for is not delivered: even this.\n\
+            signal.signal(signal.SIGALRM, lambda *_: os._exit(0))\n\
+            signal.alarm(120)\n\
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
+            print(s.getsockname()[1], flush=True)\n\
+            sys.stdin.read()\n";
+        let mut unshare = Command::new("unshare")
+            .args(["--pid", "--fork", "--mount-proc", "--kill-child"])
+            .args(["python3", "-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("unshare runs");
+        let mut line = String::new();
+        std::io::BufReader::new(unshare.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            let _ = unshare.kill();
+            let _ = unshare.wait();
+            panic!("the namespace's init did not listen: {line:?}")
+        });
+        ContainerInit { unshare, port }
+    }
+
+    /// The listener's pid here, checked to be unshare's child (this test's own process).
+    fn pid(&self) -> u32 {
+        let v = bindscope(&["port", &self.port.to_string(), "--json"]).json();
+        let pid = v["sockets"][0]["processes"][0]["pid"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no owner: {v}")) as u32;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        assert!(
+            status.contains(&format!("PPid:\t{}\n", self.unshare.id())),
+            "{status}"
+        );
+        let nspid = status.lines().find(|l| l.starts_with("NSpid:")).unwrap();
+        assert_eq!(nspid.split_whitespace().last(), Some("1"), "{nspid}");
+        pid
+    }
+
+    /// Whether it still runs and accepts on its port.
+    fn serves(&self) -> bool {
+        std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+    }
+}
+
+impl Drop for ContainerInit {
+    fn drop(&mut self) {
+        // SIGKILL to unshare, this test's child; --kill-child takes its child with it.
+        let _ = self.unshare.kill();
+        let _ = self.unshare.wait();
+    }
+}
+
+/// A container's init, pid 1 of its own pid namespace, is never signalled, even with
+/// --force: it is shown, left alone, and the advice is to stop the container, in both
+/// languages.
+#[test]
+fn a_containers_init_is_never_signalled() {
+    if !common::netns::root("a pid namespace") {
+        return;
+    }
+    let init = ContainerInit::start();
+    let pid = init.pid();
+    let port = init.port.to_string();
+    let run = bindscope(&[
+        "port", &port, "--kill", "--yes", "--force", "--grace", "300ms", "--json",
+    ]);
+    let v = run.code(1).json();
+    let kill = &v["kill"];
+    assert_eq!(kill["verdict"], "nothing_sent", "{}", run.context());
+    assert_eq!(kill["holders"][0]["pid"], pid);
+    assert_eq!(kill["holders"][0]["container_init"], true);
+    assert_eq!(kill["targets"][0]["pid"], pid);
+    assert_eq!(kill["targets"][0]["outcome"], "container_init");
+    assert_eq!(kill["targets"][0]["signals"], serde_json::json!([]));
+    assert_eq!(kill["freed"], false);
+    assert!(init.serves(), "the container's init still runs");
+
+    for (lang, says) in [("en", "container's init"), ("ko", "컨테이너의 init")] {
+        let run = bindscope(&[
+            "--lang", lang, "port", &port, "--kill", "--yes", "--force", "--grace", "300ms",
+        ]);
+        run.code(1);
+        for part in [says, "docker stop", "podman stop"] {
+            assert!(
+                run.stdout.contains(part),
+                "{lang}: {part}\n{}",
+                run.context()
+            );
+        }
+        assert!(!run.stdout.contains("SIGKILL"), "{}", run.context());
+        assert_eq!(has_hangul(&run.stdout), lang == "ko", "{}", run.context());
+    }
+    assert!(init.serves(), "the container's init still runs");
+}

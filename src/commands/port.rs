@@ -58,12 +58,13 @@ fn stop_owners(
         table,
         targets
             .iter()
-            .filter(|t| t.holder.is_ok())
+            .filter(|t| t.holder.is_ok() || t.facts.container_init)
             .map(|t| (t.pid, &t.facts)),
     );
-    // Nobody could be opened (all gone or changed): nothing to ask about, and the run says so.
-    let go = !plan.targets.is_empty()
-        && (options.yes || holders.is_empty() || confirm(port, &holders, cx)?);
+    // Nobody could be opened (all gone or changed), or only containers' inits, which are left
+    // alone: nothing to ask about, and the run says so.
+    let askable = holders.iter().any(|h| !h.container_init);
+    let go = !plan.targets.is_empty() && (options.yes || !askable || confirm(port, &holders, cx)?);
     let run = go.then(|| kill::stop(port, table, &targets, options.force, options.grace));
     Ok(report::port::kill(
         table,

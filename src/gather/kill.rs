@@ -41,6 +41,11 @@ pub fn open(table: &SocketTable, pids: &[u32]) -> Vec<Target> {
                 .as_ref()
                 .map(platform::holder_facts)
                 .unwrap_or_default();
+            // Shown with the others, never signalled: the container is to be stopped instead.
+            let holder = match holder {
+                Ok(_) if facts.container_init => Err(KillOutcome::ContainerInit),
+                other => other,
+            };
             Target { pid, holder, facts }
         })
         .collect()
@@ -54,6 +59,7 @@ fn outcome(error: &SignalError) -> KillOutcome {
         SignalError::Permission => KillOutcome::Permission,
         SignalError::OtherNamespace => KillOutcome::OtherNamespace,
         SignalError::Unsupported => KillOutcome::Unsupported,
+        SignalError::ContainerInit => KillOutcome::ContainerInit,
         SignalError::Other(_) => KillOutcome::StillRunning,
     }
 }

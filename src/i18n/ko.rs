@@ -233,6 +233,10 @@ impl Catalogue for Ko {
                 "다른 사용자의 프로세스입니다: sudo로 실행하세요".into()
             }
             Text::KillForeignPids => "bindscope가 자기만의 pid 네임스페이스에서 실행 중인데 /proc는 바깥 네임스페이스의 것입니다(--mount-proc 없이 unshare --pid를 했나요?). 여기 보이는 pid는 바깥 네임스페이스의 번호라서, 이 안에서는 같은 번호가 다른 프로세스일 수 있습니다. 그래서 아무 시그널도 보내지 않았습니다. 그 /proc가 속한 곳에서 bindscope를 실행하거나, 네임스페이스에 자기 /proc를 마운트하세요(unshare --pid --fork --mount-proc).".into(),
+            Text::KillContainerInit { pid } => {
+                let who = format!("pid {pid}");
+                format!("{who}{} 컨테이너의 init입니다(자기 pid 네임스페이스의 pid 1). 이 프로세스를 멈추면 컨테이너 전체가 멈추므로 bindscope는 건드리지 않습니다. 대신 컨테이너를 멈추세요: docker stop 이름 또는 podman stop 이름(이름은 docker ps나 podman ps로 볼 수 있습니다), 아니면 그 컨테이너를 시작한 도구로 멈추세요.", topic(&who))
+            }
             Text::KillUnseen {
                 port,
                 at,
@@ -1075,6 +1079,7 @@ impl Catalogue for Ko {
             KillOutcome::Unsupported => {
                 "여기서는 프로세스 핸들로 시그널을 보낼 수 없음: 보내지 않음"
             }
+            KillOutcome::ContainerInit => "컨테이너의 init이라 건드리지 않음",
         }
     }
 

@@ -243,6 +243,11 @@ pub enum Text<'a> {
     },
     /// /proc is another pid namespace's: why nothing was signalled and what to do.
     KillForeignPids,
+    /// `pid` is a container's init (pid 1 of its own pid namespace): left alone, and how to
+    /// stop the container instead.
+    KillContainerInit {
+        pid: u32,
+    },
     /// A listening socket whose owner could not be seen; `needs_privilege`: another user's
     /// processes were hidden, so sudo would show it.
     KillUnseen {

@@ -474,7 +474,8 @@ fn enumerations() -> Vec<(&'static str, Vec<String>)> {
                 NotVerified,
                 Permission,
                 OtherNamespace,
-                Unsupported
+                Unsupported,
+                ContainerInit
             }),
         ),
         (

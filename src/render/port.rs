@@ -117,12 +117,19 @@ pub fn question(w: &mut dyn Write, port: u16, holders: &[HolderOut], ui: &Ui) ->
             }
         }
         details.write(w, ui.color)?;
+        if h.container_init {
+            writeln!(
+                w,
+                "   {}",
+                cat.text(&Text::KillContainerInit { pid: h.pid })
+            )?;
+        }
     }
     write!(
         w,
         "{}",
         escape(&cat.text(&Text::KillAsk {
-            count: holders.len()
+            count: holders.iter().filter(|h| !h.container_init).count()
         }))
     )
 }
@@ -178,6 +185,13 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
         .any(|r| r.reason == Refusal::ForeignPids)
     {
         writeln!(w, "{}", cat.text(&Text::KillForeignPids))?;
+    }
+    for t in kill
+        .targets
+        .iter()
+        .filter(|t| t.outcome == KillOutcome::ContainerInit)
+    {
+        writeln!(w, "{}", cat.text(&Text::KillContainerInit { pid: t.pid }))?;
     }
     for u in &kill.unseen {
         let text = cat.text(&Text::KillUnseen {

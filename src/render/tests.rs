@@ -636,6 +636,33 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
         });
         reports.push((name, lang, report));
     }
+    // A container's init holds the port: shown, never signalled, and the container is to be
+    // stopped instead.
+    for (name, lang) in [
+        ("kill_container_init_en", Lang::En),
+        ("kill_container_init_ko", Lang::Ko),
+    ] {
+        let mut report = port_report(lang, &table, true);
+        report.kill = Some(report::KillOut {
+            verdict: report::port::KillVerdict::NothingSent,
+            holders: vec![container_init_holder()],
+            targets: vec![report::KillTarget {
+                pid: 7300,
+                name: "python3".into(),
+                user: Some("root".into()),
+                signals: Vec::new(),
+                outcome: KillOutcome::ContainerInit,
+            }],
+            refused: Vec::new(),
+            unseen: Vec::new(),
+            forced: false,
+            cancelled: false,
+            freed: false,
+            force_would_help: false,
+            taken_by: Vec::new(),
+        });
+        reports.push((name, lang, report));
+    }
     reports
 }
 
@@ -651,6 +678,7 @@ fn kill_question_snapshots() {
             cmdline: Some("/usr/bin/python3 /home/mina/.venv/bin/flask run --debug".into()),
             cwd: Some("/home/mina/app".into()),
             running_s: Some(7500),
+            container_init: false,
         },
         report::port::HolderOut {
             pid: 4242,
@@ -659,6 +687,7 @@ fn kill_question_snapshots() {
             cmdline: Some("/usr/bin/python3 /home/mina/.venv/bin/flask run --debug".into()),
             cwd: None,
             running_s: Some(42),
+            container_init: false,
         },
     ];
     for (name, lang) in [
@@ -669,6 +698,30 @@ fn kill_question_snapshots() {
             name,
             text(|w| super::port::question(w, 5000, &holders, &ui(lang)))
         );
+    }
+    // Beside Flask, a container's init holding the port too: shown, left alone, not counted.
+    let holders = vec![holders[0].clone(), container_init_holder()];
+    for (name, lang) in [
+        ("kill_question_container_init_en", Lang::En),
+        ("kill_question_container_init_ko", Lang::Ko),
+    ] {
+        insta::assert_snapshot!(
+            name,
+            text(|w| super::port::question(w, 5000, &holders, &ui(lang)))
+        );
+    }
+}
+
+/// A container's init (pid 1 of its own pid namespace) as the host sees it.
+fn container_init_holder() -> report::port::HolderOut {
+    report::port::HolderOut {
+        pid: 7300,
+        name: "python3".into(),
+        user: Some("root".into()),
+        cmdline: Some("python3 -m http.server 5000".into()),
+        cwd: Some("/".into()),
+        running_s: Some(600),
+        container_init: true,
     }
 }
 

@@ -138,6 +138,8 @@ pub struct HolderOut {
     pub cwd: Option<String>,
     /// Seconds since it started.
     pub running_s: Option<u64>,
+    /// It is pid 1 of a pid namespace of its own, a container's init: shown, never signalled.
+    pub container_init: bool,
 }
 
 /// A listening socket whose owner could not be seen.
@@ -267,6 +269,7 @@ pub fn holders<'f>(
                 cmdline: process.and_then(|p| p.cmdline.clone()),
                 cwd: facts.cwd.clone(),
                 running_s: facts.running_for.map(|d| d.as_secs()),
+                container_init: facts.container_init,
             }
         })
         .collect()

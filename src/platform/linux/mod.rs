@@ -91,6 +91,10 @@ impl Platform for Current {
         };
         let inodes: Vec<u64> = holder.sockets.iter().filter_map(|s| s.inode).collect();
         procfs::verify_at(dir, holder.process.start_time, &inodes)?;
+        // A container's init is never signalled, whoever asks.
+        if procfs::container_init_at(dir) {
+            return Err(SignalError::ContainerInit);
+        }
         procfs::signal_at(dir, signal)
     }
 

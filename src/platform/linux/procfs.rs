@@ -416,7 +416,30 @@ pub fn facts_at(dir: &OwnedFd, start_time: Option<u64>) -> HolderFacts {
         let started = ticks as f64 / per_second as f64;
         (uptime >= started).then(|| Duration::from_secs_f64(uptime - started))
     });
-    HolderFacts { cwd, running_for }
+    HolderFacts {
+        cwd,
+        running_for,
+        container_init: container_init_at(dir),
+    }
+}
+
+/// Whether the process of an opened /proc/PID is pid 1 of a pid namespace of its own: a
+/// container's init, seen from outside.
+pub fn container_init_at(dir: &OwnedFd) -> bool {
+    let mut buf = Vec::with_capacity(2048);
+    read_at(dir, "status", &mut buf)
+        .is_some_and(|status| nspid_is_init(&String::from_utf8_lossy(status)))
+}
+
+/// From `/proc/PID/status`: `NSpid:` lists the process's number in each pid namespace from
+/// this /proc's down to its own; more than one, and 1 last, is a namespace's init. (One field
+/// only is this namespace's own init, which `kill_plan` refuses by its number.)
+fn nspid_is_init(status: &str) -> bool {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("NSpid:"))
+        .map(|pids| pids.split_whitespace().collect::<Vec<_>>())
+        .is_some_and(|pids| pids.len() > 1 && pids.last() == Some(&"1"))
 }
 
 /// Whether /proc is another pid namespace's than this process's: `unshare --pid --fork`
@@ -463,6 +486,18 @@ mod tests {
         assert!(!alive(pid), "a killed, unreaped child counts as gone");
         child.wait().unwrap();
         assert!(!alive(pid));
+    }
+
+    #[test]
+    fn a_namespaces_init_by_its_nspid() {
+        let status = |nspid: &str| format!("Name:\tpython3\nTgid:\t4321\n{nspid}\nPPid:\t1\n");
+        assert!(nspid_is_init(&status("NSpid:\t4321\t1")));
+        assert!(nspid_is_init(&status("NSpid:\t4321\t77\t1")));
+        // This namespace's own init, a process inside a container, a kernel without NSpid.
+        assert!(!nspid_is_init(&status("NSpid:\t1")));
+        assert!(!nspid_is_init(&status("NSpid:\t4322\t2")));
+        assert!(!nspid_is_init(&status("NSpid:\t1\t12")));
+        assert!(!nspid_is_init("Name:\tx\nPid:\t1\n"));
     }
 
     #[test]
