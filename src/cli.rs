@@ -282,6 +282,11 @@ pub struct PortArgs {
         allow_hyphen_values = true
     )]
     pub grace: Option<String>,
+
+    /// With --kill: also stop the owners of UDP sockets bound to the port (UDP servers; never
+    /// a connected UDP client)
+    #[arg(long, requires = "kill")]
+    pub udp: bool,
 }
 
 #[derive(Debug, Args)]
@@ -973,6 +978,7 @@ impl PortArgs {
                 force: self.force,
                 yes: self.yes,
                 grace,
+                udp: self.udp,
             }),
         })
     }

@@ -158,6 +158,8 @@ pub struct KillOptions {
     pub yes: bool,
     /// How long to wait for the port to free after each signal.
     pub grace: Duration,
+    /// Bound UDP sockets on the port too (`--udp`), not only TCP listeners.
+    pub udp: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

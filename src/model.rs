@@ -232,6 +232,27 @@ impl Socket {
     }
 }
 
+/// Which sockets on a port `port --kill` stops the owners of: TCP listeners, and with `udp`
+/// (`--udp`) UDP sockets bound and not connected, UDP's servers. A connected UDP socket is a
+/// client (DNS, QUIC) that only happens to use the number, and never one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KillScope {
+    pub udp: bool,
+}
+
+impl KillScope {
+    pub fn covers(self, proto: Proto, state: SockState) -> bool {
+        match proto {
+            Proto::Tcp => state == SockState::Listen,
+            Proto::Udp => self.udp && state == SockState::Unconn,
+        }
+    }
+
+    pub fn socket(self, socket: &Socket) -> bool {
+        self.covers(socket.proto, socket.state)
+    }
+}
+
 impl SockState {
     /// A socket a server is waiting on: TCP listening, UDP bound and not connected.
     pub fn is_listening(self) -> bool {

@@ -71,6 +71,9 @@ fn cases(long: &str, control: &str) -> Vec<Vec<String>> {
         &["port", ""],
         &["port"],
         &["port", "5000", "--force"],
+        // --udp widens what --kill stops; alone it means nothing (port shows every protocol).
+        &["port", "5000", "--udp"],
+        &["port", "5000", "--udp", "--yes"],
         &["port", "5000", "--kill", "--grace", "-1s"],
         &["port", "5000", "--kill", "--grace", "abc"],
         &["port", "5000", "--kill", "--grace", "2h"],

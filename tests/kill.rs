@@ -673,3 +673,102 @@ fn a_containers_init_is_never_signalled() {
     }
     assert!(init.serves(), "the container's init still runs");
 }
+
+/// On one port number, a TCP listener, a UDP server and a connected UDP client (each a helper
+/// of this test's): the pids of the three.
+struct OnePortThreeWays {
+    tcp: common::Held,
+    udp: common::Held,
+    client: common::Held,
+}
+
+impl OnePortThreeWays {
+    fn start() -> OnePortThreeWays {
+        let tcp = hold(&[], &["tcp,127.0.0.1,0"]);
+        let port = tcp.port(0);
+        let udp = hold(&[], &[&format!("udp,127.0.0.1,{port}")]);
+        let client = hold(&[], &[&format!("udp,127.0.0.2,{port},connect=127.0.0.1:9")]);
+        let v = bindscope(&["port", &port.to_string(), "--json"]).json();
+        let state_of = |pid: u32| -> Vec<(String, String)> {
+            v["sockets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| {
+                    s["processes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["pid"] == pid)
+                })
+                .map(|s| (s["proto"].to_string(), s["state"].to_string()))
+                .collect()
+        };
+        let both =
+            |proto: &str, state: &str| vec![(format!("\"{proto}\""), format!("\"{state}\""))];
+        assert_eq!(state_of(tcp.pid()), both("tcp", "listen"), "{v}");
+        assert_eq!(state_of(udp.pid()), both("udp", "unconn"), "{v}");
+        assert_eq!(state_of(client.pid()), both("udp", "established"), "{v}");
+        OnePortThreeWays { tcp, udp, client }
+    }
+
+    fn port(&self) -> String {
+        self.tcp.port(0).to_string()
+    }
+}
+
+fn target_pids(v: &Value) -> Vec<u64> {
+    let mut pids: Vec<u64> = v["kill"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["pid"].as_u64().unwrap())
+        .collect();
+    pids.sort_unstable();
+    pids
+}
+
+/// `port P --kill` is about TCP listeners on P: a UDP socket on the same number is left alone
+/// (and said so) unless `--udp` is given, and a connected UDP client never is a target.
+#[test]
+fn kill_stops_tcp_listeners_and_udp_servers_only_with_udp() {
+    let mut on = OnePortThreeWays::start();
+    let port = on.port();
+    let run = bindscope(&["port", &port, "--kill", "--yes", "--json"]);
+    let v = run.code(0).json();
+    assert_eq!(
+        target_pids(&v),
+        vec![u64::from(on.tcp.pid())],
+        "{}",
+        run.context()
+    );
+    assert_eq!(v["kill"]["freed"], true);
+    assert_eq!(v["kill"]["udp"], false);
+    assert_eq!(v["kill"]["udp_left"], 1);
+    assert!(on.tcp.wait_exit(Duration::from_secs(5)));
+    assert!(!on.udp.exited(), "the UDP server was left alone");
+    assert!(!on.client.exited(), "the UDP client was left alone");
+
+    let mut on = OnePortThreeWays::start();
+    let port = on.port();
+    let human = bindscope(&["port", &port, "--kill", "--yes", "--udp"]);
+    human.code(0);
+    assert!(!human.stdout.contains("--udp"), "{}", human.context());
+    assert!(on.tcp.wait_exit(Duration::from_secs(5)));
+    assert!(on.udp.wait_exit(Duration::from_secs(5)));
+    assert!(
+        !on.client.exited(),
+        "a connected UDP client is never signalled"
+    );
+    // And the client alone on the number is nothing to stop, even with --udp.
+    let v = bindscope(&["port", &port, "--kill", "--yes", "--udp", "--json"])
+        .code(0)
+        .json();
+    assert_eq!(v["kill"]["verdict"], "nothing_to_kill", "{v}");
+    assert!(!on.client.exited());
+
+    // Without --udp, the human view says what was left alone and how to include it.
+    let on = OnePortThreeWays::start();
+    let human = bindscope(&["port", &on.port(), "--kill", "--yes"]);
+    assert!(human.stdout.contains("add --udp"), "{}", human.context());
+}

@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::expose::{listeners_for, plain, v6only_by_default};
 use super::notes::{Conflict, Note};
 use super::vocab::{InferredBind, Reach};
-use crate::model::{BindError, DebugFinding, Host, Os, Proto, SockState, Socket, SocketTable};
+use crate::model::{
+    BindError, DebugFinding, Host, KillScope, Os, Proto, SockState, Socket, SocketTable,
+};
 
 /// Who can reach a listening socket: the reach of a bind to its address, with the socket's
 /// own IPV6_V6ONLY where the OS reports it.
@@ -370,16 +372,23 @@ pub struct KillPlan {
     pub refused: Vec<(u32, Refusal)>,
     /// Listening sockets on the port whose owner could not be seen.
     pub unowned: usize,
+    /// Which of the port's sockets it is about: TCP listeners, and with `--udp` bound UDP
+    /// sockets.
+    pub scope: KillScope,
+    /// Bound UDP sockets on the port left alone because `--udp` was not given.
+    pub udp_left: usize,
 }
 
-/// Whom `--kill` may signal: the owners of the listening sockets, never pid 0, 1 or itself,
-/// and none when their numbers are another pid namespace's (`foreign_pids`).
-pub fn kill_plan(table: &SocketTable, own_pid: u32, foreign_pids: bool) -> KillPlan {
-    let listening: Vec<&Socket> = table
-        .sockets
-        .iter()
-        .filter(|s| s.state.is_listening())
-        .collect();
+/// Whom `--kill` may signal: the owners of the sockets `scope` covers (TCP listeners; with
+/// `--udp`, bound UDP sockets too), never pid 0, 1 or itself, and none when their numbers are
+/// another pid namespace's (`foreign_pids`).
+pub fn kill_plan(
+    table: &SocketTable,
+    scope: KillScope,
+    own_pid: u32,
+    foreign_pids: bool,
+) -> KillPlan {
+    let listening: Vec<&Socket> = table.sockets.iter().filter(|s| scope.socket(s)).collect();
     let mut pids: Vec<u32> = listening
         .iter()
         .flat_map(|s| s.pids.iter().copied())
@@ -399,6 +408,12 @@ pub fn kill_plan(table: &SocketTable, own_pid: u32, foreign_pids: bool) -> KillP
         targets: Vec::new(),
         refused: Vec::new(),
         unowned: listening.iter().filter(|s| s.pids.is_empty()).count(),
+        scope,
+        udp_left: table
+            .sockets
+            .iter()
+            .filter(|s| !scope.udp && s.proto == Proto::Udp && s.state == SockState::Unconn)
+            .count(),
     };
     for pid in pids {
         match pid {
@@ -584,7 +599,7 @@ mod tests {
                 child: 4242
             }]
         );
-        let plan = kill_plan(&table, 99, false);
+        let plan = kill_plan(&table, KillScope::default(), 99, false);
         assert_eq!(plan.targets, vec![4200, 4242]);
         assert!(plan.refused.is_empty());
     }
@@ -602,7 +617,7 @@ mod tests {
             protected: 0,
             users: Vec::new(),
         };
-        let plan = kill_plan(&table, 555, false);
+        let plan = kill_plan(&table, KillScope::default(), 555, false);
         assert_eq!(plan.targets, vec![777]);
         assert_eq!(
             plan.refused,
@@ -614,10 +629,43 @@ mod tests {
         );
         assert_eq!(plan.unowned, 1);
         // Numbers read in another pid namespace's /proc: nobody is signalled.
-        let plan = kill_plan(&table, 555, true);
+        let plan = kill_plan(&table, KillScope::default(), 555, true);
         assert!(plan.targets.is_empty());
         assert!(plan.refused.iter().all(|&(_, r)| r == Refusal::ForeignPids));
         assert_eq!(plan.refused.len(), 4);
+    }
+
+    #[test]
+    fn kill_stops_tcp_listeners_and_bound_udp_sockets_only_with_udp() {
+        let udp = |state, remote: Option<&str>, pid| Socket {
+            proto: Proto::Udp,
+            state,
+            remote: remote.map(|r| r.parse().unwrap()),
+            ..listen("0.0.0.0:5353", None, &[pid])
+        };
+        let table = SocketTable {
+            sockets: vec![
+                listen("127.0.0.1:5353", None, &[100]),
+                udp(SockState::Unconn, None, 200),
+                // A client connected to a DNS server, from the same port number.
+                udp(SockState::Established, Some("10.0.0.1:53"), 300),
+            ],
+            processes: vec![
+                process(100, 1, "flask"),
+                process(200, 1, "mdns"),
+                process(300, 1, "dig"),
+            ],
+            owners_complete: true,
+            unreadable: 0,
+            protected: 0,
+            users: Vec::new(),
+        };
+        let plan = kill_plan(&table, KillScope::default(), 99, false);
+        assert_eq!(plan.targets, vec![100]);
+        assert_eq!(plan.udp_left, 1);
+        let plan = kill_plan(&table, KillScope { udp: true }, 99, false);
+        assert_eq!(plan.targets, vec![100, 200], "never the connected client");
+        assert_eq!(plan.udp_left, 0);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::config::{KillOptions, PortOptions};
 use crate::error::InputError;
 use crate::gather::{debugger, kill, ports};
 use crate::i18n::is_yes;
-use crate::model::{SocketQuery, SocketTable};
+use crate::model::{KillScope, SocketQuery, SocketTable};
 use crate::platform;
 use crate::render::port::question;
 use crate::report::{self, PortFindings, PortReport};
@@ -52,8 +52,9 @@ fn stop_owners(
     options: &KillOptions,
     cx: &Context,
 ) -> anyhow::Result<report::KillOut> {
-    let plan = kill_plan(table, std::process::id(), platform::foreign_pids());
-    let targets = kill::open(table, &plan.targets);
+    let scope = KillScope { udp: options.udp };
+    let plan = kill_plan(table, scope, std::process::id(), platform::foreign_pids());
+    let targets = kill::open(table, scope, &plan.targets);
     let holders = report::port::holders(
         table,
         targets
@@ -65,7 +66,7 @@ fn stop_owners(
     // alone: nothing to ask about, and the run says so.
     let askable = holders.iter().any(|h| !h.container_init);
     let go = !plan.targets.is_empty() && (options.yes || !askable || confirm(port, &holders, cx)?);
-    let run = go.then(|| kill::stop(port, table, &targets, options.force, options.grace));
+    let run = go.then(|| kill::stop(port, scope, table, &targets, options.force, options.grace));
     Ok(report::port::kill(
         table,
         &plan,

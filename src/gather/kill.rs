@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use crate::model::{
-    HolderFacts, KillOutcome, KillRun, Process, Signal, SignalError, Signalled, SocketQuery,
-    SocketTable,
+    HolderFacts, KillOutcome, KillRun, KillScope, Process, Signal, SignalError, Signalled,
+    SocketQuery, SocketTable,
 };
 use crate::platform::{self, Holder};
 
@@ -19,15 +19,15 @@ pub struct Target {
     pub facts: HolderFacts,
 }
 
-/// Opens each of `pids` (owners of `table`'s listening sockets) that still is the process
-/// seen and still holds one of those sockets.
-pub fn open(table: &SocketTable, pids: &[u32]) -> Vec<Target> {
+/// Opens each of `pids` (owners of `table`'s sockets that `scope` covers) that still is the
+/// process seen and still holds one of those sockets.
+pub fn open(table: &SocketTable, scope: KillScope, pids: &[u32]) -> Vec<Target> {
     pids.iter()
         .map(|&pid| {
             let sockets: Vec<_> = table
                 .sockets
                 .iter()
-                .filter(|s| s.state.is_listening() && s.pids.contains(&pid))
+                .filter(|s| scope.socket(s) && s.pids.contains(&pid))
                 .cloned()
                 .collect();
             let holder = match table.process(pid) {
@@ -64,9 +64,11 @@ fn outcome(error: &SignalError) -> KillOutcome {
     }
 }
 
-/// Stops `targets` (opened owners of `table`'s listening sockets on `port`, parents first).
+/// Stops `targets` (opened owners of `table`'s sockets on `port` that `scope` covers, parents
+/// first); the port is free when no such socket is left.
 pub fn stop(
     port: u16,
+    scope: KillScope,
     table: &SocketTable,
     targets: &[Target],
     force: bool,
@@ -96,7 +98,7 @@ pub fn stop(
     }
     // Nobody signalled (every owner had gone or changed): nothing to wait for.
     let signalled = run.targets.iter().any(|t| !t.signals.is_empty());
-    run.freed = wait_until_free(port, if signalled { grace } else { Duration::ZERO });
+    run.freed = wait_until_free(port, scope, if signalled { grace } else { Duration::ZERO });
     if !run.freed && force {
         for (target, done) in targets.iter().zip(&mut run.targets) {
             if let Ok(holder) = &target.holder {
@@ -105,7 +107,7 @@ pub fn stop(
                 }
             }
         }
-        run.freed = wait_until_free(port, grace);
+        run.freed = wait_until_free(port, scope, grace);
     }
     for (target, done) in targets.iter().zip(&mut run.targets) {
         if let (Ok(holder), false) = (&target.holder, done.signals.is_empty()) {
@@ -117,7 +119,7 @@ pub fn stop(
         }
     }
     if !run.freed {
-        run.taken_by = newcomers(port, table);
+        run.taken_by = newcomers(port, scope, table);
     }
     run
 }
@@ -133,11 +135,11 @@ fn send(holder: &Holder, done: &mut Signalled, signal: Signal) {
     }
 }
 
-/// Polls the socket dump until no socket listens on `port`, for at most `grace`.
-fn wait_until_free(port: u16, grace: Duration) -> bool {
+/// Polls the socket dump until no socket that `scope` covers is on `port`, for at most `grace`.
+fn wait_until_free(port: u16, scope: KillScope, grace: Duration) -> bool {
     let deadline = Instant::now() + grace;
     loop {
-        if !platform::port_listening(port).unwrap_or(true) {
+        if !platform::port_listening(port, scope).unwrap_or(true) {
             return true;
         }
         if Instant::now() >= deadline {
@@ -147,9 +149,10 @@ fn wait_until_free(port: u16, grace: Duration) -> bool {
     }
 }
 
-/// The processes listening on `port` now that did not hold it at the check (`before`): the
-/// port was taken again while the user was asked, or between the check and the signal.
-fn newcomers(port: u16, before: &SocketTable) -> Vec<Process> {
+/// The processes holding a socket that `scope` covers on `port` now that did not hold it at
+/// the check (`before`): the port was taken again while the user was asked, or between the
+/// check and the signal.
+fn newcomers(port: u16, scope: KillScope, before: &SocketTable) -> Vec<Process> {
     let Ok(now) = platform::socket_table(SocketQuery::Port(port)) else {
         return Vec::new();
     };
@@ -161,7 +164,7 @@ fn newcomers(port: u16, before: &SocketTable) -> Vec<Process> {
     let listening: Vec<u32> = now
         .sockets
         .iter()
-        .filter(|s| s.state.is_listening())
+        .filter(|s| scope.socket(s))
         .flat_map(|s| s.pids.iter().copied())
         .collect();
     now.processes

@@ -229,6 +229,8 @@ impl Catalogue for En {
             }
             Text::KillForeignPids => "bindscope runs in a pid namespace of its own, but /proc is its parent's (unshare --pid without --mount-proc?): the pids it shows are the parent namespace's, and here the same number may be another process, so nothing was signalled. Run bindscope where that /proc belongs, or give its namespace a /proc of its own (unshare --pid --fork --mount-proc).".into(),
             Text::KillContainerInit { pid } => format!("pid {pid} is a container's init (pid 1 of its own pid namespace): stopping it stops the whole container, so bindscope leaves it alone. Stop the container instead: docker stop NAME or podman stop NAME (docker ps or podman ps shows the names), or with the tool that started it."),
+            Text::KillUdpLeft { port, count: 1 } => format!("A UDP socket bound to port {port} was left alone: --kill stops TCP listeners; add --udp to stop UDP servers too."),
+            Text::KillUdpLeft { port, count } => format!("{count} UDP sockets bound to port {port} were left alone: --kill stops TCP listeners; add --udp to stop UDP servers too."),
             Text::KillUnseen {
                 port,
                 at,

@@ -237,6 +237,8 @@ impl Catalogue for Ko {
                 let who = format!("pid {pid}");
                 format!("{who}{} 컨테이너의 init입니다(자기 pid 네임스페이스의 pid 1). 이 프로세스를 멈추면 컨테이너 전체가 멈추므로 bindscope는 건드리지 않습니다. 대신 컨테이너를 멈추세요: docker stop 이름 또는 podman stop 이름(이름은 docker ps나 podman ps로 볼 수 있습니다), 아니면 그 컨테이너를 시작한 도구로 멈추세요.", topic(&who))
             }
+            Text::KillUdpLeft { port, count: 1 } => format!("{port}번 포트에 바인딩된 UDP 소켓 하나는 건드리지 않았습니다: --kill은 TCP 리스너만 멈춥니다. UDP 서버도 멈추려면 --udp를 붙이세요."),
+            Text::KillUdpLeft { port, count } => format!("{port}번 포트에 바인딩된 UDP 소켓 {count}개는 건드리지 않았습니다: --kill은 TCP 리스너만 멈춥니다. UDP 서버도 멈추려면 --udp를 붙이세요."),
             Text::KillUnseen {
                 port,
                 at,
@@ -1231,6 +1233,7 @@ pub fn help_words(key: &str) -> Option<&'static str> {
         "port.force" => "--kill과 함께: 유예 시간 뒤에도 살아 있으면 SIGKILL",
         "port.yes" => "--kill과 함께: 묻지 않기 (터미널이 없을 때 필요)",
         "port.grace" => "--kill과 함께: 신호를 보낸 뒤 포트가 빌 때까지 기다릴 시간",
+        "port.udp" => "--kill과 함께: 포트에 바인딩된 UDP 소켓의 프로세스도 멈추기 (UDP 서버만, 연결된 UDP 클라이언트는 멈추지 않음)",
         "probe" => "실행 중인 서버에 접속할 수 있는지, 안 되면 왜 안 되는지",
         "probe.after" => "TARGET 없이: 이 컴퓨터의 모든 주소로 PORT에 접속해 보고, 그 결과로 보이는 \
             바인딩과 누가 접속할 수 있는지 알려 줍니다.\n\

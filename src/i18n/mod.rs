@@ -248,6 +248,11 @@ pub enum Text<'a> {
     KillContainerInit {
         pid: u32,
     },
+    /// `count` bound UDP sockets on `port` were left alone: `--udp` was not given.
+    KillUdpLeft {
+        port: u16,
+        count: usize,
+    },
     /// A listening socket whose owner could not be seen; `needs_privilege`: another user's
     /// processes were hidden, so sudo would show it.
     KillUnseen {

@@ -10,6 +10,7 @@ use socket2::{Domain, Protocol, Type};
 
 use crate::error::SystemError;
 use crate::model::BindError;
+use crate::model::KillScope;
 use crate::model::{DefaultRoute, EnvHints, FirewallState, Os, Sysctls};
 use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
 use crate::model::{HolderFacts, IpCounters, Sighting, Signal, SignalError, SocketQuery, Syn};
@@ -71,13 +72,14 @@ trait Platform {
         ))
     }
 
-    /// Whether any socket listens on `port`. A platform with a cheaper way than the whole
-    /// table (no owners looked up) overrides it.
-    fn port_listening(port: u16) -> io::Result<bool> {
+    /// Whether a socket that `scope` covers is on `port` (a TCP listener; with `--udp`, a
+    /// bound UDP socket too). A platform with a cheaper way than the whole table (no owners
+    /// looked up) overrides it.
+    fn port_listening(port: u16, scope: KillScope) -> io::Result<bool> {
         Ok(Self::socket_table(SocketQuery::Port(port))?
             .sockets
             .iter()
-            .any(|s| s.state.is_listening()))
+            .any(|s| scope.socket(s)))
     }
 
     /// Whether a socket stops a TCP server from binding `port` (`Socket::holds_tcp_port`).
@@ -231,9 +233,10 @@ pub fn socket_table(query: SocketQuery) -> Result<SocketTable, SystemError> {
     Current::socket_table(query).map_err(SystemError::Sockets)
 }
 
-/// Whether any socket listens on `port` (no owners looked up: cheap enough to poll).
-pub fn port_listening(port: u16) -> Result<bool, SystemError> {
-    Current::port_listening(port).map_err(SystemError::Sockets)
+/// Whether a socket that `scope` covers is on `port` (no owners looked up: cheap enough to
+/// poll).
+pub fn port_listening(port: u16, scope: KillScope) -> Result<bool, SystemError> {
+    Current::port_listening(port, scope).map_err(SystemError::Sockets)
 }
 
 /// Whether a listener or a bound TCP socket holds `port`, on any address (no owners looked
@@ -473,9 +476,10 @@ mod tests {
 
     #[test]
     fn the_default_port_listening_reads_the_socket_table() {
-        assert!(Fixture::port_listening(5000).unwrap());
-        assert!(!Fixture::port_listening(5001).unwrap());
-        assert!(!Fixture::port_listening(5002).unwrap());
+        let tcp = KillScope::default();
+        assert!(Fixture::port_listening(5000, tcp).unwrap());
+        assert!(!Fixture::port_listening(5001, tcp).unwrap());
+        assert!(!Fixture::port_listening(5002, tcp).unwrap());
     }
 
     #[test]
@@ -483,7 +487,7 @@ mod tests {
         use unsupported::Current as Bare;
         let e = Bare::socket_table(SocketQuery::Listening).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::Unsupported);
-        let e = Bare::port_listening(5000).unwrap_err();
+        let e = Bare::port_listening(5000, KillScope::default()).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::Unsupported);
         assert_eq!(
             Bare::signal(std::process::id(), Signal::Terminate),

@@ -193,6 +193,13 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
     {
         writeln!(w, "{}", cat.text(&Text::KillContainerInit { pid: t.pid }))?;
     }
+    if kill.udp_left > 0 {
+        let text = Text::KillUdpLeft {
+            port,
+            count: kill.udp_left,
+        };
+        writeln!(w, "{}", cat.text(&text))?;
+    }
     for u in &kill.unseen {
         let text = cat.text(&Text::KillUnseen {
             port,

@@ -607,6 +607,8 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
             freed,
             force_would_help: outcomes.contains(&KillOutcome::StillRunning),
             taken_by,
+            udp: false,
+            udp_left: 0,
         });
         reports.push((name, lang, report));
     }
@@ -633,6 +635,8 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
             freed: false,
             force_would_help: false,
             taken_by: Vec::new(),
+            udp: false,
+            udp_left: 0,
         });
         reports.push((name, lang, report));
     }
@@ -660,6 +664,30 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
             freed: false,
             force_would_help: false,
             taken_by: Vec::new(),
+            udp: false,
+            udp_left: 0,
+        });
+        reports.push((name, lang, report));
+    }
+    // Flask stopped; a UDP server on the same number left alone, for want of --udp.
+    for (name, lang) in [
+        ("kill_udp_left_en", Lang::En),
+        ("kill_udp_left_ko", Lang::Ko),
+    ] {
+        let mut report = port_report(lang, &table, true);
+        report.kill = Some(report::KillOut {
+            verdict: report::port::KillVerdict::Freed,
+            holders: Vec::new(),
+            targets: vec![target(4200, KillOutcome::Exited)],
+            refused: Vec::new(),
+            unseen: Vec::new(),
+            forced: false,
+            cancelled: false,
+            freed: true,
+            force_would_help: false,
+            taken_by: Vec::new(),
+            udp: false,
+            udp_left: 1,
         });
         reports.push((name, lang, report));
     }

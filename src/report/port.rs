@@ -115,6 +115,10 @@ pub struct KillOut {
     /// When not freed: processes listening on the port now that were not there at the check
     /// (the port was taken again between the check and the signal). They are left alone.
     pub taken_by: Vec<Process>,
+    /// Bound UDP sockets were included (`--udp`); otherwise only TCP listeners.
+    pub udp: bool,
+    /// Bound UDP sockets on the port left alone because `--udp` was not given.
+    pub udp_left: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,7 +292,7 @@ pub fn kill(
     let cancelled = run.is_none() && !plan.targets.is_empty();
     let run = run.unwrap_or(KillRun {
         targets: Vec::new(),
-        freed: !table.sockets.iter().any(|s| s.state.is_listening()),
+        freed: !table.sockets.iter().any(|s| plan.scope.socket(s)),
         taken_by: Vec::new(),
     });
     let sent = run.targets.iter().any(|t| !t.signals.is_empty());
@@ -326,7 +330,7 @@ pub fn kill(
         table
             .sockets
             .iter()
-            .filter(|s| s.state.is_listening() && s.pids.is_empty())
+            .filter(|s| plan.scope.socket(s) && s.pids.is_empty())
             .map(|s| UnseenOut {
                 ip: s.local.ip(),
                 port: s.local.port(),
@@ -367,5 +371,7 @@ pub fn kill(
         freed: run.freed,
         force_would_help,
         taken_by: run.taken_by,
+        udp: plan.scope.udp,
+        udp_left: plan.udp_left,
     }
 }

@@ -2,6 +2,8 @@
 
 Each argument is PROTO,HOST,PORT[,OPTION...] (port 0: the OS picks), e.g.
     tcp,127.0.0.1,0   udp,::,0,v6only=0   tcp,::,0,v6only=1
+    udp,127.0.0.2,5000,connect=127.0.0.1:9   (a UDP client: bound, then connected; a UDP
+    connect sends nothing)
 or a flag: --ignore-term (survive SIGTERM), --fork (a child process holds the sockets too,
 like Werkzeug's reloader; its pid is printed after the ports), --name=NAME (the process name
 the kernel reports, its `comm`: at most 15 bytes, any but NUL).
@@ -37,11 +39,17 @@ for arg in sys.argv[1:]:
     kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
     s = socket.socket(family, kind)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    peer = None
     for option in options:
         name, value = option.split("=")
         if name == "v6only":
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, int(value))
+        if name == "connect":
+            peer_host, peer_port = value.rsplit(":", 1)
+            peer = (peer_host, int(peer_port))
     s.bind((host, int(port)))
+    if peer:
+        s.connect(peer)
     if kind == socket.SOCK_STREAM:
         s.listen()
     s.set_inheritable(fork)

@@ -41,8 +41,8 @@ use netlink_sys::protocols::NETLINK_ROUTE;
 use super::{portable_interfaces, unix, Handle, Holder, Platform};
 use crate::model::{
     AddrState, DefaultRoute, Device, EnvHints, Family, FirewallState, HolderFacts, IfAddress,
-    Interface, IpCounters, Os, Process, Signal, SignalError, Socket, SocketQuery, SocketTable,
-    Sysctls, WslMode,
+    Interface, IpCounters, KillScope, Os, Process, Signal, SignalError, Socket, SocketQuery,
+    SocketTable, Sysctls, WslMode,
 };
 
 /// Linux, which overrides every default of the contract.
@@ -58,8 +58,8 @@ impl Platform for Current {
         sockets::socket_table(query)
     }
 
-    fn port_listening(port: u16) -> io::Result<bool> {
-        sockets::port_listening(port)
+    fn port_listening(port: u16, scope: KillScope) -> io::Result<bool> {
+        sockets::port_listening(port, scope)
     }
 
     fn port_held(port: u16) -> io::Result<bool> {

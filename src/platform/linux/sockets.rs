@@ -15,7 +15,7 @@ use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 
 use super::{netlink, procfs};
 use crate::model::SocketQuery;
-use crate::model::{Proto, SockState, Socket, SocketTable};
+use crate::model::{KillScope, Proto, SockState, Socket, SocketTable};
 
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// include/net/tcp_states.h: a state only asked for, never held by a socket.
@@ -43,11 +43,12 @@ pub fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
     Ok(table)
 }
 
-/// Whether any socket listens on `port`: the dump alone, without the /proc scan for owners.
-pub fn port_listening(port: u16) -> io::Result<bool> {
+/// Whether a socket that `scope` covers is on `port`: the dump alone, without the /proc scan
+/// for owners.
+pub fn port_listening(port: u16, scope: KillScope) -> io::Result<bool> {
     Ok(dump(SocketQuery::Port(port))?
         .iter()
-        .any(|s| s.state.is_listening()))
+        .any(|s| scope.socket(s)))
 }
 
 /// Whether a listener or a bound TCP socket holds `port`: the dump alone.

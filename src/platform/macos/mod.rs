@@ -13,8 +13,8 @@ use std::time::Duration;
 use super::macos_parse::{self as parse, Pcb};
 use super::{unix, Platform};
 use crate::model::{
-    DefaultRoute, Family, FirewallState, MacFirewall, Os, Process, Proto, Signal, SignalError,
-    SockState, Socket, SocketQuery, SocketTable, Sysctls,
+    DefaultRoute, Family, FirewallState, KillScope, MacFirewall, Os, Process, Proto, Signal,
+    SignalError, SockState, Socket, SocketQuery, SocketTable, Sysctls,
 };
 
 mod sys;
@@ -32,10 +32,10 @@ impl Platform for Current {
     }
 
     /// The kernel's tables alone, no owners looked up.
-    fn port_listening(port: u16) -> io::Result<bool> {
+    fn port_listening(port: u16, scope: KillScope) -> io::Result<bool> {
         Ok(pcbs(SocketQuery::Port(port))?
             .iter()
-            .any(|p| p.state.is_listening()))
+            .any(|p| scope.covers(p.proto, p.state)))
     }
 
     fn port_held(port: u16) -> io::Result<bool> {
