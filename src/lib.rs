@@ -20,7 +20,7 @@ mod render;
 mod report;
 pub mod sanitize;
 
-pub use platform::prepare_console;
+pub use platform::{prepare_console, prepare_process};
 
 #[cfg(test)]
 mod test_support;

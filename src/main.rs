@@ -12,6 +12,7 @@ use bindscope::i18n::Lang;
 use bindscope::sanitize::escape;
 
 fn main() -> std::process::ExitCode {
+    bindscope::prepare_process();
     let env = Env::from_process(
         io::stdout().is_terminal(),
         io::stdin().is_terminal(),

@@ -238,3 +238,21 @@ fn a_port_taken_again_before_the_signal_is_reported_and_the_newcomer_left_alone(
     assert_eq!(kill["taken_by"][0]["pid"], second.pid(), "{stdout}");
     assert_eq!(kill["taken_by"][0]["name"], "python3");
 }
+
+/// Under `ulimit -S -n 4` (three descriptors are open at start), the owner scan had no room
+/// for the /proc directories it opens and every owner went unseen, blamed on the kernel:
+/// bindscope raises its soft limit towards the hard one at start.
+#[test]
+fn a_low_soft_descriptor_limit_hides_no_owner() {
+    let held = hold(&[], &["tcp,127.0.0.1,0"]);
+    let port = held.port(0).to_string();
+    let low = ["sh", "-c", "ulimit -S -n 4 && exec \"$@\"", "sh"];
+    let run = common::run_with(&low, &["port", &port, "--json"], &[]);
+    let v = run.code(1).json();
+    assert_eq!(
+        v["sockets"][0]["processes"][0]["pid"],
+        held.pid(),
+        "{}",
+        run.context()
+    );
+}

@@ -180,6 +180,10 @@ trait Platform {
         colour
     }
 
+    /// Readies the process before any work: on Unix, the soft limit on open descriptors
+    /// raised towards the hard one.
+    fn prepare_process() {}
+
     /// Port ranges the OS keeps for itself, where a bind fails though nobody holds the port
     /// (Windows' excluded port ranges). Read only by `port` and `free`: it may run a program.
     fn excluded_ports() -> Vec<(u16, u16)> {
@@ -331,6 +335,12 @@ pub fn syn_capture(port: u16) -> Option<SynCapture> {
 /// escape codes. Returns whether to colour.
 pub fn prepare_console(colour: bool) -> bool {
     Current::prepare_console(colour)
+}
+
+/// Readies the process before any work (on Unix, room for the descriptors the owner scan
+/// needs under a low `ulimit -n`).
+pub fn prepare_process() {
+    Current::prepare_process()
 }
 
 /// Ranges of ports the OS keeps for itself (Windows' excluded port ranges), for `port` and

@@ -126,6 +126,25 @@ fn collect(
     Some(rx)
 }
 
+/// Raises the soft limit on open descriptors (`ulimit -n`) towards the hard one: under a low
+/// limit (`ulimit -n 4`) the owner scan could open no /proc directory and every owner went
+/// unseen. Capped, since programs bindscope runs inherit it; best effort.
+pub fn raise_descriptor_limit() {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    const ENOUGH: u64 = 1 << 16;
+    let limit = getrlimit(Resource::Nofile);
+    let want = limit.maximum.map_or(ENOUGH, |hard| hard.min(ENOUGH));
+    if limit.current.is_some_and(|soft| soft < want) {
+        let _ = setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some(want),
+                maximum: limit.maximum,
+            },
+        );
+    }
+}
+
 /// The soft limit on open descriptors (`ulimit -n`), when there is one.
 pub fn descriptor_limit() -> Option<u64> {
     rustix::process::getrlimit(rustix::process::Resource::Nofile).current

@@ -116,6 +116,10 @@ impl Platform for Current {
         procfs::foreign_pids()
     }
 
+    fn prepare_process() {
+        unix::raise_descriptor_limit();
+    }
+
     /// The interfaces' names are asked of firewalld for their zones.
     fn firewall(_program: Option<&str>) -> FirewallState {
         let interfaces = netlink_interfaces().unwrap_or_default();

@@ -74,6 +74,10 @@ impl Platform for Current {
         })
     }
 
+    fn prepare_process() {
+        unix::raise_descriptor_limit();
+    }
+
     /// Whether `pid` is still running (signal 0 delivers nothing and checks the pid).
     fn alive(pid: u32) -> bool {
         i32::try_from(pid)
