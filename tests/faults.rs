@@ -239,14 +239,23 @@ fn a_port_taken_again_before_the_signal_is_reported_and_the_newcomer_left_alone(
     assert_eq!(kill["taken_by"][0]["name"], "python3");
 }
 
-/// Under `ulimit -S -n 4` (three descriptors are open at start), the owner scan had no room
+/// Under a soft `ulimit -n` of 4 (three descriptors are open at start), the owner scan had no room
 /// for the /proc directories it opens and every owner went unseen, blamed on the kernel:
 /// bindscope raises its soft limit towards the hard one at start.
 #[test]
 fn a_low_soft_descriptor_limit_hides_no_owner() {
     let held = hold(&[], &["tcp,127.0.0.1,0"]);
     let port = held.port(0).to_string();
-    let low = ["sh", "-c", "ulimit -S -n 4 && exec \"$@\"", "sh"];
+    // Only 0, 1 and 2 open (other tests' descriptors may be inherited), a soft limit of 4.
+    let low = [
+        "python3",
+        "-c",
+        "import os, resource, sys\n\
+         os.closerange(3, 1 << 16)\n\
+         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]\n\
+         resource.setrlimit(resource.RLIMIT_NOFILE, (4, hard))\n\
+         os.execv(sys.argv[1], sys.argv[1:])",
+    ];
     let run = common::run_with(&low, &["port", &port, "--json"], &[]);
     let v = run.code(1).json();
     assert_eq!(
