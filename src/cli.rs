@@ -262,11 +262,13 @@ pub struct PortArgs {
     #[arg(value_name = "PORT", allow_hyphen_values = true)]
     pub port: String,
 
-    /// Stop the processes holding it: SIGTERM, asking first on a terminal
+    /// Stop the processes holding it: SIGTERM (Windows: TerminateProcess), asking first on a
+    /// terminal
     #[arg(long)]
     pub kill: bool,
 
-    /// With --kill: SIGKILL the owners still running after the grace period
+    /// With --kill: SIGKILL the owners still running after the grace period (not on Windows,
+    /// where the first step is already final)
     #[arg(long, requires = "kill")]
     pub force: bool,
 

@@ -97,6 +97,11 @@ run "1" port "$port" --json && check 'all(p["pid"] not in (0, 4) for s in j["soc
 run "0" free --count 3 && check 'len(out.split()) == 3 and all(w.isdigit() for w in out.split())'
 run "0" explain --lang ko && check '"ports" in out'
 run "0" explain ports --lang ko && check 'any("\uac00" <= c <= "\ud7a3" for c in out)'
+# Windows' own words: its commands, not Unix ones.
+run "0" explain ports && check '"taskkill /PID" in out and "netstat -ano" in out and "sudo" not in out'
+# --kill on Windows: its one step is final; pid 0 (every socket's owner under Wine 8) is never a
+# target, so nothing is terminated and the holder (this script's) is left alone.
+run "1" port "$port" --kill --yes --json && check 'j["kill"]["first_step_final"] and not j["kill"]["targets"] and j["kill"]["verdict"] == "nothing_sent"'
 run "0" --help && check '"Usage" in out'
 
 elapsed=$(($(date +%s) - started))

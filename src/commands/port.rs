@@ -73,6 +73,7 @@ fn stop_owners(
         holders,
         run,
         options.force,
+        platform::STOP_IS_FINAL,
         cx.ui.cat,
     ))
 }

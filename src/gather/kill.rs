@@ -1,6 +1,8 @@
 //! The kill sequence of `port --kill`: every owner opened at the check and verified again
 //! through that handle right before each of its signals, SIGTERM, a wait for the port to free,
-//! SIGKILL only when allowed, and a last look at who holds the port now.
+//! SIGKILL only when allowed, and a last look at who holds the port now. Where the first step
+//! is already final (Windows: TerminateProcess), it is the only one: the wait is for the
+//! processes to end, then for the port.
 
 use std::time::{Duration, Instant};
 
@@ -91,19 +93,29 @@ pub fn stop(
         freed: false,
         taken_by: Vec::new(),
     };
+    let (first, then) = steps(platform::STOP_IS_FINAL, force);
     for (target, done) in targets.iter().zip(&mut run.targets) {
         if let Ok(holder) = &target.holder {
-            send(holder, done, Signal::Terminate);
+            send(holder, done, first);
         }
     }
     // Nobody signalled (every owner had gone or changed): nothing to wait for.
     let signalled = run.targets.iter().any(|t| !t.signals.is_empty());
-    run.freed = wait_until_free(port, scope, if signalled { grace } else { Duration::ZERO });
-    if !run.freed && force {
+    let deadline = Instant::now() + if signalled { grace } else { Duration::ZERO };
+    let left = || deadline.saturating_duration_since(Instant::now());
+    if platform::STOP_IS_FINAL {
+        for (target, done) in targets.iter().zip(&run.targets) {
+            if let (Ok(holder), false) = (&target.holder, done.signals.is_empty()) {
+                platform::wait_holder(holder, left());
+            }
+        }
+    }
+    run.freed = wait_until_free(port, scope, left());
+    if let (false, Some(then)) = (run.freed, then) {
         for (target, done) in targets.iter().zip(&mut run.targets) {
             if let Ok(holder) = &target.holder {
                 if !done.signals.is_empty() && platform::holder_running(holder) {
-                    send(holder, done, Signal::Kill);
+                    send(holder, done, then);
                 }
             }
         }
@@ -122,6 +134,16 @@ pub fn stop(
         run.taken_by = newcomers(port, scope, table);
     }
     run
+}
+
+/// The first step of the sequence, and the one `--force` adds when the port is still held
+/// after the grace: none where the first already ends the process (`first_is_final`).
+fn steps(first_is_final: bool, force: bool) -> (Signal, Option<Signal>) {
+    if first_is_final {
+        (Signal::Kill, None)
+    } else {
+        (Signal::Terminate, force.then_some(Signal::Kill))
+    }
 }
 
 /// Signals one owner through its handle, once verified again through it.
@@ -171,4 +193,18 @@ fn newcomers(port: u16, scope: KillScope, before: &SocketTable) -> Vec<Process> 
         .into_iter()
         .filter(|p| listening.contains(&p.pid) && !known(p))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigterm_first_and_sigkill_only_when_forced_unless_the_first_step_is_final() {
+        assert_eq!(steps(false, false), (Signal::Terminate, None));
+        assert_eq!(steps(false, true), (Signal::Terminate, Some(Signal::Kill)));
+        // Windows: TerminateProcess at once, and --force adds nothing.
+        assert_eq!(steps(true, false), (Signal::Kill, None));
+        assert_eq!(steps(true, true), (Signal::Kill, None));
+    }
 }

@@ -22,7 +22,18 @@ use crate::model::WaitMode;
 use crate::model::{Device, Os, WslMode};
 use crate::parse::MAX_ARG_LEN;
 
-pub struct En;
+/// English, in the words of the OS it runs on: its commands (`taskkill` or `kill`), its
+/// error numbers (WinError 10048 or Errno 98) and its way to privilege (an administrator's
+/// terminal or sudo).
+pub struct En {
+    pub os: Os,
+}
+
+impl En {
+    pub const fn on(os: Os) -> En {
+        En { os }
+    }
+}
 
 fn arg(what: Arg) -> &'static str {
     match what {
@@ -196,6 +207,9 @@ impl Catalogue for En {
             Text::PortTaken { port, failed } => {
                 format!("Port {port} is taken: a server cannot bind it on {failed} now.")
             }
+            Text::PortRestricted { port } if self.os == Os::Windows => format!(
+                "Port {port} is not in use, but Windows refuses to bind it (WinError 10013, access denied)."
+            ),
             Text::PortRestricted { port } => format!(
                 "Port {port} is not in use, but binding it needs privileges this process lacks."
             ),
@@ -218,9 +232,17 @@ impl Catalogue for En {
                 }
                 line
             }
+            Text::KillAsk { count: 1 } if self.os == Os::Windows => "End it now? Windows ends it at once, as taskkill /F does: it gets no chance to clean up. [y/N] ".into(),
+            Text::KillAsk { count } if self.os == Os::Windows => format!("End these {count} processes now? Windows ends them at once, as taskkill /F does: they get no chance to clean up. [y/N] "),
             Text::KillAsk { count: 1 } => "Stop it? [y/N] ".into(),
             Text::KillAsk { count } => format!("Stop these {count} processes? [y/N] "),
             Text::KillCancelled => "Nothing was stopped.".into(),
+            Text::KillBelongsTo { user: Some(user) } if self.os == Os::Windows => {
+                format!("this process belongs to {user}: run bindscope in a terminal opened as administrator")
+            }
+            Text::KillBelongsTo { user: None } if self.os == Os::Windows => {
+                "access denied: run bindscope in a terminal opened as administrator".into()
+            }
             Text::KillBelongsTo { user: Some(user) } => {
                 format!("this process belongs to {user}: run with sudo")
             }
@@ -231,6 +253,19 @@ impl Catalogue for En {
             Text::KillContainerInit { pid } => format!("pid {pid} is a container's init (pid 1 of its own pid namespace): stopping it stops the whole container, so bindscope leaves it alone. Stop the container instead: docker stop NAME or podman stop NAME (docker ps or podman ps shows the names), or with the tool that started it."),
             Text::KillUdpLeft { port, count: 1 } => format!("A UDP socket bound to port {port} was left alone: --kill stops TCP listeners; add --udp to stop UDP servers too."),
             Text::KillUdpLeft { port, count } => format!("{count} UDP sockets bound to port {port} were left alone: --kill stops TCP listeners; add --udp to stop UDP servers too."),
+            Text::KillUnseen {
+                port,
+                at,
+                needs_privilege: true,
+                ..
+            } if self.os == Os::Windows => format!("{at} is held by a process bindscope cannot read. Run bindscope in a terminal opened as administrator (bindscope port {port} --kill)."),
+            Text::KillUnseen {
+                at,
+                needs_privilege: false,
+                ..
+            } if self.os == Os::Windows => format!(
+                "No process bindscope may stop holds {at}: the System process (pid 4, HTTP.sys, which serves IIS and other services) or nobody (pid 0). netsh http show servicestate names the service behind HTTP.sys."
+            ),
             Text::KillUnseen {
                 port,
                 at,
@@ -247,6 +282,9 @@ impl Catalogue for En {
             } => format!(
                 "No process bindscope can see holds {at} (a socket of the kernel, or of another pid namespace such as a container): stop it where it runs."
             ),
+            Text::KillNothingSent { port } if self.os == Os::Windows => {
+                format!("Nothing was ended: port {port} is still in use.")
+            }
             Text::KillNothingSent { port } => {
                 format!("Nothing was signalled: port {port} is still in use.")
             }
@@ -332,6 +370,9 @@ impl Catalogue for En {
             Text::TopicsIntro => "Concept pages: bindscope explain TOPIC (in Korean: --lang ko).".into(),
             Text::LivePortFree { port } => format!("free right now (nothing listens on {port})"),
             Text::LivePortHeld { port, who } => format!("in use right now, {who} listening on {port}"),
+            Text::LivePortHidden { port } if self.os == Os::Windows => format!(
+                "in use right now, by a process of another user (bindscope port {port}, run as administrator, names it)"
+            ),
             Text::LivePortHidden { port } => format!(
                 "in use right now, by a process of another user (sudo bindscope port {port} names it)"
             ),
@@ -488,6 +529,7 @@ impl Catalogue for En {
                 "Port {port} is still in use after {} s; bindscope port {port} says by whom.",
                 round_seconds(timeout_ms)
             ),
+            Text::KillForceNoEffect => "--force changes nothing on Windows: TerminateProcess already ends the process at once.".into(),
         }
     }
 
@@ -571,6 +613,10 @@ impl Catalogue for En {
                     FirewallVerdict::Unknown => format!("Whether the firewall lets port {port} in from {interface} is not known{by}."),
                 }
             }
+            Note::FirewallUnread { parts, .. } if self.os == Os::Windows => {
+                let what = if parts.is_empty() { "part of the firewall" } else { "the firewall's settings" };
+                format!("bindscope could not read {what}: Windows answered with an error. Get-NetFirewallProfile in PowerShell shows whether it is on.")
+            }
             Note::FirewallUnread { command, parts } => {
                 let parts: Vec<&str> = parts
                     .iter()
@@ -652,6 +698,8 @@ impl Catalogue for En {
                 "A VPN ({interface}) carries this machine's traffic; devices on your Wi-Fi may still reach the LAN address unless the VPN blocks local traffic."
             ),
             Note::NoLanAddress => "No LAN address: connect to a network to share a server.".into(),
+            Note::BindFailed { error: BindError::InUse } if self.os == Os::Windows => "Bind test: the port is already in use there (WinError 10048).".into(),
+            Note::BindFailed { error: BindError::Permission } if self.os == Os::Windows => "Bind test: access denied (WinError 10013).".into(),
             Note::BindFailed { error } => match error {
                 BindError::InUse => "Bind test: the port is already in use there (address already in use).".into(),
                 BindError::NotLocal => "Bind test: cannot assign requested address.".into(),
@@ -669,6 +717,9 @@ impl Catalogue for En {
                     Conflict::Exclusive => format!("{tried} fails: Windows allows this bind beside {blocker}, unless its program set SO_EXCLUSIVEADDRUSE, as Windows services and IIS do (WinError 10048)."),
                 }
             }
+            Note::Reloader { parent, child } if self.os == Os::Windows => format!(
+                "Werkzeug's reloader: pid {parent} watches your files and restarts pid {child}; both hold the socket. Stop both: Ctrl+C where flask runs, or taskkill /PID {parent} /T /F (/T takes the child too; Windows does not end it with its parent)."
+            ),
             Note::Reloader { parent, child } => format!(
                 "Werkzeug's reloader: pid {parent} watches your files and restarts pid {child}; both hold the socket. Stop the parent: Ctrl+C where flask runs, or kill {parent}."
             ),
@@ -687,6 +738,10 @@ impl Catalogue for En {
             ),
             Note::ExcludedPortRange { port, range: None } => format!(
                 "WinError 10013 (access denied) on port {port} with no listener in sight: usually an excluded port range (Hyper-V, WSL, Docker; netsh interface ipv4 show excludedportrange protocol=tcp lists them), or a program that holds it exclusively. Running as administrator does not help: use another port."
+            ),
+            Note::OwnersHidden { processes: 1 } if self.os == Os::Windows => "1 process could not be read: its sockets are listed without an owner's name. Run bindscope in a terminal opened as administrator to see who holds them.".into(),
+            Note::OwnersHidden { processes } if self.os == Os::Windows => format!(
+                "{processes} processes could not be read: their sockets are listed without an owner's name. Run bindscope in a terminal opened as administrator to see who holds them."
             ),
             Note::OwnersHidden { processes: 1 } => "1 process belongs to another user: its sockets are listed without an owner. Run with sudo to see who holds them.".into(),
             Note::OwnersHidden { processes } => format!(
@@ -1016,6 +1071,9 @@ impl Catalogue for En {
             KillOutcome::AlreadyExited => "had already exited: nothing sent",
             KillOutcome::StillRunning => "still running",
             KillOutcome::NotVerified => "no longer holds the port: left alone",
+            KillOutcome::Permission if self.os == Os::Windows => {
+                "access denied: run as administrator"
+            }
             KillOutcome::Permission => "permission denied: run with sudo",
             KillOutcome::OtherNamespace => "runs in an outer pid namespace: stop it from there",
             KillOutcome::Unsupported => {
@@ -1030,6 +1088,7 @@ impl Catalogue for En {
             None => "free".into(),
             Some(BindError::InUse) => "in use".into(),
             Some(BindError::NotLocal) => "address not on this machine".into(),
+            Some(BindError::Permission) if self.os == Os::Windows => "access denied".into(),
             Some(BindError::Permission) => "permission denied".into(),
             Some(BindError::Other(e)) => e.clone(),
         }

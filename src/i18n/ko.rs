@@ -23,7 +23,16 @@ use crate::model::WaitMode;
 use crate::model::{Device, Os, WslMode};
 use crate::parse::MAX_ARG_LEN;
 
-pub struct Ko;
+/// Korean, in the words of the OS it runs on (see `En`).
+pub struct Ko {
+    pub os: Os,
+}
+
+impl Ko {
+    pub const fn on(os: Os) -> Ko {
+        Ko { os }
+    }
+}
 
 fn arg(what: Arg) -> &'static str {
     match what {
@@ -202,6 +211,9 @@ impl Catalogue for Ko {
             Text::PortTaken { port, failed } => {
                 format!("{port}번 포트는 사용 중입니다: 지금은 {failed}에 바인딩할 수 없습니다.")
             }
+            Text::PortRestricted { port } if self.os == Os::Windows => format!(
+                "{port}번 포트를 쓰는 프로그램은 없지만, Windows가 바인딩을 거부합니다 (WinError 10013, 액세스 거부)."
+            ),
             Text::PortRestricted { port } => format!(
                 "{port}번 포트를 쓰는 프로그램은 없지만, 바인딩하려면 이 프로세스에 없는 권한이 필요합니다."
             ),
@@ -224,8 +236,16 @@ impl Catalogue for Ko {
                 }
                 line
             }
+            Text::KillAsk { count: 1 } if self.os == Os::Windows => "지금 바로 끝낼까요? Windows에서는 taskkill /F처럼 즉시 종료되어, 하던 작업을 정리할 기회가 없습니다. [y/N] ".into(),
+            Text::KillAsk { count } if self.os == Os::Windows => format!("이 프로세스 {count}개를 지금 바로 끝낼까요? Windows에서는 taskkill /F처럼 즉시 종료되어, 하던 작업을 정리할 기회가 없습니다. [y/N] "),
             Text::KillAsk { count: 1 } => "이 프로세스를 멈출까요? [y/N] ".into(),
             Text::KillAsk { count } => format!("이 프로세스 {count}개를 멈출까요? [y/N] "),
+            Text::KillBelongsTo { user: Some(user) } if self.os == Os::Windows => {
+                format!("{user}의 프로세스입니다: 관리자 권한으로 연 터미널에서 bindscope를 실행하세요")
+            }
+            Text::KillBelongsTo { user: None } if self.os == Os::Windows => {
+                "액세스 거부: 관리자 권한으로 연 터미널에서 bindscope를 실행하세요".into()
+            }
             Text::KillBelongsTo { user: Some(user) } => {
                 format!("{user}의 프로세스입니다: sudo로 실행하세요")
             }
@@ -239,6 +259,23 @@ impl Catalogue for Ko {
             }
             Text::KillUdpLeft { port, count: 1 } => format!("{port}번 포트에 바인딩된 UDP 소켓 하나는 건드리지 않았습니다: --kill은 TCP 리스너만 멈춥니다. UDP 서버도 멈추려면 --udp를 붙이세요."),
             Text::KillUdpLeft { port, count } => format!("{port}번 포트에 바인딩된 UDP 소켓 {count}개는 건드리지 않았습니다: --kill은 TCP 리스너만 멈춥니다. UDP 서버도 멈추려면 --udp를 붙이세요."),
+            Text::KillUnseen {
+                port,
+                at,
+                needs_privilege: true,
+                ..
+            } if self.os == Os::Windows => format!(
+                "{at}{} 쓰는 프로세스를 bindscope가 읽지 못했습니다. 관리자 권한으로 연 터미널에서 실행하세요 (bindscope port {port} --kill).",
+                object(at)
+            ),
+            Text::KillUnseen {
+                at,
+                needs_privilege: false,
+                ..
+            } if self.os == Os::Windows => format!(
+                "{at}{} 쓰는 것은 bindscope가 멈출 수 있는 프로세스가 아닙니다: System 프로세스(pid 4, IIS 등 여러 서비스가 쓰는 HTTP.sys)이거나 소유자가 없습니다(pid 0). netsh http show servicestate로 HTTP.sys를 쓰는 서비스를 확인하세요.",
+                object(at)
+            ),
             Text::KillUnseen {
                 port,
                 at,
@@ -259,6 +296,9 @@ impl Catalogue for Ko {
                 "{at}{} 쓰는 프로세스가 bindscope에게 보이지 않습니다(커널의 소켓이거나, 컨테이너처럼 다른 pid 네임스페이스의 것입니다): 그 프로세스가 실행 중인 곳에서 멈추세요.",
                 object(at)
             ),
+            Text::KillNothingSent { port } if self.os == Os::Windows => {
+                format!("아무 프로세스도 끝내지 않았습니다: {port}번 포트는 아직 사용 중입니다.")
+            }
             Text::KillNothingSent { port } => {
                 format!("아무 시그널도 보내지 않았습니다: {port}번 포트는 아직 사용 중입니다.")
             }
@@ -348,6 +388,10 @@ impl Catalogue for Ko {
             Text::TopicsIntro => "개념 설명 페이지: bindscope explain 주제 (영어로 보려면 --lang en)".into(),
             Text::LivePortFree { port } => format!("지금 비어 있음 ({port}번에서 기다리는 프로그램 없음)"),
             Text::LivePortHeld { port, who } => format!("지금 사용 중 ({port}번에서 기다리는 프로그램: {who})"),
+            Text::LivePortHidden { port } if self.os == Os::Windows => format!(
+                "지금 사용 중, 다른 사용자의 프로세스 (관리자 권한으로 bindscope port {port}{} 실행하면 누구인지 보입니다)",
+                object(&port.to_string())
+            ),
             Text::LivePortHidden { port } => format!(
                 "지금 사용 중, 다른 사용자의 프로세스 (sudo bindscope port {port}{} 누구인지 확인)",
                 toward(&port.to_string())
@@ -514,6 +558,7 @@ impl Catalogue for Ko {
                 round_seconds(timeout_ms),
                 toward(&port.to_string())
             ),
+            Text::KillForceNoEffect => "Windows에서는 --force를 붙여도 달라지는 것이 없습니다: TerminateProcess가 이미 프로세스를 바로 끝냅니다.".into(),
         }
     }
 
@@ -615,6 +660,10 @@ impl Catalogue for Ko {
                     FirewallVerdict::Unknown => format!("방화벽이 {interface}에서 {port}번 포트로 오는 연결을 통과시키는지는 알 수 없습니다{by}."),
                 }
             }
+            Note::FirewallUnread { parts, .. } if self.os == Os::Windows => {
+                let what = if parts.is_empty() { "방화벽 설정 일부" } else { "방화벽 설정" };
+                format!("bindscope가 {what}{} 읽지 못했습니다: Windows가 오류로 응답했습니다. PowerShell에서 Get-NetFirewallProfile을 실행하면 켜져 있는지 볼 수 있습니다.", object(what))
+            }
             Note::FirewallUnread { command, parts } => {
                 let parts: Vec<&str> = parts
                     .iter()
@@ -705,6 +754,8 @@ impl Catalogue for Ko {
                 "VPN({interface})이 이 컴퓨터의 트래픽을 모두 나르고 있습니다. VPN이 로컬 트래픽을 막지 않는다면 같은 Wi-Fi의 기기는 여전히 LAN 주소로 접속할 수 있습니다."
             ),
             Note::NoLanAddress => "LAN 주소가 없습니다: 서버를 공유하려면 먼저 네트워크에 연결하세요.".into(),
+            Note::BindFailed { error: BindError::InUse } if self.os == Os::Windows => "바인딩 테스트: 그 주소의 포트를 이미 다른 프로그램이 쓰고 있습니다 (WinError 10048).".into(),
+            Note::BindFailed { error: BindError::Permission } if self.os == Os::Windows => "바인딩 테스트: 액세스가 거부되었습니다 (WinError 10013).".into(),
             Note::BindFailed { error } => match error {
                 BindError::InUse => "바인딩 테스트: 그 주소의 포트를 이미 다른 프로그램이 쓰고 있습니다 (address already in use).".into(),
                 BindError::NotLocal => "바인딩 테스트: 이 주소를 할당할 수 없습니다 (cannot assign requested address).".into(),
@@ -722,6 +773,9 @@ impl Catalogue for Ko {
                     Conflict::Exclusive => format!("{tried} 실패: Windows는 보통 소켓 {blocker} 옆에 이 바인딩을 허용하는데, 그 프로그램이 SO_EXCLUSIVEADDRUSE로 포트를 독점했습니다. Windows 서비스나 IIS가 그렇게 합니다(WinError 10048)."),
                 }
             }
+            Note::Reloader { parent, child } if self.os == Os::Windows => format!(
+                "Werkzeug 리로더입니다: 부모 프로세스(pid {parent})가 파일 변경을 지켜보다가 자식 프로세스(pid {child})를 다시 띄웁니다. 두 프로세스가 같은 소켓을 쥐고 있으니 둘 다 멈추세요: flask를 실행한 터미널에서 Ctrl+C, 또는 taskkill /PID {parent} /T /F (Windows는 부모를 끝내도 자식이 남으니 /T로 자식까지 끝냅니다)."
+            ),
             Note::Reloader { parent, child } => format!(
                 "Werkzeug 리로더입니다: 부모 프로세스(pid {parent})가 파일 변경을 지켜보다가 자식 프로세스(pid {child})를 다시 띄웁니다. 두 프로세스가 같은 소켓을 쥐고 있으니 부모를 멈추세요: flask를 실행한 터미널에서 Ctrl+C, 또는 kill {parent}."
             ),
@@ -740,6 +794,9 @@ impl Catalogue for Ko {
             ),
             Note::ExcludedPortRange { port, range: None } => format!(
                 "{port}번 포트에서 WinError 10013(액세스 거부)이 났는데 리슨하는 프로그램이 보이지 않습니다. 보통 제외 포트 범위(Hyper-V, WSL, Docker — netsh interface ipv4 show excludedportrange protocol=tcp 로 확인)이거나, 어떤 프로그램이 포트를 독점하고 있는 경우입니다. 관리자 권한으로 실행해도 소용없으니 다른 포트를 쓰세요."
+            ),
+            Note::OwnersHidden { processes } if self.os == Os::Windows => format!(
+                "프로세스 {processes}개의 정보를 읽지 못해, 그 소켓은 소유자 이름 없이 표시됩니다. 누가 쓰는지 보려면 관리자 권한으로 연 터미널에서 bindscope를 실행하세요."
             ),
             Note::OwnersHidden { processes } => format!(
                 "다른 사용자의 프로세스 {processes}개는 들여다볼 수 없어, 그 소켓은 소유자 없이 표시됩니다. 누가 쓰는지 보려면 sudo로 실행하세요."
@@ -1076,6 +1133,9 @@ impl Catalogue for Ko {
             KillOutcome::AlreadyExited => "이미 종료됨: 시그널 보내지 않음",
             KillOutcome::StillRunning => "아직 실행 중",
             KillOutcome::NotVerified => "이제 이 포트를 쓰지 않아 건드리지 않음",
+            KillOutcome::Permission if self.os == Os::Windows => {
+                "액세스 거부: 관리자 권한으로 실행하세요"
+            }
             KillOutcome::Permission => "권한 없음: sudo로 실행하세요",
             KillOutcome::OtherNamespace => "바깥 pid 네임스페이스에서 실행 중: 그쪽에서 멈추세요",
             KillOutcome::Unsupported => {
@@ -1090,6 +1150,7 @@ impl Catalogue for Ko {
             None => "비어 있음".into(),
             Some(BindError::InUse) => "사용 중".into(),
             Some(BindError::NotLocal) => "이 컴퓨터의 주소가 아님".into(),
+            Some(BindError::Permission) if self.os == Os::Windows => "액세스 거부".into(),
             Some(BindError::Permission) => "권한 없음".into(),
             Some(BindError::Other(e)) => e.clone(),
         }
@@ -1229,8 +1290,8 @@ pub fn help_words(key: &str) -> Option<&'static str> {
         "listeners.udp" => "UDP만",
         "port" => "포트 하나의 모든 것: 누가 쓰는지, 지금 바인딩되는지, 가까운 빈 포트",
         "port.port" => "포트, 예: 5000",
-        "port.kill" => "포트를 잡은 프로세스 멈추기: SIGTERM, 터미널에서는 먼저 물어봄",
-        "port.force" => "--kill과 함께: 유예 시간 뒤에도 살아 있으면 SIGKILL",
+        "port.kill" => "포트를 잡은 프로세스 멈추기: SIGTERM(Windows는 TerminateProcess), 터미널에서는 먼저 물어봄",
+        "port.force" => "--kill과 함께: 유예 시간 뒤에도 살아 있으면 SIGKILL (Windows에서는 첫 단계가 이미 강제 종료라 해당 없음)",
         "port.yes" => "--kill과 함께: 묻지 않기 (터미널이 없을 때 필요)",
         "port.grace" => "--kill과 함께: 신호를 보낸 뒤 포트가 빌 때까지 기다릴 시간",
         "port.udp" => "--kill과 함께: 포트에 바인딩된 UDP 소켓의 프로세스도 멈추기 (UDP 서버만, 연결된 UDP 클라이언트는 멈추지 않음)",

@@ -48,10 +48,35 @@ impl Lang {
         }
     }
 
+    /// The catalogue for the OS bindscope runs on.
     pub fn catalogue(self) -> &'static dyn Catalogue {
+        self.catalogue_on(crate::platform::OS)
+    }
+
+    /// The catalogue for a machine running `os`: the OS is data here, so that every OS's
+    /// words are tested on any OS.
+    pub fn catalogue_on(self, os: Os) -> &'static dyn Catalogue {
+        static EN: [En; 4] = [
+            En::on(Os::Linux),
+            En::on(Os::Macos),
+            En::on(Os::Windows),
+            En::on(Os::Other),
+        ];
+        static KO: [Ko; 4] = [
+            Ko::on(Os::Linux),
+            Ko::on(Os::Macos),
+            Ko::on(Os::Windows),
+            Ko::on(Os::Other),
+        ];
+        let at = match os {
+            Os::Linux => 0,
+            Os::Macos => 1,
+            Os::Windows => 2,
+            Os::Other => 3,
+        };
         match self {
-            Lang::En => &En,
-            Lang::Ko => &Ko,
+            Lang::En => &EN[at],
+            Lang::Ko => &KO[at],
         }
     }
 }
@@ -505,6 +530,8 @@ pub enum Text<'a> {
         timeout_ms: u64,
         who: Option<&'a str>,
     },
+    /// `--force` was given where the first step already ends the process (Windows).
+    KillForceNoEffect,
 }
 
 /// One language's texts.
@@ -543,7 +570,11 @@ pub trait Catalogue: Sync {
 /// answer in Korean, and the reverse.
 pub fn is_yes(answer: &str) -> bool {
     let answer = answer.trim().to_lowercase();
-    En.yes().iter().chain(Ko.yes()).any(|y| *y == answer)
+    En::on(Os::Other)
+        .yes()
+        .iter()
+        .chain(Ko::on(Os::Other).yes())
+        .any(|y| *y == answer)
 }
 
 /// Joins addresses for a sentence: `127.0.0.1, ::1`.
@@ -573,12 +604,12 @@ mod tests;
 /// The English sentence, for logs and `anyhow` chains; users read the catalogue of their language.
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&En.input_error(self))
+        f.write_str(&En::on(crate::platform::OS).input_error(self))
     }
 }
 
 impl std::fmt::Display for SystemError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&En.system_error(self))
+        f.write_str(&En::on(crate::platform::OS).system_error(self))
     }
 }

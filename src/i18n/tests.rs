@@ -24,16 +24,16 @@ fn locale_strings_pick_the_language() {
 fn comparison_tables_are_complete_and_distinct() {
     for kind in BindKind::ALL {
         for row in Row::ALL {
-            let en = En.compare(kind, row);
-            let ko = Ko.compare(kind, row);
+            let en = En::on(Os::Linux).compare(kind, row);
+            let ko = Ko::on(Os::Linux).compare(kind, row);
             assert!(!en.is_empty() && !ko.is_empty(), "{kind:?} {row:?}");
             assert!(has_hangul(ko), "{kind:?} {row:?}: {ko}");
             assert!(!has_hangul(en), "{kind:?} {row:?}: {en}");
         }
         for other in BindKind::ALL.iter().filter(|k| **k != kind) {
             assert_ne!(
-                En.compare(kind, Row::Meaning),
-                En.compare(*other, Row::Meaning)
+                En::on(Os::Linux).compare(kind, Row::Meaning),
+                En::on(Os::Linux).compare(*other, Row::Meaning)
             );
         }
     }
@@ -41,7 +41,7 @@ fn comparison_tables_are_complete_and_distinct() {
 
 #[test]
 fn korean_row_labels_follow_the_seeds() {
-    let rows: Vec<&str> = Row::ALL.iter().map(|r| Ko.row(*r)).collect();
+    let rows: Vec<&str> = Row::ALL.iter().map(|r| Ko::on(Os::Linux).row(*r)).collect();
     assert_eq!(
         rows,
         [
@@ -64,8 +64,8 @@ fn reaches_read_in_both_languages() {
         Reach::Lan,
         Reach::Internet,
     ] {
-        assert!(has_hangul(Ko.reach(reach)));
-        assert!(!has_hangul(En.reach(reach)));
+        assert!(has_hangul(Ko::on(Os::Linux).reach(reach)));
+        assert!(!has_hangul(En::on(Os::Linux).reach(reach)));
     }
 }
 
@@ -330,13 +330,13 @@ fn a_refused_host_names_the_server_and_its_setting_in_both_languages() {
             host: "laptop.local:5173".into(),
             name: "laptop.local".into(),
         };
-        for text in [En.note(&note), Ko.note(&note)] {
+        for text in [En::on(Os::Linux).note(&note), Ko::on(Os::Linux).note(&note)] {
             let setting = server.setting().rsplit('.').next().unwrap();
             assert!(text.contains(setting), "{server:?}: {text}");
             assert!(text.contains("'laptop.local'"), "{server:?}: {text}");
         }
     }
-    let ko = Ko.note(&Note::HostNotAllowed {
+    let ko = Ko::on(Os::Linux).note(&Note::HostNotAllowed {
         server: DevServer::Django,
         host: "192.168.1.5:8000".into(),
         name: "192.168.1.5".into(),
@@ -367,7 +367,7 @@ fn every_note_reads_in_both_languages_and_is_documented() {
         "every note of Note::meta has an example here"
     );
     for note in &notes {
-        let (en, ko) = (En.note(note), Ko.note(note));
+        let (en, ko) = (En::on(Os::Linux).note(note), Ko::on(Os::Linux).note(note));
         assert!(!has_hangul(&en) && !en.is_empty(), "{note:?}: {en}");
         assert!(has_hangul(&ko), "{note:?}: {ko}");
         assert!(
@@ -380,7 +380,10 @@ fn every_note_reads_in_both_languages_and_is_documented() {
     let macos = crate::analysis::notes::Note::FirewallPrompt {
         os: crate::model::Os::Macos,
     };
-    assert!(En.note(&macos).contains("macOS") && has_hangul(&Ko.note(&macos)));
+    assert!(
+        En::on(Os::Linux).note(&macos).contains("macOS")
+            && has_hangul(&Ko::on(Os::Linux).note(&macos))
+    );
 }
 
 #[test]
@@ -399,9 +402,13 @@ fn a_missing_http_answer_is_worded_by_the_catalogue() {
     let timeout = Text::HttpFailed {
         failure: &HttpFailure::Timeout,
     };
-    assert!(!has_hangul(&En.text(&timeout)));
-    assert!(has_hangul(&Ko.text(&timeout)), "{}", Ko.text(&timeout));
+    assert!(!has_hangul(&En::on(Os::Linux).text(&timeout)));
+    assert!(
+        has_hangul(&Ko::on(Os::Linux).text(&timeout)),
+        "{}",
+        Ko::on(Os::Linux).text(&timeout)
+    );
     let failed = HttpFailure::Failed("connection reset".into());
-    let ko = Ko.text(&Text::HttpFailed { failure: &failed });
+    let ko = Ko::on(Os::Linux).text(&Text::HttpFailed { failure: &failed });
     assert!(has_hangul(&ko) && ko.contains("connection reset"), "{ko}");
 }

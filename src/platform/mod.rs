@@ -49,6 +49,9 @@ mod macos_parse;
 pub mod net;
 pub mod server;
 pub mod windows_data;
+// Windows' `--kill` decisions, without `cfg` so that they are tested on every OS.
+#[cfg_attr(not(windows), allow(dead_code))]
+mod windows_kill;
 
 use os::Current;
 
@@ -63,6 +66,11 @@ trait Platform {
     /// No default: on Unix it only skips TIME_WAIT, on Windows it lets a socket take over a
     /// port in use, and a guess would make every trial bind lie.
     const SERVERS_SET_REUSEADDR: bool;
+
+    /// Whether the first step of `--kill` already ends the process (Windows: TerminateProcess,
+    /// as `taskkill /F`; a console program in another console cannot be asked politely), so
+    /// that there is no SIGTERM to wait out and `--force` adds nothing.
+    const STOP_IS_FINAL: bool = false;
 
     /// The machine's sockets and the processes holding them.
     fn socket_table(_query: SocketQuery) -> io::Result<SocketTable> {
@@ -135,6 +143,20 @@ trait Platform {
     /// Whether `holder` still runs.
     fn holder_running(holder: &Holder) -> bool {
         Self::alive(holder.process.pid)
+    }
+
+    /// Waits at most `wait` for `holder` to end; whether it has.
+    fn wait_holder(holder: &Holder, wait: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            if !Self::holder_running(holder) {
+                return true;
+            }
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
     }
 
     /// Where `holder` works and how long it has run, where the OS says.
@@ -255,17 +277,25 @@ pub struct Holder {
     pub process: Process,
     /// The listening sockets it held at the check; it must still hold one when signalled.
     sockets: Vec<Socket>,
-    // Only Linux has a handle to read; elsewhere it is always `Number`.
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    // Only Linux and Windows have a handle to read; elsewhere it is always `Number`.
+    #[cfg_attr(not(any(target_os = "linux", windows)), allow(dead_code))]
     handle: Handle,
 }
 
 /// What a `Holder` keeps of its process.
 enum Handle {
-    /// Only the number, where the OS gives no handle (macOS, Windows): it is verified again
-    /// right before each signal, which leaves the instant between the check and the signal.
-    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    /// Only the number, where the OS gives no handle (macOS): it is verified again right
+    /// before each signal, which leaves the instant between the check and the signal.
+    #[cfg_attr(any(target_os = "linux", windows), allow(dead_code))]
     Number,
+    /// The process opened at the check (PROCESS_TERMINATE, PROCESS_QUERY_LIMITED_INFORMATION,
+    /// SYNCHRONIZE) and its creation time then: while it is open its pid is not reused, and
+    /// TerminateProcess and the wait go through it.
+    #[cfg(windows)]
+    Process {
+        handle: std::os::windows::io::OwnedHandle,
+        created: u64,
+    },
     /// Its /proc directory, opened at the check: it stays this process's even when the number
     /// is reused or names another process in this pid namespace, and it is what the signal is
     /// sent through (pidfd_send_signal).
@@ -292,6 +322,11 @@ pub fn signal_holder(holder: &Holder, signal: Signal) -> Result<(), SignalError>
 
 pub fn holder_running(holder: &Holder) -> bool {
     Current::holder_running(holder)
+}
+
+/// Waits at most `wait` for `holder` to end; whether it has.
+pub fn wait_holder(holder: &Holder, wait: std::time::Duration) -> bool {
+    Current::wait_holder(holder, wait)
 }
 
 pub fn holder_facts(holder: &Holder) -> HolderFacts {
@@ -348,6 +383,12 @@ pub fn prepare_process() {
 pub fn excluded_ports() -> Vec<(u16, u16)> {
     Current::excluded_ports()
 }
+
+/// The OS bindscope runs on, as reports name it.
+pub const OS: Os = Current::OS;
+
+/// Whether `--kill`'s first step already ends the process here (Windows).
+pub const STOP_IS_FINAL: bool = Current::STOP_IS_FINAL;
 
 /// Reads the machine: interfaces and their addresses, routes, kernel settings, environment.
 pub fn snapshot() -> Result<Host, SystemError> {

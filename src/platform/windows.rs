@@ -11,14 +11,15 @@ use std::collections::BTreeMap;
 use std::io;
 
 use super::windows_data::{self, owner_pids};
-use super::Platform;
+use super::windows_kill::{self, Row};
+use super::{Handle, Holder, Platform};
 use crate::model::{
-    DefaultRoute, FirewallState, Interface, Os, Process, Proto, SockState, Socket, SocketQuery,
-    SocketTable, Sysctls,
+    DefaultRoute, FirewallState, HolderFacts, Interface, Os, Process, Proto, Signal, SignalError,
+    SockState, Socket, SocketQuery, SocketTable, Sysctls,
 };
 
-/// Windows: interfaces, environment hints and routes keep the contract's defaults, and so
-/// does `signal`: stopping processes is not supported here yet (`taskkill /PID N` does it).
+/// Windows: `--kill` opens each holder at the check and terminates it through that handle
+/// (there is no SIGTERM: TerminateProcess is final, as `taskkill /F` is).
 pub struct Current;
 
 impl Platform for Current {
@@ -28,20 +29,72 @@ impl Platform for Current {
     /// set it, and neither does a trial bind.
     const SERVERS_SET_REUSEADDR: bool = false;
 
+    /// A console program such as Flask in another console has no window to ask to close and
+    /// shares no console to send Ctrl+C to: TerminateProcess is the only way, and it is final.
+    const STOP_IS_FINAL: bool = true;
+
     fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
         socket_table(query)
     }
 
-    /// The same pid (and start time) must still own a socket on the port.
-    fn still_holds(process: &Process, socket: &Socket) -> bool {
-        let (pid, port) = (process.pid, socket.local.port());
-        let holds = all_sockets().is_ok_and(|all| {
-            all.iter()
-                .any(|s| s.local_port() == port && s.associated_pids.contains(&pid))
-        });
-        holds
-            && (process.start_time.is_none()
-                || processes(&[pid]).first().and_then(|p| p.start_time) == process.start_time)
+    /// Opens the process, checks its creation time against the start time the socket table
+    /// saw, and that it still owns one of `sockets` in the tables now. The handle kept pins
+    /// its pid until the kill is over.
+    fn open_holder(process: &Process, sockets: &[Socket]) -> Result<Handle, SignalError> {
+        let (handle, created) = win_process::open(process.pid)?;
+        windows_kill::verdict(
+            win_process::exited(&handle),
+            windows_kill::same_process(process.start_time, created),
+            held_now(process.pid, sockets),
+        )?;
+        Ok(Handle::Process { handle, created })
+    }
+
+    /// TerminateProcess, whatever the signal: it is checked again right before that it still
+    /// runs and still owns its socket (its handle keeps it the same process).
+    fn signal_holder(holder: &Holder, _signal: Signal) -> Result<(), SignalError> {
+        let Handle::Process { handle, .. } = &holder.handle else {
+            return Err(SignalError::Unsupported);
+        };
+        windows_kill::verdict(
+            win_process::exited(handle),
+            true,
+            held_now(holder.process.pid, &holder.sockets),
+        )?;
+        win_process::terminate(handle)
+    }
+
+    fn holder_running(holder: &Holder) -> bool {
+        match &holder.handle {
+            Handle::Process { handle, .. } => !win_process::exited(handle),
+            Handle::Number => false,
+        }
+    }
+
+    /// WaitForSingleObject on the handle, bounded by `wait`.
+    fn wait_holder(holder: &Holder, wait: std::time::Duration) -> bool {
+        match &holder.handle {
+            Handle::Process { handle, .. } => {
+                win_process::wait(handle, windows_kill::wait_ms(wait))
+            }
+            Handle::Number => true,
+        }
+    }
+
+    /// How long it has run, from its creation time (its working directory is another
+    /// process's memory: not read).
+    fn holder_facts(holder: &Holder) -> HolderFacts {
+        let Handle::Process { created, .. } = &holder.handle else {
+            return HolderFacts::default();
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        HolderFacts {
+            cwd: None,
+            running_for: windows_kill::running_for(*created, now),
+            container_init: false,
+        }
     }
 
     fn alive(pid: u32) -> bool {
@@ -109,6 +162,33 @@ fn all_sockets() -> io::Result<Vec<netstat2::SocketInfo>> {
         ProtocolFlags::TCP | ProtocolFlags::UDP,
     )
     .map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// Whether `pid` owns one of `sockets` in the TCP and UDP tables read now.
+fn held_now(pid: u32, sockets: &[Socket]) -> bool {
+    use netstat2::ProtocolSocketInfo;
+    let Ok(all) = all_sockets() else {
+        return false;
+    };
+    let rows: Vec<Row> = all
+        .iter()
+        .flat_map(|info| {
+            let (proto, local) = match &info.protocol_socket_info {
+                ProtocolSocketInfo::Tcp(t) => (
+                    Proto::Tcp,
+                    std::net::SocketAddr::new(t.local_addr, t.local_port),
+                ),
+                ProtocolSocketInfo::Udp(u) => (
+                    Proto::Udp,
+                    std::net::SocketAddr::new(u.local_addr, u.local_port),
+                ),
+            };
+            info.associated_pids
+                .iter()
+                .map(move |&pid| Row { proto, local, pid })
+        })
+        .collect();
+    windows_kill::still_held(&rows, pid, sockets)
 }
 
 fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
@@ -245,6 +325,79 @@ fn excluded_ports() -> Vec<(u16, u16)> {
         .filter(|o| o.status.success())
         .map(|o| windows_data::parse_excluded_ranges(&String::from_utf8_lossy(&o.stdout)))
         .unwrap_or_default()
+}
+
+/// A process opened to be terminated: OpenProcess, GetProcessTimes, WaitForSingleObject,
+/// TerminateProcess. The handle is std's `OwnedHandle`, closed when dropped.
+#[allow(unsafe_code)] // Win32 calls on a handle this module opened and keeps open
+mod win_process {
+    use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle};
+
+    use windows::Win32::Foundation::{FILETIME, HANDLE, WAIT_OBJECT_0};
+    use windows::Win32::System::Threading::{
+        GetProcessTimes, OpenProcess, TerminateProcess, WaitForSingleObject,
+        PROCESS_QUERY_LIMITED_INFORMATION, PROCESS_SYNCHRONIZE, PROCESS_TERMINATE,
+    };
+
+    use super::windows_kill;
+    use crate::model::SignalError;
+
+    /// The Win32 error code of a failed call (an HRESULT of FACILITY_WIN32 carries it).
+    fn code(e: &windows::core::Error) -> u32 {
+        (e.code().0 as u32) & 0xFFFF
+    }
+
+    fn raw(handle: &OwnedHandle) -> HANDLE {
+        HANDLE(handle.as_raw_handle())
+    }
+
+    /// The process `pid`, opened, with its creation time (a FILETIME).
+    pub fn open(pid: u32) -> Result<(OwnedHandle, u64), SignalError> {
+        let access = PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_SYNCHRONIZE;
+        // SAFETY: a plain call; the handle it returns is owned from here on.
+        let handle = unsafe { OpenProcess(access, false, pid) }
+            .map_err(|e| windows_kill::open_error(code(&e)))?;
+        // SAFETY: `handle` was just opened and is owned by nobody else.
+        let handle = unsafe { OwnedHandle::from_raw_handle(handle.0) };
+        let (mut created, mut exited, mut kernel, mut user) = (
+            FILETIME::default(),
+            FILETIME::default(),
+            FILETIME::default(),
+            FILETIME::default(),
+        );
+        // SAFETY: a live handle and four FILETIMEs to write to.
+        unsafe {
+            GetProcessTimes(
+                raw(&handle),
+                &mut created,
+                &mut exited,
+                &mut kernel,
+                &mut user,
+            )
+        }
+        .map_err(|e| windows_kill::open_error(code(&e)))?;
+        let created = (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime);
+        Ok((handle, created))
+    }
+
+    /// Whether the process has ended (its handle is signalled).
+    pub fn exited(handle: &OwnedHandle) -> bool {
+        wait(handle, 0)
+    }
+
+    /// Waits at most `ms` for the process to end; whether it has.
+    pub fn wait(handle: &OwnedHandle, ms: u32) -> bool {
+        // SAFETY: a live handle opened with SYNCHRONIZE.
+        let event = unsafe { WaitForSingleObject(raw(handle), ms) };
+        event == WAIT_OBJECT_0
+    }
+
+    /// TerminateProcess, exit code 1 (what `taskkill /F` gives).
+    pub fn terminate(handle: &OwnedHandle) -> Result<(), SignalError> {
+        // SAFETY: a live handle opened with PROCESS_TERMINATE.
+        unsafe { TerminateProcess(raw(handle), 1) }
+            .map_err(|e| windows_kill::terminate_error(code(&e)))
+    }
 }
 
 /// The user of a process, from its token: OpenProcess (limited query, which other users'

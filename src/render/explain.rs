@@ -20,7 +20,7 @@ pub fn human(w: &mut dyn Write, report: &ExplainOut, ui: &Ui) -> io::Result<()> 
 
 pub fn page(w: &mut dyn Write, report: &ExplainReport, ui: &Ui) -> io::Result<()> {
     let value = |var| report.values.get(&var).cloned().flatten();
-    super::markdown::write_page(w, ui, report.source, &value)
+    super::markdown::write_page(w, ui, &report.source, &value)
 }
 
 /// The topics with their one-line summaries.

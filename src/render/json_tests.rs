@@ -91,7 +91,7 @@ fn expose_json() {
     let tried = report::expose(
         &request,
         &expose(&laptop, &target, 5000),
-        Lang::En.catalogue(),
+        Lang::En.catalogue_on(crate::model::Os::Linux),
     );
     insta::assert_snapshot!("json_expose_try_in_use_en", json(&tried));
 }
@@ -179,7 +179,7 @@ fn serve_report() -> report::serve::ServeReport {
             primary: crate::analysis::interfaces::primary(&host).as_ref(),
         },
         &expose(&host, &target, 8000),
-        Lang::En.catalogue(),
+        Lang::En.catalogue_on(crate::model::Os::Linux),
     );
     report::serve::ServeReport::new(
         "0.0.0.0:8000".parse().unwrap(),
@@ -198,7 +198,7 @@ fn serve_json() {
         &human::phone_visit(),
         12.5,
         false,
-        Lang::En.catalogue(),
+        Lang::En.catalogue_on(crate::model::Os::Linux),
     ));
     let mut tally = crate::gather::beacon::Tally {
         visits: 1,
@@ -221,10 +221,13 @@ fn serve_json() {
             undelivered: Some(0),
             syns: false,
         },
-        Lang::En.catalogue(),
+        Lang::En.catalogue_on(crate::model::Os::Linux),
     );
     insta::assert_snapshot!("json_serve_visited_en", json(&started));
-    let taken = serve_report().cannot_bind(BindError::InUse, Lang::En.catalogue());
+    let taken = serve_report().cannot_bind(
+        BindError::InUse,
+        Lang::En.catalogue_on(crate::model::Os::Linux),
+    );
     insta::assert_snapshot!("json_serve_cannot_bind_en", json(&taken));
 }
 

@@ -184,6 +184,8 @@ pub fn wildcard(bind: Option<std::net::IpAddr>) -> String {
 #[cfg(test)]
 mod json_tests;
 #[cfg(test)]
+mod os_words_tests;
+#[cfg(test)]
 mod pages_tests;
 #[cfg(test)]
 mod sanitize_tests;

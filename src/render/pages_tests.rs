@@ -90,7 +90,7 @@ fn every_topic_renders_in_both_languages_on_a_terminal_and_piped() {
 
 /// The facts of each page in the order of the seeds (for tables, their rows).
 fn seed_order(topic: Topic, lang: Lang) -> Vec<String> {
-    let cat = lang.catalogue();
+    let cat = lang.catalogue_on(crate::model::Os::Linux);
     let words: &[&str] = match (topic, lang) {
         (Topic::LoopbackVsLan, _) => {
             return Row::ALL.iter().map(|&r| cat.row(r).to_string()).collect()
@@ -230,7 +230,7 @@ fn markdown_table(source: &str) -> Vec<Vec<String>> {
 #[test]
 fn the_loopback_table_is_the_comparison_expose_prints() {
     for lang in LANGS {
-        let cat = lang.catalogue();
+        let cat = lang.catalogue_on(crate::model::Os::Linux);
         let rows = markdown_table(pages::source(lang, Topic::LoopbackVsLan));
         let expected: Vec<Vec<String>> = Row::ALL
             .iter()
@@ -305,7 +305,7 @@ fn column(line: &str, needle: &str) -> Option<usize> {
 
 #[test]
 fn korean_tables_stay_aligned_on_a_terminal() {
-    let cat = Lang::Ko.catalogue();
+    let cat = Lang::Ko.catalogue_on(crate::model::Os::Linux);
     let page = render(Topic::LoopbackVsLan, Lang::Ko, true, &laptop());
     let header = page
         .lines()

@@ -148,6 +148,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
                 .iter()
                 .map(|s| match s {
                     Signal::Terminate => "SIGTERM",
+                    Signal::Kill if kill.first_step_final => "TerminateProcess",
                     Signal::Kill => "SIGKILL",
                 })
                 .collect();
@@ -169,6 +170,9 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
             ]);
         }
         table.write(w, ui.color)?;
+    }
+    if kill.forced && kill.first_step_final {
+        writeln!(w, "{}", cat.text(&Text::KillForceNoEffect))?;
     }
     for r in &kill.refused {
         writeln!(

@@ -21,7 +21,7 @@ pub(super) fn ui(lang: Lang) -> Ui {
     Ui {
         json: false,
         lang,
-        cat: lang.catalogue(),
+        cat: lang.catalogue_on(crate::model::Os::Linux),
         color: false,
         verbose: 0,
         quiet: false,
@@ -40,7 +40,13 @@ pub(super) fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
 // (`json_tests.rs`): both snapshots show the same answer.
 
 pub(super) fn overview_report(host: &Host, lang: Lang) -> report::OverviewReport {
-    report::overview(host, 5000, None, &[], lang.catalogue())
+    report::overview(
+        host,
+        5000,
+        None,
+        &[],
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 fn overview(host: &Host, lang: Lang) -> String {
@@ -50,7 +56,12 @@ fn overview(host: &Host, lang: Lang) -> String {
 }
 
 pub(super) fn interfaces_report(host: &Host, lang: Lang) -> report::InterfacesReport {
-    report::interfaces(host, true, Families::Both, lang.catalogue())
+    report::interfaces(
+        host,
+        true,
+        Families::Both,
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 fn interfaces(host: &Host, lang: Lang, verbose: u8) -> String {
@@ -78,7 +89,11 @@ pub(super) fn expose_target_report(
         blocked_by: None,
         firewall: &[],
     };
-    report::expose(&request, &exposure, lang.catalogue())
+    report::expose(
+        &request,
+        &exposure,
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 fn expose_target(host: &Host, target: Target, shown: &str, port: u16, lang: Lang) -> String {
@@ -128,7 +143,11 @@ pub(super) fn urls_report(host: &Host, all: bool, lang: Lang, qr: bool) -> repor
         families: Families::Both,
         primary: primary.as_ref(),
     };
-    report::urls(&request, &exposure, lang.catalogue())
+    report::urls(
+        &request,
+        &exposure,
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 fn urls_with(host: &Host, all: bool, ui: &Ui, qr: bool) -> String {
@@ -473,7 +492,7 @@ pub(super) fn listeners_report(lang: Lang) -> report::ListenersReport {
         &view,
         &[],
         None,
-        lang.catalogue(),
+        lang.catalogue_on(crate::model::Os::Linux),
     )
 }
 
@@ -507,7 +526,11 @@ pub(super) fn port_report(
             Vec::new()
         },
     };
-    report::port(&fixtures::laptop(), &findings, lang.catalogue())
+    report::port(
+        &fixtures::laptop(),
+        &findings,
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 fn port(lang: Lang, taken: bool) -> String {
@@ -585,7 +608,7 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
             vec![node.clone()],
         ),
     ] {
-        let cat = lang.catalogue();
+        let cat = lang.catalogue_on(crate::model::Os::Linux);
         let mut report = port_report(lang, &table, true);
         let freed = outcomes.iter().all(|&o| o == KillOutcome::Exited);
         report.kill = Some(report::KillOut {
@@ -603,6 +626,7 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
             holders: Vec::new(),
             unseen: Vec::new(),
             forced: false,
+            first_step_final: false,
             cancelled: false,
             freed,
             force_would_help: outcomes.contains(&KillOutcome::StillRunning),
@@ -631,6 +655,7 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
                 needs_privilege: true,
             }],
             forced: false,
+            first_step_final: false,
             cancelled: false,
             freed: false,
             force_would_help: false,
@@ -660,6 +685,7 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
             refused: Vec::new(),
             unseen: Vec::new(),
             forced: false,
+            first_step_final: false,
             cancelled: false,
             freed: false,
             force_would_help: false,
@@ -682,6 +708,7 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
             refused: Vec::new(),
             unseen: Vec::new(),
             forced: false,
+            first_step_final: false,
             cancelled: false,
             freed: true,
             force_would_help: false,
@@ -837,7 +864,11 @@ pub(super) fn local_probe_report(lang: Lang, all: bool) -> report::probe::LocalP
         debug: &[],
         firewall: &[],
     };
-    report::probe::local(&fixtures::laptop(), found, lang.catalogue())
+    report::probe::local(
+        &fixtures::laptop(),
+        found,
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 fn local_probe(lang: Lang, all: bool) -> String {
@@ -873,7 +904,11 @@ pub(super) fn remote_probe_report(lang: Lang) -> report::probe::RemoteProbeRepor
         timeout: std::time::Duration::from_secs(1),
         https_not_probed: false,
     };
-    report::probe::remote(&request, attempts, lang.catalogue())
+    report::probe::remote(
+        &request,
+        attempts,
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 fn remote_probe(lang: Lang) -> String {
@@ -898,7 +933,7 @@ pub(super) fn lab_report(lang: Lang) -> report::lab::LabReport {
         InferredBind,
         Status::{Open, Refused},
     };
-    let cat = lang.catalogue();
+    let cat = lang.catalogue_on(crate::model::Os::Linux);
     let step =
         |bind: &str, kind, statuses: [crate::analysis::vocab::Status; 3], inferred, reach| {
             let port = 40000;
@@ -980,13 +1015,29 @@ fn the_beacon_page_says_who_reached_what() {
     use crate::model::Visit;
     let host = fixtures::laptop();
     let visit = phone_visit();
-    let report = report::serve::visit(&host, &visit, 1.5, false, Lang::En.catalogue());
+    let report = report::serve::visit(
+        &host,
+        &visit,
+        1.5,
+        false,
+        Lang::En.catalogue_on(crate::model::Os::Linux),
+    );
     assert_eq!(report.interface.as_deref(), Some("wlp2s0"));
     assert!(!report.same_machine);
-    let page = super::serve::page(&report, false, Lang::En.catalogue());
+    let page = super::serve::page(
+        &report,
+        false,
+        Lang::En.catalogue_on(crate::model::Os::Linux),
+    );
     insta::assert_snapshot!("serve_page_en", page.body);
-    let ko = report::serve::visit(&host, &visit, 1.5, false, Lang::Ko.catalogue());
-    let html = super::serve::page(&ko, true, Lang::Ko.catalogue());
+    let ko = report::serve::visit(
+        &host,
+        &visit,
+        1.5,
+        false,
+        Lang::Ko.catalogue_on(crate::model::Os::Linux),
+    );
+    let html = super::serve::page(&ko, true, Lang::Ko.catalogue_on(crate::model::Os::Linux));
     assert_eq!(html.content_type, "text/html; charset=utf-8");
     insta::assert_snapshot!("serve_page_ko_html", html.body);
     // A visit from this machine proves nothing about other devices.
@@ -995,7 +1046,16 @@ fn the_beacon_page_says_who_reached_what() {
         local: "127.0.0.1:8000".parse().unwrap(),
         ..visit
     };
-    assert!(report::serve::visit(&host, &local, 0.0, false, Lang::En.catalogue()).same_machine);
+    assert!(
+        report::serve::visit(
+            &host,
+            &local,
+            0.0,
+            false,
+            Lang::En.catalogue_on(crate::model::Os::Linux)
+        )
+        .same_machine
+    );
     assert_eq!(
         report::serve::visitor_lang(Some("ko-KR,ko;q=0.9,en;q=0.8"), Lang::En),
         Lang::Ko
@@ -1089,12 +1149,14 @@ fn wait_progress_lines_redraw_in_place() {
         (Lang::Ko, WaitMode::Http),
         (Lang::Ko, WaitMode::Free),
     ] {
-        let line = lang.catalogue().text(&crate::i18n::Text::WaitWaiting {
-            mode,
-            port: 5000,
-            addrs: &addrs,
-            elapsed_ms: 3240,
-        });
+        let line =
+            lang.catalogue_on(crate::model::Os::Linux)
+                .text(&crate::i18n::Text::WaitWaiting {
+                    mode,
+                    port: 5000,
+                    addrs: &addrs,
+                    elapsed_ms: 3240,
+                });
         super::wait::progress(&mut out, &line).unwrap();
     }
     super::wait::clear_progress(&mut out).unwrap();

@@ -66,7 +66,7 @@ fn urls_report(
     report::urls(
         &request,
         &expose(&host, &Target::Everything, 5000),
-        lang.catalogue(),
+        lang.catalogue_on(crate::model::Os::Linux),
     )
 }
 
@@ -110,7 +110,13 @@ fn the_overview_follows_the_running_server() {
             table: &table,
             debug: &[],
         };
-        let r = report::overview(&host, 5000, Some(running), &[], lang.catalogue());
+        let r = report::overview(
+            &host,
+            5000,
+            Some(running),
+            &[],
+            lang.catalogue_on(crate::model::Os::Linux),
+        );
         assert_eq!(r.recommended_answers, Some(false));
         insta::assert_snapshot!(
             format!("overview_server_loopback_{code}"),
@@ -121,7 +127,13 @@ fn the_overview_follows_the_running_server() {
             table: &table,
             debug: &DEBUG,
         };
-        let r = report::overview(&host, 5000, Some(running), &[], lang.catalogue());
+        let r = report::overview(
+            &host,
+            5000,
+            Some(running),
+            &[],
+            lang.catalogue_on(crate::model::Os::Linux),
+        );
         // DANGER decides the first line, not the URL that answers.
         assert_eq!(
             r.verdict,
@@ -136,7 +148,13 @@ fn the_overview_follows_the_running_server() {
         table: &table,
         debug: &[],
     };
-    let r = report::overview(&host, 5000, Some(running), &[], Lang::En.catalogue());
+    let r = report::overview(
+        &host,
+        5000,
+        Some(running),
+        &[],
+        Lang::En.catalogue_on(crate::model::Os::Linux),
+    );
     insta::assert_snapshot!("json_overview_server_loopback_en", json(&r));
 }
 
@@ -161,7 +179,11 @@ fn local_probe(
         debug,
         firewall: &[],
     };
-    report::probe::local(&fixtures::laptop(), found, lang.catalogue())
+    report::probe::local(
+        &fixtures::laptop(),
+        found,
+        lang.catalogue_on(crate::model::Os::Linux),
+    )
 }
 
 #[test]
@@ -209,7 +231,14 @@ fn listeners_and_port_say_danger_first() {
         ipv6: true,
     };
     for (lang, code) in LANGS {
-        let r = report::listeners(&host, &sockets, &view, &DEBUG, None, lang.catalogue());
+        let r = report::listeners(
+            &host,
+            &sockets,
+            &view,
+            &DEBUG,
+            None,
+            lang.catalogue_on(crate::model::Os::Linux),
+        );
         assert_eq!(r.verdict, report::ListenersVerdict::DebuggerExposed);
         assert_eq!(r.debugger_exposed, 1);
         let out = text(|w| super::listeners::human(w, &r, &ui(lang)));
@@ -229,13 +258,20 @@ fn listeners_and_port_say_danger_first() {
             debug: &DEBUG,
             firewall: None,
         };
-        let r = report::port(&host, &findings, lang.catalogue());
+        let r = report::port(&host, &findings, lang.catalogue_on(crate::model::Os::Linux));
         assert!(r.debugger_exposed);
         let out = text(|w| super::port::human(w, &r, &ui(lang)));
         danger_first(&out, lang);
         insta::assert_snapshot!(format!("port_debugger_{code}"), out);
     }
-    let r = report::listeners(&host, &sockets, &view, &DEBUG, None, Lang::En.catalogue());
+    let r = report::listeners(
+        &host,
+        &sockets,
+        &view,
+        &DEBUG,
+        None,
+        Lang::En.catalogue_on(crate::model::Os::Linux),
+    );
     insta::assert_snapshot!("json_listeners_debugger_en", json(&r));
 }
 
@@ -258,7 +294,11 @@ fn a_failed_try_is_the_verdict() {
             }),
             firewall: &[],
         };
-        let r = report::expose(&request, &expose(&host, &target, 5000), lang.catalogue());
+        let r = report::expose(
+            &request,
+            &expose(&host, &target, 5000),
+            lang.catalogue_on(crate::model::Os::Linux),
+        );
         let out = text(|w| super::expose::human(w, &r, &ui(lang)));
         let first = out.lines().next().unwrap();
         assert!(
@@ -291,7 +331,11 @@ fn urls_of_a_host_without_a_network_url_and_an_overview_that_serves() {
                 families: crate::model::Families::Both,
                 primary: primary.as_ref(),
             };
-            let r = report::urls(&request, &expose(&host, &target, 5000), lang.catalogue());
+            let r = report::urls(
+                &request,
+                &expose(&host, &target, 5000),
+                lang.catalogue_on(crate::model::Os::Linux),
+            );
             insta::assert_snapshot!(
                 format!("urls_host_{name}_{code}"),
                 text(|w| super::urls::human(w, &r, &tty(lang)))
@@ -302,7 +346,13 @@ fn urls_of_a_host_without_a_network_url_and_an_overview_that_serves() {
             table: &table,
             debug: &[],
         };
-        let r = report::overview(&host, 5000, Some(running), &[], lang.catalogue());
+        let r = report::overview(
+            &host,
+            5000,
+            Some(running),
+            &[],
+            lang.catalogue_on(crate::model::Os::Linux),
+        );
         assert_eq!(r.verdict, crate::report::overview::OverviewVerdict::Serving);
         let out = text(|w| {
             super::overview::human(
@@ -347,7 +397,11 @@ fn probe_says_when_the_firewall_keeps_the_phone_out() {
             debug: &[],
             firewall: std::slice::from_ref(&check),
         };
-        let r = report::probe::local(&fixtures::laptop(), found, lang.catalogue());
+        let r = report::probe::local(
+            &fixtures::laptop(),
+            found,
+            lang.catalogue_on(crate::model::Os::Linux),
+        );
         assert_eq!(r.verdict, report::probe::LocalVerdict::FirewallBlocks);
         assert_eq!(
             r.url, None,

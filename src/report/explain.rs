@@ -10,6 +10,7 @@ use crate::analysis::topics::Topic;
 use crate::analysis::vocab::AddrKind;
 use crate::exit_codes::ExitCode;
 use crate::i18n::{pages, Catalogue, Lang, Text};
+use crate::model::Os;
 
 /// `explain`'s answer: one page, or the list of them.
 #[derive(Debug, Clone, Serialize)]
@@ -39,9 +40,10 @@ pub struct ExplainReport {
     pub markdown: String,
     /// Every value the page names: what was read here, or `null` (the page's generic text).
     pub values: BTreeMap<Var, Option<String>>,
-    /// The page as written, placeholders and all: the human view fills them in as it renders.
+    /// The page as written for this machine's OS, placeholders and all: the human view fills
+    /// them in as it renders.
     #[serde(skip)]
-    pub source: &'static str,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,22 +249,22 @@ pub fn title_and_summary(source: &str) -> (String, String) {
 }
 
 pub fn explain(topic: Topic, lang: Lang, live: &Live) -> ExplainReport {
-    let cat = lang.catalogue();
-    let source = pages::source(lang, topic);
+    let cat = lang.catalogue_on(live.os.unwrap_or(Os::Other));
+    let source = pages::for_os(pages::source(lang, topic), live.os);
     let value = |var: Var| value(var, live, cat);
     let mut values = BTreeMap::new();
-    for p in placeholders(source) {
+    for p in placeholders(&source) {
         if let Some(var) = Var::find(p.name) {
             values.insert(var, value(var));
         }
     }
-    let (title, summary) = title_and_summary(source);
+    let (title, summary) = title_and_summary(&source);
     ExplainReport {
         topic,
         lang,
         title,
         summary: fill(&summary, &value),
-        markdown: fill(source, &value),
+        markdown: fill(&source, &value),
         values,
         source,
     }

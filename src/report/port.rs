@@ -106,6 +106,10 @@ pub struct KillOut {
     pub unseen: Vec<UnseenOut>,
     /// SIGKILL was allowed (`--force`).
     pub forced: bool,
+    /// The first step already ends the process (Windows: TerminateProcess, as `taskkill /F`;
+    /// a console program in another console cannot be asked to close): it is sent as `kill`,
+    /// there is no SIGTERM to ignore, and `--force` changes nothing.
+    pub first_step_final: bool,
     /// The user answered no: nothing was signalled.
     pub cancelled: bool,
     /// No listening socket is left on the port.
@@ -287,6 +291,7 @@ pub fn kill(
     holders: Vec<HolderOut>,
     run: Option<KillRun>,
     forced: bool,
+    first_step_final: bool,
     cat: &dyn Catalogue,
 ) -> KillOut {
     let cancelled = run.is_none() && !plan.targets.is_empty();
@@ -367,6 +372,7 @@ pub fn kill(
             .collect(),
         unseen,
         forced,
+        first_step_final,
         cancelled,
         freed: run.freed,
         force_would_help,

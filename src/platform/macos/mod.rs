@@ -11,10 +11,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use super::macos_parse::{self as parse, Pcb};
-use super::{unix, Platform};
+use super::{unix, Holder, Platform};
 use crate::model::{
-    DefaultRoute, Family, FirewallState, KillScope, MacFirewall, Os, Process, Proto, Signal,
-    SignalError, SockState, Socket, SocketQuery, SocketTable, Sysctls,
+    DefaultRoute, Family, FirewallState, HolderFacts, KillScope, MacFirewall, Os, Process, Proto,
+    Signal, SignalError, SockState, Socket, SocketQuery, SocketTable, Sysctls,
 };
 
 mod sys;
@@ -47,31 +47,41 @@ impl Platform for Current {
     /// The same process (pid and start time) still has a descriptor on a socket with the same
     /// protocol and local address. A process whose descriptors cannot be read is not verified.
     fn still_holds(process: &Process, socket: &Socket) -> bool {
-        let pid = process.pid;
-        let same_start = sys::bsdinfo(pid)
-            .as_deref()
-            .and_then(parse::bsdinfo)
-            .is_some_and(|info| Some(info.start) == process.start_time);
-        if !same_start {
-            return false;
+        same_start(process) && holds_socket(process.pid, socket)
+    }
+
+    /// Signals by number (XNU gives no process handle), so the check is ordered to leave the
+    /// least time between it and kill(2): the slow part first (its socket among its
+    /// descriptors, a table read and a call per descriptor), then its start time read again
+    /// (one proc_pidinfo call), then the signal. What is left is the instant between those two
+    /// calls, in which the process would have to exit and its number be given to a new one.
+    fn signal_holder(holder: &Holder, signal: Signal) -> Result<(), SignalError> {
+        let process = &holder.process;
+        let verified =
+            holder.sockets.iter().any(|s| holds_socket(process.pid, s)) && same_start(process);
+        if !verified {
+            return Err(if Self::alive(process.pid) {
+                SignalError::NotHolding
+            } else {
+                SignalError::Gone
+            });
         }
-        let Ok(now) = pcbs(SocketQuery::Port(socket.local.port())) else {
-            return false;
-        };
-        let handles: BTreeSet<u64> = now
-            .iter()
-            .filter(|p| p.proto == socket.proto && p.local == socket.local)
-            .map(|p| p.so)
-            .collect();
-        let Ok(list) = sys::fd_list(pid) else {
-            return false;
-        };
-        parse::socket_fds(&list).into_iter().any(|fd| {
-            sys::fd_socket_info(pid, fd)
-                .as_deref()
-                .and_then(parse::fd_socket)
-                .is_some_and(|s| handles.contains(&s.so))
-        })
+        unix::signal(process.pid, signal)
+    }
+
+    /// How long it has run, from the start time seen (its working directory is not read).
+    fn holder_facts(holder: &Holder) -> HolderFacts {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        HolderFacts {
+            cwd: None,
+            running_for: holder
+                .process
+                .start_time
+                .and_then(|us| now.checked_sub(Duration::from_micros(us))),
+            container_init: false,
+        }
     }
 
     fn prepare_process() {
@@ -323,4 +333,34 @@ fn process(pid: u32) -> Option<Process> {
 
 fn user_name(uid: u32) -> Option<String> {
     uzers::get_user_by_uid(uid).map(|u| u.name().to_string_lossy().into_owned())
+}
+
+/// Whether `process` started when it was seen (PROC_PIDTBSDINFO's start time, to the
+/// microsecond): another process with its number did not.
+fn same_start(process: &Process) -> bool {
+    sys::bsdinfo(process.pid)
+        .as_deref()
+        .and_then(parse::bsdinfo)
+        .is_some_and(|info| Some(info.start) == process.start_time)
+}
+
+/// Whether `pid` has a descriptor on a socket with `socket`'s protocol and local address.
+fn holds_socket(pid: u32, socket: &Socket) -> bool {
+    let Ok(now) = pcbs(SocketQuery::Port(socket.local.port())) else {
+        return false;
+    };
+    let handles: BTreeSet<u64> = now
+        .iter()
+        .filter(|p| p.proto == socket.proto && p.local == socket.local)
+        .map(|p| p.so)
+        .collect();
+    let Ok(list) = sys::fd_list(pid) else {
+        return false;
+    };
+    parse::socket_fds(&list).into_iter().any(|fd| {
+        sys::fd_socket_info(pid, fd)
+            .as_deref()
+            .and_then(parse::fd_socket)
+            .is_some_and(|s| handles.contains(&s.so))
+    })
 }
