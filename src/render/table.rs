@@ -236,6 +236,30 @@ impl Table {
                 writeln!(w)?;
             }
             self.write_field(w, color, width, 0, first, GAP)?;
+            if self.header.iter().all(|h| h.text.is_empty()) {
+                // No labels to put the cells after: the rest of the row reads as one line.
+                let line: Vec<String> = rest
+                    .iter()
+                    .filter(|c| !c.text.is_empty())
+                    .map(|c| {
+                        let text = c.text.replace('\n', " ");
+                        let text = match c.wraps {
+                            true => text,
+                            false => wrap::unbreakable(&text),
+                        };
+                        paint(&text, c, color, false)
+                    })
+                    .collect();
+                if !line.is_empty() {
+                    let cell = Cell::new("");
+                    let joined = Cell {
+                        text: line.join(GAP),
+                        ..cell
+                    };
+                    self.write_field(w, false, width, usize::MAX, &joined, "    ")?;
+                }
+                continue;
+            }
             for (c, cell) in rest.iter().enumerate() {
                 self.write_field(w, color, width, c + 1, cell, "    ")?;
             }

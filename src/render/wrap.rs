@@ -81,6 +81,11 @@ pub fn lines(text: &str, width: usize, first: usize, rest: usize) -> Vec<String>
         .collect()
 }
 
+/// `text` as one word: its spaces do not break.
+pub fn unbreakable(text: &str) -> String {
+    text.replace(' ', &GLUE.to_string())
+}
+
 /// A cell's text as lines of at most `width` columns (but for a word that is wider).
 pub fn cell_lines(text: &str, width: usize) -> Vec<String> {
     let glued = glue(text);
