@@ -462,8 +462,11 @@ pub struct Env {
     pub stdout_tty: bool,
     pub stdin_tty: bool,
     pub stderr_tty: bool,
-    /// The terminal's width in columns, when stdout is one.
+    /// The terminal's width in columns, as the terminal tells it (ioctl on stdout, the
+    /// console's screen buffer on Windows), when stdout is one.
     pub columns: Option<usize>,
+    /// `COLUMNS`, for when the terminal does not tell.
+    pub columns_var: Option<String>,
     /// The OS's own locale, asked only when the variables say nothing (macOS, Windows).
     pub system_locale: Option<fn() -> Option<String>>,
 }
@@ -478,15 +481,38 @@ impl Env {
             stdout_tty,
             stdin_tty,
             stderr_tty,
-            columns: stdout_tty.then(textwrap::termwidth),
+            columns: stdout_tty
+                .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+                .flatten()
+                .map(|(terminal_size::Width(w), _)| usize::from(w)),
+            columns_var: var("COLUMNS"),
             system_locale: Some(sys_locale::get_locale),
         }
     }
 }
 
-/// Text wraps to the terminal, within these bounds: narrower is unreadable, wider tiring.
+/// Narrower than this nothing reads, wrapped or not: a narrower terminal wraps the lines
+/// itself. There is no upper bound: a table uses a wide terminal whole, and sentences stop
+/// at a readable measure of their own (`render::wrap::MEASURE`).
 const MIN_WIDTH: usize = 40;
-const MAX_WIDTH: usize = 100;
+
+/// The width human output fits: the terminal's, else `COLUMNS`, else 80; 0 when stdout is not
+/// a terminal (piped output is never wrapped).
+pub fn width(env: &Env) -> usize {
+    if !env.stdout_tty {
+        return 0;
+    }
+    let from_var = || {
+        set(&env.columns_var)
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&w| w > 0)
+    };
+    env.columns
+        .filter(|&w| w > 0)
+        .or_else(from_var)
+        .unwrap_or(80)
+        .max(MIN_WIDTH)
+}
 
 fn set(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
@@ -850,10 +876,7 @@ fn output(g: &GlobalArgs, env: &Env) -> Output {
         verbose: g.verbose,
         quiet: g.quiet,
         tty: env.stdout_tty,
-        width: match env.stdout_tty {
-            true => env.columns.unwrap_or(80).clamp(MIN_WIDTH, MAX_WIDTH),
-            false => 0,
-        },
+        width: width(env),
     }
 }
 
@@ -1301,6 +1324,7 @@ mod tests {
             stdin_tty: false,
             stderr_tty: false,
             columns: None,
+            columns_var: get("COLUMNS"),
             system_locale: None,
         }
     }
@@ -1309,6 +1333,34 @@ mod tests {
         let cli = Cli::try_parse_from(std::iter::once("bindscope").chain(args.iter().copied()))
             .expect("clap accepts the arguments");
         config(cli, env)
+    }
+
+    #[test]
+    fn the_width_is_the_terminals_then_columns_then_80_and_0_when_piped() {
+        let width = |tty: bool, ioctl: Option<usize>, columns: Option<&str>| {
+            let vars: Vec<(&str, &str)> = columns.map(|c| ("COLUMNS", c)).into_iter().collect();
+            let env = Env {
+                columns: ioctl,
+                ..env(&vars, tty)
+            };
+            (
+                width(&env),
+                parse(&["interfaces"], &env).unwrap().output.width,
+            )
+        };
+        assert_eq!(width(true, Some(132), Some("60")), (132, 132));
+        assert_eq!(width(true, None, Some("60")), (60, 60));
+        assert_eq!(width(true, Some(0), Some(" 72 ")), (72, 72));
+        assert_eq!(width(true, None, None), (80, 80));
+        assert_eq!(width(true, None, Some("wide")), (80, 80));
+        assert_eq!(width(true, None, Some("0")), (80, 80));
+        // A wide terminal is used whole (sentences keep their own measure); a tiny one is
+        // read at 40, below which nothing is legible.
+        assert_eq!(width(true, Some(250), None), (250, 250));
+        assert_eq!(width(true, Some(20), None), (40, 40));
+        // Piped: never wrapped, whatever COLUMNS says.
+        assert_eq!(width(false, Some(100), Some("60")), (0, 0));
+        assert_eq!(width(false, None, None), (0, 0));
     }
 
     #[test]

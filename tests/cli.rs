@@ -312,3 +312,88 @@ fn help_is_korean_under_a_korean_locale() {
         assert!(!run.stdout.contains("Usage:"), "{}", run.context());
     }
 }
+
+/// Display columns, Korean syllables two each.
+fn columns(line: &str) -> usize {
+    line.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115f | 0x2e80..=0xa4cf | 0xac00..=0xd7a3 | 0xf900..=0xfaff => 2,
+            0xfe30..=0xfe4f | 0xff00..=0xff60 | 0xffe0..=0xffe6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+#[test]
+fn piped_output_is_not_wrapped_whatever_columns_says() {
+    for args in [
+        &["explain", "flask"][..],
+        &["--lang", "ko", "explain", "ports"],
+    ] {
+        let plain = run_with(&[], args, &[]);
+        let narrow = run_with(&[], args, &[("COLUMNS", "40")]);
+        plain.code(0);
+        assert_eq!(plain.stdout, narrow.stdout, "{}", narrow.context());
+        assert!(
+            plain.stdout.lines().any(|l| columns(l) > 100),
+            "{}",
+            plain.context()
+        );
+    }
+}
+
+/// On a terminal that does not tell its size (a new pseudo-terminal is 0 × 0), COLUMNS does:
+/// every line fits 60 columns, in both languages.
+#[cfg(unix)]
+#[test]
+fn columns_sets_the_width_on_a_terminal_that_does_not_tell() {
+    for lang in ["en", "ko"] {
+        let (master, terminal) = common::pseudo_terminal();
+        let mut child = command(&[])
+            .args(["--lang", lang, "--color", "never", "explain", "flask"])
+            .env("COLUMNS", "60")
+            .stdout(terminal)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bindscope runs");
+        let out = common::chunks_of(master);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut said = String::new();
+        let mut exited = None;
+        // Until the child has exited and its output is drained (EOF, or a quiet 200 ms).
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("no end within 10 s: {said}");
+            }
+            if exited.is_none() {
+                exited = child.try_wait().ok().flatten();
+            }
+            let wait = if exited.is_some() {
+                std::time::Duration::from_millis(200)
+            } else {
+                left.min(std::time::Duration::from_millis(50))
+            };
+            match out.recv_timeout(wait) {
+                Ok(chunk) => said.push_str(&chunk),
+                Err(_) if exited.is_some() => break,
+                Err(_) => {}
+            }
+        }
+        let status = child.wait().expect("bindscope ends");
+        assert!(status.success(), "{said}");
+        let said = said.replace('\r', "");
+        assert!(said.lines().count() > 20, "{said}");
+        for line in said.lines() {
+            assert!(
+                columns(line) <= 60,
+                "{lang}: {} columns\n{line}",
+                columns(line)
+            );
+        }
+        let piped = run_with(&[], &["--lang", lang, "explain", "flask"], &[]);
+        assert!(piped.stdout.lines().any(|l| columns(l) > 60));
+    }
+}

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::Ui;
+use super::{say, sentence, Ui};
 use crate::analysis::topics::Topic;
 use crate::i18n::{Label, Text};
 use crate::report::explain::{ExplainOut, ExplainReport, TopicsReport};
@@ -32,7 +32,7 @@ pub fn topics(w: &mut dyn Write, report: &TopicsReport, ui: &Ui) -> io::Result<(
         }
         return Ok(());
     }
-    writeln!(w, "{}", ui.bold(&ui.cat.text(&Text::TopicsIntro)))?;
+    sentence(w, ui, &ui.bold(&ui.cat.text(&Text::TopicsIntro)))?;
     writeln!(w)?;
     let width = report
         .topics
@@ -45,10 +45,7 @@ pub fn topics(w: &mut dyn Write, report: &TopicsReport, ui: &Ui) -> io::Result<(
         let name = t.name.name();
         let pad = " ".repeat(width - name.width());
         let lead = format!("  {}{pad}  ", ui.bold(name));
-        let options = textwrap::Options::new(ui.width.max(hang.len() + 20))
-            .initial_indent(&lead)
-            .subsequent_indent(&hang);
-        writeln!(w, "{}", textwrap::fill(&t.summary, options))?;
+        say(w, ui, &lead, &hang, &t.summary)?;
     }
     Ok(())
 }
@@ -63,10 +60,6 @@ pub fn read_next(w: &mut dyn Write, ui: &Ui, topics: &[Topic]) -> io::Result<()>
         .map(|t| format!("bindscope explain {}", t.name()))
         .collect();
     writeln!(w)?;
-    writeln!(
-        w,
-        "{} {}",
-        ui.cat.label(Label::ReadMore),
-        commands.join(" · ")
-    )
+    let text = format!("{} {}", ui.cat.label(Label::ReadMore), commands.join(" · "));
+    sentence(w, ui, &text)
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{line, reach_color, write_notes, Ui};
+use super::{reach_color, say, sentence, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::i18n::{Label, Text};
 use crate::report::expose::ExposeVerdict;
@@ -51,19 +51,17 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
             reach => ui.paint(&text, reach_color(reach)),
         }
     };
-    writeln!(w, "{verdict}")?;
+    sentence(w, ui, &verdict)?;
     if ui.quiet {
         return Ok(());
     }
 
     if !report.candidates.is_empty() {
         writeln!(w)?;
-        line(
-            w,
-            &cat.text(&Text::ResolvesTo {
-                name: &report.bind.host,
-            }),
-        )?;
+        let text = cat.text(&Text::ResolvesTo {
+            name: &report.bind.host,
+        });
+        say(w, ui, "", "  ", &crate::sanitize::escape(&text))?;
         let mut table = Table::new(&[
             cat.label(Label::Address),
             cat.label(Label::OnThisMachine),
@@ -81,7 +79,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
                 },
             ]);
         }
-        table.write(w, ui.color)?;
+        table.write(w, ui.color, ui.width)?;
     }
 
     if !report.listens_on.is_empty() {
@@ -103,7 +101,7 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
             }
             table.add_row(row);
         }
-        table.write(w, ui.color)?;
+        table.write(w, ui.color, ui.width)?;
     }
 
     if !report.notes.is_empty() {
@@ -112,11 +110,11 @@ pub fn human(w: &mut dyn Write, report: &ExposeReport, ui: &Ui) -> io::Result<()
     }
 
     writeln!(w)?;
-    writeln!(w, "{}", ui.bold(&report.comparison.title))?;
+    sentence(w, ui, &ui.bold(&report.comparison.title))?;
     let mut table = Table::new(&[]);
     for row in &report.comparison.rows {
         table.add_row(vec![row.label, row.text]);
     }
-    table.write(w, ui.color)?;
+    table.write(w, ui.color, ui.width)?;
     super::explain::read_next(w, ui, &report.explain)
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{write_notes, Ui};
+use super::{say, sentence, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::{InterfaceOut, InterfacesReport};
 
@@ -26,9 +26,9 @@ pub fn human(w: &mut dyn Write, report: &InterfacesReport, ui: &Ui) -> io::Resul
         ),
         None => ui.paint(&ui.cat.text(&Text::NoPrimary), Color::Yellow),
     };
-    writeln!(w, "{verdict}")?;
+    sentence(w, ui, &verdict)?;
     writeln!(w)?;
-    table(&report.interfaces, ui).write(w, ui.color)?;
+    table(&report.interfaces, ui).write(w, ui.color, ui.width)?;
     writeln!(w)?;
     legend(w, &report.interfaces, ui)?;
     write_notes(w, ui, &report.notes)
@@ -73,7 +73,7 @@ pub fn table(interfaces: &[InterfaceOut], ui: &Ui) -> Table {
             let mut row = vec![
                 Cell::new(if first { iface.name.as_str() } else { "" }),
                 Cell::new(if first { state } else { "" }),
-                Cell::new(address),
+                Cell::word(address),
                 Cell::new(cat.addr_kind(a.kind)),
                 ui.reach_cell_for(a.reach, a.routed_only, a.state),
             ];
@@ -92,14 +92,14 @@ pub fn legend(w: &mut dyn Write, interfaces: &[InterfaceOut], ui: &Ui) -> io::Re
         .iter()
         .any(|i| i.addresses.iter().any(|a| a.primary))
     {
-        writeln!(w, "  ★ {}", ui.cat.label(Label::PrimaryMark))?;
+        say(w, ui, "  ★ ", "    ", ui.cat.label(Label::PrimaryMark))?;
     }
     for iface in interfaces.iter().filter(|i| i.is_virtual) {
         let line = ui.cat.text(&Text::InterfaceRole {
             name: &iface.name,
             role: iface.role,
         });
-        writeln!(w, "  {}", ui.dim(&line))?;
+        say(w, ui, "  ", "    ", &ui.dim(&line))?;
     }
     Ok(())
 }

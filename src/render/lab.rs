@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::table::{Cell, Table};
-use super::{reach_color, Ui};
+use super::{reach_color, sentence, Ui};
 use crate::analysis::vocab::Status;
 use crate::i18n::{Label, Row, Text};
 use crate::report::lab::LabReport;
@@ -13,7 +13,7 @@ const CELL_WIDTH: usize = 26;
 
 pub fn human(w: &mut dyn Write, report: &LabReport, ui: &Ui) -> io::Result<()> {
     let cat = ui.cat;
-    writeln!(w, "{}", ui.bold(&cat.text(&Text::LabIntro)))?;
+    sentence(w, ui, &ui.bold(&cat.text(&Text::LabIntro)))?;
     writeln!(w)?;
 
     // What was observed: one row per bind, one column per address of this machine.
@@ -47,11 +47,11 @@ pub fn human(w: &mut dyn Write, report: &LabReport, ui: &Ui) -> io::Result<()> {
         ));
         observed.add_row(row);
     }
-    observed.write(w, ui.color)?;
+    observed.write(w, ui.color, ui.width)?;
 
     // What the comparison tables say of the same binds, rows in the seeds' order.
     writeln!(w)?;
-    writeln!(w, "{}", ui.bold(&cat.text(&Text::LabComparison)))?;
+    sentence(w, ui, &ui.bold(&cat.text(&Text::LabComparison)))?;
     let mut header: Vec<&str> = vec![""];
     header.extend(report.comparison.iter().map(|c| cat.bind_kind(c.kind)));
     let mut seeds = Table::new(&header);
@@ -59,11 +59,15 @@ pub fn human(w: &mut dyn Write, report: &LabReport, ui: &Ui) -> io::Result<()> {
         let mut cells = vec![Cell::new(cat.row(row))];
         for c in &report.comparison {
             let text = c.rows.iter().find(|r| r.row == row).map_or("", |r| r.text);
-            cells.push(Cell::lines(textwrap::wrap(text, CELL_WIDTH)));
+            cells.push(match ui.width {
+                // Piped: as wide as on an 80-column terminal, as it always was.
+                0 => Cell::lines(textwrap::wrap(text, CELL_WIDTH)),
+                _ => Cell::new(text).capped(CELL_WIDTH),
+            });
         }
         seeds.add_row(cells);
     }
-    seeds.write(w, ui.color)?;
+    seeds.write(w, ui.color, ui.width)?;
     writeln!(w)?;
-    writeln!(w, "{}", ui.dim(&cat.text(&Text::LabOutro)))
+    sentence(w, ui, &ui.dim(&cat.text(&Text::LabOutro)))
 }

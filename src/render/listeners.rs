@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{reach_color, write_notes, Ui};
+use super::{reach_color, sentence, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::i18n::{Label, Text};
 use crate::report::{ListenersReport, ListenersVerdict, SocketOut};
@@ -18,7 +18,7 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
     };
     if report.verdict == ListenersVerdict::DebuggerExposed {
         let danger = cat.text(&Text::DebuggerDangerAny);
-        writeln!(w, "{}", ui.paint(&danger, Color::Red))?;
+        sentence(w, ui, &ui.paint(&danger, Color::Red))?;
     }
     let verdict = match report.verdict {
         ListenersVerdict::NothingListens => {
@@ -30,7 +30,7 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
             reach_color(report.widest_reach.unwrap_or(Reach::Lan)),
         ),
     };
-    writeln!(w, "{verdict}")?;
+    sentence(w, ui, &verdict)?;
     if ui.quiet || report.listeners.is_empty() {
         return Ok(());
     }
@@ -46,14 +46,14 @@ pub fn human(w: &mut dyn Write, report: &ListenersReport, ui: &Ui) -> io::Result
     for l in &report.listeners {
         table.add_row(vec![
             Cell::new(proto(l)),
-            Cell::new(address(l)),
+            Cell::word(address(l)),
             Cell::new(l.port),
             reach(l, ui),
             Cell::new(l.user.as_deref().unwrap_or_default()),
             Cell::new(processes(l, ui)),
         ]);
     }
-    table.write(w, ui.color)?;
+    table.write(w, ui.color, ui.width)?;
     if !report.notes.is_empty() {
         writeln!(w)?;
         write_notes(w, ui, &report.notes)?;
@@ -139,7 +139,7 @@ pub fn socket_table(sockets: &[SocketOut], ui: &Ui, with_state: bool) -> Table {
     ]);
     let mut table = Table::new(&header);
     for s in sockets {
-        let mut row = vec![Cell::new(proto(s)), Cell::new(with_port(s))];
+        let mut row = vec![Cell::new(proto(s)), Cell::word(with_port(s))];
         if with_state {
             row.push(Cell::new(state(s)));
         }

@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMerg
 use unicode_width::UnicodeWidthStr;
 
 use super::table::{Cell, Table};
-use super::Ui;
+use super::{wrap, Ui};
 use crate::analysis::live::Var;
 use crate::report::explain::{pieces, Piece};
 
@@ -340,12 +340,13 @@ impl Writer<'_> {
         for (n, line) in text.split('\n').enumerate() {
             let lead = if n == 0 { &first } else { &rest };
             match self.width() {
-                Some(width) => {
-                    let options = textwrap::Options::new(width)
-                        .initial_indent(lead)
-                        .subsequent_indent(&rest);
-                    let filled = textwrap::fill(line, options);
-                    writeln!(self.w, "{}", filled.replace(NBSP, " "))?;
+                Some(_) => {
+                    let width = textwrap::core::display_width;
+                    let lines = wrap::lines(line, self.ui.measure(), width(lead), width(&rest));
+                    for (n, text) in lines.iter().enumerate() {
+                        let lead = if n == 0 { lead } else { &rest };
+                        writeln!(self.w, "{}", format!("{lead}{text}").trim_end())?;
+                    }
                 }
                 None => writeln!(self.w, "{lead}{line}")?,
             }
@@ -358,17 +359,24 @@ impl Writer<'_> {
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();
         self.block_start()?;
         let rule = if level == HeadingLevel::H1 { "=" } else { "-" };
-        if self.ui.color {
-            let heading = if level == HeadingLevel::H1 {
-                text.bold().underline().to_string()
+        let lines = match self.width() {
+            Some(_) => wrap::lines(&text, self.ui.measure(), 0, 0),
+            None => vec![text],
+        };
+        for line in &lines {
+            if self.ui.color && level == HeadingLevel::H1 {
+                writeln!(self.w, "{}", line.bold().underline())?;
+            } else if self.ui.color {
+                writeln!(self.w, "{}", line.bold())?;
             } else {
-                text.bold().to_string()
-            };
-            writeln!(self.w, "{heading}")
-        } else {
-            writeln!(self.w, "{text}")?;
-            writeln!(self.w, "{}", rule.repeat(text.width()))
+                writeln!(self.w, "{line}")?;
+            }
         }
+        if !self.ui.color {
+            let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+            writeln!(self.w, "{}", rule.repeat(widest))?;
+        }
+        Ok(())
     }
 
     fn write_code(&mut self, code: &str) -> io::Result<()> {
@@ -409,7 +417,7 @@ impl Writer<'_> {
             cells
                 .iter()
                 .zip(&widths)
-                .map(|(cell, &w)| textwrap::fill(cell, w.max(1)))
+                .map(|(cell, &w)| wrap::cell_lines(cell, w).join("\n"))
                 .collect()
         };
         let header = wrap(&t.header);
@@ -418,7 +426,7 @@ impl Writer<'_> {
         for row in &t.rows {
             table.add_row(wrap(row).iter().map(|cell| Cell::lines(cell.split('\n'))));
         }
-        table.write(self.w, self.ui.color)
+        table.write(self.w, self.ui.color, self.ui.width)
     }
 }
 

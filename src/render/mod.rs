@@ -19,6 +19,7 @@ pub mod serve;
 pub mod table;
 pub mod urls;
 pub mod wait;
+pub mod wrap;
 
 use std::io::{self, Write};
 
@@ -44,11 +45,16 @@ pub struct Ui {
     pub verbose: u8,
     pub quiet: bool,
     pub tty: bool,
-    /// The columns text wraps at; 0: do not wrap.
+    /// The terminal's columns: tables fit them, sentences wrap within them; 0: do not wrap.
     pub width: usize,
 }
 
 impl Ui {
+    /// The columns a sentence wraps at: the terminal's, up to a readable measure; 0 piped.
+    pub fn measure(&self) -> usize {
+        self.width.min(wrap::MEASURE)
+    }
+
     /// `text` made safe, in `color` when colours are on.
     pub fn paint(&self, text: &str, color: Color) -> String {
         self.styled(text, |t| t.color(color))
@@ -117,14 +123,40 @@ pub fn line(w: &mut dyn Write, text: &str) -> io::Result<()> {
     writeln!(w, "{}", escape(text))
 }
 
+/// A sentence (already safe to write, perhaps painted whole) after `first`, wrapped to the
+/// measure with its later lines after `rest`, which is as wide as `first` for a hanging
+/// indent. Piped, one line as given.
+pub fn say(w: &mut dyn Write, ui: &Ui, first: &str, rest: &str, text: &str) -> io::Result<()> {
+    if ui.measure() == 0 {
+        return writeln!(w, "{first}{text}");
+    }
+    let width = textwrap::core::display_width;
+    let lines = wrap::lines(text, ui.measure(), width(first), width(rest));
+    for (n, text) in lines.iter().enumerate() {
+        let lead = if n == 0 { first } else { rest };
+        if text.is_empty() {
+            writeln!(w, "{}", lead.trim_end())?;
+        } else {
+            writeln!(w, "{lead}{text}")?;
+        }
+    }
+    Ok(())
+}
+
+/// A verdict or another sentence of its own: from the margin, later lines indented.
+pub fn sentence(w: &mut dyn Write, ui: &Ui, text: &str) -> io::Result<()> {
+    say(w, ui, "", "  ", text)
+}
+
 /// Notes as a bulleted list, made safe; warnings in yellow.
 pub fn write_notes(w: &mut dyn Write, ui: &Ui, notes: &[NoteOut]) -> io::Result<()> {
     for note in notes {
-        if note.warning {
-            writeln!(w, "  • {}", ui.paint(&note.message, Color::Yellow))?;
+        let text = if note.warning {
+            ui.paint(&note.message, Color::Yellow)
         } else {
-            writeln!(w, "  • {}", escape(&note.message))?;
-        }
+            escape(&note.message).into_owned()
+        };
+        say(w, ui, "  • ", "    ", &text)?;
     }
     Ok(())
 }
@@ -193,6 +225,8 @@ mod sanitize_tests;
 mod tests;
 #[cfg(test)]
 mod truth_tests;
+#[cfg(test)]
+mod width_tests;
 
 macro_rules! human_views {
     ($($report:ty => $view:path),* $(,)?) => {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::table::{Cell, Table};
 use colored::Color;
 
-use super::{interfaces, wildcard, write_notes, Ui};
+use super::{interfaces, sentence, wildcard, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::overview::{OverviewReport, OverviewVerdict};
 
@@ -43,7 +43,7 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         _ => ui.paint(&cat.text(&Text::NoPrimary), Color::Yellow),
     };
     if ui.quiet {
-        return writeln!(w, "{verdict}");
+        return sentence(w, ui, &verdict);
     }
     let hostname = report.hostname.as_deref().unwrap_or("?");
     let title = cat.text(&Text::Title {
@@ -53,16 +53,16 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
     });
     if report.verdict == OverviewVerdict::DebuggerExposed {
         // DANGER is the first line, before the title.
-        writeln!(w, "{verdict}")?;
-        writeln!(w, "{}", ui.bold(&format!("bindscope · {title}")))?;
+        sentence(w, ui, &verdict)?;
+        sentence(w, ui, &ui.bold(&format!("bindscope · {title}")))?;
     } else {
-        writeln!(w, "{}", ui.bold(&format!("bindscope · {title}")))?;
-        writeln!(w, "{verdict}")?;
+        sentence(w, ui, &ui.bold(&format!("bindscope · {title}")))?;
+        sentence(w, ui, &verdict)?;
     }
 
     writeln!(w)?;
     writeln!(w, "{}", ui.bold(cat.label(Label::Interfaces)))?;
-    interfaces::table(&report.interfaces, ui).write(w, ui.color)?;
+    interfaces::table(&report.interfaces, ui).write(w, ui.color, ui.width)?;
     interfaces::legend(w, &report.interfaces, ui)?;
 
     writeln!(w)?;
@@ -80,7 +80,7 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
             },
         ]);
     }
-    table.write(w, ui.color)?;
+    table.write(w, ui.color, ui.width)?;
 
     if !report.notes.is_empty() {
         writeln!(w)?;
@@ -94,10 +94,6 @@ pub fn human(w: &mut dyn Write, report: &OverviewReport, ui: &Ui) -> io::Result<
         "bindscope urls --qr",
         "bindscope interfaces --all",
     ];
-    writeln!(
-        w,
-        "{} {}",
-        cat.label(Label::Next),
-        ui.dim(&next.join("  ·  "))
-    )
+    let next = format!("{} {}", cat.label(Label::Next), ui.dim(&next.join("  ·  ")));
+    sentence(w, ui, &next)
 }

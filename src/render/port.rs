@@ -6,7 +6,7 @@ use super::table::{Cell, Table};
 use colored::Color;
 
 use super::listeners::socket_table;
-use super::{write_notes, Ui};
+use super::{say, sentence, write_notes, Ui};
 use std::net::SocketAddr;
 
 use crate::analysis::sockets::Refusal;
@@ -51,16 +51,16 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
     };
     if report.debugger_exposed {
         let danger = cat.text(&Text::DebuggerDanger { port });
-        writeln!(w, "{}", ui.paint(&danger, Color::Red))?;
+        sentence(w, ui, &ui.paint(&danger, Color::Red))?;
     }
-    writeln!(w, "{}", ui.paint(&verdict, color))?;
+    sentence(w, ui, &ui.paint(&verdict, color))?;
     if ui.quiet {
         return Ok(());
     }
 
     if !report.sockets.is_empty() {
         writeln!(w)?;
-        socket_table(&report.sockets, ui, true).write(w, ui.color)?;
+        socket_table(&report.sockets, ui, true).write(w, ui.color, ui.width)?;
     }
     writeln!(w)?;
     let mut binds = Table::new(&[cat.label(Label::Bind), cat.label(Label::Result)]);
@@ -71,7 +71,7 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
             Cell::colored(&t.message, color),
         ]);
     }
-    binds.write(w, ui.color)?;
+    binds.write(w, ui.color, ui.width)?;
     if !report.notes.is_empty() {
         writeln!(w)?;
         write_notes(w, ui, &report.notes)?;
@@ -89,7 +89,7 @@ pub fn human(w: &mut dyn Write, report: &PortReport, ui: &Ui) -> io::Result<()> 
             list.join(", "),
         ]);
     }
-    facts.write(w, ui.color)?;
+    facts.write(w, ui.color, ui.width)?;
 
     super::explain::read_next(w, ui, &report.explain)
 }
@@ -106,17 +106,17 @@ pub fn question(w: &mut dyn Write, port: u16, holders: &[HolderOut], ui: &Ui) ->
             user: h.user.as_deref(),
             running_s: h.running_s,
         });
-        writeln!(w, "  {}", escape(&line))?;
+        say(w, ui, "  ", "    ", &escape(&line))?;
         let mut details = Table::new(&[]);
         for (label, value) in [(Label::Command, &h.cmdline), (Label::Folder, &h.cwd)] {
             if let Some(value) = value {
                 details.add_row(vec![
                     Cell::new(format!("   {}", cat.label(label))),
-                    Cell::new(value),
+                    Cell::word(value),
                 ]);
             }
         }
-        details.write(w, ui.color)?;
+        details.write(w, ui.color, ui.width)?;
         if h.container_init {
             writeln!(
                 w,
@@ -169,40 +169,40 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
                 Cell::new(outcome),
             ]);
         }
-        table.write(w, ui.color)?;
+        table.write(w, ui.color, ui.width)?;
     }
     if kill.forced && kill.first_step_final {
-        writeln!(w, "{}", cat.text(&Text::KillForceNoEffect))?;
+        sentence(w, ui, &cat.text(&Text::KillForceNoEffect))?;
     }
     for r in &kill.refused {
-        writeln!(
-            w,
-            "  {} pid {} ({})",
+        let text = format!(
+            "{} pid {} ({})",
             cat.label(Label::Refused),
             r.pid,
             r.message
-        )?;
+        );
+        say(w, ui, "  ", "    ", &text)?;
     }
     if kill
         .refused
         .iter()
         .any(|r| r.reason == Refusal::ForeignPids)
     {
-        writeln!(w, "{}", cat.text(&Text::KillForeignPids))?;
+        sentence(w, ui, &cat.text(&Text::KillForeignPids))?;
     }
     for t in kill
         .targets
         .iter()
         .filter(|t| t.outcome == KillOutcome::ContainerInit)
     {
-        writeln!(w, "{}", cat.text(&Text::KillContainerInit { pid: t.pid }))?;
+        sentence(w, ui, &cat.text(&Text::KillContainerInit { pid: t.pid }))?;
     }
     if kill.udp_left > 0 {
         let text = Text::KillUdpLeft {
             port,
             count: kill.udp_left,
         };
-        writeln!(w, "{}", cat.text(&text))?;
+        sentence(w, ui, &cat.text(&text))?;
     }
     for u in &kill.unseen {
         let text = cat.text(&Text::KillUnseen {
@@ -211,7 +211,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
             user: u.user.as_deref(),
             needs_privilege: u.needs_privilege,
         });
-        writeln!(w, "{}", escape(&text))?;
+        sentence(w, ui, &escape(&text))?;
     }
     let (text, color) = match kill.verdict {
         KillVerdict::NothingToKill => (cat.text(&Text::NothingToKill { port }), Color::Green),
@@ -229,7 +229,7 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
             Color::Red,
         ),
     };
-    writeln!(w, "{}", ui.paint(&text, color))
+    sentence(w, ui, &ui.paint(&text, color))
 }
 
 /// `python3 (pid 4200), node (pid 5100)`: the processes a kill question or verdict names.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use colored::Color;
 
 use super::table::{Cell, Table};
-use super::{line, reach_color, write_notes, Ui};
+use super::{reach_color, say, sentence, write_notes, Ui};
 use crate::analysis::vocab::Reach;
 use crate::analysis::vocab::Status;
 use crate::i18n::{Label, Text};
@@ -13,6 +13,7 @@ use crate::report::probe::{
     HttpOut, LocalProbeReport, LocalVerdict, ProbeReport, ProbeRow, RemoteProbeReport,
     RemoteVerdict,
 };
+use crate::sanitize::escape;
 
 fn status_color(status: Status) -> Color {
     match status {
@@ -62,7 +63,7 @@ fn results_table(rows: &[ProbeRow], ui: &Ui, local: bool) -> Table {
                 r.port.to_string()
             }),
             Cell::colored(cat.status(r.status), status_color(r.status)),
-            Cell::new(format!("{} ms", r.elapsed_ms)),
+            Cell::word(format!("{} ms", r.elapsed_ms)),
         ];
         if http {
             row.push(Cell::new(http_cell(&r.http)));
@@ -84,7 +85,7 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
     let port = report.port;
     if report.verdict == LocalVerdict::DebuggerExposed {
         let danger = cat.text(&Text::DebuggerDanger { port });
-        writeln!(w, "{}", ui.paint(&danger, Color::Red))?;
+        sentence(w, ui, &ui.paint(&danger, Color::Red))?;
     }
     let (verdict, color) = match report.verdict {
         LocalVerdict::NothingAnswers => (cat.text(&Text::ProbeNone { port }), Color::Red),
@@ -104,15 +105,15 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
             },
         ),
     };
-    writeln!(w, "{}", ui.paint(&verdict, color))?;
+    sentence(w, ui, &ui.paint(&verdict, color))?;
     if let Some(url) = &report.url {
-        line(w, &cat.text(&Text::TryUrl { url }))?;
+        sentence(w, ui, &escape(&cat.text(&Text::TryUrl { url })))?;
     }
     if ui.quiet {
         return Ok(());
     }
     writeln!(w)?;
-    results_table(&report.results, ui, true).write(w, ui.color)?;
+    results_table(&report.results, ui, true).write(w, ui.color, ui.width)?;
     if !report.listening_on.is_empty() {
         let on: Vec<String> = report
             .listening_on
@@ -125,11 +126,11 @@ pub fn local(w: &mut dyn Write, report: &LocalProbeReport, ui: &Ui) -> io::Resul
             .map(|p| format!("{} ({})", p.name, p.pid))
             .collect();
         writeln!(w)?;
-        let mut bound = format!("  {} {}", cat.label(Label::Bound), on.join(", "));
+        let mut bound = format!("{} {}", cat.label(Label::Bound), on.join(", "));
         if !who.is_empty() {
             bound.push_str(&format!("  ·  {}", who.join(", ")));
         }
-        line(w, &bound)?;
+        say(w, ui, "  ", "    ", &escape(&bound))?;
     }
     if !report.notes.is_empty() {
         writeln!(w)?;
@@ -160,12 +161,12 @@ pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Res
         RemoteVerdict::AllOpen => Color::Green,
         RemoteVerdict::SomeOpen => Color::Yellow,
     };
-    writeln!(w, "{}", ui.paint(&verdict, color))?;
+    sentence(w, ui, &ui.paint(&verdict, color))?;
     if ui.quiet {
         return Ok(());
     }
     writeln!(w)?;
-    results_table(&report.results, ui, false).write(w, ui.color)?;
+    results_table(&report.results, ui, false).write(w, ui.color, ui.width)?;
     // What each status seen here means, once.
     writeln!(w)?;
     let mut seen: Vec<Status> = Vec::new();
@@ -176,7 +177,7 @@ pub fn remote(w: &mut dyn Write, report: &RemoteProbeReport, ui: &Ui) -> io::Res
             if let Some(error) = &r.error {
                 meaning.push_str(&format!(" ({error})"));
             }
-            line(w, &format!("  • {meaning}"))?;
+            say(w, ui, "  • ", "    ", &escape(&meaning))?;
         }
     }
     write_notes(w, ui, &report.notes)?;

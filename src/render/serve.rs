@@ -94,7 +94,7 @@ pub fn started(w: &mut dyn Write, report: &ServeReport, ui: &Ui) -> io::Result<(
     });
     writeln!(w, "{}", ui.bold(&text))?;
     writeln!(w)?;
-    super::urls::url_table(&report.urls, ui).write(w, ui.color)?;
+    super::urls::url_table(&report.urls, ui).write(w, ui.color, ui.width)?;
     if report.urls.qr {
         super::urls::qr_block(w, &report.urls, ui)?;
     }

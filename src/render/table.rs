@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use colored::{Color, Colorize};
 use unicode_width::UnicodeWidthStr;
 
+use super::wrap;
 use crate::sanitize;
 
 /// A cell: its text (lines split on `\n`, already escaped) and an accent.
@@ -21,6 +22,10 @@ pub struct Cell {
     text: String,
     color: Option<Color>,
     dim: bool,
+    /// May wrap at its spaces when the table is too wide (an address or a time may not).
+    wraps: bool,
+    /// On a terminal, wraps at this width even when the table would fit without.
+    cap: Option<usize>,
 }
 
 /// `text` safe to write as one line; the same string when nothing needed escaping.
@@ -38,6 +43,29 @@ impl Cell {
             text: one_line(text.to_string()),
             color: None,
             dim: false,
+            wraps: true,
+            cap: None,
+        }
+    }
+
+    /// A cell that never wraps, even at its spaces: an address with its note, a time.
+    pub fn word(text: impl ToString) -> Cell {
+        Cell::new(text).unbroken()
+    }
+
+    /// This cell wrapped at `width` on a terminal: a paragraph in a table, kept narrow.
+    pub fn capped(self, width: usize) -> Cell {
+        Cell {
+            cap: Some(width),
+            ..self
+        }
+    }
+
+    /// This cell, never wrapped.
+    pub fn unbroken(self) -> Cell {
+        Cell {
+            wraps: false,
+            ..self
         }
     }
 
@@ -69,6 +97,8 @@ impl Cell {
             text,
             color: None,
             dim: false,
+            wraps: true,
+            cap: None,
         }
     }
 }
@@ -87,12 +117,16 @@ impl From<String> for Cell {
 
 #[derive(Debug, Clone, Default)]
 pub struct Table {
-    header: Vec<String>,
+    header: Vec<Cell>,
     rows: Vec<Vec<Cell>>,
 }
 
 /// Columns are this far apart, and tables this far in.
 const GAP: &str = "  ";
+
+/// A cell laid out: its lines, each with its display width. Split once, when the table is
+/// written, so that a cell of a thousand URLs costs a thousand lines, not a million.
+type Laid<'a> = Vec<(Cow<'a, str>, usize)>;
 
 impl Table {
     /// A table with this header (lines split on `\n`); an empty one has no header line.
@@ -100,7 +134,13 @@ impl Table {
         Table {
             header: header
                 .iter()
-                .map(|h| sanitize::escape_lines(h).into_owned())
+                .map(|h| Cell {
+                    text: sanitize::escape_lines(h).into_owned(),
+                    color: None,
+                    dim: false,
+                    wraps: true,
+                    cap: None,
+                })
                 .collect(),
             rows: Vec::new(),
         }
@@ -112,7 +152,11 @@ impl Table {
 
     /// Writes the table indented, columns padded to their widest line, nothing trailing.
     /// With `color`, the header is bold and accented cells coloured (padding never is).
-    pub fn write(&self, w: &mut dyn Write, color: bool) -> io::Result<()> {
+    ///
+    /// With a `width` (a terminal's; 0 when piped), a table wider than that narrows its widest
+    /// columns and wraps their cells at spaces; one that cannot fit even so is written one
+    /// record per row instead.
+    pub fn write(&self, w: &mut dyn Write, color: bool, width: usize) -> io::Result<()> {
         let columns = self
             .rows
             .iter()
@@ -120,85 +164,258 @@ impl Table {
             .chain([self.header.len()])
             .max()
             .unwrap_or(0);
-        let mut widths = vec![0usize; columns];
-        for (c, h) in self.header.iter().enumerate() {
-            for line in h.split('\n') {
-                widths[c] = widths[c].max(line.width());
-            }
-        }
-        for row in &self.rows {
-            for (c, cell) in row.iter().enumerate() {
-                for line in cell.text.split('\n') {
-                    widths[c] = widths[c].max(line.width());
+        let mut header = lay(&self.header, width);
+        let mut rows: Vec<Vec<Laid>> = self.rows.iter().map(|r| lay(r, width)).collect();
+        let natural = widths(columns, &header, &rows);
+        let room = width.saturating_sub(GAP.len() * columns);
+        if width > 0 && natural.iter().sum::<usize>() > room {
+            match self.fitted(columns, &natural, room) {
+                Some(fit) => {
+                    rewrap(&mut header, &self.header, &fit);
+                    for (laid, row) in rows.iter_mut().zip(&self.rows) {
+                        rewrap(laid, row, &fit);
+                    }
                 }
+                None => return self.write_records(w, color, width),
             }
         }
+        let widths = widths(columns, &header, &rows);
         let mut line = String::new();
         if !self.header.is_empty() {
-            let header: Vec<Cell> = self
-                .header
-                .iter()
-                .map(|h| Cell {
-                    text: h.clone(),
-                    color: None,
-                    dim: false,
-                })
-                .collect();
-            for n in 0..height(&header) {
-                write_line(w, &mut line, &widths, &header, n, color, true)?;
+            write_row(w, &mut line, &widths, &self.header, &header, color, true)?;
+        }
+        for (row, laid) in self.rows.iter().zip(&rows) {
+            write_row(w, &mut line, &widths, row, laid, color, false)?;
+        }
+        Ok(())
+    }
+
+    /// Column widths that fit `room`: the widest columns narrowed to a common width, none
+    /// below its widest unbreakable word; `None` when even that is too wide.
+    fn fitted(&self, columns: usize, natural: &[usize], room: usize) -> Option<Vec<usize>> {
+        let mut least = vec![0usize; columns];
+        for row in std::iter::once(&self.header).chain(&self.rows) {
+            for (c, cell) in row.iter().enumerate() {
+                let need = if cell.wraps {
+                    wrap::widest_word(&cell.text)
+                } else {
+                    cell.text.split('\n').map(|l| l.width()).max().unwrap_or(0)
+                };
+                least[c] = least[c].max(need);
             }
         }
-        for row in &self.rows {
-            for n in 0..height(row) {
-                write_line(w, &mut line, &widths, row, n, color, false)?;
+        if least.iter().sum::<usize>() > room {
+            return None;
+        }
+        let fit = |cap: usize| -> Vec<usize> {
+            (0..columns)
+                .map(|c| natural[c].min(cap).max(least[c]))
+                .collect()
+        };
+        // The widest cap that fits: every column narrower than it keeps its width.
+        let (mut low, mut high) = (0, natural.iter().copied().max().unwrap_or(0));
+        while low < high {
+            let mid = (low + high).div_ceil(2);
+            if fit(mid).iter().sum::<usize>() <= room {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        Some(fit(low))
+    }
+
+    /// One record per row: the first cell, then each other cell after its header's label.
+    /// A row whose first cell is empty goes on with the record above it.
+    fn write_records(&self, w: &mut dyn Write, color: bool, width: usize) -> io::Result<()> {
+        for (n, row) in self.rows.iter().enumerate() {
+            let Some((first, rest)) = row.split_first() else {
+                continue;
+            };
+            if !first.text.is_empty() && n > 0 {
+                writeln!(w)?;
+            }
+            self.write_field(w, color, width, 0, first, GAP)?;
+            if self.header.iter().all(|h| h.text.is_empty()) {
+                // No labels to put the cells after: the rest of the row reads as one line.
+                let line: Vec<String> = rest
+                    .iter()
+                    .filter(|c| !c.text.is_empty())
+                    .map(|c| {
+                        let text = c.text.replace('\n', " ");
+                        let text = match c.wraps {
+                            true => text,
+                            false => wrap::unbreakable(&text),
+                        };
+                        paint(&text, c, color, false)
+                    })
+                    .collect();
+                if !line.is_empty() {
+                    let cell = Cell::new("");
+                    let joined = Cell {
+                        text: line.join(GAP),
+                        ..cell
+                    };
+                    self.write_field(w, false, width, usize::MAX, &joined, "    ")?;
+                }
+                continue;
+            }
+            for (c, cell) in rest.iter().enumerate() {
+                self.write_field(w, color, width, c + 1, cell, "    ")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One cell of a record, after its column's label: wrapped to `width`, or, when it may
+    /// not wrap and does not fit beside its label, on lines of its own.
+    fn write_field(
+        &self,
+        w: &mut dyn Write,
+        color: bool,
+        width: usize,
+        column: usize,
+        cell: &Cell,
+        indent: &str,
+    ) -> io::Result<()> {
+        let hang = indent.len() + 2;
+        if cell.text.is_empty() {
+            return Ok(());
+        }
+        let label = self.header.get(column).map_or("", |h| h.text.as_str());
+        let mut lead = match label {
+            "" => indent.to_string(),
+            label => format!(
+                "{indent}{}",
+                paint(&format!("{}:", label.replace('\n', " ")), cell, color, true)
+            ),
+        };
+        let mut at = indent.len() + label.width() + usize::from(!label.is_empty()) * 2;
+        let lay = |text: &str, at: usize| match cell.wraps {
+            true => wrap::lines(text, width, at, hang),
+            false => vec![text.to_string()],
+        };
+        for (n, text) in cell.text.split('\n').enumerate() {
+            let mut lines = lay(text, at);
+            if n == 0 && !label.is_empty() {
+                // A word too wide to go beside its label starts a line of its own.
+                if lines.first().is_some_and(|l| at + l.width() > width) {
+                    writeln!(w, "{lead}")?;
+                    lead = " ".repeat(hang);
+                    at = hang;
+                    lines = lay(text, at);
+                } else {
+                    lead.push(' ');
+                }
+            }
+            for line in lines {
+                writeln!(w, "{lead}{}", paint(&line, cell, color, false))?;
+                lead = " ".repeat(hang);
+                at = hang;
             }
         }
         Ok(())
     }
 }
 
-/// The lines a row of cells takes.
-fn height(cells: &[Cell]) -> usize {
-    cells
-        .iter()
-        .map(|c| c.text.split('\n').count())
-        .max()
-        .unwrap_or(1)
+/// A row's cells as lines, measured (a capped cell wrapped to its cap on a terminal).
+fn lay(row: &[Cell], width: usize) -> Vec<Laid<'_>> {
+    row.iter()
+        .map(|cell| match cell.cap {
+            Some(cap) if width > 0 && cell.wraps => cell
+                .text
+                .split('\n')
+                .flat_map(|line| wrap::cell_lines(line, cap))
+                .map(|line| {
+                    let width = line.width();
+                    (Cow::Owned(line), width)
+                })
+                .collect(),
+            _ => cell
+                .text
+                .split('\n')
+                .map(|line| (Cow::Borrowed(line), line.width()))
+                .collect(),
+        })
+        .collect()
 }
 
-fn write_line(
+/// The widest line of each column.
+fn widths(columns: usize, header: &[Laid], rows: &[Vec<Laid>]) -> Vec<usize> {
+    let mut widths = vec![0usize; columns];
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        for (c, cell) in row.iter().enumerate() {
+            for (_, width) in cell {
+                widths[c] = widths[c].max(*width);
+            }
+        }
+    }
+    widths
+}
+
+/// The lines of the cells wider than their column, wrapped to it.
+fn rewrap<'a>(laid: &mut [Laid<'a>], cells: &'a [Cell], fit: &[usize]) {
+    for ((lines, cell), &width) in laid.iter_mut().zip(cells).zip(fit) {
+        if !cell.wraps || lines.iter().all(|(_, w)| *w <= width) {
+            continue;
+        }
+        *lines = cell
+            .text
+            .split('\n')
+            .flat_map(|line| wrap::cell_lines(line, width))
+            .map(|line| {
+                let width = line.width();
+                (Cow::Owned(line), width)
+            })
+            .collect();
+    }
+}
+
+fn paint(text: &str, cell: &Cell, color: bool, header: bool) -> String {
+    match (color, header, cell.color) {
+        (true, true, _) => text.bold().to_string(),
+        (true, false, Some(accent)) => text.color(accent).to_string(),
+        (true, false, None) if cell.dim => text.dimmed().to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// A row's lines: each cell's n-th line in its column.
+fn write_row(
     w: &mut dyn Write,
     line: &mut String,
     widths: &[usize],
     cells: &[Cell],
-    n: usize,
+    laid: &[Laid],
     color: bool,
     header: bool,
 ) -> io::Result<()> {
-    line.clear();
-    line.push_str(GAP);
-    // The last column that has text on this line: nothing is padded after it.
-    let last = cells
-        .iter()
-        .rposition(|c| c.text.split('\n').nth(n).is_some_and(|t| !t.is_empty()));
-    for (c, cell) in cells.iter().enumerate() {
-        if last.is_none_or(|last| c > last) {
-            break;
+    let height = laid.iter().map(Vec::len).max().unwrap_or(1);
+    for n in 0..height {
+        line.clear();
+        line.push_str(GAP);
+        // The last column that has text on this line: nothing is padded after it.
+        let last = laid
+            .iter()
+            .rposition(|c| c.get(n).is_some_and(|(t, _)| !t.is_empty()));
+        for (c, (cell, lines)) in cells.iter().zip(laid).enumerate() {
+            if last.is_none_or(|last| c > last) {
+                break;
+            }
+            let (text, width) = lines.get(n).map_or(("", 0), |(t, w)| (t.as_ref(), *w));
+            if color {
+                line.push_str(&paint(text, cell, color, header));
+            } else {
+                line.push_str(text);
+            }
+            if Some(c) != last {
+                line.extend(std::iter::repeat_n(' ', widths[c] - width));
+                line.push_str(GAP);
+            }
         }
-        let text = cell.text.split('\n').nth(n).unwrap_or("");
-        match (color, header, cell.color) {
-            (true, true, _) => line.push_str(&text.bold().to_string()),
-            (true, false, Some(accent)) => line.push_str(&text.color(accent).to_string()),
-            (true, false, None) if cell.dim => line.push_str(&text.dimmed().to_string()),
-            _ => line.push_str(text),
-        }
-        if Some(c) != last {
-            let pad = widths[c] - text.width();
-            line.extend(std::iter::repeat_n(' ', pad));
-            line.push_str(GAP);
-        }
+        writeln!(w, "{}", line.trim_end())?;
     }
-    writeln!(w, "{}", line.trim_end())
+    Ok(())
 }
 
 #[cfg(test)]
@@ -207,7 +424,7 @@ mod tests {
 
     fn render(table: &Table, color: bool) -> String {
         let mut out = Vec::new();
-        table.write(&mut out, color).unwrap();
+        table.write(&mut out, color, 0).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -7,7 +7,7 @@ use colored::Color;
 use qrcode::render::unicode::Dense1x2;
 use qrcode::QrCode;
 
-use super::{line, wildcard, write_notes, Ui};
+use super::{line, say, sentence, wildcard, write_notes, Ui};
 use crate::i18n::{Label, Text};
 use crate::report::urls::UrlsVerdict;
 use crate::report::{UrlScope, UrlsReport};
@@ -55,27 +55,28 @@ pub fn human(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<()> 
         (UrlsVerdict::NotLocal, _) => ui.paint(&cat.text(&Text::UrlsNotLocal), Color::Red),
         _ => ui.paint(&cat.text(&Text::NoNetworkUrl), Color::Yellow),
     };
-    writeln!(w, "{verdict}")?;
+    sentence(w, ui, &verdict)?;
     if !report.notes.is_empty() {
         writeln!(w)?;
         write_notes(w, ui, &report.notes)?;
     }
     writeln!(w)?;
 
-    url_table(report, ui).write(w, ui.color)?;
+    url_table(report, ui).write(w, ui.color, ui.width)?;
     let ipv6_network = report
         .entries
         .iter()
         .any(|e| e.scope == UrlScope::Network && e.ip.is_ipv6());
     if ipv6_network {
         writeln!(w)?;
-        writeln!(w, "  {}", ui.dim(&cat.text(&Text::Ipv6NeedsDualStack)))?;
+        let text = ui.dim(&cat.text(&Text::Ipv6NeedsDualStack));
+        say(w, ui, "  ", "  ", &text)?;
     }
     if report.qr && report.verdict == UrlsVerdict::DebuggerExposed {
         // No QR code that invites other devices to a debugger.
     } else if report.qr && qr_withheld(report) {
         writeln!(w)?;
-        writeln!(w, "  {}", cat.text(&Text::NoQrNotAnswering))?;
+        say(w, ui, "  ", "  ", &cat.text(&Text::NoQrNotAnswering))?;
     } else if report.qr {
         qr_block(w, report, ui)?;
     }
@@ -139,7 +140,8 @@ pub fn qr_block(w: &mut dyn Write, report: &UrlsReport, ui: &Ui) -> io::Result<(
     match &report.recommended {
         Some(url) => {
             writeln!(w, "{}", qr_code(url))?;
-            line(w, &format!("  {}", ui.cat.text(&Text::QrFor { url })))
+            let text = crate::sanitize::escape(&ui.cat.text(&Text::QrFor { url })).into_owned();
+            say(w, ui, "  ", "  ", &text)
         }
         None => writeln!(w, "  {}", ui.cat.text(&Text::NoQr)),
     }
