@@ -274,6 +274,22 @@ pub fn bsdinfo(buf: &[u8]) -> Option<BsdInfo> {
     })
 }
 
+/// `struct vnode_info` (a `vinfo_stat`, its type and padding, an `fsid_t`): the bytes before
+/// a `vnode_info_path`'s path.
+pub const VNODE_INFO_LEN: usize = 152;
+/// `MAXPATHLEN`: a `vnode_info_path`'s path field.
+pub const VNODE_PATH_LEN: usize = 1024;
+/// `struct proc_vnodepathinfo`: the working directory's `vnode_info_path`, then the root's.
+pub const VNODEPATHINFO_LEN: usize = 2 * (VNODE_INFO_LEN + VNODE_PATH_LEN);
+
+/// The working directory in a `proc_vnodepathinfo` (`PROC_PIDVNODEPATHINFO`): the path of its
+/// first `vnode_info_path`, NUL-terminated; `None` when short or empty.
+pub fn vnode_cwd(buf: &[u8]) -> Option<String> {
+    let path = buf.get(VNODE_INFO_LEN..VNODE_INFO_LEN + VNODE_PATH_LEN)?;
+    let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
+    (end > 0).then(|| String::from_utf8_lossy(&path[..end]).into_owned())
+}
+
 /// The interface of the route `route -n get [-inet6] default` printed; `None` when there is
 /// no such route ("not in table") or the answer has no interface line.
 pub fn route_interface(text: &str) -> Option<String> {

@@ -352,3 +352,16 @@ fn sysctl_integers_and_port_ranges() {
     assert_eq!(port_range(Some(49152), Some(70000)), None);
     assert_eq!(port_range(None, Some(65535)), None);
 }
+
+#[test]
+fn a_vnodepathinfo_gives_the_working_directory() {
+    let mut buf = vec![0u8; VNODEPATHINFO_LEN];
+    let cwd = b"/Users/mina/app";
+    buf[VNODE_INFO_LEN..VNODE_INFO_LEN + cwd.len()].copy_from_slice(cwd);
+    // The root directory's path follows; it is not the working directory.
+    let root = VNODE_INFO_LEN * 2 + VNODE_PATH_LEN;
+    buf[root] = b'/';
+    assert_eq!(vnode_cwd(&buf).as_deref(), Some("/Users/mina/app"));
+    assert_eq!(vnode_cwd(&buf[..VNODE_INFO_LEN + 10]), None);
+    assert_eq!(vnode_cwd(&vec![0u8; VNODEPATHINFO_LEN]), None);
+}

@@ -69,13 +69,16 @@ impl Platform for Current {
         unix::signal(process.pid, signal)
     }
 
-    /// How long it has run, from the start time seen (its working directory is not read).
+    /// Where it works (`PROC_PIDVNODEPATHINFO`, readable for the user's own processes or as
+    /// root) and how long it has run, from the start time seen.
     fn holder_facts(holder: &Holder) -> HolderFacts {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
         HolderFacts {
-            cwd: None,
+            cwd: sys::vnodepathinfo(holder.process.pid)
+                .as_deref()
+                .and_then(parse::vnode_cwd),
             running_for: holder
                 .process
                 .start_time

@@ -8,6 +8,8 @@
 use std::ffi::CString;
 use std::io;
 
+use super::super::macos_parse as parse;
+
 /// A sysctl's value. Tables grow between asking for the size and reading, so the buffer gets
 /// room to spare and the read is retried a few times if it was still too small.
 pub fn sysctl(name: &str) -> io::Result<Vec<u8>> {
@@ -136,6 +138,30 @@ pub fn bsdinfo(pid: u32) -> Option<Vec<u8>> {
         libc::proc_pidinfo(
             pid,
             libc::PROC_PIDTBSDINFO,
+            0,
+            buf.as_mut_ptr().cast(),
+            buf.len() as libc::c_int,
+        )
+    };
+    (got as usize == buf.len()).then_some(buf)
+}
+
+// The layout macos_parse reads, checked against the SDK's.
+const _: () = assert!(
+    std::mem::size_of::<libc::proc_vnodepathinfo>() == parse::VNODEPATHINFO_LEN
+        && std::mem::offset_of!(libc::vnode_info_path, vip_path) == parse::VNODE_INFO_LEN
+);
+
+/// A process's `proc_vnodepathinfo` (`PROC_PIDVNODEPATHINFO`: its working and root
+/// directories); the owner's or root's to read.
+pub fn vnodepathinfo(pid: u32) -> Option<Vec<u8>> {
+    let pid = pid_t(pid).ok()?;
+    let mut buf = vec![0u8; parse::VNODEPATHINFO_LEN];
+    // SAFETY: `buf` is exactly one proc_vnodepathinfo long (checked above).
+    let got = unsafe {
+        libc::proc_pidinfo(
+            pid,
+            libc::PROC_PIDVNODEPATHINFO,
             0,
             buf.as_mut_ptr().cast(),
             buf.len() as libc::c_int,
