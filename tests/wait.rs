@@ -333,3 +333,59 @@ fn bad_input_is_one_line_and_exit_2() {
         assert!(run.stderr.starts_with("bindscope: "), "{}", run.context());
     }
 }
+
+/// Ctrl+C during a wait on a terminal leaves no progress line drawn: the line is cleared, and
+/// the wait ends as an interrupted program does (130). Only loopback is asked.
+#[test]
+fn ctrl_c_clears_the_progress_line() {
+    let port = common::free_port();
+    let (master, terminal) = common::pseudo_terminal();
+    let mut child = common::command(&[])
+        .args(["--color", "never", "wait", "-p", &port.to_string()])
+        .args(["--host", "127.0.0.1", "--timeout", "30"])
+        .stdout(Stdio::piped())
+        .stderr(terminal)
+        .spawn()
+        .expect("bindscope runs");
+    let out = common::chunks_of(master);
+    let mut said = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // The progress line is drawn (its text after the clearing sequence).
+    while said.rsplit("\r\x1b[K").next().is_none_or(|t| t.is_empty()) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match out.recv_timeout(left.min(Duration::from_millis(100))) {
+            Ok(chunk) => said.push_str(&chunk),
+            Err(_) if left.is_zero() => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("no progress line within 10 s: {said:?}");
+            }
+            Err(_) => {}
+        }
+    }
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still waiting 5 s after Ctrl+C: {said:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    while let Ok(chunk) = out.recv_timeout(Duration::from_millis(200)) {
+        said.push_str(&chunk);
+    }
+    assert_eq!(status.code(), Some(130), "{said:?}");
+    assert!(
+        said.ends_with("\r\x1b[K"),
+        "the line is left drawn: {said:?}"
+    );
+}

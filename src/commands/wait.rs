@@ -22,6 +22,13 @@ pub fn run(
         WaitMode::Free => Vec::new(),
         WaitMode::Connect | WaitMode::Http => wait::addresses(&options.host, port)?,
     };
+    if cx.progress {
+        // Ctrl+C ends the wait as it would have, without leaving the progress line drawn.
+        crate::platform::server::on_interrupt(|| {
+            let _ = render::wait::clear_progress(&mut std::io::stderr());
+            std::process::exit(130);
+        });
+    }
     let mut drawn = false;
     let waited = {
         let mut tick = |elapsed: Duration| {

@@ -205,6 +205,35 @@ async fn unless<F: Future>(close: &Notify, work: F) -> Option<F::Output> {
     .await
 }
 
+/// Runs `then` on a thread of its own at the first Ctrl+C (SIGINT, or the console's Ctrl+C
+/// event), instead of the default of dying on the spot: for a command that must tidy the
+/// terminal before it ends. Nothing is installed where the handler cannot be.
+pub fn on_interrupt(then: impl FnOnce() + Send + 'static) {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+    else {
+        return;
+    };
+    // Registered here, before this returns, so that no Ctrl+C falls between.
+    let heard = {
+        let _inside = runtime.enter();
+        #[cfg(unix)]
+        let heard = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+        #[cfg(windows)]
+        let heard = tokio::signal::windows::ctrl_c();
+        heard
+    };
+    let Ok(mut heard) = heard else { return };
+    let _ = std::thread::Builder::new()
+        .name("interrupt".into())
+        .spawn(move || {
+            if runtime.block_on(heard.recv()).is_some() {
+                then();
+            }
+        });
+}
+
 /// Resolves at Ctrl+C; never, where it cannot be heard.
 async fn interrupt() {
     if tokio::signal::ctrl_c().await.is_err() {
