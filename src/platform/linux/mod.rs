@@ -58,6 +58,11 @@ impl Platform for Current {
         sockets::socket_table(query)
     }
 
+    /// Asks the kernel for these states on this port only.
+    fn held_on(port: u16) -> io::Result<SocketTable> {
+        sockets::held_on(port)
+    }
+
     fn port_listening(port: u16) -> io::Result<bool> {
         sockets::port_listening(port)
     }
