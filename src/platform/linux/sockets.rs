@@ -389,41 +389,9 @@ mod tests {
         keys
     }
 
-    /// Runs `check` on a thread of its own moved into a new network namespace (lo up), so the
-    /// sockets it makes and the dumps it asks for are that namespace's alone.
-    #[allow(unsafe_code)] // unshare(2) and gettid(2): this thread's own state only
-    fn in_own_namespace(check: impl FnOnce() + Send + 'static) {
-        if !rustix::process::geteuid().is_root() {
-            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-            assert!(
-                !ci,
-                "CI=true but this test needs root (a network namespace)"
-            );
-            eprintln!("skipping: a network namespace needs root (under CI=true this is a failure)");
-            return;
-        }
-        std::thread::spawn(move || {
-            // SAFETY: unshare and gettid only change and read this thread's own state.
-            assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWNET) }, 0, "unshare");
-            let tid = unsafe { libc::gettid() };
-            let up = std::process::Command::new("nsenter")
-                .arg(format!(
-                    "--net=/proc/{}/task/{tid}/ns/net",
-                    std::process::id()
-                ))
-                .args(["ip", "link", "set", "lo", "up"])
-                .status()
-                .expect("nsenter and ip run");
-            assert!(up.success(), "lo up in the new namespace");
-            check();
-        })
-        .join()
-        .expect("the check passes");
-    }
-
     #[test]
     fn the_kernels_filters_answer_what_the_whole_dump_says_of_the_port() {
-        in_own_namespace(|| {
+        super::super::test_netns::in_own_namespace(|_| {
             // Port A: IPv4 and IPv6 listeners, a UDP socket, an established connection (both
             // ends in the table: the server's side has local port A). Port B: a wildcard
             // listener and a server-closed connection in TIME_WAIT. Port C: bound, no listen.
