@@ -209,6 +209,8 @@ fn dump(ask: Ask) -> io::Result<Vec<Socket>> {
             })?;
         }
     }
+    // The vector doubled as it grew: up to half of it is empty (2 MB at 50,000 sockets).
+    sockets.shrink_to_fit();
     Ok(sockets)
 }
 
