@@ -65,6 +65,15 @@ def peak_rss(argv):
     return max(peaks)
 
 
+def shown(command):
+    """The command as the table shows it: without the `nsenter --net=…` every row has, and
+    programs by their name."""
+    words = shlex.split(command)
+    if len(words) > 1 and words[0] == "nsenter" and words[1].startswith("--net="):
+        words = words[2:]
+    return " ".join(os.path.basename(w) if w.startswith("/") else w for w in words)
+
+
 def quartiles(values):
     if len(values) < 4:
         return min(values), max(values)
@@ -100,7 +109,7 @@ def main():
     for i, command in enumerate(commands):
         label = f"{args.label} " if args.label else ""
         if killed[i] or not results[i]:
-            print(f"| {label}`{command}` | killed after {args.timeout:.0f} s | | | |")
+            print(f"| {label}`{shown(command)}` | killed after {args.timeout:.0f} s | | | |")
             continue
         walls = [r[0] for r in results[i]]
         cpus = [r[1] for r in results[i]]
@@ -111,7 +120,7 @@ def main():
         if base is None:
             base = wall
         print(
-            f"| {label}`{command}` | {wall:.2f} ({low:.2f}–{high:.2f}) | "
+            f"| {label}`{shown(command)}` | {wall:.2f} ({low:.2f}–{high:.2f}) | "
             f"{statistics.median(cpus):.2f} | {rss} | {wall / base:.2f} × |"
         )
     sys.stdout.flush()
