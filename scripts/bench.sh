@@ -1,132 +1,197 @@
 #!/usr/bin/env bash
-# Times bindscope against the system tools, in one run, on this machine.
-# Not part of the tests. Needs root (for the namespace with 200 interfaces) and installs
-# hyperfine from Debian's packages if it is missing. Results go to docs/benchmarks.md by hand.
+# The benchmark grid of docs/benchmarks.md: bindscope against ss, lsof, netstat and ip, and
+# against the floor (scripts/bench/floor.c), on this machine, in one run. Not part of the
+# tests. Needs root: every socket and interface fixture lives in a network namespace this
+# script makes (bsbench-PID-…) and removes on exit, and every tool runs there (nsenter --net),
+# so the machine's own ports are untouched. Run it when the machine is otherwise idle: the
+# timings are wall-clock.
 #
-#   bash scripts/bench.sh            # everything
-#   RUNS=50 bash scripts/bench.sh    # fewer runs
+#   bash scripts/bench.sh              # the whole grid (about 6–10 minutes)
+#   QUICK=1 bash scripts/bench.sh      # a subset: 2,000/80 and 500/500, 9 rounds (about 1 min)
+#   ROUNDS=41 bash scripts/bench.sh    # more rounds for the small cases (default 21)
+#   CALLGRIND=0 bash scripts/bench.sh  # without the instruction counts
+#
+# Each comparison is interleaved (scripts/bench/timing.py): every round runs each command once,
+# the order rotating, after warm-up rounds; the table gives the median wall time with the
+# interquartile range, the median CPU time (user + system), the peak RSS (GNU time) and the
+# ratio to the first row. Results are printed as Markdown and kept in target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS=${RUNS:-200}
-NS="bs-bench-$$"
+QUICK=${QUICK:-0}
+ROUNDS=${ROUNDS:-21}
+WARMUP=${WARMUP:-3}
+CALLGRIND=${CALLGRIND:-1}
+[ "$QUICK" = 1 ] && ROUNDS=${QUICK_ROUNDS:-9} && WARMUP=1
+# Big cases (10,000+ sockets) run fewer rounds: lsof alone takes a second there.
+BIG_ROUNDS=${BIG_ROUNDS:-$(( ROUNDS < 9 ? ROUNDS : 9 ))}
 OUT=${OUT:-target/bench}
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 
-if ! command -v hyperfine >/dev/null || ! command -v nft >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq hyperfine nftables
-fi
-if [ ! -x /usr/bin/time ] || ! command -v lsof >/dev/null || ! command -v ss >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq time lsof iproute2
+[ "$(id -u)" = 0 ] || { echo "bench.sh needs root (network namespaces)" >&2; exit 2; }
+need=()
+for tool in python3 ip ss lsof nsenter taskset; do command -v "$tool" >/dev/null || need+=("$tool"); done
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "missing: ${need[*]} (Debian: apt-get install python3 iproute2 lsof util-linux time)" >&2
+    exit 2
 fi
 
 cargo build --release --quiet
 BIN=$PWD/target/release/bindscope
+TIMING="python3 $PWD/scripts/bench/timing.py"
+CC=$(command -v cc || command -v gcc || true)
+[ -n "$CC" ] || { echo "a C compiler (cc) is needed for the fixture" >&2; exit 2; }
+"$CC" -O2 -o "$OUT/holder" scripts/bench/holder.c
+FLOOR=""
+if "$CC" -O2 -pthread -o "$OUT/floor" scripts/bench/floor.c; then FLOOR="$OUT/floor"; fi
+NETSTAT=$(command -v netstat || true)
 
-HOLDERS=()
+NS_PREFIX="bsbench-$$"
+NAMESPACES=()
+HOLDER_PID=""
 cleanup() {
-    for pid in "${HOLDERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    ip netns del "$NS" 2>/dev/null || true
-    ip netns del "$NS-sockets" 2>/dev/null || true
+    stop_holder
+    for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
 }
-trap cleanup EXIT
+stop_holder() {
+    if [ -n "$HOLDER_PID" ]; then
+        # Its standard input closing ends it and its children (PR_SET_PDEATHSIG too).
+        exec 8>&- || true
+        for _ in $(seq 50); do kill -0 "$HOLDER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill "$HOLDER_PID" 2>/dev/null || true
+        wait "$HOLDER_PID" 2>/dev/null || true
+        HOLDER_PID=""
+    fi
+}
+trap cleanup EXIT INT TERM
+
+# Makes namespace $NS_PREFIX-$1 (lo up) and names it in $ns.
+new_ns() {
+    ns="$NS_PREFIX-$1"
+    ip netns add "$ns"
+    NAMESPACES+=("$ns")
+    ip -n "$ns" link set lo up
+}
+
+# Starts the fixture in namespace $1: $2 listening sockets over $3 processes, $4 idle ones.
+start_holder() {
+    local ns=$1 fifo="$OUT/holder.fifo"
+    rm -f "$fifo" "$OUT/holder.out"
+    mkfifo "$fifo"
+    ip netns exec "$ns" "$OUT/holder" "$2" "$3" "$4" <"$fifo" >"$OUT/holder.out" &
+    HOLDER_PID=$!
+    exec 8>"$fifo"
+    for _ in $(seq 600); do
+        grep -q ready "$OUT/holder.out" 2>/dev/null && return 0
+        kill -0 "$HOLDER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "the fixture did not start ($2 sockets, $3 processes)" >&2
+    exit 1
+}
+
+instructions() {
+    [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null || { echo "—"; return; }
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p' |
+        awk '{ printf "%.1f M", $1 / 1e6 }'
+}
+
+header() {
+    echo
+    echo "### $1"
+    echo
+    echo "| command | wall ms, median (IQR) | CPU ms | peak RSS | ratio |"
+    echo "|---|---:|---:|---:|---:|"
+}
 
 echo "## Machine"
-echo "$(date -u +%F) · $(nproc) cores · $(uname -sr) · $(ip -o link | wc -l) links"
 echo
+echo "$(date -u '+%F %H:%M UTC') · $(nproc) cores · $(uname -sr) · $(ls /proc | grep -c '^[0-9]') processes · load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rounds $ROUNDS (big cases $BIG_ROUNDS), warm-up $WARMUP"
 
-echo "## interfaces --json vs ip -j addr (this machine)"
-hyperfine -N --warmup 20 --runs "$RUNS" \
-    --export-markdown "$OUT/interfaces.md" \
-    "$BIN interfaces --json" \
-    "ip -j addr"
+# The grid: listening sockets, processes holding them, idle processes.
+if [ "$QUICK" = 1 ]; then
+    GRID=("2000 80 0" "500 500 0")
+else
+    GRID=("500 10 0" "500 500 0" "2000 80 0" "2000 500 0" "10000 500 0" "50000 80 0" "20 20 2000")
+fi
 
-echo "## interfaces --json vs ip -j addr (200 interfaces in a namespace)"
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-# 100 veth pairs (the dummy driver is not in every kernel), every end addressed and up.
-{
-    for n in $(seq 0 99); do
-        echo "link add v${n}a type veth peer name v${n}b"
-        echo "addr add 10.203.$((n / 100)).$((2 * (n % 100) + 1))/31 dev v${n}a"
-        echo "addr add 10.203.$((n / 100)).$((2 * (n % 100)))/31 dev v${n}b"
-        echo "link set v${n}a up"
-        echo "link set v${n}b up"
-    done
-    echo "route add default via 10.203.0.0 dev v0a"
-} | ip -n "$NS" -batch -
-echo "links in the namespace: $(ip -n "$NS" -o link | wc -l)"
-# nsenter only switches the network namespace; `ip netns exec` also remounts /sys, which
-# would add the same few milliseconds to both sides.
-IN_NS="nsenter --net=/run/netns/$NS"
-hyperfine -N --warmup 20 --runs "$RUNS" \
-    --export-markdown "$OUT/interfaces-200.md" \
-    "$IN_NS $BIN interfaces --json" \
-    "$IN_NS ip -j addr"
-
-echo "## probe of every local address (201), one silently dropping packets, --timeout 1s"
-printf 'add table inet bench\nadd chain inet bench input { type filter hook input priority 0 ; }\nadd rule inet bench input ip daddr 10.203.0.1 tcp dport 5000 drop\n' |
-    ip netns exec "$NS" nft -f -
-hyperfine -N -i --warmup 1 --runs 10 \
-    --export-markdown "$OUT/probe.md" \
-    "$IN_NS $BIN probe -p 5000 --timeout 1s"
-
-echo "## listeners vs ss -ltnp vs lsof (~2,000 listening sockets in ~80 processes)"
-# In a namespace of their own, so the host's ports are untouched; every tool is run there.
-ip netns add "$NS-sockets"
-ip -n "$NS-sockets" link set lo up
-PROCESSES=${PROCESSES:-80}
-PER_PROCESS=${PER_PROCESS:-25}
-for _ in $(seq "$PROCESSES"); do
-    ip netns exec "$NS-sockets" python3 - "$PER_PROCESS" <<'PY' &
-import socket, sys, time
-held = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen()
-    held.append(s)
-time.sleep(600)
-PY
-    HOLDERS+=($!)
+echo
+echo "## listeners vs ss -ltnp vs lsof vs the floor"
+for case in "${GRID[@]}"; do
+    read -r sockets processes idle <<<"$case"
+    new_ns "s$sockets-p$processes-i$idle"
+    start_holder "$ns" "$sockets" "$processes" "$idle"
+    IN="nsenter --net=/run/netns/$ns"
+    rounds=$ROUNDS
+    [ "$sockets" -ge 10000 ] && rounds=$BIG_ROUNDS
+    label="$sockets sockets / $processes processes"
+    [ "$idle" -gt 0 ] && label="$label + $idle idle"
+    header "$label ($(ls /proc | grep -c '^[0-9]') processes on the machine)"
+    commands=("$IN $BIN listeners --json" "$IN $BIN listeners" "$IN taskset -c 0 $BIN listeners --json"
+        "$IN ss -ltnp" "$IN lsof -nP -iTCP -sTCP:LISTEN")
+    [ -n "$NETSTAT" ] && commands+=("$IN $NETSTAT -ltnp")
+    [ -n "$FLOOR" ] && commands+=("$IN $FLOOR 1" "$IN $FLOOR $(nproc)")
+    args=()
+    for c in "${commands[@]}"; do args+=(-- "$c"); done
+    $TIMING --rounds "$rounds" --warmup "$WARMUP" --timeout 60 "${args[@]}" | tee -a "$OUT/grid.md"
+    echo
+    echo "instructions (callgrind, user space): listeners --json $(instructions $IN "$BIN" listeners --json)," \
+        "listeners $(instructions $IN "$BIN" listeners)"
+    if [ "$sockets" -ge 2000 ] && [ "$idle" = 0 ]; then
+        # Socket 0 listens on 127.0.0.1:20000; nothing uses 19999.
+        header "port P at $label: held (20000) and free (19999)"
+        $TIMING --rounds "$rounds" --warmup "$WARMUP" \
+            -- "$IN $BIN port 20000 --json" -- "$IN ss -ltnp sport = :20000" \
+            -- "$IN lsof -nP -i :20000" \
+            -- "$IN $BIN port 19999 --json" -- "$IN ss -ltnp sport = :19999" \
+            -- "$IN $BIN listeners --json" | tee -a "$OUT/port.md"
+    fi
+    if [ "$sockets" -ge 50000 ] || [ "$idle" -gt 0 ]; then
+        header "explain ports and the overview at $label"
+        $TIMING --rounds "$rounds" --warmup "$WARMUP" \
+            -- "$IN $BIN explain ports" -- "$IN $BIN --json" -- "$IN $BIN" -- "$IN ip -j addr" |
+            tee -a "$OUT/explain.md"
+    fi
+    stop_holder
+    ip netns del "$ns"
 done
-IN_SOCKETS="nsenter --net=/run/netns/$NS-sockets"
-# Ready when every socket is listening.
-want=$((PROCESSES * PER_PROCESS))
-for _ in $(seq 300); do
-    have=$($IN_SOCKETS ss -ltnH | wc -l)
-    [ "$have" -ge "$want" ] && break
-    sleep 0.1
-done
-echo "listening sockets: $($IN_SOCKETS ss -ltnH | wc -l) in $PROCESSES processes"
-echo "rows: bindscope $($IN_SOCKETS "$BIN" listeners --tcp --json |
-    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["listeners"]))')," \
-    "ss $($IN_SOCKETS ss -ltnpH | wc -l)," \
-    "lsof $($IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP | tail -n +2 | wc -l)"
-hyperfine -N --warmup 5 --runs "$((RUNS / 4 + 10))" \
-    --export-markdown "$OUT/listeners.md" \
-    "$IN_SOCKETS $BIN listeners --tcp" \
-    "$IN_SOCKETS $BIN listeners --tcp --json" \
-    "$IN_SOCKETS ss -ltnp" \
-    "$IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP"
 
-echo "## start-up: the overview, expose, explain and --version"
-hyperfine -N --warmup 20 --runs "$RUNS" \
-    --export-markdown "$OUT/startup.md" \
-    "$BIN --version" \
-    "$BIN --json" \
-    "$BIN expose 0.0.0.0 --json" \
-    "$BIN explain ports" \
-    "$BIN --lang ko explain loopback-vs-lan"
-
-echo "## peak memory (maximum resident set size)"
-peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
-for args in "--json" "interfaces --json" "expose :: --json" "urls --json" "explain ports"; do
-    # shellcheck disable=SC2086
-    echo "bindscope $args: $(peak "$BIN" $args) kB"
+echo
+echo "## interfaces --json and the overview vs ip -j addr"
+for links in 1 200 1000; do
+    new_ns "if$links"
+    if [ "$links" -gt 1 ]; then
+        # veth pairs (the dummy driver is not in every kernel), one end addressed, all up.
+        {
+            for n in $(seq 0 $((links / 2 - 1))); do
+                echo "link add v${n}a type veth peer name v${n}b"
+                echo "addr add 10.203.$((n / 100)).$((2 * (n % 100) + 1))/31 dev v${n}a"
+                echo "link set v${n}a up"
+                echo "link set v${n}b up"
+            done
+            echo "route add default via 10.203.0.0 dev v0a"
+        } | ip -n "$ns" -batch -
+    fi
+    IN="nsenter --net=/run/netns/$ns"
+    header "$(ip -n "$ns" -o link | wc -l) interfaces"
+    $TIMING --rounds "$ROUNDS" --warmup "$WARMUP" \
+        -- "$IN ip -j addr" -- "$IN $BIN interfaces --json" -- "$IN $BIN" -- "$IN $BIN --json" |
+        tee -a "$OUT/interfaces.md"
+    echo
+    echo "instructions: interfaces --json $(instructions $IN "$BIN" interfaces --json), the overview $(instructions $IN "$BIN")"
+    ip netns del "$ns"
 done
-echo "bindscope interfaces --json (200 interfaces): $(peak $IN_NS "$BIN" interfaces --json) kB"
-echo "bindscope probe -p 5000 --timeout 1s (201 addresses): $(peak $IN_NS "$BIN" probe -p 5000 --timeout 1s) kB"
-echo "bindscope listeners --tcp (2,000 sockets): $(peak $IN_SOCKETS "$BIN" listeners --tcp) kB"
-echo "ss -ltnp (2,000 sockets): $(peak $IN_SOCKETS ss -ltnp) kB"
-echo "lsof -iTCP -sTCP:LISTEN -nP (2,000 sockets): $(peak $IN_SOCKETS lsof -iTCP -sTCP:LISTEN -nP) kB"
+
+echo
+echo "## start-up"
+new_ns "start"
+IN="nsenter --net=/run/netns/$ns"
+header "an empty namespace"
+$TIMING --rounds "$ROUNDS" --warmup "$WARMUP" \
+    -- "$IN true" -- "$IN $BIN --version" -- "$IN $BIN --json" -- "$IN $BIN expose 0.0.0.0 --json" \
+    -- "$IN $BIN explain ports" -- "$IN $BIN --lang ko explain loopback-vs-lan" \
+    -- "$IN $BIN urls --json" | tee -a "$OUT/startup.md"

@@ -5,7 +5,7 @@ use crate::analysis::firewall;
 use crate::analysis::interfaces::primary;
 use crate::analysis::live::{live, Live};
 use crate::analysis::topics::Topic;
-use crate::model::{Proto, SocketQuery};
+use crate::model::Proto;
 use crate::platform;
 use crate::report::explain::{self, ExplainOut};
 
@@ -17,8 +17,9 @@ pub fn run(topic: Option<Topic>, cx: &Context) -> ExplainOut {
     // back to the page's own words.
     let live = match platform::snapshot() {
         Ok(host) => {
+            // Who holds port 5000: the kernel is asked for listeners on it, nothing more.
             let sockets = matches!(topic, Topic::Ports | Topic::Flask)
-                .then(|| platform::socket_table(SocketQuery::Port(5000)).ok())
+                .then(|| platform::held_on(5000).ok())
                 .flatten();
             let mut values = live(&host, sockets.as_ref());
             if topic == Topic::Firewall {

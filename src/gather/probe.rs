@@ -12,8 +12,7 @@ use crate::analysis::host_check::{self, is_nextjs, NEXT_DEV_RESOURCE};
 use crate::analysis::probe::server_kind;
 use crate::analysis::vocab::{AddrKind, ServerKind};
 use crate::error::InputError;
-use crate::model::SocketQuery;
-use crate::model::{Attempt, Host, HttpProbe, Outcome, SockState, SocketTable};
+use crate::model::{Attempt, Host, HttpProbe, Outcome, SocketTable};
 use crate::model::{HttpAnswer, HttpFailure, HttpRequest};
 use crate::parse::{shown, HostInput, HostSpec};
 use crate::platform;
@@ -100,13 +99,7 @@ fn loopback(host: &Host) -> Option<&crate::model::Interface> {
 /// owners. Owners make an answer better but are not needed for it: what cannot be read is an
 /// empty table.
 pub fn listening_on(port: u16) -> SocketTable {
-    let mut table = platform::socket_table(SocketQuery::Port(port)).unwrap_or_default();
-    table
-        .sockets
-        .retain(|s| s.state.is_listening() || s.state == SockState::Bound);
-    let pids: Vec<u32> = table.sockets.iter().flat_map(|s| s.pids.clone()).collect();
-    table.processes.retain(|p| pids.contains(&p.pid));
-    table
+    platform::held_on(port).unwrap_or_default()
 }
 
 /// Connects to every address of `target` on every port; a name that does not resolve gives one

@@ -3,6 +3,7 @@
 //! each OS module implements for its `Current`; the free functions here are the facade the
 //! rest of the crate calls. `cfg` appears nowhere else in the crate.
 
+use std::collections::HashSet;
 use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
@@ -12,7 +13,7 @@ use crate::error::SystemError;
 use crate::model::BindError;
 use crate::model::KillScope;
 use crate::model::{DefaultRoute, EnvHints, FirewallState, Os, Sysctls};
-use crate::model::{Device, Host, IfAddress, Interface, Process, Socket, SocketTable};
+use crate::model::{Device, Host, IfAddress, Interface, Process, SockState, Socket, SocketTable};
 use crate::model::{HolderFacts, IpCounters, Sighting, Signal, SignalError, SocketQuery, Syn};
 
 #[cfg(target_os = "linux")]
@@ -78,6 +79,19 @@ trait Platform {
             io::ErrorKind::Unsupported,
             "reading sockets is not supported on this system yet",
         ))
+    }
+
+    /// What servers hold on `port`: its listening sockets and its TCP sockets bound without
+    /// listening, with their owners. A platform that can ask for these states alone overrides
+    /// it.
+    fn held_on(port: u16) -> io::Result<SocketTable> {
+        let mut table = Self::socket_table(SocketQuery::Port(port))?;
+        table
+            .sockets
+            .retain(|s| s.state.is_listening() || s.state == SockState::Bound);
+        let pids: HashSet<u32> = table.sockets.iter().flat_map(|s| s.pids.clone()).collect();
+        table.processes.retain(|p| pids.contains(&p.pid));
+        Ok(table)
     }
 
     /// Whether a socket that `scope` covers is on `port` (a TCP listener; with `--udp`, a
@@ -257,6 +271,12 @@ pub type NeighbourWatch = Box<dyn FnMut(std::time::Duration) -> Vec<Sighting> + 
 /// stay in the table with no pids.
 pub fn socket_table(query: SocketQuery) -> Result<SocketTable, SystemError> {
     Current::socket_table(query).map_err(SystemError::Sockets)
+}
+
+/// What servers hold on `port` (listening, or TCP bound without listening), with their
+/// owners: what the overview and `explain` need of a port.
+pub fn held_on(port: u16) -> Result<SocketTable, SystemError> {
+    Current::held_on(port).map_err(SystemError::Sockets)
 }
 
 /// Whether a socket that `scope` covers is on `port` (no owners looked up: cheap enough to
@@ -531,6 +551,9 @@ mod tests {
         assert!(Fixture::port_listening(5000, tcp).unwrap());
         assert!(!Fixture::port_listening(5001, tcp).unwrap());
         assert!(!Fixture::port_listening(5002, tcp).unwrap());
+        // What a server holds: the listener; a connection in TIME_WAIT is nobody's server.
+        assert_eq!(Fixture::held_on(5000).unwrap().sockets.len(), 1);
+        assert!(Fixture::held_on(5001).unwrap().sockets.is_empty());
     }
 
     #[test]

@@ -89,14 +89,20 @@ impl<'a> SocketRows<'a> {
         self
     }
 
-    pub fn row(&mut self, socket: &Socket) -> SocketOut {
+    /// Who can reach the socket's bind; `None` for sockets that are not listening.
+    fn reach_of(&mut self, socket: &Socket) -> Option<Reach> {
         let host = self.host;
-        let reach = socket.state.is_listening().then(|| {
+        socket.state.is_listening().then(|| {
             *self
                 .reaches
                 .entry((socket.local.ip(), socket.v6only, socket.device))
                 .or_insert_with(|| reach(host, socket))
-        });
+        })
+    }
+
+    pub fn row(&mut self, socket: &Socket) -> SocketOut {
+        let host = self.host;
+        let reach = self.reach_of(socket);
         let checks = match (self.firewall, reach) {
             (Some(state), Some(r)) if r > Reach::Host => self
                 .checked
@@ -236,26 +242,30 @@ pub fn listeners(
     if let Some(state) = firewall {
         builder = builder.with_firewall(state);
     }
-    let mut rows: Vec<SocketOut> = table
+    // Sorted before the rows are made, riskiest first: by reach, then port. The sort moves
+    // 24-byte pairs, not 160-byte rows (its scratch space was 8 MB at 50,000 sockets), and the
+    // rows are made once, into a vector of their exact size.
+    let mut selected: Vec<(&Socket, Option<Reach>)> = table
         .sockets
         .iter()
         .filter(|s| s.state.is_listening())
         .filter(|s| view.proto.is_none_or(|p| p == s.proto))
         .filter(|s| (view.ipv4 || !s.local.is_ipv4()) && (view.ipv6 || !s.local.is_ipv6()))
-        .map(|s| builder.row(s))
+        .map(|s| (s, builder.reach_of(s)))
         .collect();
+    selected.sort_by(|(a, ra), (b, rb)| {
+        rb.cmp(ra)
+            .then(a.local.port().cmp(&b.local.port()))
+            .then(a.proto.cmp(&b.proto))
+            .then(a.local.ip().cmp(&b.local.ip()))
+    });
+    let mut rows: Vec<SocketOut> = Vec::with_capacity(selected.len());
+    rows.extend(selected.into_iter().map(|(s, _)| builder.row(s)));
     let total = rows.len();
     let exposed = rows.iter().filter(|r| r.exposed).count();
     if view.exposed_only {
         rows.retain(|r| r.exposed);
     }
-    rows.sort_by(|a, b| {
-        b.reach
-            .cmp(&a.reach)
-            .then(a.port.cmp(&b.port))
-            .then(a.proto.cmp(&b.proto))
-            .then(a.ip.cmp(&b.ip))
-    });
     let mut notes = debugger_notes(host, debug, table);
     let danger = !notes.is_empty();
     if rows.iter().any(|r| r.firewall.iter().any(|f| !f.complete)) {

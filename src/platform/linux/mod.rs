@@ -1,4 +1,4 @@
-//! Linux: links over rtnetlink, routes and kernel settings from /proc, sockets over
+//! Linux: links and default routes over rtnetlink, kernel settings from /proc, sockets over
 //! sock_diag and their owners from /proc/*/fd.
 
 mod capture;
@@ -6,7 +6,10 @@ mod firewall;
 pub mod icmp;
 mod netlink;
 mod procfs;
+mod routes;
 mod sockets;
+#[cfg(test)]
+mod test_netns;
 mod watch;
 
 /// The name of a user id (getpwuid, so users from LDAP or systemd-homed count too).
@@ -56,6 +59,11 @@ impl Platform for Current {
 
     fn socket_table(query: SocketQuery) -> io::Result<SocketTable> {
         sockets::socket_table(query)
+    }
+
+    /// Asks the kernel for these states on this port only.
+    fn held_on(port: u16) -> io::Result<SocketTable> {
+        sockets::held_on(port)
     }
 
     fn port_listening(port: u16, scope: KillScope) -> io::Result<bool> {
@@ -164,7 +172,11 @@ impl Platform for Current {
         EnvHints { wsl, container }
     }
 
+    /// rtnetlink, or /proc's route tables where netlink fails.
     fn default_routes() -> Vec<DefaultRoute> {
+        if let Some(routes) = routes::default_routes() {
+            return routes;
+        }
         let mut routes = Vec::new();
         if let Some(text) = read_table("/proc/net/route") {
             routes.extend(parse_route_v4(&text));
