@@ -56,7 +56,7 @@ fn processes_that_exit_during_the_scan_are_skipped() {
         let v = run.code(0).json();
         let rows = v["listeners"].as_array().unwrap();
         for row in rows {
-            let processes = row["processes"].as_array().unwrap();
+            let processes = common::owners(&v, row);
             // An owner that was seen is named; one that exited is not left as a bare pid.
             assert_eq!(
                 row["owner_known"].as_bool().unwrap(),
@@ -81,7 +81,7 @@ fn processes_that_exit_during_the_scan_are_skipped() {
                 .iter()
                 .find(|r| r["port"] == port)
                 .unwrap_or_else(|| panic!("round {round}: port {port} missing\n{}", run.context()));
-            assert_eq!(row["processes"][0]["pid"], steady.pid());
+            assert_eq!(row["pids"][0], steady.pid());
         }
     }
     assert!(
@@ -258,10 +258,5 @@ fn a_low_soft_descriptor_limit_hides_no_owner() {
     ];
     let run = common::run_with(&low, &["port", &port, "--json"], &[]);
     let v = run.code(1).json();
-    assert_eq!(
-        v["sockets"][0]["processes"][0]["pid"],
-        held.pid(),
-        "{}",
-        run.context()
-    );
+    assert_eq!(v["sockets"][0]["pids"][0], held.pid(), "{}", run.context());
 }

@@ -78,11 +78,11 @@ fn both_processes_of_a_shared_socket_are_named_and_stopped_parent_first() {
     let (port, child) = (held.port(0), held.numbers[1]);
     let v = bindscope(&["port", &port.to_string(), "--json"]).json();
     let socket = &v["sockets"][0];
-    let pids: Vec<u64> = socket["processes"]
+    let pids: Vec<u64> = socket["pids"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["pid"].as_u64().unwrap())
+        .map(|p| p.as_u64().unwrap())
         .collect();
     assert_eq!(
         pids,
@@ -549,12 +549,7 @@ fn a_process_whose_main_thread_exited_is_found_and_stopped() {
     let port = held.port(0).to_string();
     let run = bindscope(&["port", &port, "--json"]);
     let v = run.code(1).json();
-    assert_eq!(
-        v["sockets"][0]["processes"][0]["pid"],
-        pid,
-        "{}",
-        run.context()
-    );
+    assert_eq!(v["sockets"][0]["pids"][0], pid, "{}", run.context());
 
     let run = bindscope(&["port", &port, "--kill", "--yes", "--json"]);
     let v = run.code(0).json();
@@ -604,7 +599,7 @@ impl ContainerInit {
     /// The listener's pid here, checked to be unshare's child (this test's own process).
     fn pid(&self) -> u32 {
         let v = bindscope(&["port", &self.port.to_string(), "--json"]).json();
-        let pid = v["sockets"][0]["processes"][0]["pid"]
+        let pid = v["sockets"][0]["pids"][0]
             .as_u64()
             .unwrap_or_else(|| panic!("no owner: {v}")) as u32;
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
@@ -694,13 +689,7 @@ impl OnePortThreeWays {
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|s| {
-                    s["processes"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .any(|p| p["pid"] == pid)
-                })
+                .filter(|s| s["pids"].as_array().unwrap().iter().any(|p| *p == pid))
                 .map(|s| (s["proto"].to_string(), s["state"].to_string()))
                 .collect()
         };

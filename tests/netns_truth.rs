@@ -504,7 +504,7 @@ fn bound_but_not_listening(server: &Netns) {
         .iter()
         .find(|s| s["state"] == "bound")
         .unwrap_or_else(|| panic!("the bound socket is listed: {v}"));
-    assert!(bound["processes"][0]["name"]
+    assert!(common::owners(&v, bound)[0]["name"]
         .as_str()
         .unwrap()
         .starts_with("python"));

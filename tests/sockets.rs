@@ -17,11 +17,11 @@ fn rows_on(v: &Value, key: &str, port: u16) -> Vec<Value> {
 }
 
 fn pids(row: &Value) -> Vec<u64> {
-    row["processes"]
+    row["pids"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["pid"].as_u64().unwrap())
+        .map(|p| p.as_u64().unwrap())
         .collect()
 }
 
@@ -39,8 +39,9 @@ fn listeners_names_the_owner_and_the_reach_of_each_socket() {
     assert_eq!(row["reach"], "host");
     assert_eq!(row["exposed"], false);
     assert_eq!(pids(row), vec![u64::from(held.pid())], "{}", run.context());
-    assert_eq!(row["processes"][0]["name"], "python3");
-    assert!(row["processes"][0]["user"].is_string());
+    let owners = common::owners(&v, row);
+    assert_eq!(owners[0]["name"], "python3");
+    assert!(owners[0]["user"].is_string());
     let row = rows_on(&v, "listeners", udp)
         .into_iter()
         .find(|r| r["proto"] == "udp")

@@ -164,28 +164,41 @@ impl Table {
             .chain([self.header.len()])
             .max()
             .unwrap_or(0);
-        let mut header = lay(&self.header, width);
-        let mut rows: Vec<Vec<Laid>> = self.rows.iter().map(|r| lay(r, width)).collect();
-        let natural = widths(columns, &header, &rows);
+        // Rows are laid out one at a time, in each pass, and never kept: a table of 50,000
+        // sockets holds its cells, not three copies of them.
+        let mut natural = vec![0usize; columns];
+        grow(&mut natural, &lay(&self.header, width));
+        for row in &self.rows {
+            grow(&mut natural, &lay(row, width));
+        }
         let room = width.saturating_sub(GAP.len() * columns);
-        if width > 0 && natural.iter().sum::<usize>() > room {
+        let fit = if width > 0 && natural.iter().sum::<usize>() > room {
             match self.fitted(columns, &natural, room) {
-                Some(fit) => {
-                    rewrap(&mut header, &self.header, &fit);
-                    for (laid, row) in rows.iter_mut().zip(&self.rows) {
-                        rewrap(laid, row, &fit);
-                    }
-                }
+                Some(fit) => Some(fit),
                 None => return self.write_records(w, color, width),
             }
-        }
-        let widths = widths(columns, &header, &rows);
+        } else {
+            None
+        };
+        let laid = |row| fitted_lay(row, width, fit.as_deref());
+        let widths = match &fit {
+            None => natural,
+            Some(_) => {
+                let mut widths = vec![0usize; columns];
+                grow(&mut widths, &laid(&self.header));
+                for row in &self.rows {
+                    grow(&mut widths, &laid(row));
+                }
+                widths
+            }
+        };
         let mut line = String::new();
         if !self.header.is_empty() {
-            write_row(w, &mut line, &widths, &self.header, &header, color, true)?;
+            let cells = laid(&self.header);
+            write_row(w, &mut line, &widths, &self.header, &cells, color, true)?;
         }
-        for (row, laid) in self.rows.iter().zip(&rows) {
-            write_row(w, &mut line, &widths, row, laid, color, false)?;
+        for row in &self.rows {
+            write_row(w, &mut line, &widths, row, &laid(row), color, false)?;
         }
         Ok(())
     }
@@ -340,17 +353,22 @@ fn lay(row: &[Cell], width: usize) -> Vec<Laid<'_>> {
         .collect()
 }
 
-/// The widest line of each column.
-fn widths(columns: usize, header: &[Laid], rows: &[Vec<Laid>]) -> Vec<usize> {
-    let mut widths = vec![0usize; columns];
-    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        for (c, cell) in row.iter().enumerate() {
-            for (_, width) in cell {
-                widths[c] = widths[c].max(*width);
-            }
+/// A row laid out, and wrapped to the `fit` widths when the table had to narrow.
+fn fitted_lay<'a>(row: &'a [Cell], width: usize, fit: Option<&[usize]>) -> Vec<Laid<'a>> {
+    let mut laid = lay(row, width);
+    if let Some(fit) = fit {
+        rewrap(&mut laid, row, fit);
+    }
+    laid
+}
+
+/// Widens `widths` to the widest line of each of `row`'s cells.
+fn grow(widths: &mut [usize], row: &[Laid]) {
+    for (width, cell) in widths.iter_mut().zip(row) {
+        for (_, w) in cell {
+            *width = (*width).max(*w);
         }
     }
-    widths
 }
 
 /// The lines of the cells wider than their column, wrapped to it.

@@ -1,10 +1,11 @@
 //! `port P`: the sockets on a port, the trial binds, what the port is, and what `--kill` did.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::sockets::{SocketOut, SocketRows};
+use super::sockets::{processes_of, SocketOut, SocketRows};
 use super::{NoteOut, Report};
 use crate::analysis::notes::read_next;
 use crate::analysis::ports::{facts, PortClass, Service};
@@ -46,6 +47,8 @@ pub struct PortReport {
     pub service: Option<ServiceOut>,
     /// Every socket on the port, in any state.
     pub sockets: Vec<SocketOut>,
+    /// The processes the sockets' `pids` refer to, each once.
+    pub processes: Vec<Arc<Process>>,
     /// Real trial binds, with the options servers set.
     pub bind_test: Vec<BindTest>,
     /// Every trial bind succeeded.
@@ -243,6 +246,7 @@ pub fn port(host: &Host, found: &PortFindings, cat: &dyn Catalogue) -> PortRepor
             id,
             name: cat.service(id),
         }),
+        processes: processes_of(&sockets),
         sockets,
         bind_test: found
             .bind_test

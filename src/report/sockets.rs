@@ -44,7 +44,9 @@ pub struct SocketOut {
     pub user: Option<String>,
     /// Whether the processes holding it could be seen.
     pub owner_known: bool,
-    /// Every process holding the socket (Werkzeug's reloader: two).
+    /// Every process holding the socket (Werkzeug's reloader: two). In JSON only their pids
+    /// (`pids`): the report lists each process once, in its own `processes`.
+    #[serde(rename = "pids", serialize_with = "pids")]
     pub processes: Vec<Arc<Process>>,
     /// For a socket reachable beyond this machine, what the firewall does with other devices'
     /// connections, per interface; empty otherwise, or when the firewall was not read.
@@ -54,6 +56,21 @@ pub struct SocketOut {
 /// What the firewall verdict of a socket depends on: its protocol, address, IPV6_V6ONLY and
 /// interface.
 type SocketKey = (Proto, SocketAddr, Option<bool>, Option<u32>);
+
+fn pids<S: serde::Serializer>(processes: &[Arc<Process>], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(processes.iter().map(|p| p.pid))
+}
+
+/// The processes holding `rows`, each once, in pid order: what the rows' `pids` refer to.
+pub fn processes_of(rows: &[SocketOut]) -> Vec<Arc<Process>> {
+    let mut all: Vec<Arc<Process>> = rows
+        .iter()
+        .flat_map(|r| r.processes.iter().cloned())
+        .collect();
+    all.sort_unstable_by_key(|p| p.pid);
+    all.dedup_by_key(|p| p.pid);
+    all
+}
 
 /// Builds socket rows; the reach of a bind is worked out once per address, and process
 /// records are shared between the rows of one process.
@@ -204,6 +221,8 @@ pub struct ListenersReport {
     pub verdict: ListenersVerdict,
     /// Riskiest first: by reach, then port.
     pub listeners: Vec<SocketOut>,
+    /// The processes the listeners' `pids` refer to, each once.
+    pub processes: Vec<Arc<Process>>,
     pub total: usize,
     pub exposed: usize,
     /// How far the most exposed listener reaches.
@@ -303,6 +322,7 @@ pub fn listeners(
         verdict,
         widest_reach: rows.iter().filter_map(|l| l.reach).max(),
         fail_on_exposed: view.fail_on_exposed,
+        processes: processes_of(&rows),
         listeners: rows,
         total,
         exposed,

@@ -278,3 +278,24 @@ pub fn find<'a>(
         .iter()
         .find(|item| item[key] == value)
 }
+
+/// The processes a socket row of a `listeners` or `port` report names by pid (`pids`), looked
+/// up in the report's `processes`, where each is listed once.
+pub fn owners<'a>(
+    report: &'a serde_json::Value,
+    socket: &serde_json::Value,
+) -> Vec<&'a serde_json::Value> {
+    let all = report["processes"]
+        .as_array()
+        .expect("the report lists processes");
+    socket["pids"]
+        .as_array()
+        .expect("the socket has pids")
+        .iter()
+        .map(|pid| {
+            all.iter()
+                .find(|p| p["pid"] == *pid)
+                .unwrap_or_else(|| panic!("pid {pid} is not among the report's processes"))
+        })
+        .collect()
+}
