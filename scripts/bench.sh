@@ -94,8 +94,9 @@ start_holder() {
 
 instructions() {
     [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null || { echo "—"; return; }
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-        sed -n 's/.*Collected : \([0-9]*\).*/\1/p' |
+    # nsenter execs the command: the count that matters is the last process's.
+    valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -n 1 |
         awk '{ printf "%.1f M", $1 / 1e6 }'
 }
 

@@ -81,7 +81,7 @@ fn processes_that_exit_during_the_scan_are_skipped() {
                 .iter()
                 .find(|r| r["port"] == port)
                 .unwrap_or_else(|| panic!("round {round}: port {port} missing\n{}", run.context()));
-            assert_eq!(row["pids"][0], steady.pid());
+            assert_eq!(row["processes"][0]["pid"], steady.pid());
         }
     }
     assert!(
@@ -258,5 +258,10 @@ fn a_low_soft_descriptor_limit_hides_no_owner() {
     ];
     let run = common::run_with(&low, &["port", &port, "--json"], &[]);
     let v = run.code(1).json();
-    assert_eq!(v["sockets"][0]["pids"][0], held.pid(), "{}", run.context());
+    assert_eq!(
+        v["sockets"][0]["processes"][0]["pid"],
+        held.pid(),
+        "{}",
+        run.context()
+    );
 }

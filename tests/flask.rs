@@ -16,7 +16,7 @@ fn wait_for_holders(port: u16, holders: usize) -> Value {
         let v = bindscope(&["port", &port.to_string(), "--json"]).json();
         let listening = common::find(&v["sockets"], "state", "listen").cloned();
         if let Some(s) = listening {
-            if s["pids"].as_array().unwrap().len() == holders {
+            if s["processes"].as_array().unwrap().len() == holders {
                 return v;
             }
         }

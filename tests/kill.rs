@@ -78,11 +78,11 @@ fn both_processes_of_a_shared_socket_are_named_and_stopped_parent_first() {
     let (port, child) = (held.port(0), held.numbers[1]);
     let v = bindscope(&["port", &port.to_string(), "--json"]).json();
     let socket = &v["sockets"][0];
-    let pids: Vec<u64> = socket["pids"]
+    let pids: Vec<u64> = socket["processes"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p.as_u64().unwrap())
+        .map(|p| p["pid"].as_u64().unwrap())
         .collect();
     assert_eq!(
         pids,
@@ -549,7 +549,12 @@ fn a_process_whose_main_thread_exited_is_found_and_stopped() {
     let port = held.port(0).to_string();
     let run = bindscope(&["port", &port, "--json"]);
     let v = run.code(1).json();
-    assert_eq!(v["sockets"][0]["pids"][0], pid, "{}", run.context());
+    assert_eq!(
+        v["sockets"][0]["processes"][0]["pid"],
+        pid,
+        "{}",
+        run.context()
+    );
 
     let run = bindscope(&["port", &port, "--kill", "--yes", "--json"]);
     let v = run.code(0).json();
@@ -599,7 +604,7 @@ impl ContainerInit {
     /// The listener's pid here, checked to be unshare's child (this test's own process).
     fn pid(&self) -> u32 {
         let v = bindscope(&["port", &self.port.to_string(), "--json"]).json();
-        let pid = v["sockets"][0]["pids"][0]
+        let pid = v["sockets"][0]["processes"][0]["pid"]
             .as_u64()
             .unwrap_or_else(|| panic!("no owner: {v}")) as u32;
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
@@ -689,7 +694,13 @@ impl OnePortThreeWays {
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|s| s["pids"].as_array().unwrap().iter().any(|p| *p == pid))
+                .filter(|s| {
+                    s["processes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["pid"] == pid)
+                })
                 .map(|s| (s["proto"].to_string(), s["state"].to_string()))
                 .collect()
         };

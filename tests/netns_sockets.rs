@@ -92,7 +92,7 @@ fn listeners_agree_with_ss() {
             .iter()
             .find(|l| l["port"] == port)
             .map(|l| {
-                assert_eq!(l["pids"][0], held.pid(), "{l}");
+                assert_eq!(l["processes"][0]["pid"], held.pid(), "{l}");
                 l["reach"].as_str().unwrap().to_string()
             })
             .unwrap()

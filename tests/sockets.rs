@@ -17,11 +17,11 @@ fn rows_on(v: &Value, key: &str, port: u16) -> Vec<Value> {
 }
 
 fn pids(row: &Value) -> Vec<u64> {
-    row["pids"]
+    row["processes"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p.as_u64().unwrap())
+        .map(|p| p["pid"].as_u64().unwrap())
         .collect()
 }
 

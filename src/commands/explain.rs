@@ -32,7 +32,11 @@ pub fn run(topic: Option<Topic>, cx: &Context) -> ExplainOut {
             }
             values
         }
-        Err(_) => Live::default(),
+        // The machine could not be read: the page is still the one written for this OS.
+        Err(_) => Live {
+            os: Some(platform::OS),
+            ..Live::default()
+        },
     };
     ExplainOut::Page(explain::explain(topic, cx.ui.lang, &live))
 }

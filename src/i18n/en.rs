@@ -292,6 +292,9 @@ impl Catalogue for En {
                 format!("Nothing listens on port {port}: there is nothing to stop.")
             }
             Text::KillFreed { port } => format!("Port {port} is free now."),
+            Text::KillFreedTcp { port } => {
+                format!("No TCP listener is left on port {port} (UDP still uses the number).")
+            }
             Text::KillNotFreed {
                 port,
                 suggest_force: false,

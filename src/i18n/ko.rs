@@ -307,6 +307,9 @@ impl Catalogue for Ko {
                 format!("{port}번 포트에서 대기 중인 프로세스가 없습니다: 멈출 것이 없습니다.")
             }
             Text::KillFreed { port } => format!("이제 {port}번 포트가 비었습니다."),
+            Text::KillFreedTcp { port } => format!(
+                "이제 {port}번 포트에 TCP 리스너는 없습니다(UDP는 아직 이 번호를 쓰고 있습니다)."
+            ),
             Text::KillNotFreed {
                 port,
                 suggest_force: false,

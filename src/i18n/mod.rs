@@ -296,6 +296,10 @@ pub enum Text<'a> {
     KillFreed {
         port: u16,
     },
+    /// The TCP listeners are gone, but UDP sockets `--kill` left alone still use the number.
+    KillFreedTcp {
+        port: u16,
+    },
     /// Signals were sent and the port is still in use; `suggest_force`: SIGTERM was ignored
     /// and `--force` was not given.
     KillNotFreed {

@@ -118,11 +118,8 @@ pub fn question(w: &mut dyn Write, port: u16, holders: &[HolderOut], ui: &Ui) ->
         }
         details.write(w, ui.color, ui.width)?;
         if h.container_init {
-            writeln!(
-                w,
-                "   {}",
-                cat.text(&Text::KillContainerInit { pid: h.pid })
-            )?;
+            let text = cat.text(&Text::KillContainerInit { pid: h.pid });
+            say(w, ui, "   ", "     ", &text)?;
         }
     }
     write!(
@@ -215,6 +212,9 @@ fn write_kill(w: &mut dyn Write, port: u16, kill: &KillOut, ui: &Ui) -> io::Resu
     }
     let (text, color) = match kill.verdict {
         KillVerdict::NothingToKill => (cat.text(&Text::NothingToKill { port }), Color::Green),
+        KillVerdict::Freed if kill.udp_left > 0 => {
+            (cat.text(&Text::KillFreedTcp { port }), Color::Green)
+        }
         KillVerdict::Freed => (cat.text(&Text::KillFreed { port }), Color::Green),
         KillVerdict::TakenAgain => {
             let who = who(kill.taken_by.iter().map(|p| (p.name.as_str(), p.pid)));

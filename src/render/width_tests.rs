@@ -155,7 +155,8 @@ fn no_word_url_command_or_pid_is_split() {
                 let digits = pair[1].trim_matches(|c: char| !c.is_ascii_digit());
                 let is_pid = !digits.is_empty()
                     && digits.chars().all(|c| c.is_ascii_digit())
-                    && (pair[0] == "pid" || pair[1].starts_with(&format!("({digits})")));
+                    && (pair[0].rsplit('(').next() == Some("pid")
+                        || pair[1].starts_with(&format!("({digits})")));
                 if is_pid {
                     quoted.push(format!("{} {}", pair[0], pair[1].trim_end_matches(',')));
                 }

@@ -47,6 +47,7 @@ const PROGRAMS: &[&str] = &[
     "sysctl",
     "pip",
     "curl",
+    "findstr",
     "lsof",
     "taskkill",
     "Stop-Process",
@@ -152,19 +153,28 @@ fn is_number(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| c.is_ascii_digit())
 }
 
-/// A word that continues a command: an option, a number, an address, a subcommand or a path.
+/// A word that continues a command: an option (`-x`, `--x`, Windows' `/PID`), a number, an
+/// address, a subcommand, a path or a placeholder (`NAME`, `N`).
 fn is_argument(word: &str, after_program: bool, after_flag: bool) -> bool {
     let core = core(word);
     if core.is_empty() {
         return false;
     }
+    let switch = core.len() > 1
+        && core.starts_with('/')
+        && core[1..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '?');
+    let operand = |allowed: fn(char) -> bool| {
+        core.chars()
+            .all(|c| allowed(c) || c.is_ascii_digit() || "-_.:/=".contains(c))
+    };
     core.starts_with('-')
+        || switch
         || is_number(core)
         || after_flag
         || (after_program
-            && core
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.:/=".contains(c)))
+            && (operand(|c| c.is_ascii_lowercase()) || operand(|c| c.is_ascii_uppercase())))
 }
 
 /// `text` with the spaces inside commands, code spans and pids made non-breaking.
@@ -205,7 +215,9 @@ fn glue(text: &str) -> Cow<'_, str> {
         // `pid 4242`, `flask (4242)`, `python3 (pid 4242)`.
         if let Some(next) = words.get(n + 1) {
             let next_core = core(next);
-            let pid_follows = matches!(core(word), "pid" | "PID") && is_number(next_core);
+            // `프로세스(pid 4242)`: a pid opened by a bracket glued to the word before it.
+            let opened = word.rsplit('(').next().unwrap_or(word);
+            let pid_follows = matches!(core(opened), "pid" | "PID") && is_number(next_core);
             let bracketed_pid = next.starts_with('(')
                 && (is_number(next_core) || next_core == "pid")
                 && !word.is_empty();
@@ -232,10 +244,22 @@ fn glue(text: &str) -> Cow<'_, str> {
 fn command_end(words: &[&str], start: usize) -> Option<usize> {
     let mut end = start;
     let mut after_program = true;
-    // After a subcommand, one operand: `bindscope explain docker`, `bindscope port 5000`.
+    // After a subcommand, one operand: `bindscope explain docker`, `bindscope port 5000`;
+    // netsh's contexts nest: `netsh interface ipv4 show excludedportrange protocol=tcp`.
+    let nests = core(words[start]) == "netsh";
     let mut after_subcommand = false;
     let mut after_flag = false;
     while let Some(word) = words.get(end + 1) {
+        // `netstat -ano | findstr :5000`: a pipe into another program goes on.
+        if *word == "|"
+            && words
+                .get(end + 2)
+                .is_some_and(|w| PROGRAMS.contains(&core(w)))
+        {
+            end += 1;
+            after_program = true;
+            continue;
+        }
         if !is_argument(word, after_program || after_subcommand, after_flag) {
             break;
         }
@@ -243,7 +267,10 @@ fn command_end(words: &[&str], start: usize) -> Option<usize> {
         let core = core(word);
         // `sudo bindscope port 5000`: the program after sudo takes its own subcommand.
         let program = PROGRAMS.contains(&core);
-        after_subcommand = after_program && !program && !core.starts_with('-');
+        let option = core.starts_with('-') || core.starts_with('/');
+        // A subcommand is a word (`port`, `show`), not an operand such as `:5000`.
+        let word_like = core.starts_with(|c: char| c.is_ascii_alphabetic());
+        after_subcommand = (after_program || nests) && !program && !option && word_like;
         after_program = program;
         after_flag = core.starts_with('-') && !core.contains('=') && core.len() > 1;
         if ends_phrase(word) {
@@ -263,6 +290,23 @@ mod tests {
 
     fn fill(text: &str, width: usize) -> Vec<String> {
         lines(text, width, 0, 2)
+    }
+
+    #[test]
+    fn windows_commands_and_bracketed_pids_stay_whole() {
+        let text = "Run netstat -ano | findstr :5000 to see it, then taskkill /PID 4200 /T /F, or netsh http show servicestate; docker stop NAME works too. 자식 프로세스(pid 4242)를 멈추세요.";
+        for width in 10..70 {
+            let out = fill(text, width).join("\n");
+            for whole in [
+                "netstat -ano | findstr :5000",
+                "taskkill /PID 4200 /T /F,",
+                "netsh http show servicestate;",
+                "docker stop NAME",
+                "프로세스(pid 4242)를",
+            ] {
+                assert!(out.contains(whole), "{whole:?} split at {width}:\n{out}");
+            }
+        }
     }
 
     #[test]

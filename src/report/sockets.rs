@@ -44,9 +44,9 @@ pub struct SocketOut {
     pub user: Option<String>,
     /// Whether the processes holding it could be seen.
     pub owner_known: bool,
-    /// Every process holding the socket (Werkzeug's reloader: two). In JSON only their pids
-    /// (`pids`): the report lists each process once, in its own `processes`.
-    #[serde(rename = "pids", serialize_with = "pids")]
+    /// Every process holding the socket (Werkzeug's reloader: two). In JSON each as its pid,
+    /// name and user only: the report lists the whole records once, in its own `processes`.
+    #[serde(serialize_with = "brief")]
     pub processes: Vec<Arc<Process>>,
     /// For a socket reachable beyond this machine, what the firewall does with other devices'
     /// connections, per interface; empty otherwise, or when the firewall was not read.
@@ -57,8 +57,19 @@ pub struct SocketOut {
 /// interface.
 type SocketKey = (Proto, SocketAddr, Option<bool>, Option<u32>);
 
-fn pids<S: serde::Serializer>(processes: &[Arc<Process>], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(processes.iter().map(|p| p.pid))
+/// A socket's processes as its row names them: pid, name and user.
+fn brief<S: serde::Serializer>(processes: &[Arc<Process>], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Brief<'a> {
+        pid: u32,
+        name: &'a str,
+        user: Option<&'a str>,
+    }
+    s.collect_seq(processes.iter().map(|p| Brief {
+        pid: p.pid,
+        name: &p.name,
+        user: p.user.as_deref(),
+    }))
 }
 
 /// The processes holding `rows`, each once, in pid order: what the rows' `pids` refer to.

@@ -279,8 +279,9 @@ pub fn find<'a>(
         .find(|item| item[key] == value)
 }
 
-/// The processes a socket row of a `listeners` or `port` report names by pid (`pids`), looked
-/// up in the report's `processes`, where each is listed once.
+/// The whole records of the processes a socket row of a `listeners` or `port` report names
+/// (its `processes` carry pid, name and user), from the report's `processes`, where each is
+/// listed once.
 pub fn owners<'a>(
     report: &'a serde_json::Value,
     socket: &serde_json::Value,
@@ -288,11 +289,12 @@ pub fn owners<'a>(
     let all = report["processes"]
         .as_array()
         .expect("the report lists processes");
-    socket["pids"]
+    socket["processes"]
         .as_array()
-        .expect("the socket has pids")
+        .expect("the socket names its processes")
         .iter()
-        .map(|pid| {
+        .map(|named| {
+            let pid = &named["pid"];
             all.iter()
                 .find(|p| p["pid"] == *pid)
                 .unwrap_or_else(|| panic!("pid {pid} is not among the report's processes"))
