@@ -256,16 +256,7 @@ impl DecoyRun {
         cmd.args(["--pid", "--fork", "sh", script, common::BIN, &port, &pid])
             .args(args)
             .stdin(std::process::Stdio::null());
-        for var in [
-            "LC_ALL",
-            "LC_MESSAGES",
-            "LANG",
-            "LANGUAGE",
-            "NO_COLOR",
-            "TERM",
-        ] {
-            cmd.env_remove(var);
-        }
+        common::neutral_env(&mut cmd);
         let out = cmd.output().expect("unshare runs");
         let out = format!(
             "{}{}",

@@ -7,7 +7,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::netns::Netns;
@@ -15,15 +15,7 @@ use serde_json::Value;
 
 const PORT: &str = "8000";
 
-/// A beacon this test started in the laptop namespace; killed and reaped when dropped.
-struct Beacon(Child);
-
-impl Drop for Beacon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Reaped as Beacon;
 
 struct Lan {
     laptop: Netns,

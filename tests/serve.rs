@@ -5,20 +5,12 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::free_port;
 
-/// A beacon this test started; killed and reaped when dropped.
-struct Beacon(Child);
-
-impl Drop for Beacon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Reaped as Beacon;
 
 fn start(port: u16, seconds: u32, json: bool) -> Beacon {
     let mut cmd = common::command(&[]);

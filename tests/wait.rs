@@ -7,7 +7,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -36,16 +36,7 @@ while time.time() < deadline:
         c.close()
 "#;
 
-/// A process this test started; killed and reaped when dropped.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        drop(self.0.stdin.take());
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Reaped as Guard;
 
 /// `python3 -c DELAYED` in `ns`, and the moment it printed `ready`, read on a thread.
 fn delayed_server(

@@ -244,7 +244,6 @@ fn windows_kill_says_its_one_step_is_final() {
         let question = text(|w| super::port::question(w, 5000, &holders, &ui));
         let mut report = super::tests::port_report(lang, &fixtures::flask_port(), true);
         report.kill = Some(report::KillOut {
-            verdict: report::port::KillVerdict::Freed,
             holders: holders.clone(),
             targets: vec![report::port::KillTarget {
                 pid: 8120,
@@ -253,16 +252,10 @@ fn windows_kill_says_its_one_step_is_final() {
                 signals: vec![Signal::Kill],
                 outcome: KillOutcome::Exited,
             }],
-            refused: Vec::new(),
-            unseen: Vec::new(),
             forced: true,
             first_step_final: true,
-            cancelled: false,
             freed: true,
-            force_would_help: false,
-            taken_by: Vec::new(),
-            udp: false,
-            udp_left: 0,
+            ..super::tests::kill_out(report::port::KillVerdict::Freed)
         });
         let done = text(|w| super::port::human(w, &report, &ui));
         let both = format!("{question}\n---\n{done}");

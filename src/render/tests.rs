@@ -611,28 +611,22 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
         let cat = lang.catalogue_on(crate::model::Os::Linux);
         let mut report = port_report(lang, &table, true);
         let freed = outcomes.iter().all(|&o| o == KillOutcome::Exited);
+        let verdict = match (freed, taken_by.is_empty()) {
+            (true, _) => report::port::KillVerdict::Freed,
+            (false, false) => report::port::KillVerdict::TakenAgain,
+            (false, true) => report::port::KillVerdict::NotFreed,
+        };
         report.kill = Some(report::KillOut {
-            verdict: match (freed, taken_by.is_empty()) {
-                (true, _) => report::port::KillVerdict::Freed,
-                (false, false) => report::port::KillVerdict::TakenAgain,
-                (false, true) => report::port::KillVerdict::NotFreed,
-            },
             targets: vec![target(4200, outcomes[0]), target(4242, outcomes[1])],
             refused: vec![report::RefusedOut {
                 pid: 1,
                 reason: Refusal::Init,
                 message: cat.refusal(Refusal::Init),
             }],
-            holders: Vec::new(),
-            unseen: Vec::new(),
-            forced: false,
-            first_step_final: false,
-            cancelled: false,
             freed,
             force_would_help: outcomes.contains(&KillOutcome::StillRunning),
             taken_by,
-            udp: false,
-            udp_left: 0,
+            ..kill_out(verdict)
         });
         reports.push((name, lang, report));
     }
@@ -644,24 +638,13 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
     ] {
         let mut report = port_report(lang, &table, true);
         report.kill = Some(report::KillOut {
-            verdict: report::port::KillVerdict::NothingSent,
-            holders: Vec::new(),
-            targets: Vec::new(),
-            refused: Vec::new(),
             unseen: vec![report::port::UnseenOut {
                 ip: "127.0.0.1".parse().unwrap(),
                 port: 5000,
                 user: Some("root".into()),
                 needs_privilege: true,
             }],
-            forced: false,
-            first_step_final: false,
-            cancelled: false,
-            freed: false,
-            force_would_help: false,
-            taken_by: Vec::new(),
-            udp: false,
-            udp_left: 0,
+            ..kill_out(report::port::KillVerdict::NothingSent)
         });
         reports.push((name, lang, report));
     }
@@ -673,7 +656,6 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
     ] {
         let mut report = port_report(lang, &table, true);
         report.kill = Some(report::KillOut {
-            verdict: report::port::KillVerdict::NothingSent,
             holders: vec![container_init_holder()],
             targets: vec![report::KillTarget {
                 pid: 7300,
@@ -682,16 +664,7 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
                 signals: Vec::new(),
                 outcome: KillOutcome::ContainerInit,
             }],
-            refused: Vec::new(),
-            unseen: Vec::new(),
-            forced: false,
-            first_step_final: false,
-            cancelled: false,
-            freed: false,
-            force_would_help: false,
-            taken_by: Vec::new(),
-            udp: false,
-            udp_left: 0,
+            ..kill_out(report::port::KillVerdict::NothingSent)
         });
         reports.push((name, lang, report));
     }
@@ -702,23 +675,34 @@ pub(super) fn kill_reports() -> Vec<(&'static str, Lang, report::PortReport)> {
     ] {
         let mut report = port_report(lang, &table, true);
         report.kill = Some(report::KillOut {
-            verdict: report::port::KillVerdict::Freed,
-            holders: Vec::new(),
             targets: vec![target(4200, KillOutcome::Exited)],
-            refused: Vec::new(),
-            unseen: Vec::new(),
-            forced: false,
-            first_step_final: false,
-            cancelled: false,
             freed: true,
-            force_would_help: false,
-            taken_by: Vec::new(),
-            udp: false,
             udp_left: 1,
+            ..kill_out(report::port::KillVerdict::Freed)
         });
         reports.push((name, lang, report));
     }
     reports
+}
+
+/// A `--kill` outcome with this verdict and nothing else: no holders, targets, refusals,
+/// flags or UDP left; each snapshot sets what it shows.
+pub(super) fn kill_out(verdict: report::port::KillVerdict) -> report::KillOut {
+    report::KillOut {
+        verdict,
+        holders: Vec::new(),
+        targets: Vec::new(),
+        refused: Vec::new(),
+        unseen: Vec::new(),
+        forced: false,
+        first_step_final: false,
+        cancelled: false,
+        freed: false,
+        force_would_help: false,
+        taken_by: Vec::new(),
+        udp: false,
+        udp_left: 0,
+    }
 }
 
 /// What the user sees before answering `--kill`'s question: each holder's command line,

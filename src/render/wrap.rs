@@ -133,12 +133,11 @@ fn split_style(text: &str) -> (&str, &str, &str) {
 
 /// The word without what may surround it in a sentence: quotes, brackets, punctuation.
 fn core(word: &str) -> &str {
-    const CLOSING: [char; 10] = [',', '.', ';', ':', ')', '"', '\'', '`', ']', '?'];
+    const CLOSING: [char; 11] = [',', '.', ';', ':', ')', '"', '\'', '`', ']', '?', '!'];
     let hangul = |c: char| ('\u{ac00}'..='\u{d7a3}').contains(&c);
     // `ps로`, `5000을`: a Korean particle glued to a command's last word is not part of it.
     word.trim_start_matches(['(', '"', '\'', '`', '['])
         .trim_end_matches(CLOSING)
-        .trim_end_matches('!')
         .trim_end_matches(hangul)
         .trim_end_matches(CLOSING)
 }

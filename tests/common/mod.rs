@@ -71,6 +71,14 @@ pub fn prefixed(prefix: &[&str], program: &str) -> Command {
 
 fn command_for(bin: &str, prefix: &[&str]) -> Command {
     let mut cmd = prefixed(prefix, bin);
+    neutral_env(&mut cmd);
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Removes what would change bindscope's language or colour, so a test reads the same words
+/// whatever terminal ran it.
+pub fn neutral_env(cmd: &mut Command) {
     for var in [
         "LC_ALL",
         "LC_MESSAGES",
@@ -83,8 +91,6 @@ fn command_for(bin: &str, prefix: &[&str]) -> Command {
     ] {
         cmd.env_remove(var);
     }
-    cmd.stdin(Stdio::null());
-    cmd
 }
 
 pub fn run_with(prefix: &[&str], args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -300,4 +306,16 @@ pub fn owners<'a>(
                 .unwrap_or_else(|| panic!("pid {pid} is not among the report's processes"))
         })
         .collect()
+}
+
+/// A process this test started: its stdin closed, then killed and reaped when dropped, also
+/// when an assertion fails.
+pub struct Reaped(pub std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
