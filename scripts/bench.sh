@@ -2,8 +2,8 @@
 # The benchmark grid of docs/benchmarks.md: bindscope against ss, lsof, netstat and ip, and
 # against the floor (scripts/bench/floor.c), on this machine, in one run. Not part of the
 # tests. Needs root: every socket and interface fixture lives in a network namespace this
-# script makes (bsbench-PID-…) and removes on exit, and every tool runs there (nsenter --net),
-# so the machine's own ports are untouched. Run it when the machine is otherwise idle: the
+# script makes (bsbench-PID-…) and removes on exit, and every tool runs there (the timer enters
+# it with setns, callgrind runs under nsenter --net), so the machine's own ports are untouched. Run it when the machine is otherwise idle: the
 # timings are wall-clock.
 #
 #   bash scripts/bench.sh              # the whole grid (about 6–10 minutes)
@@ -132,29 +132,29 @@ for case in "${GRID[@]}"; do
     label="$sockets sockets / $processes processes"
     [ "$idle" -gt 0 ] && label="$label + $idle idle"
     header "$label ($(ls /proc | grep -c '^[0-9]') processes on the machine)"
-    commands=("$IN $BIN listeners --json" "$IN $BIN listeners" "$IN taskset -c 0 $BIN listeners --json"
-        "$IN ss -ltnp" "$IN lsof -nP -iTCP -sTCP:LISTEN")
-    [ -n "$NETSTAT" ] && commands+=("$IN $NETSTAT -ltnp")
-    [ -n "$FLOOR" ] && commands+=("$IN $FLOOR 1" "$IN $FLOOR $(nproc)")
+    commands=("$BIN listeners --json" "$BIN listeners" "taskset -c 0 $BIN listeners --json"
+        "ss -ltnp" "lsof -nP -iTCP -sTCP:LISTEN")
+    [ -n "$NETSTAT" ] && commands+=("$NETSTAT -ltnp")
+    [ -n "$FLOOR" ] && commands+=("$FLOOR 1" "$FLOOR $(nproc)")
     args=()
     for c in "${commands[@]}"; do args+=(-- "$c"); done
-    $TIMING --rounds "$rounds" --warmup "$WARMUP" --timeout 60 "${args[@]}" | tee -a "$OUT/grid.md"
+    $TIMING --netns "$ns" --rounds "$rounds" --warmup "$WARMUP" --timeout 60 "${args[@]}" | tee -a "$OUT/grid.md"
     echo
     echo "instructions (callgrind, user space): listeners --json $(instructions $IN "$BIN" listeners --json)," \
         "listeners $(instructions $IN "$BIN" listeners)"
     if [ "$sockets" -ge 2000 ] && [ "$idle" = 0 ]; then
         # Socket 0 listens on 127.0.0.1:20000; nothing uses 19999.
         header "port P at $label: held (20000) and free (19999)"
-        $TIMING --rounds "$rounds" --warmup "$WARMUP" \
-            -- "$IN $BIN port 20000 --json" -- "$IN ss -ltnp sport = :20000" \
-            -- "$IN lsof -nP -i :20000" \
-            -- "$IN $BIN port 19999 --json" -- "$IN ss -ltnp sport = :19999" \
-            -- "$IN $BIN listeners --json" | tee -a "$OUT/port.md"
+        $TIMING --netns "$ns" --rounds "$rounds" --warmup "$WARMUP" \
+            -- "$BIN port 20000 --json" -- "ss -ltnp sport = :20000" \
+            -- "lsof -nP -i :20000" \
+            -- "$BIN port 19999 --json" -- "ss -ltnp sport = :19999" \
+            -- "$BIN listeners --json" | tee -a "$OUT/port.md"
     fi
     if [ "$sockets" -ge 50000 ] || [ "$idle" -gt 0 ]; then
         header "explain ports and the overview at $label"
-        $TIMING --rounds "$rounds" --warmup "$WARMUP" \
-            -- "$IN $BIN explain ports" -- "$IN $BIN --json" -- "$IN $BIN" -- "$IN ip -j addr" |
+        $TIMING --netns "$ns" --rounds "$rounds" --warmup "$WARMUP" \
+            -- "$BIN explain ports" -- "$BIN --json" -- "$BIN" -- "ip -j addr" |
             tee -a "$OUT/explain.md"
     fi
     stop_holder
@@ -179,8 +179,8 @@ for links in 1 200 1000; do
     fi
     IN="nsenter --net=/run/netns/$ns"
     header "$(ip -n "$ns" -o link | wc -l) interfaces"
-    $TIMING --rounds "$ROUNDS" --warmup "$WARMUP" \
-        -- "$IN ip -j addr" -- "$IN $BIN interfaces --json" -- "$IN $BIN" -- "$IN $BIN --json" |
+    $TIMING --netns "$ns" --rounds "$ROUNDS" --warmup "$WARMUP" \
+        -- "ip -j addr" -- "$BIN interfaces --json" -- "$BIN" -- "$BIN --json" |
         tee -a "$OUT/interfaces.md"
     echo
     echo "instructions: interfaces --json $(instructions $IN "$BIN" interfaces --json), the overview $(instructions $IN "$BIN")"
@@ -192,7 +192,7 @@ echo "## start-up"
 new_ns "start"
 IN="nsenter --net=/run/netns/$ns"
 header "an empty namespace"
-$TIMING --rounds "$ROUNDS" --warmup "$WARMUP" \
-    -- "$IN true" -- "$IN $BIN --version" -- "$IN $BIN --json" -- "$IN $BIN expose 0.0.0.0 --json" \
-    -- "$IN $BIN explain ports" -- "$IN $BIN --lang ko explain loopback-vs-lan" \
-    -- "$IN $BIN urls --json" | tee -a "$OUT/startup.md"
+$TIMING --netns "$ns" --rounds "$ROUNDS" --warmup "$WARMUP" \
+    -- "true" -- "$BIN --version" -- "$BIN --json" -- "$BIN expose 0.0.0.0 --json" \
+    -- "$BIN explain ports" -- "$BIN --lang ko explain loopback-vs-lan" \
+    -- "$BIN urls --json" | tee -a "$OUT/startup.md"
