@@ -15,12 +15,15 @@ pub fn run(topic: Option<Topic>, cx: &Context) -> ExplainOut {
     };
     // The pages are worth reading without this machine's values: what cannot be read falls
     // back to the page's own words.
-    let live = match platform::snapshot() {
+    // Who holds port 5000, asked while the machine is read: the kernel is asked for listeners
+    // on it, nothing more.
+    let (host, sockets) = platform::snapshot_beside(|| {
+        matches!(topic, Topic::Ports | Topic::Flask)
+            .then(|| platform::held_on(5000).ok())
+            .flatten()
+    });
+    let live = match host {
         Ok(host) => {
-            // Who holds port 5000: the kernel is asked for listeners on it, nothing more.
-            let sockets = matches!(topic, Topic::Ports | Topic::Flask)
-                .then(|| platform::held_on(5000).ok())
-                .flatten();
             let mut values = live(&host, sockets.as_ref());
             if topic == Topic::Firewall {
                 values.firewall = primary(&host).and_then(|p| {

@@ -9,8 +9,9 @@ use crate::platform;
 use crate::report::{self, ListenersReport, ListenersView};
 
 pub fn run(options: &ListenersOptions, cx: &Context) -> anyhow::Result<ListenersReport> {
-    let host = platform::snapshot()?;
-    let table = platform::socket_table(SocketQuery::Listening)?;
+    let (host, table) =
+        platform::snapshot_beside(|| platform::socket_table(SocketQuery::Listening));
+    let (host, table) = (host?, table?);
     let view = ListenersView {
         exposed_only: options.exposed_only,
         fail_on_exposed: options.fail_on_exposed,

@@ -11,8 +11,8 @@ use crate::report::server::Running;
 use crate::report::{self, OverviewReport};
 
 pub fn run(port: u16, cx: &Context) -> anyhow::Result<OverviewReport> {
-    let host = platform::snapshot()?;
-    let table = probe::listening_on(port);
+    let (host, table) = platform::snapshot_beside(|| probe::listening_on(port));
+    let host = host?;
     let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
     let running = Running {
         table: &table,

@@ -24,13 +24,13 @@ pub fn run(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> 
 
 fn local(options: &ProbeOptions, cx: &Context) -> anyhow::Result<ProbeReport> {
     let port = options.ports[0];
-    let host = platform::snapshot()?;
+    let (host, listening) = platform::snapshot_beside(|| probe::listening_on(port));
+    let host = host?;
     let message = |count| cx.ui.cat.text(&Text::Probing { count });
     let progress = Progress {
         enabled: cx.progress,
         message: &message,
     };
-    let listening = probe::listening_on(port);
     let mut attempts = probe::local(&host, port, &listening, options.timeout, &progress)?;
     if options.http {
         // Each address as the phone would type it.

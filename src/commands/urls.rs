@@ -12,7 +12,8 @@ use crate::report::server::Running;
 use crate::report::{self, UrlsReport, UrlsRequest};
 
 pub fn run(options: &UrlsOptions, cx: &Context) -> anyhow::Result<UrlsReport> {
-    let host = platform::snapshot()?;
+    let (host, table) = platform::snapshot_beside(|| probe::listening_on(options.port));
+    let host = host?;
     let (target, shown) = match &options.host {
         Some(input) => {
             let (target, shown) = target(&host, &input.host)?;
@@ -22,7 +23,6 @@ pub fn run(options: &UrlsOptions, cx: &Context) -> anyhow::Result<UrlsReport> {
     };
     let exposure = expose(&host, &target, options.port);
     let primary = primary(&host);
-    let table = probe::listening_on(options.port);
     let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
     let request = UrlsRequest {
         host: &host,

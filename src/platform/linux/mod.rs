@@ -173,6 +173,10 @@ impl Platform for Current {
     }
 
     /// rtnetlink, or /proc's route tables where netlink fails.
+    fn route_source() -> Option<std::net::IpAddr> {
+        routes::route_source()
+    }
+
     fn default_routes() -> Vec<DefaultRoute> {
         if let Some(routes) = routes::default_routes() {
             return routes;

@@ -1,4 +1,5 @@
-//! Netlink dumps: one request, every answer handed over as it is read, no answer kept.
+//! Netlink dumps: one request, every answer handed over as it is read, no answer kept. And
+//! single questions (a route lookup): one request, one answer.
 
 use std::io;
 
@@ -61,4 +62,33 @@ pub fn dump(
         }
     }
     Err(io::Error::other("netlink dump did not end"))
+}
+
+/// Sends a request that is not a dump and returns its one answer's type and payload; the
+/// kernel's refusal (NLMSG_ERROR with an errno) is that errno.
+pub fn ask(socket: &Socket, request: &[u8], sequence: u32) -> io::Result<(u16, Vec<u8>)> {
+    socket.send(request, 0)?;
+    let mut receive = vec![0u8; 16 * 1024];
+    // Answers to other sequence numbers (none are expected) are skipped, a bounded number.
+    for _ in 0..64 {
+        let size = socket.recv(&mut &mut receive[..], 0)?;
+        let packet = NetlinkBuffer::new_checked(&receive[..size])
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        if packet.sequence_number() != sequence {
+            continue;
+        }
+        let payload = packet.payload();
+        if packet.message_type() == NLMSG_ERROR {
+            let code = payload
+                .get(..4)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, i32::from_ne_bytes);
+            return Err(match code {
+                0 => io::Error::other("netlink acknowledged without an answer"),
+                code => io::Error::from_raw_os_error(-code),
+            });
+        }
+        return Ok((packet.message_type(), payload.to_vec()));
+    }
+    Err(io::Error::other("netlink did not answer"))
 }
