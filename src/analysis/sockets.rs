@@ -1,6 +1,7 @@
 //! Listening sockets and the processes behind them: who can reach each one, why a bind on a
 //! port fails, which owner to stop and which never to touch.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 use serde::Serialize;
@@ -22,12 +23,37 @@ pub fn reach(host: &Host, socket: &Socket) -> Reach {
         .unwrap_or(Reach::None)
 }
 
+/// [`reach`], worked out once per bind (address, IPV6_V6ONLY, interface): thousands of
+/// sockets share a handful of binds, and each reach lists the addresses the bind takes.
+pub struct Reaches<'h> {
+    host: &'h Host,
+    known: HashMap<(IpAddr, Option<bool>, Option<u32>), Reach>,
+}
+
+impl<'h> Reaches<'h> {
+    pub fn new(host: &'h Host) -> Reaches<'h> {
+        Reaches {
+            host,
+            known: HashMap::new(),
+        }
+    }
+
+    pub fn of(&mut self, socket: &Socket) -> Reach {
+        let host = self.host;
+        *self
+            .known
+            .entry((socket.local.ip(), socket.v6only, socket.device))
+            .or_insert_with(|| reach(host, socket))
+    }
+}
+
 /// Whether any listening socket of `table` reaches beyond this machine.
 pub fn any_beyond_host(host: &Host, table: &SocketTable) -> bool {
+    let mut reaches = Reaches::new(host);
     table
         .sockets
         .iter()
-        .any(|s| s.state.is_listening() && reach(host, s) > Reach::Host)
+        .any(|s| s.state.is_listening() && reaches.of(s) > Reach::Host)
 }
 
 /// Whether a `::` socket takes IPv4 too.

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::analysis::probe::runs_python_or_flask;
-use crate::analysis::sockets::reach;
+use crate::analysis::sockets::Reaches;
 use crate::analysis::vocab::Reach;
 use crate::model::{DebugEvidence, DebugFinding, Host, HttpAnswer, HttpRequest, Process};
 use crate::model::{Socket, SocketTable};
@@ -40,11 +40,12 @@ pub fn is_debugger(answer: &HttpAnswer) -> bool {
 /// it: `--debug` or `--debugger` without `--no-debugger`, or `FLASK_DEBUG` (Flask's own
 /// rule).
 pub fn findings(host: &Host, table: &SocketTable, timeout: Duration) -> Vec<DebugFinding> {
+    let mut reaches = Reaches::new(host);
     let exposed: Vec<(&Socket, &Process)> = table
         .sockets
         .iter()
         .filter(|s| s.is_tcp_listener())
-        .filter(|s| reach(host, s) > Reach::Host)
+        .filter(|s| reaches.of(s) > Reach::Host)
         .filter_map(|s| {
             let owner = s.pids.iter().find_map(|&pid| table.process(pid))?;
             runs_python_or_flask(owner).then_some((s, owner))

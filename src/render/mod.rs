@@ -204,8 +204,13 @@ fn serialize<T: Serialize, F: serde_json::ser::Formatter>(
     value: &T,
     layout: F,
 ) -> io::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(w, sanitize::Json(layout));
-    Ok(value.serialize(&mut serializer)?)
+    // serde_json writes a few bytes at a time (a quote, a key, a comma): buffered here, each of
+    // those is a copy, not a call through `dyn Write`.
+    let mut buffered = io::BufWriter::with_capacity(64 * 1024, w);
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut buffered, sanitize::Json(layout));
+    value.serialize(&mut serializer)?;
+    buffered.flush()
 }
 
 /// A wildcard bind as a sentence names it: `0.0.0.0` or `::`.

@@ -12,7 +12,7 @@ use crate::analysis::firewall::{self, Check};
 use crate::analysis::interfaces::environment_notes;
 use crate::analysis::notes::read_next;
 use crate::analysis::notes::Note;
-use crate::analysis::sockets::{debugger_notes, dual_stack, owner_notes, reach};
+use crate::analysis::sockets::{debugger_notes, dual_stack, owner_notes, Reaches};
 use crate::analysis::topics::Topic;
 use crate::analysis::vocab::Reach;
 use crate::exit_codes::ExitCode;
@@ -88,7 +88,7 @@ pub fn processes_of(rows: &[SocketOut]) -> Vec<Arc<Process>> {
 pub struct SocketRows<'a> {
     host: &'a Host,
     table: &'a SocketTable,
-    reaches: HashMap<(IpAddr, Option<bool>, Option<u32>), Reach>,
+    reaches: Reaches<'a>,
     processes: HashMap<u32, Arc<Process>>,
     /// The firewall, when it was read: each exposed socket gets its verdict.
     firewall: Option<&'a FirewallState>,
@@ -100,7 +100,7 @@ impl<'a> SocketRows<'a> {
         SocketRows {
             host,
             table,
-            reaches: HashMap::new(),
+            reaches: Reaches::new(host),
             firewall: None,
             checked: HashMap::new(),
             processes: table
@@ -119,13 +119,7 @@ impl<'a> SocketRows<'a> {
 
     /// Who can reach the socket's bind; `None` for sockets that are not listening.
     fn reach_of(&mut self, socket: &Socket) -> Option<Reach> {
-        let host = self.host;
-        socket.state.is_listening().then(|| {
-            *self
-                .reaches
-                .entry((socket.local.ip(), socket.v6only, socket.device))
-                .or_insert_with(|| reach(host, socket))
-        })
+        socket.state.is_listening().then(|| self.reaches.of(socket))
     }
 
     pub fn row(&mut self, socket: &Socket) -> SocketOut {
