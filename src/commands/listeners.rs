@@ -4,14 +4,40 @@ use super::Context;
 use crate::analysis::sockets::any_beyond_host;
 use crate::config::ListenersOptions;
 use crate::gather::debugger;
-use crate::model::{Families, SocketQuery};
+use crate::model::{DebugFinding, Families, FirewallState, Host, SocketQuery, SocketTable};
 use crate::platform;
 use crate::report::{self, ListenersReport, ListenersView};
 
-pub fn run(options: &ListenersOptions, cx: &Context) -> anyhow::Result<ListenersReport> {
+/// What the report is made of. It is kept by the caller while the report borrows it: the rows
+/// are made from the socket table as they are written.
+pub struct Facts {
+    host: Host,
+    table: SocketTable,
+    debug: Vec<DebugFinding>,
+    firewall: Option<FirewallState>,
+}
+
+pub fn gather() -> anyhow::Result<Facts> {
     let (host, table) =
         platform::snapshot_beside(|| platform::socket_table(SocketQuery::Listening));
     let (host, table) = (host?, table?);
+    let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
+    // The firewall is read only when a socket reaches beyond this machine: it costs a few
+    // processes (nft, iptables-save).
+    let firewall = any_beyond_host(&host, &table).then(|| platform::firewall(None));
+    Ok(Facts {
+        host,
+        table,
+        debug,
+        firewall,
+    })
+}
+
+pub fn report<'a>(
+    facts: &'a Facts,
+    options: &ListenersOptions,
+    cx: &Context,
+) -> ListenersReport<'a> {
     let view = ListenersView {
         exposed_only: options.exposed_only,
         fail_on_exposed: options.fail_on_exposed,
@@ -19,16 +45,12 @@ pub fn run(options: &ListenersOptions, cx: &Context) -> anyhow::Result<Listeners
         ipv4: options.families != Families::V6,
         ipv6: options.families != Families::V4,
     };
-    let debug = debugger::findings(&host, &table, debugger::CHECK_TIMEOUT);
-    // The firewall is read only when a socket reaches beyond this machine: it costs a few
-    // processes (nft, iptables-save).
-    let firewall = any_beyond_host(&host, &table).then(|| platform::firewall(None));
-    Ok(report::listeners(
-        &host,
-        &table,
+    report::listeners(
+        &facts.host,
+        &facts.table,
         &view,
-        &debug,
-        firewall.as_ref(),
+        &facts.debug,
+        facts.firewall.as_ref(),
         cx.ui.cat,
-    ))
+    )
 }

@@ -46,7 +46,10 @@ pub fn run(config: &Config, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
         }
         Action::Expose(options) => emit(w, &ui, &expose::run(options, &cx)?)?,
         Action::Urls(options) => emit(w, &ui, &urls::run(options, &cx)?)?,
-        Action::Listeners(options) => emit(w, &ui, &listeners::run(options, &cx)?)?,
+        Action::Listeners(options) => {
+            let facts = listeners::gather()?;
+            emit(w, &ui, &listeners::report(&facts, options, &cx))?
+        }
         Action::Port(options) => emit(w, &ui, &port::run(options, &cx)?)?,
         Action::Free(options) => {
             let report = free::run(options, &cx)?;

@@ -248,7 +248,7 @@ human_views! {
     crate::report::InterfacesReport => interfaces::human,
     crate::report::ExposeReport => expose::human,
     crate::report::UrlsReport => urls::human,
-    crate::report::ListenersReport => listeners::human,
+    crate::report::ListenersReport<'_> => listeners::human,
     crate::report::PortReport => port::human,
     crate::report::FreeReport => free::human,
     crate::report::probe::ProbeReport => probe::human,

@@ -157,95 +157,82 @@ impl Table {
     /// columns and wraps their cells at spaces; one that cannot fit even so is written one
     /// record per row instead.
     pub fn write(&self, w: &mut dyn Write, color: bool, width: usize) -> io::Result<()> {
-        let columns = self
-            .rows
-            .iter()
-            .map(Vec::len)
-            .chain([self.header.len()])
-            .max()
-            .unwrap_or(0);
+        self.write_rows(&self.rows, w, color, width)
+    }
+
+    /// Writes this table's header over `rows` instead of its own, as [`Table::write`] does.
+    /// The rows are gone through once per pass (measure, narrow, write) and never kept.
+    pub fn write_rows(
+        &self,
+        rows: &dyn Rows,
+        w: &mut dyn Write,
+        color: bool,
+        width: usize,
+    ) -> io::Result<()> {
+        let header = &self.header[..];
         // Rows are laid out one at a time, in each pass, and never kept: a table of 50,000
-        // sockets holds its cells, not three copies of them.
-        let mut natural = vec![0usize; columns];
-        grow(&mut natural, &lay(&self.header, width));
-        for row in &self.rows {
-            grow(&mut natural, &lay(row, width));
-        }
+        // sockets holds its column widths, not its cells.
+        let mut natural = vec![0usize; header.len()];
+        grow(&mut natural, &lay(header, width));
+        rows.each(&mut |row| {
+            let laid = lay(row, width);
+            if laid.len() > natural.len() {
+                natural.resize(laid.len(), 0);
+            }
+            grow(&mut natural, &laid);
+            Ok(())
+        })?;
+        let columns = natural.len();
         let room = width.saturating_sub(GAP.len() * columns);
         let fit = if width > 0 && natural.iter().sum::<usize>() > room {
-            match self.fitted(columns, &natural, room) {
+            match fitted(header, rows, columns, &natural, room)? {
                 Some(fit) => Some(fit),
-                None => return self.write_records(w, color, width),
+                None => return self.write_records(rows, w, color, width),
             }
         } else {
             None
         };
-        let laid = |row| fitted_lay(row, width, fit.as_deref());
-        let widths = match &fit {
+        let fit = fit.as_deref();
+        let widths = match fit {
             None => natural,
             Some(_) => {
                 let mut widths = vec![0usize; columns];
-                grow(&mut widths, &laid(&self.header));
-                for row in &self.rows {
-                    grow(&mut widths, &laid(row));
-                }
+                grow(&mut widths, &fitted_lay(header, width, fit));
+                rows.each(&mut |row| {
+                    grow(&mut widths, &fitted_lay(row, width, fit));
+                    Ok(())
+                })?;
                 widths
             }
         };
         let mut line = String::new();
-        if !self.header.is_empty() {
-            let cells = laid(&self.header);
-            write_row(w, &mut line, &widths, &self.header, &cells, color, true)?;
+        if !header.is_empty() {
+            let cells = fitted_lay(header, width, fit);
+            write_row(w, &mut line, &widths, header, &cells, color, true)?;
         }
-        for row in &self.rows {
-            write_row(w, &mut line, &widths, row, &laid(row), color, false)?;
-        }
-        Ok(())
-    }
-
-    /// Column widths that fit `room`: the widest columns narrowed to a common width, none
-    /// below its widest unbreakable word; `None` when even that is too wide.
-    fn fitted(&self, columns: usize, natural: &[usize], room: usize) -> Option<Vec<usize>> {
-        let mut least = vec![0usize; columns];
-        for row in std::iter::once(&self.header).chain(&self.rows) {
-            for (c, cell) in row.iter().enumerate() {
-                let need = if cell.wraps {
-                    wrap::widest_word(&cell.text)
-                } else {
-                    cell.text.split('\n').map(|l| l.width()).max().unwrap_or(0)
-                };
-                least[c] = least[c].max(need);
-            }
-        }
-        if least.iter().sum::<usize>() > room {
-            return None;
-        }
-        let fit = |cap: usize| -> Vec<usize> {
-            (0..columns)
-                .map(|c| natural[c].min(cap).max(least[c]))
-                .collect()
-        };
-        // The widest cap that fits: every column narrower than it keeps its width.
-        let (mut low, mut high) = (0, natural.iter().copied().max().unwrap_or(0));
-        while low < high {
-            let mid = (low + high).div_ceil(2);
-            if fit(mid).iter().sum::<usize>() <= room {
-                low = mid;
-            } else {
-                high = mid - 1;
-            }
-        }
-        Some(fit(low))
+        rows.each(&mut |row| {
+            let cells = fitted_lay(row, width, fit);
+            write_row(w, &mut line, &widths, row, &cells, color, false)
+        })
     }
 
     /// One record per row: the first cell, then each other cell after its header's label.
     /// A row whose first cell is empty goes on with the record above it.
-    fn write_records(&self, w: &mut dyn Write, color: bool, width: usize) -> io::Result<()> {
-        for (n, row) in self.rows.iter().enumerate() {
+    fn write_records(
+        &self,
+        rows: &dyn Rows,
+        w: &mut dyn Write,
+        color: bool,
+        width: usize,
+    ) -> io::Result<()> {
+        let mut n = 0;
+        rows.each(&mut |row| {
+            let first_row = n == 0;
+            n += 1;
             let Some((first, rest)) = row.split_first() else {
-                continue;
+                return Ok(());
             };
-            if !first.text.is_empty() && n > 0 {
+            if !first.text.is_empty() && !first_row {
                 writeln!(w)?;
             }
             self.write_field(w, color, width, 0, first, GAP)?;
@@ -271,13 +258,13 @@ impl Table {
                     };
                     self.write_field(w, false, width, usize::MAX, &joined, "    ")?;
                 }
-                continue;
+                return Ok(());
             }
             for (c, cell) in rest.iter().enumerate() {
                 self.write_field(w, color, width, c + 1, cell, "    ")?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// One cell of a record, after its column's label: wrapped to `width`, or, when it may
@@ -329,6 +316,77 @@ impl Table {
         }
         Ok(())
     }
+}
+
+/// Rows a table goes through once per pass: its own, kept ones, or rows made afresh in each
+/// pass from what they show ([`Made`]).
+pub trait Rows {
+    fn each(&self, row: &mut dyn FnMut(&[Cell]) -> io::Result<()>) -> io::Result<()>;
+}
+
+impl Rows for Vec<Vec<Cell>> {
+    fn each(&self, row: &mut dyn FnMut(&[Cell]) -> io::Result<()>) -> io::Result<()> {
+        self.iter().try_for_each(|cells| row(cells))
+    }
+}
+
+/// Rows made by a function, the same ones each time it is called.
+pub struct Made<F>(pub F);
+
+impl<F, I> Rows for Made<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Vec<Cell>>,
+{
+    fn each(&self, row: &mut dyn FnMut(&[Cell]) -> io::Result<()>) -> io::Result<()> {
+        (self.0)().try_for_each(|cells| row(&cells))
+    }
+}
+
+/// Column widths that fit `room`: the widest columns narrowed to a common width, none below
+/// its widest unbreakable word; `None` when even that is too wide.
+fn fitted(
+    header: &[Cell],
+    rows: &dyn Rows,
+    columns: usize,
+    natural: &[usize],
+    room: usize,
+) -> io::Result<Option<Vec<usize>>> {
+    let mut least = vec![0usize; columns];
+    let mut need = |row: &[Cell]| {
+        for (c, cell) in row.iter().enumerate() {
+            let need = if cell.wraps {
+                wrap::widest_word(&cell.text)
+            } else {
+                cell.text.split('\n').map(|l| l.width()).max().unwrap_or(0)
+            };
+            least[c] = least[c].max(need);
+        }
+    };
+    need(header);
+    rows.each(&mut |row| {
+        need(row);
+        Ok(())
+    })?;
+    if least.iter().sum::<usize>() > room {
+        return Ok(None);
+    }
+    let fit = |cap: usize| -> Vec<usize> {
+        (0..columns)
+            .map(|c| natural[c].min(cap).max(least[c]))
+            .collect()
+    };
+    // The widest cap that fits: every column narrower than it keeps its width.
+    let (mut low, mut high) = (0, natural.iter().copied().max().unwrap_or(0));
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if fit(mid).iter().sum::<usize>() <= room {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    Ok(Some(fit(low)))
 }
 
 /// A row's cells as lines, measured (a capped cell wrapped to its cap on a terminal).
@@ -489,5 +547,49 @@ mod tests {
         assert_eq!(plain, "  A   B\n  ok  z\n");
         assert!(out.contains("\u{1b}[32mok\u{1b}[0m  z"), "{out:?}");
         assert!(!render(&t, false).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn rows_made_in_each_pass_write_what_kept_rows_write() {
+        // Wide enough to fit, narrow enough to wrap, too narrow (records), and piped.
+        let header = ["PROTO", "ADDRESS", "WHO"];
+        let row = |n: usize| -> Vec<Cell> {
+            vec![
+                Cell::new("tcp"),
+                Cell::word(format!("[fe80::{n:x}%eth0]:{}", 5000 + n)),
+                Cell::new(format!(
+                    "python3 ({n}), flask run --host 0.0.0.0 --port {n}"
+                )),
+            ]
+        };
+        let mut kept = Table::new(&header);
+        for n in 0..40 {
+            kept.add_row(row(n));
+        }
+        let made = Made(|| (0..40).map(row));
+        let mut cases = 0;
+        for width in [0, 120, 70, 50, 30] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            kept.write(&mut a, false, width).unwrap();
+            Table::new(&header)
+                .write_rows(&made, &mut b, false, width)
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&a),
+                String::from_utf8_lossy(&b),
+                "{width}"
+            );
+            cases += usize::from(!a.is_empty());
+        }
+        assert_eq!(cases, 5);
+        // Each width took its own path: one line a row, rows wrapped to fit, records.
+        let out = |width| {
+            let mut out = Vec::new();
+            kept.write(&mut out, false, width).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(out(120).lines().count(), 41);
+        assert!(out(70).lines().count() > 41 && out(70).starts_with("  PROTO  ADDRESS"));
+        assert!(out(30).contains("\n    ADDRESS:\n"), "{}", out(30));
     }
 }

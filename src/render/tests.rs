@@ -478,7 +478,7 @@ fn explain(topic: Topic, lang: Lang, tty: bool) -> String {
     text(|w| super::explain::page(w, &report, &ui))
 }
 
-pub(super) fn listeners_report(lang: Lang) -> report::ListenersReport {
+pub(super) fn listeners_report(lang: Lang) -> report::ListenersReport<'static> {
     let view = crate::report::ListenersView {
         exposed_only: false,
         fail_on_exposed: false,
@@ -486,9 +486,11 @@ pub(super) fn listeners_report(lang: Lang) -> report::ListenersReport {
         ipv4: true,
         ipv6: true,
     };
+    // The report borrows the machine and its sockets (its rows are made from them as they are
+    // written): fixtures that live as long as the test.
     report::listeners(
-        &fixtures::laptop(),
-        &fixtures::laptop_sockets(),
+        Box::leak(Box::new(fixtures::laptop())),
+        Box::leak(Box::new(fixtures::laptop_sockets())),
         &view,
         &[],
         None,

@@ -128,18 +128,35 @@ impl<'a> SocketRows<'a> {
         let checks = match (self.firewall, reach) {
             (Some(state), Some(r)) if r > Reach::Host => self
                 .checked
-                .entry((socket.proto, socket.local, socket.v6only, socket.device))
+                .entry(key(socket))
                 .or_insert_with(|| firewall_checks(host, state, self.table, socket))
-                .clone(),
-            _ => Vec::new(),
+                .as_slice(),
+            _ => &[],
         };
-        let mut out = socket_out(host, self.table, socket, reach, &self.processes);
-        // Exposed is what gets through: the bind's reach, unless the firewall keeps every
-        // other device out.
-        out.exposed = out.exposed && !firewall::blocks_all(&checks);
-        out.firewall = crate::report::firewall::out(&checks);
-        out
+        row_of(host, self.table, socket, reach, &self.processes, checks)
     }
+}
+
+fn key(socket: &Socket) -> SocketKey {
+    (socket.proto, socket.local, socket.v6only, socket.device)
+}
+
+/// A socket's row, with the firewall's verdict for its bind (`checks`, none when the firewall
+/// was not read or the socket stays on this machine).
+fn row_of(
+    host: &Host,
+    table: &SocketTable,
+    socket: &Socket,
+    reach: Option<Reach>,
+    processes: &HashMap<u32, Arc<Process>>,
+    checks: &[Check],
+) -> SocketOut {
+    let mut out = socket_out(host, table, socket, reach, processes);
+    // Exposed is what gets through: the bind's reach, unless the firewall keeps every other
+    // device out.
+    out.exposed = out.exposed && !firewall::blocks_all(checks);
+    out.firewall = crate::report::firewall::out(checks);
+    out
 }
 
 /// The firewall's verdict for the addresses beyond loopback a socket takes.
@@ -222,10 +239,10 @@ pub enum ListenersVerdict {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ListenersReport {
+pub struct ListenersReport<'a> {
     pub verdict: ListenersVerdict,
     /// Riskiest first: by reach, then port.
-    pub listeners: Vec<SocketOut>,
+    pub listeners: Listeners<'a>,
     /// The processes the listeners' `pids` refer to, each once.
     pub processes: Vec<Arc<Process>>,
     pub total: usize,
@@ -254,58 +271,139 @@ pub struct ListenersView {
     pub ipv6: bool,
 }
 
-pub fn listeners(
-    host: &Host,
-    table: &SocketTable,
+/// The listeners' rows, made when they are written and never kept: a row is 170 bytes and its
+/// cells more, so 50,000 sockets held as rows were 8 MB on top of the socket table. What a
+/// row needs beyond the table (its reach, the firewall's verdict for its bind) is worked out
+/// once, when the report is made; the rows come out the same each time they are asked for.
+#[derive(Debug, Clone)]
+pub struct Listeners<'a> {
+    host: &'a Host,
+    table: &'a SocketTable,
+    /// The shown sockets, riskiest first: each one's place in the table and its reach.
+    shown: Vec<(u32, Option<Reach>)>,
+    /// The firewall's verdict for each exposed bind, when the firewall was read.
+    checked: HashMap<SocketKey, Vec<Check>>,
+    processes: HashMap<u32, Arc<Process>>,
+}
+
+impl<'a> Listeners<'a> {
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+
+    /// The rows, in order, each made afresh.
+    pub fn rows(&self) -> impl Iterator<Item = SocketOut> + '_ {
+        self.shown.iter().map(|&(at, reach)| {
+            let socket = &self.table.sockets[at as usize];
+            let checks = self
+                .checked
+                .get(&key(socket))
+                .map_or(&[][..], Vec::as_slice);
+            row_of(
+                self.host,
+                self.table,
+                socket,
+                reach,
+                &self.processes,
+                checks,
+            )
+        })
+    }
+}
+
+impl Serialize for Listeners<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.rows())
+    }
+}
+
+pub fn listeners<'a>(
+    host: &'a Host,
+    table: &'a SocketTable,
     view: &ListenersView,
     debug: &[DebugFinding],
     firewall: Option<&FirewallState>,
     cat: &dyn Catalogue,
-) -> ListenersReport {
-    let mut builder = SocketRows::new(host, table);
-    if let Some(state) = firewall {
-        builder = builder.with_firewall(state);
-    }
-    // Sorted before the rows are made, riskiest first: by reach, then port. The sort moves
-    // 24-byte pairs, not 160-byte rows (its scratch space was 8 MB at 50,000 sockets), and the
-    // rows are made once, into a vector of their exact size.
-    let mut selected: Vec<(&Socket, Option<Reach>)> = table
+) -> ListenersReport<'a> {
+    let mut reaches = Reaches::new(host);
+    // Sorted before any row is made, riskiest first: by reach, then port. The sort moves
+    // 8-byte entries, not rows.
+    let mut shown: Vec<(u32, Option<Reach>)> = table
         .sockets
         .iter()
-        .filter(|s| s.state.is_listening())
-        .filter(|s| view.proto.is_none_or(|p| p == s.proto))
-        .filter(|s| (view.ipv4 || !s.local.is_ipv4()) && (view.ipv6 || !s.local.is_ipv6()))
-        .map(|s| (s, builder.reach_of(s)))
+        .enumerate()
+        .filter(|(_, s)| s.state.is_listening())
+        .filter(|(_, s)| view.proto.is_none_or(|p| p == s.proto))
+        .filter(|(_, s)| (view.ipv4 || !s.local.is_ipv4()) && (view.ipv6 || !s.local.is_ipv6()))
+        .map(|(at, s)| (at as u32, Some(reaches.of(s))))
         .collect();
-    selected.sort_by(|(a, ra), (b, rb)| {
-        rb.cmp(ra)
+    let socket = |at: u32| &table.sockets[at as usize];
+    shown.sort_by(|&(a, ra), &(b, rb)| {
+        let (a, b) = (socket(a), socket(b));
+        rb.cmp(&ra)
             .then(a.local.port().cmp(&b.local.port()))
             .then(a.proto.cmp(&b.proto))
             .then(a.local.ip().cmp(&b.local.ip()))
     });
-    let mut rows: Vec<SocketOut> = Vec::with_capacity(selected.len());
-    rows.extend(selected.into_iter().map(|(s, _)| builder.row(s)));
-    let total = rows.len();
-    let exposed = rows.iter().filter(|r| r.exposed).count();
-    if view.exposed_only {
-        rows.retain(|r| r.exposed);
-    }
-    let mut notes = debugger_notes(host, debug, table);
-    let danger = !notes.is_empty();
-    if rows.iter().any(|r| r.firewall.iter().any(|f| !f.complete)) {
-        let mut parts = Vec::new();
-        for part in rows
-            .iter()
-            .flat_map(|r| &r.firewall)
-            .flat_map(|f| &f.unread)
-        {
-            if !parts.contains(part) {
-                parts.push(*part);
+    // The firewall's verdict, once per bind beyond this machine.
+    let mut checked: HashMap<SocketKey, Vec<Check>> = HashMap::new();
+    if let Some(state) = firewall {
+        for &(at, reach) in &shown {
+            if reach.is_some_and(|r| r > Reach::Host) {
+                let s = socket(at);
+                checked
+                    .entry(key(s))
+                    .or_insert_with(|| firewall_checks(host, state, table, s));
             }
         }
+    }
+    // What gets through: the bind's reach, unless the firewall keeps every other device out.
+    let exposed_at = |at: u32, reach: Option<Reach>| {
+        reach.is_some_and(|r| r > Reach::Host)
+            && !checked
+                .get(&key(socket(at)))
+                .is_some_and(|c| firewall::blocks_all(c))
+    };
+    let total = shown.len();
+    let exposed = shown.iter().filter(|&&(at, r)| exposed_at(at, r)).count();
+    if view.exposed_only {
+        shown.retain(|&(at, r)| exposed_at(at, r));
+    }
+    let processes: HashMap<u32, Arc<Process>> = table
+        .processes
+        .iter()
+        .map(|p| (p.pid, Arc::new(p.clone())))
+        .collect();
+    // The processes the shown rows name, each once, in pid order.
+    let mut named: Vec<Arc<Process>> = shown
+        .iter()
+        .flat_map(|&(at, _)| &socket(at).pids)
+        .filter_map(|pid| processes.get(pid).cloned())
+        .collect();
+    named.sort_unstable_by_key(|p| p.pid);
+    named.dedup_by_key(|p| p.pid);
+    let mut notes = debugger_notes(host, debug, table);
+    let danger = !notes.is_empty();
+    // The firewall parts that could not be read, each named once, in the order the rows
+    // meet them.
+    let (mut incomplete, mut unread) = (false, Vec::new());
+    for &(at, _) in &shown {
+        let Some(checks) = checked.get(&key(socket(at))) else {
+            continue;
+        };
+        for out in crate::report::firewall::out(checks) {
+            incomplete |= !out.complete;
+            for part in out.unread {
+                if !unread.contains(&part) {
+                    unread.push(part);
+                }
+            }
+        }
+    }
+    if incomplete {
         notes.push(Note::FirewallUnread {
             command: "sudo bindscope listeners".into(),
-            parts,
+            parts: unread,
         });
     }
     notes.extend(owner_notes(host, None, table));
@@ -325,10 +423,16 @@ pub fn listeners(
     };
     ListenersReport {
         verdict,
-        widest_reach: rows.iter().filter_map(|l| l.reach).max(),
+        widest_reach: shown.iter().filter_map(|&(_, r)| r).max(),
         fail_on_exposed: view.fail_on_exposed,
-        processes: processes_of(&rows),
-        listeners: rows,
+        processes: named,
+        listeners: Listeners {
+            host,
+            table,
+            shown,
+            checked,
+            processes,
+        },
         total,
         exposed,
         debugger_exposed: notes
@@ -341,7 +445,7 @@ pub fn listeners(
     }
 }
 
-impl Report for ListenersReport {
+impl Report for ListenersReport<'_> {
     fn command(&self) -> &'static str {
         "listeners"
     }

@@ -260,18 +260,15 @@ fn owned(mut sockets: Vec<Socket>) -> SocketTable {
     let inodes: HashSet<u64> = sockets.iter().filter_map(|s| s.inode).collect();
     // No socket with an inode (a free port): no /proc scan at all.
     let owners = procfs::owners(&inodes);
-    let mut pids: Vec<u32> = owners.by_inode.values().flatten().copied().collect();
+    drop(inodes);
+    let mut pids: Vec<u32> = owners.held.iter().map(|&(_, pid)| pid).collect();
     pids.sort_unstable();
     pids.dedup();
     let processes = procfs::processes(&pids, &owners.uids);
     let seen: HashSet<u32> = processes.iter().map(|p| p.pid).collect();
     for socket in sockets.iter_mut() {
-        if let Some(held_by) = socket.inode.and_then(|i| owners.by_inode.get(&i)) {
-            socket.pids = held_by
-                .iter()
-                .copied()
-                .filter(|p| seen.contains(p))
-                .collect();
+        if let Some(inode) = socket.inode {
+            socket.pids = owners.holders(inode).filter(|p| seen.contains(p)).collect();
         }
     }
     let mut uids: Vec<u32> = sockets.iter().filter_map(|s| s.uid).collect();
