@@ -14,18 +14,44 @@ use crate::model::{Capture, FirewallState, Firewalld, UfwFiles};
 /// How long one firewall tool may take.
 const DEADLINE: Duration = Duration::from_secs(3);
 
-pub fn state(interfaces: &[&str]) -> FirewallState {
-    FirewallState {
-        nftables: run("nft", &["-j", "list", "ruleset"]),
-        iptables_nft: run("iptables-nft-save", &[]),
-        ip6tables_nft: run("ip6tables-nft-save", &[]),
-        iptables_legacy: legacy("/proc/net/ip_tables_names", "iptables-legacy-save"),
-        ip6tables_legacy: legacy("/proc/net/ip6_tables_names", "ip6tables-legacy-save"),
-        ufw: ufw(),
-        firewalld: firewalld(interfaces),
-        windows: None,
-        macos: None,
-    }
+/// The firewall as each tool tells it. The tools run at once, each on a thread of its own
+/// (one after the other, three or five of them were most of the overview's time); `interfaces`
+/// is asked only where firewalld is there to say their zones.
+pub fn state(interfaces: impl FnOnce() -> Vec<String>) -> FirewallState {
+    std::thread::scope(|scope| {
+        let spawn = |work: fn() -> Capture| {
+            std::thread::Builder::new()
+                .spawn_scoped(scope, work)
+                .map_err(|_| work)
+        };
+        let nft = spawn(|| run("nft", &["-j", "list", "ruleset"]));
+        let ipt = spawn(|| run("iptables-nft-save", &[]));
+        let ip6t = spawn(|| run("ip6tables-nft-save", &[]));
+        let legacy4 = spawn(|| legacy("/proc/net/ip_tables_names", "iptables-legacy-save"));
+        let legacy6 = spawn(|| legacy("/proc/net/ip6_tables_names", "ip6tables-legacy-save"));
+        let ufw = ufw();
+        let firewalld = firewalld(interfaces);
+        // A thread that could not start: its tool runs here. One that panicked read nothing.
+        let done = |thread: Result<std::thread::ScopedJoinHandle<'_, Capture>, fn() -> Capture>| {
+            match thread {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| Capture::Failed("the reading stopped".into())),
+                Err(work) => work(),
+            }
+        };
+        FirewallState {
+            nftables: done(nft),
+            iptables_nft: done(ipt),
+            ip6tables_nft: done(ip6t),
+            iptables_legacy: done(legacy4),
+            ip6tables_legacy: done(legacy6),
+            ufw,
+            firewalld,
+            windows: None,
+            macos: None,
+        }
+    })
 }
 
 /// Legacy (x_tables) rules exist only where the kernel lists a loaded table.
@@ -53,7 +79,7 @@ fn ufw() -> Option<UfwFiles> {
     })
 }
 
-fn firewalld(interfaces: &[&str]) -> Option<Firewalld> {
+fn firewalld(interfaces: impl FnOnce() -> Vec<String>) -> Option<Firewalld> {
     if !Path::new("/usr/bin/firewall-cmd").exists() {
         return None;
     }
@@ -68,11 +94,11 @@ fn firewalld(interfaces: &[&str]) -> Option<Firewalld> {
     Some(Firewalld {
         running,
         default_zone: answer(&["--get-default-zone"]),
-        zones: interfaces
-            .iter()
+        zones: interfaces()
+            .into_iter()
             .filter_map(|i| {
                 let zone = answer(&[&format!("--get-zone-of-interface={i}")])?;
-                Some((i.to_string(), zone))
+                Some((i, zone))
             })
             .collect(),
     })

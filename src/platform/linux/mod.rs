@@ -130,9 +130,10 @@ impl Platform for Current {
 
     /// The interfaces' names are asked of firewalld for their zones.
     fn firewall(_program: Option<&str>) -> FirewallState {
-        let interfaces = netlink_interfaces().unwrap_or_default();
-        let names: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
-        firewall::state(&names)
+        firewall::state(|| {
+            let interfaces = netlink_interfaces().unwrap_or_default();
+            interfaces.into_iter().map(|i| i.name).collect()
+        })
     }
 
     fn env_var(pid: u32, name: &str) -> Option<String> {
