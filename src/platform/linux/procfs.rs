@@ -282,13 +282,45 @@ pub fn processes(pids: &[u32], uids: &HashMap<u32, u32>) -> Vec<Process> {
     let Ok(proc) = open_dir(CWD, "/proc") else {
         return Vec::new();
     };
+    // Two files a process: with hundreds of owners, worth the cores the scan used too. Each
+    // thread takes a run of pids, and the runs are joined in order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(pids.len() / DETAILS_A_THREAD)
+        .max(1);
+    if threads == 1 {
+        return details(&proc, pids, uids);
+    }
+    let run = pids.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = pids
+            .chunks(run)
+            .map(|part| {
+                let proc = &proc;
+                (part, scope.spawn(move || details(proc, part, uids)))
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|(part, thread)| {
+                // A thread that panicked: its pids are read here instead.
+                thread.join().unwrap_or_else(|_| details(&proc, part, uids))
+            })
+            .collect()
+    })
+}
+
+/// Below this many owners a thread of its own for reading their details does not pay.
+const DETAILS_A_THREAD: usize = 64;
+
+fn details(proc: &OwnedFd, pids: &[u32], uids: &HashMap<u32, u32>) -> Vec<Process> {
     let mut users: HashMap<u32, Option<String>> = HashMap::new();
     let mut buf = Vec::with_capacity(4096);
     pids.iter()
         .filter_map(|&pid| {
-            let stat = read_at(&proc, &format!("{pid}/stat"), &mut buf)?;
+            let stat = read_at(proc, &format!("{pid}/stat"), &mut buf)?;
             let (name, ppid, start_time) = parse_stat(&String::from_utf8_lossy(stat))?;
-            let cmdline = read_at(&proc, &format!("{pid}/cmdline"), &mut buf)
+            let cmdline = read_at(proc, &format!("{pid}/cmdline"), &mut buf)
                 .filter(|c| !c.is_empty())
                 .map(|c| shorten(&String::from_utf8_lossy(c).replace('\0', " ")));
             let uid = uids.get(&pid).copied();
@@ -312,7 +344,9 @@ pub fn processes(pids: &[u32], uids: &HashMap<u32, u32>) -> Vec<Process> {
 }
 
 /// A /proc file read whole into `buf`, without the size probe `fs::read` makes (these files
-/// report a size of 0).
+/// report a size of 0). `stat`, `status` and `cmdline` hand over all they have to a read with room for
+/// it, so a read that leaves room is the last: no second read to hear the end (a thousand
+/// system calls fewer for 500 owners).
 fn read_at<'b>(dir: &OwnedFd, path: &str, buf: &'b mut Vec<u8>) -> Option<&'b [u8]> {
     let file = openat(dir, path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     buf.clear();
@@ -321,10 +355,11 @@ fn read_at<'b>(dir: &OwnedFd, path: &str, buf: &'b mut Vec<u8>) -> Option<&'b [u
             buf.reserve(4096);
         }
         let start = buf.len();
+        let room = buf.capacity() - start;
         buf.resize(buf.capacity(), 0);
         match rustix::io::read(&file, &mut buf[start..]) {
-            Ok(0) => {
-                buf.truncate(start);
+            Ok(n) if n < room => {
+                buf.truncate(start + n);
                 return Some(buf.as_slice());
             }
             Ok(n) => buf.truncate(start + n),
@@ -683,6 +718,44 @@ mod tests {
             child.kill().unwrap();
             child.wait().unwrap();
         }
+    }
+
+    #[test]
+    fn details_read_on_several_threads_are_those_one_thread_reads() {
+        // Enough children of this test that the details are shared out (64 a thread).
+        struct Children(Vec<std::process::Child>);
+        impl Drop for Children {
+            fn drop(&mut self) {
+                for child in &mut self.0 {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+            }
+        }
+        let children = Children(
+            (0..2 * DETAILS_A_THREAD + 3)
+                .map(|_| {
+                    std::process::Command::new("sleep")
+                        .arg("30")
+                        .spawn()
+                        .unwrap()
+                })
+                .collect(),
+        );
+        let mut pids: Vec<u32> = children.0.iter().map(|c| c.id()).collect();
+        pids.sort_unstable();
+        let uids: HashMap<u32, u32> = pids.iter().map(|&p| (p, 0)).collect();
+        let proc = open_dir(CWD, "/proc").unwrap();
+        let one = details(&proc, &pids, &uids);
+        let shared = processes(&pids, &uids);
+        assert_eq!(one.len(), pids.len());
+        let brief = |ps: &[Process]| -> Vec<(u32, String, Option<String>, Option<u64>)> {
+            ps.iter()
+                .map(|p| (p.pid, p.name.clone(), p.cmdline.clone(), p.start_time))
+                .collect()
+        };
+        assert_eq!(brief(&shared), brief(&one));
+        assert!(one.iter().all(|p| p.name == "sleep"));
     }
 
     #[test]
