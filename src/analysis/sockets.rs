@@ -27,23 +27,36 @@ pub fn reach(host: &Host, socket: &Socket) -> Reach {
 /// sockets share a handful of binds, and each reach lists the addresses the bind takes.
 pub struct Reaches<'h> {
     host: &'h Host,
-    known: HashMap<(IpAddr, Option<bool>, Option<u32>), Reach>,
+    known: HashMap<Bind, Reach>,
+    /// The last bind asked about: sockets come in runs of one address.
+    last: Option<(Bind, Reach)>,
 }
+
+type Bind = (IpAddr, Option<bool>, Option<u32>);
 
 impl<'h> Reaches<'h> {
     pub fn new(host: &'h Host) -> Reaches<'h> {
         Reaches {
             host,
             known: HashMap::new(),
+            last: None,
         }
     }
 
     pub fn of(&mut self, socket: &Socket) -> Reach {
+        let bind = (socket.local.ip(), socket.v6only, socket.device);
+        if let Some((last, reach)) = self.last {
+            if last == bind {
+                return reach;
+            }
+        }
         let host = self.host;
-        *self
+        let reach = *self
             .known
-            .entry((socket.local.ip(), socket.v6only, socket.device))
-            .or_insert_with(|| reach(host, socket))
+            .entry(bind)
+            .or_insert_with(|| reach(host, socket));
+        self.last = Some((bind, reach));
+        reach
     }
 }
 

@@ -83,13 +83,34 @@ pub fn processes_of(rows: &[SocketOut]) -> Vec<Arc<Process>> {
     all
 }
 
+/// The table's process records, each shared by the rows of its sockets, found by pid.
+#[derive(Debug, Clone)]
+struct Shared(Vec<Arc<Process>>);
+
+impl Shared {
+    fn of(table: &SocketTable) -> Shared {
+        let mut all: Vec<Arc<Process>> = table
+            .processes
+            .iter()
+            .map(|p| Arc::new(p.clone()))
+            .collect();
+        all.sort_by_key(|p| p.pid);
+        Shared(all)
+    }
+
+    fn get(&self, pid: &u32) -> Option<&Arc<Process>> {
+        let at = self.0.binary_search_by_key(pid, |p| p.pid).ok()?;
+        self.0.get(at)
+    }
+}
+
 /// Builds socket rows; the reach of a bind is worked out once per address, and process
 /// records are shared between the rows of one process.
 pub struct SocketRows<'a> {
     host: &'a Host,
     table: &'a SocketTable,
     reaches: Reaches<'a>,
-    processes: HashMap<u32, Arc<Process>>,
+    processes: Shared,
     /// The firewall, when it was read: each exposed socket gets its verdict.
     firewall: Option<&'a FirewallState>,
     checked: HashMap<SocketKey, Vec<Check>>,
@@ -103,11 +124,7 @@ impl<'a> SocketRows<'a> {
             reaches: Reaches::new(host),
             firewall: None,
             checked: HashMap::new(),
-            processes: table
-                .processes
-                .iter()
-                .map(|p| (p.pid, Arc::new(p.clone())))
-                .collect(),
+            processes: Shared::of(table),
         }
     }
 
@@ -148,7 +165,7 @@ fn row_of(
     table: &SocketTable,
     socket: &Socket,
     reach: Option<Reach>,
-    processes: &HashMap<u32, Arc<Process>>,
+    processes: &Shared,
     checks: &[Check],
 ) -> SocketOut {
     let mut out = socket_out(host, table, socket, reach, processes);
@@ -192,7 +209,7 @@ fn socket_out(
     table: &SocketTable,
     socket: &Socket,
     reach: Option<Reach>,
-    processes: &HashMap<u32, Arc<Process>>,
+    processes: &Shared,
 ) -> SocketOut {
     SocketOut {
         proto: socket.proto,
@@ -283,7 +300,7 @@ pub struct Listeners<'a> {
     shown: Vec<(u32, Option<Reach>)>,
     /// The firewall's verdict for each exposed bind, when the firewall was read.
     checked: HashMap<SocketKey, Vec<Check>>,
-    processes: HashMap<u32, Arc<Process>>,
+    processes: Shared,
 }
 
 impl<'a> Listeners<'a> {
@@ -338,12 +355,14 @@ pub fn listeners<'a>(
         .map(|(at, s)| (at as u32, Some(reaches.of(s))))
         .collect();
     let socket = |at: u32| &table.sockets[at as usize];
-    shown.sort_by(|&(a, ra), &(b, rb)| {
-        let (a, b) = (socket(a), socket(b));
+    // The table's order breaks the last ties: the order a stable sort would keep.
+    shown.sort_unstable_by(|&(a, ra), &(b, rb)| {
+        let (x, y) = (socket(a), socket(b));
         rb.cmp(&ra)
-            .then(a.local.port().cmp(&b.local.port()))
-            .then(a.proto.cmp(&b.proto))
-            .then(a.local.ip().cmp(&b.local.ip()))
+            .then_with(|| x.local.port().cmp(&y.local.port()))
+            .then_with(|| x.proto.cmp(&y.proto))
+            .then_with(|| x.local.ip().cmp(&y.local.ip()))
+            .then_with(|| a.cmp(&b))
     });
     // The firewall's verdict, once per bind beyond this machine.
     let mut checked: HashMap<SocketKey, Vec<Check>> = HashMap::new();
@@ -369,11 +388,7 @@ pub fn listeners<'a>(
     if view.exposed_only {
         shown.retain(|&(at, r)| exposed_at(at, r));
     }
-    let processes: HashMap<u32, Arc<Process>> = table
-        .processes
-        .iter()
-        .map(|p| (p.pid, Arc::new(p.clone())))
-        .collect();
+    let processes = Shared::of(table);
     // The processes the shown rows name, each once, in pid order.
     let mut named: Vec<Arc<Process>> = shown
         .iter()

@@ -257,7 +257,7 @@ fn dump_as(ask: Ask, tcp_at_once: bool) -> io::Result<Vec<Socket>> {
 /// The table: the sockets with every pid that holds each, and those processes. A process that
 /// exits between the /proc scan and the reading of its details is left out.
 fn owned(mut sockets: Vec<Socket>) -> SocketTable {
-    let inodes: HashSet<u64> = sockets.iter().filter_map(|s| s.inode).collect();
+    let inodes = procfs::Inodes::new(sockets.iter().filter_map(|s| s.inode));
     // No socket with an inode (a free port): no /proc scan at all.
     let owners = procfs::owners(&inodes);
     drop(inodes);
@@ -265,10 +265,11 @@ fn owned(mut sockets: Vec<Socket>) -> SocketTable {
     pids.sort_unstable();
     pids.dedup();
     let processes = procfs::processes(&pids, &owners.uids);
-    let seen: HashSet<u32> = processes.iter().map(|p| p.pid).collect();
+    // In pid order, as asked for.
+    let seen = |pid: &u32| processes.binary_search_by_key(pid, |p| p.pid).is_ok();
     for socket in sockets.iter_mut() {
         if let Some(inode) = socket.inode {
-            socket.pids = owners.holders(inode).filter(|p| seen.contains(p)).collect();
+            socket.pids = owners.holders(inode).filter(|p| seen(p)).collect();
         }
     }
     let mut uids: Vec<u32> = sockets.iter().filter_map(|s| s.uid).collect();
