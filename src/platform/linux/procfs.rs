@@ -143,18 +143,32 @@ pub fn owners(inodes: &Inodes) -> Owners {
         .flatten()
         .filter_map(|e| number(e.file_name().to_bytes()))
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(pids.len().div_ceil(PARALLEL_FROM));
+    // Threads pay where there is much to read: many processes, or many open files in a few
+    // (80 processes holding 50,000 sockets), which the kernel counts for the whole machine.
+    let busy = pids.len() >= PARALLEL_FROM
+        || files_open_on_machine().is_some_and(|files| files >= PARALLEL_FILES);
+    let threads = match busy {
+        true => std::thread::available_parallelism().map_or(1, usize::from),
+        false => 1,
+    };
     let mut owners = scan_over(&proc, &pids, inodes, threads);
     owners.sort();
     owners
 }
 
-/// Pids a thread takes at a time: small enough to even out processes with many descriptors.
+/// Pids a thread takes at a time, at most: small enough to even out processes with many
+/// descriptors. Fewer where there are few processes, so that each thread gets several batches.
 const BATCH: usize = 16;
-/// Below this many processes one thread scans them all: a thread costs more to start.
+/// Below this many processes, and this many open files on the machine, one thread scans them
+/// all: a thread costs more to start.
 const PARALLEL_FROM: usize = 256;
+const PARALLEL_FILES: u64 = 4096;
+
+/// The machine's open files: the first number of /proc/sys/fs/file-nr.
+fn files_open_on_machine() -> Option<u64> {
+    let text = fs::read_to_string("/proc/sys/fs/file-nr").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
 
 /// `scan` on `threads` threads (`owners` takes every core available: `available_parallelism`
 /// follows the CPU affinity mask, so `taskset -c 0` makes it one). Threads take batches of
@@ -165,10 +179,11 @@ fn scan_over(proc: &OwnedFd, pids: &[u32], inodes: &Inodes, threads: usize) -> O
     if threads <= 1 {
         return scan(proc, pids, inodes);
     }
+    let batch = (pids.len() / (threads * 8)).clamp(1, BATCH);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take = || {
-        let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
-        pids.get(start..pids.len().min(start + BATCH))
+        let start = next.fetch_add(batch, std::sync::atomic::Ordering::Relaxed);
+        pids.get(start..pids.len().min(start + batch))
             .filter(|batch| !batch.is_empty())
     };
     let work = || {
