@@ -389,6 +389,16 @@ fn fitted(
     Ok(Some(fit(low)))
 }
 
+/// The columns `line` takes: its length where it is printable ASCII (nearly every cell of a
+/// socket table), else its display width.
+fn columns_of(line: &str) -> usize {
+    if line.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        line.len()
+    } else {
+        line.width()
+    }
+}
+
 /// A row's cells as lines, measured (a capped cell wrapped to its cap on a terminal).
 fn lay(row: &[Cell], width: usize) -> Vec<Laid<'_>> {
     row.iter()
@@ -405,7 +415,7 @@ fn lay(row: &[Cell], width: usize) -> Vec<Laid<'_>> {
             _ => cell
                 .text
                 .split('\n')
-                .map(|line| (Cow::Borrowed(line), line.width()))
+                .map(|line| (Cow::Borrowed(line), columns_of(line)))
                 .collect(),
         })
         .collect()
@@ -591,5 +601,13 @@ mod tests {
         assert_eq!(out(120).lines().count(), 41);
         assert!(out(70).lines().count() > 41 && out(70).starts_with("  PROTO  ADDRESS"));
         assert!(out(30).contains("\n    ADDRESS:\n"), "{}", out(30));
+    }
+
+    #[test]
+    fn printable_ascii_is_as_wide_as_it_is_long() {
+        let all: String = (0x20u8..0x7f).map(char::from).collect();
+        assert_eq!(columns_of(&all), all.width());
+        assert_eq!(columns_of("이름"), 4);
+        assert_eq!(columns_of("e\u{301}"), "e\u{301}".width());
     }
 }

@@ -304,6 +304,10 @@ pub struct Listeners<'a> {
 }
 
 impl<'a> Listeners<'a> {
+    pub fn len(&self) -> usize {
+        self.shown.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.shown.is_empty()
     }
