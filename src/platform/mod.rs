@@ -206,7 +206,8 @@ trait Platform {
     }
 
     /// The source address the OS picks for outgoing traffic. `local_ip()` asks the routing
-    /// table on Linux and Windows; on macOS it only takes the first non-loopback IPv4.
+    /// table on Windows; on macOS it only takes the first non-loopback IPv4. Linux asks its
+    /// routing table itself (the same question, without local-ip-address's router thread).
     fn route_source() -> Option<IpAddr> {
         local_ip_address::local_ip().ok()
     }
@@ -410,27 +411,20 @@ pub const OS: Os = Current::OS;
 /// Whether `--kill`'s first step already ends the process here (Windows).
 pub const STOP_IS_FINAL: bool = Current::STOP_IS_FINAL;
 
-/// The snapshot, with `beside` run on a thread of its own meanwhile. A command that needs the
-/// machine and a socket dump asks both at once: the dump mostly waits on the kernel (on Linux,
-/// finding TCP sockets bound without listen() walks the whole bind hash: 3 ms on a large
-/// machine) while the snapshot reads interfaces and routes. Where no thread can be started,
-/// `beside` runs after the snapshot, on this thread.
-pub fn snapshot_beside<T: Send>(
-    beside: impl FnOnce() -> T + Send,
-) -> (Result<Host, SystemError>, T) {
-    let slot = std::sync::Mutex::new(Some(beside));
-    let take = || slot.lock().ok().and_then(|mut f| f.take());
+/// The snapshot, read on a thread of its own while `beside` runs here. A command that needs
+/// the machine and a socket dump asks both at once: the dump mostly waits on the kernel (on
+/// Linux, finding TCP sockets bound without listen() walks the whole bind hash: 3 ms on a
+/// large machine) while the snapshot reads interfaces and routes. Where no thread can be
+/// started, the snapshot is read after `beside`.
+pub fn snapshot_beside<T>(beside: impl FnOnce() -> T) -> (Result<Host, SystemError>, T) {
     std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new().spawn_scoped(scope, || take().map(|f| f()));
-        let host = snapshot();
-        let value = match spawned.map(|thread| thread.join()) {
-            Ok(Ok(Some(value))) => value,
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            // Not started (or started without the work, which cannot be): run it here.
-            Ok(Ok(None)) | Err(_) => match take() {
-                Some(f) => f(),
-                None => unreachable!("the work is either taken by the thread or still here"),
-            },
+        let reading = std::thread::Builder::new().spawn_scoped(scope, snapshot);
+        let value = beside();
+        let host = match reading {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => snapshot(),
         };
         (host, value)
     })

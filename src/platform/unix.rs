@@ -72,15 +72,31 @@ pub fn run_with_deadline(
         child.stdout.take().and_then(collect),
         child.stderr.take().and_then(collect),
     ];
+    let [Some(out), Some(err)] = streams else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(NotRun::Failed(format!(
+            "{program}'s output could not be read"
+        )));
+    };
     let left = || deadline.saturating_duration_since(Instant::now());
     // The output ends when the program exits: waited for, not polled (polling every 5 ms cost
-    // up to 5 ms a tool, three tools in a row for the firewall).
-    let [stdout, stderr] = streams.map(|stream| stream.and_then(|s| s.recv_timeout(left()).ok()));
-    // Its output closed, the program is exiting: its status follows within moments.
+    // up to 5 ms a tool, three tools in a row for the firewall). The second stream gets a
+    // moment more, should the first end at the deadline.
+    let stdout = out.recv_timeout(left()).ok();
+    let stderr = err
+        .recv_timeout(left().max(Duration::from_millis(100)))
+        .ok();
+    // Its output closed, the program is most likely exiting: its status is asked for at
+    // growing intervals, 0.2 ms to 5 ms, until the deadline.
+    let mut pause = Duration::from_micros(200);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_micros(200)),
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(pause.min(left()));
+                pause = (pause * 2).min(Duration::from_millis(5));
+            }
             _ => break None,
         }
     };

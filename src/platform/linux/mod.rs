@@ -173,11 +173,12 @@ impl Platform for Current {
         EnvHints { wsl, container }
     }
 
-    /// rtnetlink, or /proc's route tables where netlink fails.
+    /// One rtnetlink route lookup: local-ip-address's question without its router thread.
     fn route_source() -> Option<std::net::IpAddr> {
         routes::route_source()
     }
 
+    /// rtnetlink, or /proc's route tables where netlink fails.
     fn default_routes() -> Vec<DefaultRoute> {
         if let Some(routes) = routes::default_routes() {
             return routes;

@@ -16,6 +16,21 @@ pub fn open(protocol: isize) -> io::Result<Socket> {
     Ok(socket)
 }
 
+pub const REQUEST: u16 = 1;
+pub const DUMP: u16 = 0x300;
+
+/// A message's header (`nlmsghdr`) for a message of `length` bytes in all, room made for the
+/// rest: what the hand-built requests start with.
+pub fn header(length: usize, kind: u16, flags: u16, sequence: u32) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(length);
+    buf.extend_from_slice(&(length as u32).to_ne_bytes());
+    buf.extend_from_slice(&kind.to_ne_bytes());
+    buf.extend_from_slice(&flags.to_ne_bytes());
+    buf.extend_from_slice(&sequence.to_ne_bytes());
+    buf.extend_from_slice(&0u32.to_ne_bytes());
+    buf
+}
+
 /// A dump request, serialised.
 pub fn request<T>(message: T, sequence: u32) -> Vec<u8>
 where

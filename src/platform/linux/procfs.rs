@@ -128,7 +128,7 @@ impl Inodes {
 }
 
 /// Which pids hold each of `inodes`: one readlink per open file of every process, the pids
-/// shared out over the cores this process may run on.
+/// shared out over threads where there is much to read ([`scan_threads`]).
 pub fn owners(inodes: &Inodes) -> Owners {
     if inodes.is_empty() {
         return Owners::default();
@@ -143,15 +143,7 @@ pub fn owners(inodes: &Inodes) -> Owners {
         .flatten()
         .filter_map(|e| number(e.file_name().to_bytes()))
         .collect();
-    // Threads pay where there is much to read: many processes, or many open files in a few
-    // (80 processes holding 50,000 sockets), which the kernel counts for the whole machine.
-    let busy = pids.len() >= PARALLEL_FROM
-        || files_open_on_machine().is_some_and(|files| files >= PARALLEL_FILES);
-    let threads = match busy {
-        true => std::thread::available_parallelism().map_or(1, usize::from),
-        false => 1,
-    };
-    let mut owners = scan_over(&proc, &pids, inodes, threads);
+    let mut owners = scan_over(&proc, &pids, inodes, scan_threads(pids.len()));
     owners.sort();
     owners
 }
@@ -164,17 +156,32 @@ const BATCH: usize = 16;
 const PARALLEL_FROM: usize = 256;
 const PARALLEL_FILES: u64 = 4096;
 
+/// How many threads scan `processes`: one, unless there is much to read, that is many
+/// processes, or many open files in a few (80 processes holding 50,000 sockets; the kernel
+/// counts the files of the whole machine, so a few processes in a container on a busy host
+/// count as busy too). Then the cores this process may use (`available_parallelism` follows
+/// the CPU affinity mask: `taskset -c 0` makes it one), but no more than a thread for 8
+/// processes, and at most 8.
+fn scan_threads(processes: usize) -> usize {
+    let busy = processes >= PARALLEL_FROM
+        || files_open_on_machine().is_some_and(|files| files >= PARALLEL_FILES);
+    if !busy {
+        return 1;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    cores.min(processes / 8).clamp(1, 8)
+}
+
 /// The machine's open files: the first number of /proc/sys/fs/file-nr.
 fn files_open_on_machine() -> Option<u64> {
     let text = fs::read_to_string("/proc/sys/fs/file-nr").ok()?;
     text.split_whitespace().next()?.parse().ok()
 }
 
-/// `scan` on `threads` threads (`owners` takes every core available: `available_parallelism`
-/// follows the CPU affinity mask, so `taskset -c 0` makes it one). Threads take batches of
-/// pids in turn and their findings are merged: the same answer as one thread's. Measured with
-/// 2,200 processes on 2 loaded cores: 0.72–0.75 × the wall time of one thread, the same CPU
-/// time (docs/benchmarks.md).
+/// `scan` on `threads` threads ([`scan_threads`]). Threads take batches of pids in turn and
+/// their findings are merged: the same answer as one thread's. A helper that cannot be started
+/// leaves its batches to the others. Measured with 2,200 processes on 2 loaded cores: 0.72–0.75
+/// × the wall time of one thread, the same CPU time (docs/benchmarks.md).
 fn scan_over(proc: &OwnedFd, pids: &[u32], inodes: &Inodes, threads: usize) -> Owners {
     if threads <= 1 {
         return scan(proc, pids, inodes);
@@ -194,7 +201,9 @@ fn scan_over(proc: &OwnedFd, pids: &[u32], inodes: &Inodes, threads: usize) -> O
         found
     };
     std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
         let mut found = work();
         for helper in helpers {
             // A helper that panicked found nothing more; the answer is then what the others
@@ -318,29 +327,42 @@ pub fn processes(pids: &[u32], uids: &HashMap<u32, u32>) -> Vec<Process> {
     let Ok(proc) = open_dir(CWD, "/proc") else {
         return Vec::new();
     };
-    // Two files a process: with hundreds of owners, worth the cores the scan used too. Each
-    // thread takes a run of pids, and the runs are joined in order.
+    // Two files a process: with hundreds of owners, worth the cores the scan used too.
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(pids.len() / DETAILS_A_THREAD)
-        .max(1);
-    if threads == 1 {
-        return details(&proc, pids, uids);
+        .clamp(1, 8);
+    details_over(&proc, pids, uids, threads)
+}
+
+/// [`details`] on `threads` threads, each taking a run of pids; the runs are joined in order.
+/// A run whose thread cannot be started, or panicked, is read on this thread.
+fn details_over(
+    proc: &OwnedFd,
+    pids: &[u32],
+    uids: &HashMap<u32, u32>,
+    threads: usize,
+) -> Vec<Process> {
+    if threads <= 1 {
+        return details(proc, pids, uids);
     }
-    let run = pids.len().div_ceil(threads);
+    let run = pids.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let parts: Vec<_> = pids
             .chunks(run)
             .map(|part| {
-                let proc = &proc;
-                (part, scope.spawn(move || details(proc, part, uids)))
+                let thread = std::thread::Builder::new()
+                    .spawn_scoped(scope, move || details(proc, part, uids))
+                    .ok();
+                (part, thread)
             })
             .collect();
         parts
             .into_iter()
             .flat_map(|(part, thread)| {
-                // A thread that panicked: its pids are read here instead.
-                thread.join().unwrap_or_else(|_| details(&proc, part, uids))
+                thread
+                    .and_then(|t| t.join().ok())
+                    .unwrap_or_else(|| details(proc, part, uids))
             })
             .collect()
     })
@@ -784,7 +806,9 @@ mod tests {
         let uids: HashMap<u32, u32> = pids.iter().map(|&p| (p, 0)).collect();
         let proc = open_dir(CWD, "/proc").unwrap();
         let one = details(&proc, &pids, &uids);
-        let shared = processes(&pids, &uids);
+        // Three threads whatever the cores, and the way the command picks them.
+        let shared = details_over(&proc, &pids, &uids, 3);
+        let picked = processes(&pids, &uids);
         assert_eq!(one.len(), pids.len());
         let brief = |ps: &[Process]| -> Vec<(u32, String, Option<String>, Option<u64>)> {
             ps.iter()
@@ -792,6 +816,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(brief(&shared), brief(&one));
+        assert_eq!(brief(&picked), brief(&one));
         assert!(one.iter().all(|p| p.name == "sleep"));
     }
 

@@ -108,14 +108,7 @@ pub fn route_source() -> Option<IpAddr> {
 /// An RTM_GETROUTE lookup (not a dump) of one IPv4 destination: `rtmsg` with a /32
 /// destination length, then RTA_DST.
 fn lookup(destination: Ipv4Addr, sequence: u32) -> Vec<u8> {
-    const NLM_F_REQUEST: u16 = 1;
-    let length: u32 = 16 + 12 + 8;
-    let mut buf = Vec::with_capacity(length as usize);
-    buf.extend_from_slice(&length.to_ne_bytes());
-    buf.extend_from_slice(&RTM_GETROUTE.to_ne_bytes());
-    buf.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
-    buf.extend_from_slice(&sequence.to_ne_bytes());
-    buf.extend_from_slice(&0u32.to_ne_bytes());
+    let mut buf = netlink::header(16 + 12 + 8, RTM_GETROUTE, netlink::REQUEST, sequence);
     buf.extend_from_slice(&[AF_INET, 32]);
     buf.extend_from_slice(&[0u8; 10]);
     buf.extend_from_slice(&8u16.to_ne_bytes());
@@ -138,15 +131,8 @@ fn preferred_source(msg: &[u8]) -> Option<Ipv4Addr> {
 
 /// An RTM_GETADDR dump request for IPv4: the header and a zeroed `ifaddrmsg` but the family.
 fn address_request(sequence: u32) -> Vec<u8> {
-    const NLM_F_REQUEST: u16 = 1;
-    const NLM_F_DUMP: u16 = 0x300;
-    let length: u32 = 16 + 8;
-    let mut buf = Vec::with_capacity(length as usize);
-    buf.extend_from_slice(&length.to_ne_bytes());
-    buf.extend_from_slice(&RTM_GETADDR.to_ne_bytes());
-    buf.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
-    buf.extend_from_slice(&sequence.to_ne_bytes());
-    buf.extend_from_slice(&0u32.to_ne_bytes());
+    let flags = netlink::REQUEST | netlink::DUMP;
+    let mut buf = netlink::header(16 + 8, RTM_GETADDR, flags, sequence);
     buf.push(AF_INET);
     buf.extend_from_slice(&[0u8; 7]);
     buf
@@ -167,15 +153,8 @@ fn global_address(msg: &[u8]) -> Option<Ipv4Addr> {
 
 /// An RTM_GETROUTE dump request: the header and a zeroed `rtmsg` but for the family.
 fn request(family: u8, sequence: u32) -> Vec<u8> {
-    const NLM_F_REQUEST: u16 = 1;
-    const NLM_F_DUMP: u16 = 0x300;
-    let length: u32 = 16 + 12;
-    let mut buf = Vec::with_capacity(length as usize);
-    buf.extend_from_slice(&length.to_ne_bytes());
-    buf.extend_from_slice(&RTM_GETROUTE.to_ne_bytes());
-    buf.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
-    buf.extend_from_slice(&sequence.to_ne_bytes());
-    buf.extend_from_slice(&0u32.to_ne_bytes());
+    let flags = netlink::REQUEST | netlink::DUMP;
+    let mut buf = netlink::header(16 + 12, RTM_GETROUTE, flags, sequence);
     buf.push(family);
     buf.extend_from_slice(&[0u8; 11]);
     buf

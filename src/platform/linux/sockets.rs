@@ -1,11 +1,12 @@
-//! The socket table over NETLINK_SOCK_DIAG, read the way `ss` reads it: a dump per protocol
-//! with the state filter, and for one port a bytecode filter on it (`ss 'sport = :P'`), applied
-//! in the kernel; then the owners from /proc, of the sockets found only.
+//! The socket table over NETLINK_SOCK_DIAG, read much as `ss` reads it: dumps with the state
+//! filter, and for one port a bytecode filter on it (`ss 'sport = :P'`), applied in the kernel;
+//! then the owners from /proc, of the sockets found only.
 //!
 //! TCP is asked for both families in one request (the original TCPDIAG_GETSOCK form, which the
 //! kernel dumps with AF_UNSPEC): each TCP dump walks tables the families share (the bind hash
 //! for sockets bound without listen() costs 3 ms a walk on a large machine), so one request
-//! walks them once where a request per family walked them twice. UDP has no such form.
+//! walks them once where a request per family walked them twice. UDP has no such form: one
+//! request per family.
 
 use std::collections::HashSet;
 use std::io;
@@ -171,8 +172,6 @@ enum Form {
 
 /// A dump request, with the bytecode attribute when there is a filter.
 fn request(form: Form, states: u32, filter: Option<&[u8]>, sequence: u32) -> Vec<u8> {
-    const NLM_F_REQUEST: u16 = 1;
-    const NLM_F_DUMP: u16 = 0x300;
     // The header (16 bytes), the request, then the attribute. v2's request is 56 bytes:
     // family, protocol, extensions, padding, states, and a zeroed socket id. The first form's
     // is 60: family, two prefix lengths, extensions, the socket id, states, and a zeroed
@@ -187,12 +186,7 @@ fn request(form: Form, states: u32, filter: Option<&[u8]>, sequence: u32) -> Vec
         Form::ByFamily(..) => SOCK_DIAG_BY_FAMILY,
         Form::TcpBothFamilies => TCPDIAG_GETSOCK,
     };
-    let mut buf = Vec::with_capacity(length);
-    buf.extend_from_slice(&(length as u32).to_ne_bytes());
-    buf.extend_from_slice(&kind.to_ne_bytes());
-    buf.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
-    buf.extend_from_slice(&sequence.to_ne_bytes());
-    buf.extend_from_slice(&0u32.to_ne_bytes());
+    let mut buf = netlink::header(length, kind, netlink::REQUEST | netlink::DUMP, sequence);
     match form {
         Form::ByFamily(family, protocol) => {
             buf.extend_from_slice(&[family, protocol, 0, 0]);
@@ -214,13 +208,23 @@ fn request(form: Form, states: u32, filter: Option<&[u8]>, sequence: u32) -> Vec
     buf
 }
 
-fn dump(ask: Ask) -> io::Result<Vec<Socket>> {
-    dump_as(ask, true)
+/// How TCP is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tcp {
+    /// One request for both families.
+    AtOnce,
+    /// One request per family: where the kernel refuses the other form.
+    ByFamily,
 }
 
-/// The dump; `tcp_at_once` asks TCP in the one request for both families, else (and where the
-/// kernel refuses that form) one request per family.
-fn dump_as(ask: Ask, tcp_at_once: bool) -> io::Result<Vec<Socket>> {
+/// The dump, TCP asked for both families at once; where that fails, the whole dump again
+/// with a request per family, on a socket of its own (a dump broken off midway may still
+/// hold the first).
+fn dump(ask: Ask) -> io::Result<Vec<Socket>> {
+    dump_as(ask, Tcp::AtOnce).or_else(|_| dump_as(ask, Tcp::ByFamily))
+}
+
+fn dump_as(ask: Ask, tcp: Tcp) -> io::Result<Vec<Socket>> {
     let diag = netlink::open(NETLINK_SOCK_DIAG)?;
     let mut sockets = Vec::new();
     let mut sequence = 0;
@@ -239,11 +243,18 @@ fn dump_as(ask: Ask, tcp_at_once: bool) -> io::Result<Vec<Socket>> {
         })
     };
     let by_family = |protocol| [AF_INET, AF_INET6].map(|family| Form::ByFamily(family, protocol));
-    // A refusal comes before any answer; what came is dropped all the same.
-    if !tcp_at_once || ask_for(Form::TcpBothFamilies, Proto::Tcp, &mut sockets).is_err() {
-        sockets.clear();
-        for form in by_family(IPPROTO_TCP) {
-            ask_for(form, Proto::Tcp, &mut sockets)?;
+    match tcp {
+        Tcp::AtOnce => {
+            ask_for(Form::TcpBothFamilies, Proto::Tcp, &mut sockets)?;
+            // The families come mixed, in the kernel's hash order; IPv4 first, then IPv6,
+            // each in the order it came: what a request per family gives (what comes first
+            // is what notes and blockers name first).
+            sockets.sort_by_key(|s| s.local.is_ipv6());
+        }
+        Tcp::ByFamily => {
+            for form in by_family(IPPROTO_TCP) {
+                ask_for(form, Proto::Tcp, &mut sockets)?;
+            }
         }
     }
     for form in by_family(IPPROTO_UDP) {
@@ -438,20 +449,25 @@ mod tests {
         Option<bool>,
     );
 
+    /// Every socket's key, in the order the dump gave them.
+    fn in_order(sockets: &[Socket]) -> Vec<Key> {
+        sockets.iter().map(key).collect()
+    }
+
+    fn key(s: &Socket) -> Key {
+        (
+            s.proto,
+            s.local,
+            s.remote,
+            format!("{:?}", s.state),
+            s.inode,
+            s.v6only,
+        )
+    }
+
+    /// Every socket's key, sorted.
     fn keys<'a>(sockets: impl IntoIterator<Item = &'a Socket>) -> Vec<Key> {
-        let mut keys: Vec<Key> = sockets
-            .into_iter()
-            .map(|s| {
-                (
-                    s.proto,
-                    s.local,
-                    s.remote,
-                    format!("{:?}", s.state),
-                    s.inode,
-                    s.v6only,
-                )
-            })
-            .collect();
+        let mut keys: Vec<Key> = sockets.into_iter().map(key).collect();
         keys.sort();
         keys
     }
@@ -521,10 +537,11 @@ mod tests {
                 );
                 // TCP in one request for both families answers what a request per family
                 // does.
+                // In the same order: IPv4 first, each family as the kernel walks it.
                 for ask in [Ask::Port(port), Ask::Held(port)] {
                     assert_eq!(
-                        keys(&dump_as(ask, true).unwrap()),
-                        keys(&dump_as(ask, false).unwrap()),
+                        in_order(&dump_as(ask, Tcp::AtOnce).expect("the kernel takes the form")),
+                        in_order(&dump_as(ask, Tcp::ByFamily).unwrap()),
                         "{ask:?}"
                     );
                 }
@@ -538,9 +555,17 @@ mod tests {
             }
             let listening = everything.iter().filter(|s| s.state.is_listening());
             assert_eq!(keys(&dump(Ask::Listening).unwrap()), keys(listening));
+            let every = dump_as(Ask::Every, Tcp::AtOnce).expect("the kernel takes the form");
             assert_eq!(
-                keys(&dump_as(Ask::Every, true).unwrap()),
-                keys(&dump_as(Ask::Every, false).unwrap())
+                in_order(&every),
+                in_order(&dump_as(Ask::Every, Tcp::ByFamily).unwrap())
+            );
+            assert!(
+                every
+                    .iter()
+                    .filter(|s| s.proto == Proto::Tcp)
+                    .is_sorted_by_key(|s| s.local.is_ipv6()),
+                "TCP over IPv4 first: {every:?}"
             );
             assert_eq!(dump(Ask::Port(port_a)).unwrap().len(), 4);
             assert!(dump(Ask::Port(free)).unwrap().is_empty());
