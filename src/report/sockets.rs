@@ -74,10 +74,12 @@ fn brief<S: serde::Serializer>(processes: &[Arc<Process>], s: S) -> Result<S::Ok
 
 /// The processes holding `rows`, each once, in pid order: what the rows' `pids` refer to.
 pub fn processes_of(rows: &[SocketOut]) -> Vec<Arc<Process>> {
-    let mut all: Vec<Arc<Process>> = rows
-        .iter()
-        .flat_map(|r| r.processes.iter().cloned())
-        .collect();
+    each_once(rows.iter().flat_map(|r| &r.processes))
+}
+
+/// `processes`, each once, in pid order.
+fn each_once<'p>(processes: impl Iterator<Item = &'p Arc<Process>>) -> Vec<Arc<Process>> {
+    let mut all: Vec<Arc<Process>> = processes.cloned().collect();
     all.sort_unstable_by_key(|p| p.pid);
     all.dedup_by_key(|p| p.pid);
     all
@@ -393,14 +395,13 @@ pub fn listeners<'a>(
         shown.retain(|&(at, r)| exposed_at(at, r));
     }
     let processes = Shared::of(table);
-    // The processes the shown rows name, each once, in pid order.
-    let mut named: Vec<Arc<Process>> = shown
-        .iter()
-        .flat_map(|&(at, _)| &socket(at).pids)
-        .filter_map(|pid| processes.get(pid).cloned())
-        .collect();
-    named.sort_unstable_by_key(|p| p.pid);
-    named.dedup_by_key(|p| p.pid);
+    // The processes the shown rows name.
+    let named = each_once(
+        shown
+            .iter()
+            .flat_map(|&(at, _)| &socket(at).pids)
+            .filter_map(|pid| processes.get(pid)),
+    );
     let mut notes = debugger_notes(host, debug, table);
     let danger = !notes.is_empty();
     // The firewall parts that could not be read, each named once, in the order the rows

@@ -117,15 +117,22 @@ fn lookup(destination: Ipv4Addr, sequence: u32) -> Vec<u8> {
     buf
 }
 
-/// The answer's RTA_PREFSRC, for a route of global scope (what local-ip-address accepts).
+/// The answer's RTA_PREFSRC, for a route of global scope (what local-ip-address accepts):
+/// `rtmsg` is 12 bytes, its scope the seventh.
 fn preferred_source(msg: &[u8]) -> Option<Ipv4Addr> {
-    let header = msg.get(..12)?;
-    if header[0] != AF_INET || header[6] != RT_SCOPE_UNIVERSE {
+    global_ipv4(msg, 12, 6, RTA_PREFSRC)
+}
+
+/// The IPv4 address in attribute `wanted` of a message whose fixed part is `header` bytes
+/// long, the family first and the scope at `scope`; `None` unless it is IPv4 of global scope.
+fn global_ipv4(msg: &[u8], header: usize, scope: usize, wanted: u16) -> Option<Ipv4Addr> {
+    let fixed = msg.get(..header)?;
+    if fixed[0] != AF_INET || fixed[scope] != RT_SCOPE_UNIVERSE {
         return None;
     }
-    attributes(&msg[12..]).find_map(|(kind, value)| {
+    attributes(&msg[header..]).find_map(|(kind, value)| {
         let octets: [u8; 4] = value.get(..4)?.try_into().ok()?;
-        (kind == RTA_PREFSRC).then_some(Ipv4Addr::from(octets))
+        (kind == wanted).then_some(Ipv4Addr::from(octets))
     })
 }
 
@@ -141,14 +148,7 @@ fn address_request(sequence: u32) -> Vec<u8> {
 /// One RTM_NEWADDR message (`ifaddrmsg`: family, prefix length, flags, scope, index): its
 /// IFA_LOCAL if it is an IPv4 address of global scope.
 fn global_address(msg: &[u8]) -> Option<Ipv4Addr> {
-    let header = msg.get(..8)?;
-    if header[0] != AF_INET || header[3] != RT_SCOPE_UNIVERSE {
-        return None;
-    }
-    attributes(&msg[8..]).find_map(|(kind, value)| {
-        let octets: [u8; 4] = value.get(..4)?.try_into().ok()?;
-        (kind == IFA_LOCAL).then_some(Ipv4Addr::from(octets))
-    })
+    global_ipv4(msg, 8, 3, IFA_LOCAL)
 }
 
 /// An RTM_GETROUTE dump request: the header and a zeroed `rtmsg` but for the family.
